@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Builds the local test bed once, from the Go module proxy, into the layout that
+# io.fabric8:kube-api-test expects (~/.kubeapitest/k8s/<version>-linux-amd64/{kube-apiserver,etcd,kubectl}),
+# installs helm, and checks that moto can start. Skips everything already there.
+set -euo pipefail
+
+K8S_VERSION="${K8S_VERSION:-1.34.4}"
+ETCD_VERSION="${ETCD_VERSION:-3.6.16}"
+HELM_VERSION="${HELM_VERSION:-3.19.5}"
+KUBECTL_MINOR="${KUBECTL_MINOR:-1.33}"
+
+BIN_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
+TOOLS_DIR="${WEBPLATFORM_TOOLS_DIR:-$HOME/.webplatform/bin}"
+BUILD_DIR="${WEBPLATFORM_BUILD_DIR:-$HOME/.webplatform/build}"
+mkdir -p "$BIN_DIR" "$TOOLS_DIR" "$BUILD_DIR"
+
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+# The proxy is the trusted source here; the checksum database may be unreachable.
+export GOSUMDB="${GOSUMDB:-off}"
+
+say() { printf '[testbed] %s\n' "$*"; }
+need() { command -v "$1" >/dev/null 2>&1 || { say "missing '$1': $2"; exit 1; }; }
+need go "install Go 1.24 or newer (https://go.dev/doc/install)"
+need python3 "install Python 3.11"
+
+build_kube_apiserver() {
+  local out="$BIN_DIR/kube-apiserver"
+  if [ -x "$out" ]; then say "kube-apiserver v$K8S_VERSION already built: $out"; return; fi
+  say "building kube-apiserver v$K8S_VERSION from the Go module proxy (first time only, ~10-20 min)"
+  local dir="$BUILD_DIR/kube-apiserver-$K8S_VERSION" minor
+  minor="${K8S_VERSION#*.}"; minor="${minor%%.*}"
+  mkdir -p "$dir"
+  # The kubernetes module replaces its staging modules with local paths; a consumer must
+  # point each of them at the published v0.<minor>.<patch> instead.
+  local gomod
+  gomod="$(cd "$dir" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')"
+  {
+    echo "module local/kubeapiserverbuild"
+    echo
+    echo "go 1.24"
+    echo
+    echo "require k8s.io/kubernetes v$K8S_VERSION"
+    echo
+    grep -E '^\s*k8s.io/[^ ]+ => ./staging/' "$gomod" | awk -v v="v0.${K8S_VERSION#*.}" '{print "replace " $1 " => " $1 " " v}'
+  } > "$dir/go.mod"
+  (cd "$dir" && go get "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" >/dev/null)
+  local ld="-s -w"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld="$ld -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  (cd "$dir" && go build -trimpath -ldflags "$ld" -o "$out.tmp" k8s.io/kubernetes/cmd/kube-apiserver)
+  mv "$out.tmp" "$out"
+  say "built $out"
+}
+
+build_etcd() {
+  local out="$BIN_DIR/etcd"
+  if [ -x "$out" ]; then say "etcd v$ETCD_VERSION already built: $out"; return; fi
+  say "building etcd v$ETCD_VERSION from the Go module proxy (first time only)"
+  local dir="$BUILD_DIR/etcd-$ETCD_VERSION"
+  mkdir -p "$dir"
+  printf 'module local/etcdbuild\n\ngo 1.24\n' > "$dir/go.mod"
+  (cd "$dir" && go get "go.etcd.io/etcd/server/v3@v$ETCD_VERSION" >/dev/null)
+  (cd "$dir" && go build -trimpath -ldflags "-s -w" -o "$out.tmp" go.etcd.io/etcd/server/v3)
+  mv "$out.tmp" "$out"
+  say "built $out"
+}
+
+link_kubectl() {
+  local out="$BIN_DIR/kubectl" src=""
+  for c in "/usr/lib/google-cloud-sdk/bin/kubectl.$KUBECTL_MINOR" "$(command -v kubectl || true)"; do
+    if [ -n "$c" ] && [ -x "$c" ]; then src="$c"; break; fi
+  done
+  if [ -z "$src" ]; then
+    say "no kubectl found; building kubectl v$K8S_VERSION"
+    local dir="$BUILD_DIR/kubectl-$K8S_VERSION"
+    mkdir -p "$dir"; printf 'module local/kubectlbuild\n\ngo 1.24\n' > "$dir/go.mod"
+    (cd "$dir" && go get "k8s.io/kubectl@v0.${K8S_VERSION#*.}" >/dev/null && go build -o "$out" k8s.io/kubectl/cmd/kubectl 2>/dev/null) \
+      || { say "could not build kubectl"; exit 1; }
+    return
+  fi
+  ln -sf "$src" "$out"
+  ln -sf "$src" "$TOOLS_DIR/kubectl"
+  say "kubectl: $out -> $src"
+}
+
+install_helm() {
+  local out="$TOOLS_DIR/helm"
+  if [ -x "$out" ]; then say "helm already installed: $out"; return; fi
+  say "installing helm v$HELM_VERSION with go install"
+  GOBIN="$TOOLS_DIR" go install "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION"
+  say "installed $out"
+}
+
+check_moto() {
+  if python3 -c 'import moto, flask, flask_cors' 2>/dev/null; then
+    say "moto $(python3 -c 'import moto; print(moto.__version__)') with server extras is available"
+  else
+    say "moto server is missing; installing it with pip (moto[server]==5.2.1)"
+    python3 -m pip install --quiet 'moto[server]==5.2.1'
+  fi
+}
+
+case "${1:-all}" in
+  kube-apiserver) build_kube_apiserver ;;
+  etcd) build_etcd ;;
+  helm) install_helm ;;
+  all)
+    check_moto
+    link_kubectl
+    build_etcd
+    install_helm
+    build_kube_apiserver
+    say "test bed ready: $BIN_DIR"
+    ;;
+  *) echo "usage: $0 [all|kube-apiserver|etcd|helm]"; exit 2 ;;
+esac

@@ -1,0 +1,43 @@
+package io.webplatform.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The status both kinds share: conditions, components and security findings. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ManagedStatus {
+    @JsonPropertyDescription("The metadata.generation the operator last acted on.")
+    private Long observedGeneration;
+    @JsonPropertyDescription("Ready, Reconciling, Stalled and Degraded conditions.")
+    private List<Condition> conditions = new ArrayList<>();
+    @JsonPropertyDescription("One entry per AWS resource the operator manages for this object.")
+    private List<ComponentStatus> components = new ArrayList<>();
+    @JsonPropertyDescription("Security checks run against what exists in AWS.")
+    private List<Finding> findings = new ArrayList<>();
+    @JsonPropertyDescription("AWS resources kept on delete because the deletion policy says Retain.")
+    private List<String> retained;
+
+    public Long getObservedGeneration() { return observedGeneration; }
+    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+    public List<Condition> getConditions() { return conditions; }
+    public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+    public List<ComponentStatus> getComponents() { return components; }
+    public void setComponents(List<ComponentStatus> components) { this.components = components; }
+    public List<Finding> getFindings() { return findings; }
+    public void setFindings(List<Finding> findings) { this.findings = findings; }
+    public List<String> getRetained() { return retained; }
+    public void setRetained(List<String> retained) { this.retained = retained; }
+
+    public Condition condition(String type) {
+        return conditions == null ? null
+                : conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    }
+
+    public ComponentStatus component(String name) {
+        return components == null ? null
+                : components.stream().filter(c -> name.equals(c.getName())).findFirst().orElse(null);
+    }
+}

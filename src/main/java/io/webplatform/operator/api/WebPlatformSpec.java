@@ -1,0 +1,212 @@
+package io.webplatform.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a WebPlatform declares. Every field has a safe default; nothing secret is ever written here. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "has(self.region) == has(oldSelf.region) && (!has(self.region) || self.region == oldSelf.region)",
+        message = "region is immutable")
+public class WebPlatformSpec {
+
+    @JsonPropertyDescription("AWS region, e.g. eu-west-3. The operator's default region when omitted. Immutable.")
+    @Pattern(SecureBucketSpec.REGION_PATTERN)
+    public String region;
+
+    @JsonPropertyDescription("The VPC, its subnets over two availability zones, NAT and flow logs.")
+    public Network network = new Network();
+
+    @JsonPropertyDescription("The internet-facing Network Load Balancer.")
+    public LoadBalancer loadBalancer = new LoadBalancer();
+
+    @JsonPropertyDescription("The pair of app instances, one per availability zone.")
+    public App app = new App();
+
+    @JsonPropertyDescription("RDS PostgreSQL in the private subnets.")
+    public Database database = new Database();
+
+    @JsonPropertyDescription("The SNS topic and CloudWatch alarms.")
+    public Monitoring monitoring = new Monitoring();
+
+    @JsonPropertyDescription("Tags added to every AWS resource, besides the operator's ownership tags.")
+    @Size(max = 40)
+    @ValidationRule(value = "self.all(k, !k.startsWith('aws:') && !k.startsWith('webplatform.io/') && size(k) <= 128 && size(self[k]) <= 256)",
+            message = "tag keys may not start with aws: or webplatform.io/ (reserved); keys are at most 128 and values 256 characters")
+    public Map<String, String> tags = new LinkedHashMap<>();
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.publicSubnetCidrs) || self.publicSubnetCidrs.all(c, cidr(self.vpcCidr).containsCIDR(c))",
+            message = "every public subnet must lie inside vpcCidr")
+    @ValidationRule(value = "!has(self.privateSubnetCidrs) || self.privateSubnetCidrs.all(c, cidr(self.vpcCidr).containsCIDR(c))",
+            message = "every private subnet must lie inside vpcCidr")
+    @ValidationRule(value = "!has(self.publicSubnetCidrs) || !has(self.privateSubnetCidrs) || (self.publicSubnetCidrs + self.privateSubnetCidrs).all(a, (self.publicSubnetCidrs + self.privateSubnetCidrs).filter(b, cidr(a).containsCIDR(b) || cidr(b).containsCIDR(a)).size() == 1)",
+            message = "subnets must not overlap")
+    @ValidationRule(value = "self.vpcCidr == oldSelf.vpcCidr", message = "vpcCidr is immutable: a VPC's primary CIDR cannot change")
+    public static class Network {
+        @JsonPropertyDescription("The VPC's IPv4 CIDR, /16 to /24. Immutable.")
+        @Default("10.0.0.0/16")
+        @ValidationRule(value = "isCIDR(self) && cidr(self).ip().family() == 4 && cidr(self).prefixLength() >= 16 && cidr(self).prefixLength() <= 24",
+                message = "vpcCidr must be an IPv4 CIDR between /16 and /24, e.g. 10.0.0.0/16")
+        public String vpcCidr = "10.0.0.0/16";
+
+        @JsonPropertyDescription("Exactly two availability zones; the region's first two available zones when omitted.")
+        @Size(min = 2, max = 2)
+        @ValidationRule(value = "self[0] != self[1]", message = "the two availability zones must differ")
+        public List<@Pattern("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}[a-z]$") String> availabilityZones;
+
+        @JsonPropertyDescription("Two public subnet CIDRs, one per zone; carved from vpcCidr when omitted.")
+        @Size(min = 2, max = 2)
+        @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each subnet must be an IPv4 CIDR")
+        public List<String> publicSubnetCidrs;
+
+        @JsonPropertyDescription("Two private subnet CIDRs, one per zone; carved from vpcCidr when omitted.")
+        @Size(min = 2, max = 2)
+        @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each subnet must be an IPv4 CIDR")
+        public List<String> privateSubnetCidrs;
+
+        @JsonPropertyDescription("PerZone (default, HA): one NAT gateway per zone. Single: one shared NAT gateway, cheaper.")
+        @Default("PerZone")
+        public NatGateways natGateways = NatGateways.PerZone;
+
+        @JsonPropertyDescription("VPC flow logs of rejected traffic, delivered to S3.")
+        public FlowLogs flowLogs = new FlowLogs();
+    }
+
+    public enum NatGateways { PerZone, Single }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class FlowLogs {
+        @JsonPropertyDescription("Name of a SecureBucket in this namespace that receives the flow logs; the WebPlatform makes its own bucket when omitted.")
+        @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+        public String bucketRef;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class LoadBalancer {
+        @JsonPropertyDescription("IPv4 CIDRs allowed to reach the load balancer.")
+        @Size(min = 1, max = 50)
+        @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each allowed CIDR must be an IPv4 CIDR, e.g. 203.0.113.0/24")
+        public List<String> allowedCidrs = new ArrayList<>(List.of("0.0.0.0/0"));
+
+        @JsonPropertyDescription("Listener ports: 80, and 443 when asked.")
+        @Size(min = 1, max = 2)
+        @ValidationRule(value = "self.all(p, p == 80 || p == 443)", message = "ports may be 80 and 443 only")
+        public List<Integer> ports = new ArrayList<>(List.of(80));
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class App {
+        @JsonPropertyDescription("EC2 instance type, e.g. t3.micro.")
+        @Default("t3.micro")
+        @Pattern("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|xlarge|[0-9]+xlarge|metal(-[0-9]+xl)?)$")
+        public String instanceType = "t3.micro";
+
+        @JsonPropertyDescription("The port the app listens on.")
+        @Default("80")
+        @Min(1)
+        @Max(65535)
+        public int port = 80;
+
+        @JsonPropertyDescription("AMI id; the latest Amazon Linux 2023 when omitted.")
+        @Pattern("^ami-[0-9a-f]{8,17}$")
+        public String amiId;
+
+        @JsonPropertyDescription("Root volume size in GiB (encrypted gp3).")
+        @Default("8")
+        @Min(8)
+        @Max(1024)
+        public int rootVolumeGiB = 8;
+
+        @JsonPropertyDescription("Your own user data; the built-in Flask app when omitted.")
+        @Size(max = 16384)
+        public String userData;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Database {
+        @JsonPropertyDescription("PostgreSQL major or full version, e.g. \"16\".")
+        @Default("16")
+        @Pattern("^[0-9]{2}(\\.[0-9]+)?$")
+        public String engineVersion = "16";
+
+        @JsonPropertyDescription("RDS instance class.")
+        @Default("db.t4g.micro")
+        @Pattern("^db\\.[a-z0-9]+\\.[a-z0-9]+$")
+        public String instanceClass = "db.t4g.micro";
+
+        @JsonPropertyDescription("Allocated storage in GiB (encrypted gp3).")
+        @Default("20")
+        @Min(20)
+        @Max(65536)
+        public int storageGiB = 20;
+
+        @JsonPropertyDescription("A standby in the second zone.")
+        @Default("false")
+        public boolean multiAZ;
+
+        @JsonPropertyDescription("Days of automated backups; point-in-time recovery within about 5 minutes.")
+        @Default("7")
+        @Min(0)
+        @Max(35)
+        public int backupRetentionDays = 7;
+
+        @JsonPropertyDescription("Refuse deletion of the DB instance at the AWS level.")
+        @Default("false")
+        public boolean deletionProtection;
+
+        @JsonPropertyDescription("Snapshot (default): final snapshot, then delete. Delete. Retain.")
+        @Default("Snapshot")
+        public DatabaseDeletionPolicy deletionPolicy = DatabaseDeletionPolicy.Snapshot;
+
+        @JsonPropertyDescription("The database the app uses.")
+        @Default("app")
+        @Pattern("^[a-zA-Z][a-zA-Z0-9_]{0,62}$")
+        public String databaseName = "app";
+
+        @JsonPropertyDescription("The master user; its password is managed by AWS Secrets Manager, never written here.")
+        @Default("app")
+        @Pattern("^[a-zA-Z][a-zA-Z0-9_]{0,15}$")
+        public String masterUsername = "app";
+    }
+
+    public enum DatabaseDeletionPolicy { Snapshot, Delete, Retain }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Monitoring {
+        @JsonPropertyDescription("E-mail addresses subscribed to the alarm topic.")
+        @Size(max = 20)
+        public List<@Pattern("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$") String> email = new ArrayList<>();
+
+        @JsonPropertyDescription("CPU alarm threshold in percent.")
+        @Default("80")
+        @Min(1)
+        @Max(100)
+        public int cpuPercent = 80;
+
+        @JsonPropertyDescription("NetworkPacketsIn alarm threshold in packets per second.")
+        @Default("1000")
+        @Min(1)
+        public int packetsPerSecond = 1000;
+
+        @JsonPropertyDescription("DatabaseConnections alarm threshold.")
+        @Default("20")
+        @Min(1)
+        public int dbConnections = 20;
+
+        @JsonPropertyDescription("Alarm when free database storage falls BELOW this many GiB.")
+        @Default("5")
+        @Min(1)
+        public int dbFreeStorageGiB = 5;
+    }
+}

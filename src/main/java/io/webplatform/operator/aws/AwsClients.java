@@ -1,0 +1,113 @@
+package io.webplatform.operator.aws;
+
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sts.StsClient;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The one place that builds AWS SDK clients: region, the standard credential chain, an optional
+ * endpoint override (the emulator, or a VPC endpoint), adaptive retries and the interceptors
+ * (API call metrics, and in tests a fault-injecting seam). Clients are cached per region.
+ */
+public class AwsClients implements AutoCloseable {
+
+    private final String defaultRegion;
+    private final Optional<URI> endpoint;
+    private final List<ExecutionInterceptor> interceptors;
+    private final SdkHttpClient httpClient = UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(5))
+            .socketTimeout(Duration.ofSeconds(30))
+            .build();
+    private final Map<String, Object> clients = new ConcurrentHashMap<>();
+
+    public AwsClients(String defaultRegion, Optional<URI> endpoint, List<ExecutionInterceptor> interceptors) {
+        this.defaultRegion = defaultRegion;
+        this.endpoint = endpoint;
+        this.interceptors = List.copyOf(interceptors);
+    }
+
+    public String region(String requested) {
+        return requested == null || requested.isBlank() ? defaultRegion : requested;
+    }
+
+    public Optional<URI> endpoint() {
+        return endpoint;
+    }
+
+    public S3Client s3(String region) {
+        return cached("s3", region, () -> configure(S3Client.builder(), region)
+                // Path-style addressing when an endpoint is overridden: the emulator has no virtual hosts.
+                .forcePathStyle(endpoint.isPresent())
+                .build());
+    }
+
+    public KmsClient kms(String region) {
+        return cached("kms", region, () -> configure(KmsClient.builder(), region).build());
+    }
+
+    public IamClient iam(String region) {
+        // IAM is global; its endpoint lives in us-east-1 (aws-global) unless overridden.
+        return cached("iam", region, () -> configure(IamClient.builder(), endpoint.isPresent() ? region : "aws-global").build());
+    }
+
+    public CloudTrailClient cloudTrail(String region) {
+        return cached("cloudtrail", region, () -> configure(CloudTrailClient.builder(), region).build());
+    }
+
+    public StsClient sts(String region) {
+        return cached("sts", region, () -> configure(StsClient.builder(), region).build());
+    }
+
+    /** Applies what every client shares. Also used for the WebPlatform's service clients. */
+    public <B extends AwsClientBuilder<B, C>, C> B configure(B builder, String region) {
+        builder.region(Region.of(region(region)))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(RetryMode.ADAPTIVE_V2)
+                        .apiCallTimeout(Duration.ofSeconds(60))
+                        .executionInterceptors(interceptors)
+                        .build());
+        endpoint.ifPresent(builder::endpointOverride);
+        if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
+            sync.httpClient(httpClient);
+        }
+        return builder;
+    }
+
+    @SuppressWarnings("unchecked")
+    public <C> C cached(String service, String region, Supplier<C> factory) {
+        return (C) clients.computeIfAbsent(service + "/" + region(region), k -> factory.get());
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(c -> {
+            if (c instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // closing on shutdown: nothing to do about a failure
+                }
+            }
+        });
+        httpClient.close();
+    }
+}

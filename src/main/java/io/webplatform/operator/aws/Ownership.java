@@ -1,0 +1,36 @@
+package io.webplatform.operator.aws;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The tags that mark an AWS resource as made by the operator for one custom resource. */
+public final class Ownership {
+    public static final String OWNER_UID = "webplatform.io/owner-uid";
+    public static final String OWNER = "webplatform.io/owner";
+    public static final String COMPONENT = "webplatform.io/component";
+    public static final String MANAGED_BY = "webplatform.io/managed-by";
+    public static final String MANAGED_BY_VALUE = "webplatform-operator";
+
+    private Ownership() {
+    }
+
+    /** User tags first, then ownership tags (which win), then Name. */
+    public static Map<String, String> tags(HasMetadata owner, Map<String, String> userTags, String component, String name) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (userTags != null) {
+            tags.putAll(userTags);
+        }
+        tags.put(OWNER_UID, owner.getMetadata().getUid());
+        tags.put(OWNER, owner.getKind() + "/" + owner.getMetadata().getNamespace() + "/" + owner.getMetadata().getName());
+        tags.put(COMPONENT, component);
+        tags.put(MANAGED_BY, MANAGED_BY_VALUE);
+        tags.put("Name", name);
+        return tags;
+    }
+
+    public static boolean ownedBy(Map<String, String> tags, String ownerUid) {
+        return tags != null && ownerUid.equals(tags.get(OWNER_UID));
+    }
+}

@@ -1,0 +1,30 @@
+package io.webplatform.operator.bucket;
+
+import io.webplatform.operator.api.SecureBucket;
+import io.webplatform.operator.api.SecureBucketSpec;
+import io.webplatform.operator.aws.ResourceNames;
+
+/** Every AWS name a SecureBucket uses, derived once from its spec, namespace, name and UID. */
+public record BucketNames(String bucket, String backupBucket, String logBucket, String replicationRole,
+                          String trail, String keyAlias) {
+
+    public static BucketNames of(SecureBucket resource) {
+        SecureBucketSpec spec = resource.getSpec();
+        String ns = resource.getMetadata().getNamespace();
+        String name = resource.getMetadata().getName();
+        String uid = resource.getMetadata().getUid();
+        String bucket = spec.bucketName != null ? spec.bucketName : ResourceNames.bucket(ns, name, uid, "");
+        String backup = spec.replication != null && spec.replication.bucketName != null
+                ? spec.replication.bucketName : ResourceNames.derivedBucket(bucket, "-backup");
+        String logs = spec.trail != null && spec.trail.logBucketName != null
+                ? spec.trail.logBucketName : ResourceNames.derivedBucket(bucket, "-trail");
+        return new BucketNames(bucket, backup, logs,
+                ResourceNames.iamRole(ns, name, uid, "-replication"),
+                ResourceNames.trail(ns, name, uid, "-writes"),
+                ResourceNames.kmsAlias(ns, name, uid, "-bucket"));
+    }
+
+    public static String arn(String bucket) {
+        return "arn:aws:s3:::" + bucket;
+    }
+}

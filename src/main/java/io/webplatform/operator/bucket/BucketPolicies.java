@@ -1,0 +1,88 @@
+package io.webplatform.operator.bucket;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import static io.webplatform.operator.aws.PolicyDocuments.array;
+import static io.webplatform.operator.aws.PolicyDocuments.document;
+import static io.webplatform.operator.aws.PolicyDocuments.statement;
+
+/** The policy documents a SecureBucket puts on its buckets and its replication role. */
+public final class BucketPolicies {
+    public static final String DENY_INSECURE_TRANSPORT = "DenyInsecureTransport";
+
+    private BucketPolicies() {
+    }
+
+    /** Denies every request that does not use TLS, on the bucket and its objects. */
+    public static ObjectNode tlsOnly(String bucket) {
+        ObjectNode doc = document();
+        addTlsDeny(doc, bucket);
+        return doc;
+    }
+
+    /** TLS-only, plus the two statements CloudTrail needs to deliver logs, limited to this trail. */
+    public static ObjectNode trailLogBucket(String bucket, String accountId, String region, String trailName) {
+        ObjectNode doc = document();
+        addTlsDeny(doc, bucket);
+        String trailArn = "arn:aws:cloudtrail:" + region + ":" + accountId + ":trail/" + trailName;
+        ObjectNode aclCheck = statement(doc, "AWSCloudTrailAclCheck", "Allow");
+        aclCheck.putObject("Principal").put("Service", "cloudtrail.amazonaws.com");
+        aclCheck.put("Action", "s3:GetBucketAcl");
+        aclCheck.put("Resource", BucketNames.arn(bucket));
+        aclCheck.putObject("Condition").putObject("StringEquals").put("aws:SourceArn", trailArn);
+        ObjectNode write = statement(doc, "AWSCloudTrailWrite", "Allow");
+        write.putObject("Principal").put("Service", "cloudtrail.amazonaws.com");
+        write.put("Action", "s3:PutObject");
+        write.put("Resource", BucketNames.arn(bucket) + "/AWSLogs/" + accountId + "/*");
+        ObjectNode writeCondition = write.putObject("Condition");
+        writeCondition.putObject("StringEquals").put("s3:x-amz-acl", "bucket-owner-full-control").put("aws:SourceArn", trailArn);
+        return doc;
+    }
+
+    private static void addTlsDeny(ObjectNode doc, String bucket) {
+        ObjectNode deny = statement(doc, DENY_INSECURE_TRANSPORT, "Deny");
+        deny.put("Principal", "*");
+        deny.put("Action", "s3:*");
+        array(deny, "Resource", BucketNames.arn(bucket), BucketNames.arn(bucket) + "/*");
+        deny.putObject("Condition").putObject("Bool").put("aws:SecureTransport", "false");
+    }
+
+    /** S3 may assume the replication role. */
+    public static ObjectNode replicationTrust() {
+        ObjectNode doc = document();
+        ObjectNode s = statement(doc, "S3AssumesReplicationRole", "Allow");
+        s.putObject("Principal").put("Service", "s3.amazonaws.com");
+        s.put("Action", "sts:AssumeRole");
+        return doc;
+    }
+
+    /**
+     * Least privilege for replication: read the source's replication configuration and object
+     * versions, write replicas into the backup bucket only, and use the key only through S3.
+     */
+    public static ObjectNode replicationPermissions(String source, String destination, String keyArn, String region) {
+        ObjectNode doc = document();
+        ObjectNode readConfig = statement(doc, "ReadSourceConfiguration", "Allow");
+        array(readConfig, "Action", "s3:GetReplicationConfiguration", "s3:ListBucket");
+        readConfig.put("Resource", BucketNames.arn(source));
+        ObjectNode readObjects = statement(doc, "ReadSourceObjectVersions", "Allow");
+        array(readObjects, "Action", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging");
+        readObjects.put("Resource", BucketNames.arn(source) + "/*");
+        ObjectNode write = statement(doc, "WriteReplicas", "Allow");
+        array(write, "Action", "s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags");
+        write.put("Resource", BucketNames.arn(destination) + "/*");
+        ObjectNode decrypt = statement(doc, "DecryptSourceObjects", "Allow");
+        decrypt.put("Action", "kms:Decrypt");
+        decrypt.put("Resource", keyArn);
+        ObjectNode decryptCondition = decrypt.putObject("Condition").putObject("StringLike");
+        decryptCondition.put("kms:ViaService", "s3." + region + ".amazonaws.com");
+        decryptCondition.put("kms:EncryptionContext:aws:s3:arn", BucketNames.arn(source) + "/*");
+        ObjectNode encrypt = statement(doc, "EncryptReplicas", "Allow");
+        array(encrypt, "Action", "kms:Encrypt", "kms:GenerateDataKey");
+        encrypt.put("Resource", keyArn);
+        ObjectNode encryptCondition = encrypt.putObject("Condition").putObject("StringLike");
+        encryptCondition.put("kms:ViaService", "s3." + region + ".amazonaws.com");
+        encryptCondition.put("kms:EncryptionContext:aws:s3:arn", BucketNames.arn(destination) + "/*");
+        return doc;
+    }
+}

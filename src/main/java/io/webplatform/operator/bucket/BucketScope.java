@@ -1,0 +1,78 @@
+package io.webplatform.operator.bucket;
+
+import io.webplatform.operator.api.SecureBucket;
+import io.webplatform.operator.api.SecureBucketSpec;
+import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.engine.Scope;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.util.Map;
+
+/** One pass over a SecureBucket: its spec, derived names, AWS clients and account. */
+public class BucketScope extends Scope {
+    private final SecureBucket resource;
+    private final BucketNames names;
+    private final AwsClients clients;
+    private final String accountId;
+
+    public BucketScope(SecureBucket resource, AwsClients clients, String accountId) {
+        super(resource, clients.region(resource.getSpec().region));
+        this.resource = resource;
+        this.names = BucketNames.of(resource);
+        this.clients = clients;
+        this.accountId = accountId;
+    }
+
+    public SecureBucketSpec spec() {
+        return resource.getSpec();
+    }
+
+    public BucketNames names() {
+        return names;
+    }
+
+    public String accountId() {
+        return accountId;
+    }
+
+    public boolean replicationEnabled() {
+        return spec().replication != null && spec().replication.enabled;
+    }
+
+    public boolean trailEnabled() {
+        return spec().trail != null && spec().trail.enabled;
+    }
+
+    public boolean retainOnDelete() {
+        return spec().deletionPolicy != io.webplatform.operator.api.DeletionPolicy.Delete;
+    }
+
+    public Map<String, String> tags(String component, String name) {
+        return Ownership.tags(resource, spec().tags, component, name);
+    }
+
+    public S3Client s3() {
+        return clients.s3(region());
+    }
+
+    public KmsClient kms() {
+        return clients.kms(region());
+    }
+
+    public IamClient iam() {
+        return clients.iam(region());
+    }
+
+    public CloudTrailClient cloudTrail() {
+        return clients.cloudTrail(region());
+    }
+
+    /** The ARN of the key that encrypts the data buckets: the one made by Key, or the referenced one. */
+    public String keyArn() {
+        return idOf(KmsKey.NAME);
+    }
+}

@@ -1,0 +1,35 @@
+package io.webplatform.operator.bucket;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/** The bucket the user asked for, encrypted with the SecureBucket's key. */
+public class DataBucket extends ProtectedBucket {
+    public static final String NAME = "Bucket";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> dependsOn() {
+        return List.of(KmsKey.NAME);
+    }
+
+    @Override
+    protected String bucketName(BucketScope scope) {
+        return scope.names().bucket();
+    }
+
+    @Override
+    protected JsonNode policy(BucketScope scope) {
+        return BucketPolicies.tlsOnly(bucketName(scope));
+    }
+
+    @Override
+    protected String kmsKeyArn(BucketScope scope) {
+        return scope.keyArn();
+    }
+}

@@ -1,0 +1,121 @@
+package io.webplatform.operator.bucket;
+
+import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.Observed;
+import io.webplatform.operator.engine.StillWorking;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerReplicationStatus;
+import software.amazon.awssdk.services.s3.model.ReplicationConfiguration;
+import software.amazon.awssdk.services.s3.model.ReplicationRule;
+import software.amazon.awssdk.services.s3.model.ReplicationRuleStatus;
+import software.amazon.awssdk.services.s3.model.SseKmsEncryptedObjectsStatus;
+
+import java.util.List;
+import java.util.Objects;
+
+/** The replication rule on the data bucket: every new object version, encrypted with the key, to the backup bucket. */
+public class Replication implements Component<BucketScope> {
+    public static final String NAME = "Replication";
+    static final String RULE_ID = "webplatform-backup";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> dependsOn() {
+        return List.of(DataBucket.NAME, BackupBucket.NAME, ReplicationRole.NAME);
+    }
+
+    @Override
+    public boolean wanted(BucketScope scope) {
+        return scope.replicationEnabled();
+    }
+
+    @Override
+    public Observed observe(BucketScope scope) {
+        try {
+            ReplicationConfiguration config = scope.s3()
+                    .getBucketReplication(r -> r.bucket(scope.names().bucket())).replicationConfiguration();
+            return Observed.ready(RULE_ID + " -> " + BucketNames.arn(scope.names().backupBucket()), config);
+        } catch (RuntimeException e) {
+            if (AwsErrors.isNotFound(e)) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void create(BucketScope scope) {
+        put(scope);
+    }
+
+    @Override
+    public List<String> repair(BucketScope scope, Observed current) {
+        ReplicationConfiguration actual = current.detail(ReplicationConfiguration.class);
+        if (matches(actual, desired(scope))) {
+            return List.of();
+        }
+        put(scope);
+        return List.of("replication rule restored");
+    }
+
+    @Override
+    public boolean delete(BucketScope scope, Observed current) {
+        scope.s3().deleteBucketReplication(r -> r.bucket(scope.names().bucket()));
+        return true;
+    }
+
+    static ReplicationConfiguration desired(BucketScope scope) {
+        String keyArn = scope.keyArn();
+        return ReplicationConfiguration.builder()
+                .role(scope.idOf(ReplicationRole.NAME))
+                .rules(ReplicationRule.builder()
+                        .id(RULE_ID)
+                        .priority(1)
+                        .status(ReplicationRuleStatus.ENABLED)
+                        .filter(f -> f.prefix(""))
+                        .deleteMarkerReplication(d -> d.status(DeleteMarkerReplicationStatus.ENABLED))
+                        .sourceSelectionCriteria(s -> s.sseKmsEncryptedObjects(k -> k.status(SseKmsEncryptedObjectsStatus.ENABLED)))
+                        .destination(d -> d.bucket(BucketNames.arn(scope.names().backupBucket()))
+                                .encryptionConfiguration(e -> e.replicaKmsKeyID(keyArn)))
+                        .build())
+                .build();
+    }
+
+    /** Compares what matters, so defaults AWS fills in do not count as drift. */
+    static boolean matches(ReplicationConfiguration actual, ReplicationConfiguration desired) {
+        if (actual == null || !Objects.equals(actual.role(), desired.role()) || actual.rules().size() != 1) {
+            return false;
+        }
+        ReplicationRule a = actual.rules().get(0);
+        ReplicationRule d = desired.rules().get(0);
+        return Objects.equals(a.id(), d.id())
+                && a.status() == d.status()
+                && a.destination() != null
+                && Objects.equals(a.destination().bucket(), d.destination().bucket())
+                && a.destination().encryptionConfiguration() != null
+                && Objects.equals(a.destination().encryptionConfiguration().replicaKmsKeyID(),
+                        d.destination().encryptionConfiguration().replicaKmsKeyID())
+                && a.deleteMarkerReplication() != null
+                && a.deleteMarkerReplication().status() == DeleteMarkerReplicationStatus.ENABLED
+                && a.sourceSelectionCriteria() != null && a.sourceSelectionCriteria().sseKmsEncryptedObjects() != null
+                && a.sourceSelectionCriteria().sseKmsEncryptedObjects().status() == SseKmsEncryptedObjectsStatus.ENABLED;
+    }
+
+    private static void put(BucketScope scope) {
+        try {
+            scope.s3().putBucketReplication(r -> r.bucket(scope.names().bucket()).replicationConfiguration(desired(scope)));
+        } catch (RuntimeException e) {
+            // A new IAM role takes seconds to become assumable by S3; that is progress, not failure.
+            String code = AwsErrors.errorCode(e);
+            if (("InvalidRequest".equals(code) || "InvalidArgument".equals(code))
+                    && AwsErrors.message(e).toLowerCase().contains("role")) {
+                throw new StillWorking("IAM role " + scope.names().replicationRole() + " is not yet assumable by S3");
+            }
+            throw e;
+        }
+    }
+}

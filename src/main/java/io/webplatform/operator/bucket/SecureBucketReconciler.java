@@ -1,0 +1,207 @@
+package io.webplatform.operator.bucket;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.webplatform.operator.api.Condition;
+import io.webplatform.operator.api.Finding;
+import io.webplatform.operator.api.SecureBucket;
+import io.webplatform.operator.api.SecureBucketStatus;
+import io.webplatform.operator.aws.AccountIds;
+import io.webplatform.operator.aws.ApiCallMetrics;
+import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.engine.ComponentGraph;
+import io.webplatform.operator.engine.KubernetesEvents;
+import io.webplatform.operator.engine.Observed;
+import io.webplatform.operator.engine.Requeue;
+import io.webplatform.operator.engine.StatusConditions;
+import io.webplatform.operator.engine.WalkResult;
+import io.webplatform.operator.policy.BucketFindings;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Makes AWS match each SecureBucket, reports the truth in its status, and tears it down on delete. */
+@ControllerConfiguration(name = SecureBucketReconciler.NAME)
+public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner<SecureBucket> {
+    public static final String NAME = "securebucket";
+    private static final Logger LOG = Logger.getLogger(SecureBucketReconciler.class);
+
+    private final ComponentGraph<BucketScope> graph = SecureBucketGraph.create();
+    private final Requeue requeue = new Requeue();
+
+    @Inject
+    AwsClients clients;
+    @Inject
+    AccountIds accountIds;
+    @Inject
+    KubernetesClient kubernetes;
+
+    @ConfigProperty(name = "webplatform.resync-period", defaultValue = "PT5M")
+    Duration resyncPeriod;
+
+    @Override
+    public UpdateControl<SecureBucket> reconcile(SecureBucket resource, Context<SecureBucket> context) {
+        long generation = resource.getMetadata().getGeneration();
+        SecureBucketStatus status = statusOf(resource);
+        KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
+
+        List<String> problems = SecureBucketValidation.validate(resource);
+        if (!problems.isEmpty()) {
+            String message = String.join("; ", problems);
+            if (!message.equals(messageOf(status, Condition.STALLED))) {
+                events.warning("InvalidSpec", message);
+            }
+            StatusConditions.set(status, generation, Condition.READY, false, "InvalidSpec", message);
+            StatusConditions.set(status, generation, Condition.RECONCILING, false, "InvalidSpec", "nothing was changed in AWS");
+            StatusConditions.set(status, generation, Condition.STALLED, true, "InvalidSpec", message);
+            status.setObservedGeneration(generation);
+            resource.setStatus(status);
+            return UpdateControl.patchStatus(resource).rescheduleAfter(resyncPeriod);
+        }
+
+        List<String> calls = ApiCallMetrics.startRecording();
+        WalkResult walk;
+        BucketScope scope;
+        try {
+            scope = new BucketScope(resource, clients, accountIds.of(clients.region(resource.getSpec().region)));
+            walk = graph.reconcile(scope, events);
+        } finally {
+            ApiCallMetrics.stopRecording();
+        }
+        List<Finding> findings = BucketFindings.evaluate(scope);
+        List<String> failed = findings.stream().filter(f -> !BucketFindings.PASS.equals(f.getSeverity()))
+                .map(f -> f.getId() + " on " + f.getResource()).toList();
+        status.setFindings(findings);
+        status.setRetained(null);
+        StatusConditions.fromWalk(status, generation, walk, !failed.isEmpty(), "failed checks: " + String.join(", ", failed));
+        fillOutputs(status, scope, walk);
+        resource.setStatus(status);
+        LOG.debugf("SecureBucket %s/%s: %d AWS calls: %s", resource.getMetadata().getNamespace(),
+                resource.getMetadata().getName(), calls.size(), summarize(calls));
+
+        String key = resource.getMetadata().getUid();
+        if (walk.allReady() || walk.stalled()) {
+            requeue.reset(key);
+            return UpdateControl.patchStatus(resource).rescheduleAfter(resyncPeriod);
+        }
+        return UpdateControl.patchStatus(resource).rescheduleAfter(requeue.next(key));
+    }
+
+    @Override
+    public DeleteControl cleanup(SecureBucket resource, Context<SecureBucket> context) {
+        long generation = resource.getMetadata().getGeneration();
+        SecureBucketStatus status = statusOf(resource);
+        KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
+        BucketScope scope = new BucketScope(resource, clients, accountIds.of(clients.region(resource.getSpec().region)));
+        WalkResult walk = graph.delete(scope, events);
+        status.setComponents(walk.components());
+        status.setRetained(walk.retained().isEmpty() ? null : walk.retained());
+        String key = resource.getMetadata().getUid();
+        if (walk.allGone()) {
+            String kept = walk.retained().isEmpty() ? "nothing retained"
+                    : "retained by deletionPolicy " + resource.getSpec().deletionPolicy + ": " + String.join(", ", walk.retained());
+            StatusConditions.set(status, generation, Condition.READY, false, "Deleted", "AWS resources deleted; " + kept);
+            StatusConditions.set(status, generation, Condition.RECONCILING, false, "Deleted", kept);
+            if (!walk.retained().isEmpty()) {
+                events.normal("Retained", kept);
+            }
+            patchStatus(resource, status);
+            requeue.reset(key);
+            return DeleteControl.defaultDelete();
+        }
+        if (walk.stalled()) {
+            StatusConditions.set(status, generation, Condition.READY, false, walk.stalledReason(), "deletion blocked: " + walk.stalledMessage());
+            StatusConditions.set(status, generation, Condition.STALLED, true, walk.stalledReason(), "deletion blocked: " + walk.stalledMessage());
+        } else {
+            StatusConditions.set(status, generation, Condition.READY, false, "Deleting", "deleting: " + walk.waitingSummary());
+            StatusConditions.set(status, generation, Condition.RECONCILING, true, "Deleting", "deleting: " + walk.waitingSummary());
+            StatusConditions.set(status, generation, Condition.STALLED, false, "Deleting", "progressing");
+        }
+        patchStatus(resource, status);
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(walk.stalled() ? resyncPeriod.toMillis() : requeue.next(key).toMillis());
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<SecureBucket> updateErrorStatus(SecureBucket resource, Context<SecureBucket> context, Exception e) {
+        SecureBucketStatus status = statusOf(resource);
+        long generation = resource.getMetadata().getGeneration();
+        String message = AwsErrors.message(e);
+        StatusConditions.set(status, generation, Condition.READY, false, "ReconcileError", message);
+        StatusConditions.set(status, generation, Condition.RECONCILING, true, "ReconcileError", "retrying: " + message);
+        resource.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(resource);
+    }
+
+    private void patchStatus(SecureBucket resource, SecureBucketStatus status) {
+        resource.setStatus(status);
+        try {
+            kubernetes.resource(resource).patchStatus();
+        } catch (RuntimeException e) {
+            LOG.debugf("status patch during deletion failed: %s", e.getMessage());
+        }
+    }
+
+    private static SecureBucketStatus statusOf(SecureBucket resource) {
+        return resource.getStatus() == null ? new SecureBucketStatus() : resource.getStatus();
+    }
+
+    private static String messageOf(SecureBucketStatus status, String type) {
+        Condition c = status.condition(type);
+        return c == null ? null : c.getMessage();
+    }
+
+    private static void fillOutputs(SecureBucketStatus status, BucketScope scope, WalkResult walk) {
+        SecureBucketStatus.Outputs out = new SecureBucketStatus.Outputs();
+        out.region = scope.region();
+        out.bucketName = scope.names().bucket();
+        out.bucketArn = idIfPresent(scope, DataBucket.NAME);
+        out.keyArn = idIfPresent(scope, KmsKey.NAME);
+        if (scope.replicationEnabled()) {
+            out.backupBucketName = scope.names().backupBucket();
+            out.backupBucketArn = idIfPresent(scope, BackupBucket.NAME);
+            out.replicationRoleArn = idIfPresent(scope, ReplicationRole.NAME);
+        }
+        if (scope.trailEnabled()) {
+            out.logBucketName = scope.names().logBucket();
+            out.logBucketArn = idIfPresent(scope, TrailBucket.NAME);
+            out.trailArn = idIfPresent(scope, Trail.NAME);
+        }
+        status.setOutputs(out);
+        status.setReplication(summary(scope.replicationEnabled(), walk, Replication.NAME, "Ready"));
+        status.setTrail(summary(scope.trailEnabled(), walk, Trail.NAME, "Logging"));
+    }
+
+    private static String summary(boolean enabled, WalkResult walk, String component, String readyWord) {
+        if (!enabled) {
+            return "Disabled";
+        }
+        var c = walk.component(component);
+        if (c == null) {
+            return "Pending";
+        }
+        if (c.isReady()) {
+            return readyWord;
+        }
+        return ComponentGraph.FAILED.equals(c.getState()) ? "Failed" : "Pending";
+    }
+
+    private static String idIfPresent(BucketScope scope, String component) {
+        Observed o = scope.observed(component);
+        return o == null ? null : o.id();
+    }
+
+    private static String summarize(List<String> calls) {
+        return calls.stream().collect(Collectors.groupingBy(c -> c, java.util.TreeMap::new, Collectors.counting())).toString();
+    }
+}

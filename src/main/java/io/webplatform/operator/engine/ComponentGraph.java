@@ -1,0 +1,243 @@
+package io.webplatform.operator.engine;
+
+import io.webplatform.operator.api.ComponentStatus;
+import io.webplatform.operator.aws.AwsErrors;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A custom resource as a graph of components. {@link #reconcile} walks it in dependency order to
+ * create or repair; {@link #delete} walks it in reverse and only removes a component once
+ * everything that depends on it is gone. One failing component does not stop independent ones.
+ *
+ * <p>Why not JOSDK's workflows of external dependent resources: they poll each resource on its own
+ * schedule and fit one desired object per dependent; here one pass reads each resource once, the
+ * order of deletion must wait for real disappearance, and drift repair is field by field. The graph
+ * keeps JOSDK's ideas (dependsOn, ready post-conditions, reverse cleanup) in about a hundred lines.
+ */
+public final class ComponentGraph<S extends Scope> {
+
+    public static final String READY = "Ready";
+    public static final String WAITING = "Waiting";
+    public static final String PENDING = "Pending";
+    public static final String FAILED = "Failed";
+    public static final String DISABLED = "Disabled";
+    public static final String DELETING = "Deleting";
+    public static final String DELETED = "Deleted";
+    public static final String RETAINED = "Retained";
+
+    private static final Logger LOG = Logger.getLogger(ComponentGraph.class);
+
+    private final List<Component<S>> ordered;
+
+    @SafeVarargs
+    public ComponentGraph(Component<S>... components) {
+        this.ordered = topologicalOrder(List.of(components));
+    }
+
+    public List<String> names() {
+        return ordered.stream().map(Component::name).toList();
+    }
+
+    /** Creates what is missing and repairs what drifted, in dependency order. */
+    public WalkResult reconcile(S scope, EventSink events) {
+        WalkResult result = new WalkResult();
+        try {
+            for (Component<S> c : ordered) {
+                if (c.wanted(scope)) {
+                    c.preflight(scope);
+                }
+            }
+        } catch (UserError e) {
+            events.warning(e.reason(), e.getMessage());
+            result.stall(e.reason(), e.getMessage());
+            return result;
+        } catch (RuntimeException e) {
+            result.fail("Preflight", e);
+            return result;
+        }
+        for (Component<S> c : ordered) {
+            String name = c.name();
+            try {
+                if (!c.wanted(scope)) {
+                    removeUnwanted(c, scope, events, result);
+                    continue;
+                }
+                List<String> notReady = c.dependsOn().stream()
+                        .filter(d -> !result.isReady(d)).toList();
+                if (!notReady.isEmpty()) {
+                    result.put(new ComponentStatus(name, null, WAITING, false, "waiting for " + String.join(", ", notReady), null));
+                    continue;
+                }
+                Observed current = c.observe(scope);
+                boolean created = false;
+                if (current == null) {
+                    c.create(scope);
+                    created = true;
+                    current = c.observe(scope);
+                    if (current == null) {
+                        result.put(new ComponentStatus(name, null, PENDING, false, "created; not visible in AWS yet", null));
+                        continue;
+                    }
+                    LOG.infof("%s: created %s %s", ownerRef(scope), name, current.id());
+                    events.normal("Created", name + " " + current.id() + " created");
+                }
+                scope.record(name, current);
+                for (String change : c.repair(scope, current)) {
+                    if (!created) {
+                        LOG.infof("%s: repaired %s %s: %s", ownerRef(scope), name, current.id(), change);
+                        events.normal("Repaired", name + " " + current.id() + ": " + change);
+                        result.repairs.add(name + ": " + change);
+                    }
+                }
+                result.put(new ComponentStatus(name, current.id(), current.ready() ? READY : PENDING, current.ready(),
+                        current.ready() ? null : current.waitingFor(), null));
+            } catch (StillWorking e) {
+                result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, e.getMessage(), null));
+            } catch (UserError e) {
+                events.warning(e.reason(), name + ": " + e.getMessage());
+                result.put(new ComponentStatus(name, idOrNull(scope, name), FAILED, false, null, e.getMessage()));
+                result.stall(e.reason(), name + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                handle(name, scope, e, events, result);
+            }
+        }
+        return result;
+    }
+
+    /** Deletes in reverse dependency order, keeping what the deletion policy retains. */
+    public WalkResult delete(S scope, EventSink events) {
+        WalkResult result = new WalkResult();
+        Map<String, List<String>> dependents = dependents();
+        for (int i = ordered.size() - 1; i >= 0; i--) {
+            Component<S> c = ordered.get(i);
+            String name = c.name();
+            try {
+                List<String> blocking = dependents.getOrDefault(name, List.of()).stream()
+                        .filter(d -> !result.isGoneOrRetained(d)).toList();
+                if (!blocking.isEmpty()) {
+                    result.put(new ComponentStatus(name, null, WAITING, false, "waiting for the deletion of " + String.join(", ", blocking), null));
+                    continue;
+                }
+                Observed current = c.observe(scope);
+                scope.record(name, current);
+                if (current == null) {
+                    result.put(new ComponentStatus(name, null, DELETED, false, null, null));
+                } else if (c.retainedOnDelete(scope)) {
+                    result.put(new ComponentStatus(name, current.id(), RETAINED, true, "kept by the deletion policy", null));
+                    result.retained.add(name + " " + current.id());
+                } else if (c.delete(scope, current)) {
+                    LOG.infof("%s: deleted %s %s", ownerRef(scope), name, current.id());
+                    events.normal("Deleted", name + " " + current.id() + " deleted");
+                    result.put(new ComponentStatus(name, current.id(), DELETED, false, null, null));
+                } else {
+                    result.put(new ComponentStatus(name, current.id(), DELETING, false, "AWS is deleting it", null));
+                }
+            } catch (StillWorking e) {
+                result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, e.getMessage(), null));
+            } catch (UserError e) {
+                events.warning(e.reason(), name + ": " + e.getMessage());
+                result.put(new ComponentStatus(name, idOrNull(scope, name), FAILED, false, null, e.getMessage()));
+                result.stall(e.reason(), name + ": " + e.getMessage());
+            } catch (RuntimeException e) {
+                handle(name, scope, e, events, result);
+            }
+        }
+        return result;
+    }
+
+    private void removeUnwanted(Component<S> c, S scope, EventSink events, WalkResult result) {
+        Observed current = c.observe(scope);
+        scope.record(c.name(), null);
+        if (current == null) {
+            result.put(new ComponentStatus(c.name(), null, DISABLED, false, "not requested by the spec", null));
+        } else if (c.retainedOnDelete(scope)) {
+            result.put(new ComponentStatus(c.name(), current.id(), RETAINED, false, "no longer requested; kept by the deletion policy", null));
+        } else if (c.delete(scope, current)) {
+            events.normal("Deleted", c.name() + " " + current.id() + " deleted: no longer requested by the spec");
+            result.put(new ComponentStatus(c.name(), null, DISABLED, false, "not requested by the spec", null));
+        } else {
+            result.put(new ComponentStatus(c.name(), current.id(), DELETING, false, "no longer requested; AWS is deleting it", null));
+        }
+    }
+
+    private void handle(String name, S scope, RuntimeException e, EventSink events, WalkResult result) {
+        AwsErrors.Kind kind = AwsErrors.classify(e);
+        String message = AwsErrors.message(e);
+        switch (kind) {
+            case THROTTLED, RETRYABLE -> {
+                // Transient: retried with backoff, reported as progress, not as a failure.
+                LOG.debugf("%s: %s will be retried: %s", ownerRef(scope), name, message);
+                result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, "AWS asked to retry later", message));
+                result.transientErrors++;
+            }
+            case USER_ERROR -> {
+                LOG.warnf("%s: %s failed: %s", ownerRef(scope), name, message);
+                events.warning("AwsError", name + ": " + message);
+                result.put(new ComponentStatus(name, idOrNull(scope, name), FAILED, false, null, message));
+                result.stall("AwsRejected", name + ": " + message);
+            }
+            default -> {
+                LOG.warnf(e, "%s: %s failed", ownerRef(scope), name);
+                events.warning("AwsError", name + ": " + message);
+                result.put(new ComponentStatus(name, idOrNull(scope, name), FAILED, false, null, message));
+                result.fail(name, e);
+            }
+        }
+    }
+
+    private static String idOrNull(Scope scope, String name) {
+        Observed o = scope.observed(name);
+        return o == null ? null : o.id();
+    }
+
+    private static String ownerRef(Scope scope) {
+        return scope.owner().getKind() + " " + scope.owner().getMetadata().getNamespace() + "/" + scope.owner().getMetadata().getName();
+    }
+
+    private Map<String, List<String>> dependents() {
+        Map<String, List<String>> result = new HashMap<>();
+        for (Component<S> c : ordered) {
+            for (String d : c.dependsOn()) {
+                result.computeIfAbsent(d, k -> new ArrayList<>()).add(c.name());
+            }
+        }
+        return result;
+    }
+
+    /** Kahn's algorithm; keeps the declaration order among independent components, rejects cycles. */
+    private static <S extends Scope> List<Component<S>> topologicalOrder(List<Component<S>> components) {
+        Map<String, Component<S>> byName = new LinkedHashMap<>();
+        for (Component<S> c : components) {
+            if (byName.put(c.name(), c) != null) {
+                throw new IllegalArgumentException("duplicate component " + c.name());
+            }
+        }
+        for (Component<S> c : components) {
+            for (String d : c.dependsOn()) {
+                if (!byName.containsKey(d)) {
+                    throw new IllegalArgumentException(c.name() + " depends on unknown component " + d);
+                }
+            }
+        }
+        List<Component<S>> order = new ArrayList<>();
+        Set<String> done = new java.util.HashSet<>();
+        while (order.size() < components.size()) {
+            Component<S> next = components.stream()
+                    .filter(c -> !done.contains(c.name()) && done.containsAll(c.dependsOn()))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("dependency cycle among " + components.stream()
+                            .map(Component::name).filter(n -> !done.contains(n)).collect(Collectors.joining(", "))));
+            order.add(next);
+            done.add(next.name());
+        }
+        return List.copyOf(order);
+    }
+}

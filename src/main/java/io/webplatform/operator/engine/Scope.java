@@ -1,0 +1,55 @@
+package io.webplatform.operator.engine;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What one reconcile pass knows: the custom resource, its region and what each component found.
+ * Kind-specific scopes add the spec's derived values and AWS clients.
+ */
+public abstract class Scope {
+    private final HasMetadata owner;
+    private final String region;
+    private final Map<String, Observed> observed = new HashMap<>();
+
+    protected Scope(HasMetadata owner, String region) {
+        this.owner = owner;
+        this.region = region;
+    }
+
+    public HasMetadata owner() {
+        return owner;
+    }
+
+    public String ownerUid() {
+        return owner.getMetadata().getUid();
+    }
+
+    public String region() {
+        return region;
+    }
+
+    /** What a component found in this pass; null when absent or not yet observed. */
+    public Observed observed(String component) {
+        return observed.get(component);
+    }
+
+    /** The AWS id a component reported; fails loudly when a dependency ordering bug reads it too early. */
+    public String idOf(String component) {
+        Observed o = observed.get(component);
+        if (o == null) {
+            throw new IllegalStateException(component + " has not been observed in this pass");
+        }
+        return o.id();
+    }
+
+    void record(String component, Observed value) {
+        if (value == null) {
+            observed.remove(component);
+        } else {
+            observed.put(component, value);
+        }
+    }
+}
