@@ -1,10 +1,12 @@
 package io.webplatform.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** What the operator knows of one AWS resource it manages. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ComponentStatus {
     @JsonPropertyDescription("Component name, e.g. Bucket, Key, Trail.")
     private String name;

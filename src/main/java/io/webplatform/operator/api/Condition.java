@@ -1,10 +1,13 @@
 package io.webplatform.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** A kstatus-compatible condition, as `kubectl wait --for=condition=Ready` reads it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Condition {
     public static final String READY = "Ready";
     public static final String RECONCILING = "Reconciling";
@@ -47,5 +50,6 @@ public class Condition {
     public String getLastTransitionTime() { return lastTransitionTime; }
     public void setLastTransitionTime(String lastTransitionTime) { this.lastTransitionTime = lastTransitionTime; }
 
+    @JsonIgnore
     public boolean isTrue() { return "True".equals(status); }
 }

@@ -1,10 +1,12 @@
 package io.webplatform.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** The result of one security check, as the original set-up's IaC scanner reported it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class Finding {
     @JsonPropertyDescription("Check id, e.g. S3_PUBLIC_ACCESS_BLOCKED.")
     private String id;

@@ -1,5 +1,6 @@
 package io.webplatform.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -8,6 +9,7 @@ import java.util.List;
 
 /** The status both kinds share: conditions, components and security findings. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 public class ManagedStatus {
     @JsonPropertyDescription("The metadata.generation the operator last acted on.")
     private Long observedGeneration;

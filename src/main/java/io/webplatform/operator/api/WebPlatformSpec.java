@@ -56,6 +56,7 @@ public class WebPlatformSpec {
     public static class Network {
         @JsonPropertyDescription("The VPC's IPv4 CIDR, /16 to /24. Immutable.")
         @Default("10.0.0.0/16")
+        @Size(max = 18)
         @ValidationRule(value = "isCIDR(self) && cidr(self).ip().family() == 4 && cidr(self).prefixLength() >= 16 && cidr(self).prefixLength() <= 24",
                 message = "vpcCidr must be an IPv4 CIDR between /16 and /24, e.g. 10.0.0.0/16")
         public String vpcCidr = "10.0.0.0/16";
@@ -63,17 +64,17 @@ public class WebPlatformSpec {
         @JsonPropertyDescription("Exactly two availability zones; the region's first two available zones when omitted.")
         @Size(min = 2, max = 2)
         @ValidationRule(value = "self[0] != self[1]", message = "the two availability zones must differ")
-        public List<@Pattern("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}[a-z]$") String> availabilityZones;
+        public List<@Size(max = 32) @Pattern("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}[a-z]$") String> availabilityZones;
 
         @JsonPropertyDescription("Two public subnet CIDRs, one per zone; carved from vpcCidr when omitted.")
         @Size(min = 2, max = 2)
-        @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each subnet must be an IPv4 CIDR")
-        public List<String> publicSubnetCidrs;
+        @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each subnet must be an IPv4 CIDR, e.g. 10.0.0.0/24")
+        public List<@Size(max = 18) String> publicSubnetCidrs;
 
         @JsonPropertyDescription("Two private subnet CIDRs, one per zone; carved from vpcCidr when omitted.")
         @Size(min = 2, max = 2)
-        @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each subnet must be an IPv4 CIDR")
-        public List<String> privateSubnetCidrs;
+        @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each subnet must be an IPv4 CIDR, e.g. 10.0.2.0/24")
+        public List<@Size(max = 18) String> privateSubnetCidrs;
 
         @JsonPropertyDescription("PerZone (default, HA): one NAT gateway per zone. Single: one shared NAT gateway, cheaper.")
         @Default("PerZone")
@@ -97,7 +98,7 @@ public class WebPlatformSpec {
         @JsonPropertyDescription("IPv4 CIDRs allowed to reach the load balancer.")
         @Size(min = 1, max = 50)
         @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each allowed CIDR must be an IPv4 CIDR, e.g. 203.0.113.0/24")
-        public List<String> allowedCidrs = new ArrayList<>(List.of("0.0.0.0/0"));
+        public List<@Size(max = 18) String> allowedCidrs = new ArrayList<>(List.of("0.0.0.0/0"));
 
         @JsonPropertyDescription("Listener ports: 80, and 443 when asked.")
         @Size(min = 1, max = 2)
@@ -186,7 +187,7 @@ public class WebPlatformSpec {
     public static class Monitoring {
         @JsonPropertyDescription("E-mail addresses subscribed to the alarm topic.")
         @Size(max = 20)
-        public List<@Pattern("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$") String> email = new ArrayList<>();
+        public List<@Size(max = 254) @Pattern("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$") String> email = new ArrayList<>();
 
         @JsonPropertyDescription("CPU alarm threshold in percent.")
         @Default("80")
