@@ -1,0 +1,69 @@
+package io.webplatform.operator.bucket;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BucketPoliciesTest {
+
+    @Test
+    void tlsOnlyDeniesEveryActionWithoutTlsOnBucketAndObjects() {
+        JsonNode s = BucketPolicies.tlsOnly("data").get("Statement").get(0);
+        assertThat(s.get("Effect").asText()).isEqualTo("Deny");
+        assertThat(s.get("Principal").asText()).isEqualTo("*");
+        assertThat(s.get("Action").asText()).isEqualTo("s3:*");
+        assertThat(texts(s.get("Resource"))).containsExactly("arn:aws:s3:::data", "arn:aws:s3:::data/*");
+        assertThat(s.at("/Condition/Bool/aws:SecureTransport").asText()).isEqualTo("false");
+    }
+
+    @Test
+    void trailBucketPolicyLetsOnlyThisTrailWriteWithBucketOwnerControl() {
+        JsonNode doc = BucketPolicies.trailLogBucket("logs", "111122223333", "eu-west-3", "t1");
+        assertThat(doc.get("Statement")).hasSize(3);
+        JsonNode acl = doc.get("Statement").get(1);
+        assertThat(acl.get("Action").asText()).isEqualTo("s3:GetBucketAcl");
+        assertThat(acl.at("/Principal/Service").asText()).isEqualTo("cloudtrail.amazonaws.com");
+        JsonNode write = doc.get("Statement").get(2);
+        assertThat(write.get("Action").asText()).isEqualTo("s3:PutObject");
+        assertThat(write.get("Resource").asText()).isEqualTo("arn:aws:s3:::logs/AWSLogs/111122223333/*");
+        assertThat(write.at("/Condition/StringEquals/s3:x-amz-acl").asText()).isEqualTo("bucket-owner-full-control");
+        assertThat(write.at("/Condition/StringEquals/aws:SourceArn").asText())
+                .isEqualTo("arn:aws:cloudtrail:eu-west-3:111122223333:trail/t1");
+    }
+
+    @Test
+    void replicationRoleIsLeastPrivilege() {
+        JsonNode doc = BucketPolicies.replicationPermissions("src", "dst", "arn:aws:kms:eu-west-3:1:key/k", "eu-west-3");
+        List<String> resources = new ArrayList<>();
+        List<String> actions = new ArrayList<>();
+        doc.get("Statement").forEach(s -> {
+            assertThat(s.get("Effect").asText()).isEqualTo("Allow");
+            resources.add(s.get("Resource").asText());
+            actions.addAll(texts(s.get("Action")));
+        });
+        // Nothing wildcarded beyond objects of the two buckets; writes only into the backup.
+        assertThat(actions).noneMatch(a -> a.endsWith("*"));
+        assertThat(resources).containsExactlyInAnyOrder("arn:aws:s3:::src", "arn:aws:s3:::src/*", "arn:aws:s3:::dst/*",
+                "arn:aws:kms:eu-west-3:1:key/k", "arn:aws:kms:eu-west-3:1:key/k");
+        JsonNode write = doc.get("Statement").get(2);
+        assertThat(texts(write.get("Action"))).containsExactly("s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags");
+        assertThat(write.get("Resource").asText()).isEqualTo("arn:aws:s3:::dst/*");
+        assertThat(doc.get("Statement").get(3).at("/Condition/StringLike/kms:ViaService").asText()).isEqualTo("s3.eu-west-3.amazonaws.com");
+        JsonNode trust = BucketPolicies.replicationTrust().get("Statement").get(0);
+        assertThat(trust.at("/Principal/Service").asText()).isEqualTo("s3.amazonaws.com");
+    }
+
+    private static List<String> texts(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> out.add(n.asText()));
+        } else {
+            out.add(node.asText());
+        }
+        return out;
+    }
+}

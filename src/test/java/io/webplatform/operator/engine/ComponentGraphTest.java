@@ -1,0 +1,145 @@
+package io.webplatform.operator.engine;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.webplatform.operator.testing.TestResources.RecordedEvents;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The walk's ordering and error rules, with components that keep their state in a map. */
+class ComponentGraphTest {
+
+    static final class MapScope extends Scope {
+        final Map<String, String> world = new HashMap<>();
+        final List<String> log = new ArrayList<>();
+
+        MapScope() {
+            super(new ConfigMap() {{
+                setMetadata(new ObjectMetaBuilder().withName("x").withNamespace("ns").withUid("u").build());
+            }}, "eu-west-3");
+        }
+    }
+
+    static class Node implements Component<MapScope> {
+        final String name;
+        final List<String> deps;
+        boolean pendingAfterCreate;
+        RuntimeException failOnObserve;
+        boolean retain;
+
+        Node(String name, String... deps) {
+            this.name = name;
+            this.deps = List.of(deps);
+        }
+
+        public String name() { return name; }
+        public List<String> dependsOn() { return deps; }
+
+        public Observed observe(MapScope s) {
+            if (failOnObserve != null) {
+                throw failOnObserve;
+            }
+            String v = s.world.get(name);
+            if (v == null) {
+                return null;
+            }
+            return "pending".equals(v) ? Observed.pending(name, "AWS is busy", null) : Observed.ready(name, null);
+        }
+
+        public void create(MapScope s) {
+            s.log.add("create " + name);
+            s.world.put(name, pendingAfterCreate ? "pending" : "ready");
+        }
+
+        public List<String> repair(MapScope s, Observed current) { return List.of(); }
+
+        public boolean delete(MapScope s, Observed current) {
+            s.log.add("delete " + name);
+            s.world.remove(name);
+            return true;
+        }
+
+        public boolean retainedOnDelete(MapScope s) { return retain; }
+    }
+
+    @Test
+    void createsInDependencyOrderAndDeletesInReverse() {
+        ComponentGraph<MapScope> graph = new ComponentGraph<>(new Node("c", "b"), new Node("b", "a"), new Node("a"));
+        MapScope scope = new MapScope();
+        assertThat(graph.reconcile(scope, new RecordedEvents()).allReady()).isTrue();
+        assertThat(scope.log).containsExactly("create a", "create b", "create c");
+        scope.log.clear();
+        assertThat(graph.delete(scope, new RecordedEvents()).allGone()).isTrue();
+        assertThat(scope.log).containsExactly("delete c", "delete b", "delete a");
+    }
+
+    @Test
+    void dependentsWaitWhileADependencyIsPending() {
+        Node a = new Node("a");
+        a.pendingAfterCreate = true;
+        ComponentGraph<MapScope> graph = new ComponentGraph<>(a, new Node("b", "a"));
+        MapScope scope = new MapScope();
+        WalkResult result = graph.reconcile(scope, new RecordedEvents());
+        assertThat(result.allReady()).isFalse();
+        assertThat(result.component("a").getState()).isEqualTo(ComponentGraph.PENDING);
+        assertThat(result.component("b").getState()).isEqualTo(ComponentGraph.WAITING);
+        assertThat(result.waitingSummary()).contains("a (AWS is busy)").contains("b (waiting for a)");
+        assertThat(scope.log).containsExactly("create a");
+    }
+
+    @Test
+    void aThrottledComponentDoesNotStopIndependentOnesAndIsNotAFailure() {
+        Node a = new Node("a");
+        a.failOnObserve = AwsServiceException.builder().statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("Throttling").build()).build();
+        ComponentGraph<MapScope> graph = new ComponentGraph<>(a, new Node("b"), new Node("c", "a"));
+        MapScope scope = new MapScope();
+        RecordedEvents events = new RecordedEvents();
+        WalkResult result = graph.reconcile(scope, events);
+        assertThat(result.component("b").isReady()).isTrue();
+        assertThat(result.component("a").getState()).isEqualTo(ComponentGraph.PENDING);
+        assertThat(result.component("c").getState()).isEqualTo(ComponentGraph.WAITING);
+        assertThat(result.stalled()).isFalse();
+        assertThat(result.failures()).isEmpty();
+        assertThat(events.warnings).isEmpty();
+    }
+
+    @Test
+    void aUserErrorStallsWithAwsMessage() {
+        Node a = new Node("a");
+        a.failOnObserve = AwsServiceException.builder().statusCode(403)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").errorMessage("not allowed").build()).build();
+        WalkResult result = new ComponentGraph<>(a).reconcile(new MapScope(), new RecordedEvents());
+        assertThat(result.stalled()).isTrue();
+        assertThat(result.stalledMessage()).contains("AccessDenied: not allowed");
+    }
+
+    @Test
+    void retainedComponentsAreKeptAndReported() {
+        Node a = new Node("a");
+        a.retain = true;
+        ComponentGraph<MapScope> graph = new ComponentGraph<>(a, new Node("b", "a"));
+        MapScope scope = new MapScope();
+        graph.reconcile(scope, new RecordedEvents());
+        WalkResult result = graph.delete(scope, new RecordedEvents());
+        assertThat(result.allGone()).isTrue();
+        assertThat(result.retained()).containsExactly("a a");
+        assertThat(scope.world).containsOnlyKeys("a");
+    }
+
+    @Test
+    void rejectsCyclesAndUnknownDependencies() {
+        assertThatThrownBy(() -> new ComponentGraph<>(new Node("a", "b"), new Node("b", "a")))
+                .hasMessageContaining("cycle");
+        assertThatThrownBy(() -> new ComponentGraph<>(new Node("a", "zzz"))).hasMessageContaining("unknown component zzz");
+    }
+}
