@@ -1,0 +1,101 @@
+package io.webplatform.operator.e2e;
+
+import io.webplatform.operator.testing.Emulator;
+import io.webplatform.operator.testing.Kubectl;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Invalid manifests are refused by the real API server with a message a person can act on; the
+ * operator never sees them. Needs only the API server with the CRDs installed.
+ */
+class BadInputTest {
+    private static String ns;
+
+    @BeforeAll
+    static void namespace() {
+        Emulator.endpoint();
+        Kubectl.run("apply", "--server-side", "--force-conflicts", "-f", "crds/").ok();
+        Kubectl.run("wait", "--for=condition=Established", "crd/securebuckets.webplatform.io",
+                "crd/webplatforms.webplatform.io", "--timeout=60s").ok();
+        ns = Kubectl.newNamespace("e2e-bad");
+    }
+
+    static String bucket(String name, String specBody) {
+        return "apiVersion: webplatform.io/v1alpha1\nkind: SecureBucket\nmetadata: {name: " + name + "}\nspec:\n" + specBody;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            uppercase bucket name        | '  bucketName: My_Bucket'                                          | spec.bucketName
+            bucket name like an IP       | '  bucketName: 192.168.1.10'                                       | must be a valid S3 bucket name
+            reserved bucket prefix       | '  bucketName: xn--bucket'                                         | must be a valid S3 bucket name
+            bad region format            | '  region: Europe-West'                                            | spec.region
+            unknown encryption mode      | '  encryption: {mode: Rot13}'                                      | Unsupported value: "Rot13"
+            key arn without ExistingKey  | '  encryption: {mode: CreateKey, keyArn: "arn:aws:kms:eu-west-3:123456789012:key/abc"}' | keyArn is required with mode ExistingKey and not allowed with mode CreateKey
+            ExistingKey without arn      | '  encryption: {mode: ExistingKey}'                                | keyArn is required with mode ExistingKey
+            replication to itself        | '  bucketName: same-bucket\n  replication: {bucketName: same-bucket}' | a bucket cannot replicate to itself
+            trail logs into itself       | '  bucketName: same-bucket\n  trail: {logBucketName: same-bucket}' | a trail cannot log into the bucket it watches
+            unknown deletion policy      | '  deletionPolicy: Shred'                                          | Unsupported value: "Shred"
+            emptyOnDelete with Retain    | '  emptyOnDelete: true'                                            | emptyOnDelete: true needs deletionPolicy: Delete
+            reserved tag key             | '  tags: {"aws:owner": x}'                                         | reserved
+            """)
+    void secureBucketRejected(String title, String body, String expected) {
+        String name = "bad-" + Math.abs(title.hashCode() % 100000);
+        Kubectl.Result r = Kubectl.apply(ns, bucket(name, body.replace("\\n", "\n") + "\n"));
+        assertThat(r.exit()).as(title + ": " + r.out()).isNotZero();
+        assertThat(r.err()).as(title).contains(expected);
+        assertThat(Kubectl.run("get", "securebucket", name, "-n", ns).exit()).as("nothing stored for " + title).isNotZero();
+    }
+
+    @Test
+    void immutableFieldsCannotChange() {
+        Kubectl.apply(ns, bucket("fixed", "  bucketName: fixed-name-" + ns + "\n  region: eu-west-3\n")).ok();
+        Kubectl.Result renamed = Kubectl.apply(ns, bucket("fixed", "  bucketName: other-name-" + ns + "\n  region: eu-west-3\n"));
+        assertThat(renamed.exit()).isNotZero();
+        assertThat(renamed.err()).contains("bucketName is immutable");
+        Kubectl.Result moved = Kubectl.apply(ns, bucket("fixed", "  bucketName: fixed-name-" + ns + "\n  region: eu-west-1\n"));
+        assertThat(moved.exit()).isNotZero();
+        assertThat(moved.err()).contains("region is immutable");
+        Kubectl.Result rekeyed = Kubectl.apply(ns, bucket("fixed", "  bucketName: fixed-name-" + ns
+                + "\n  region: eu-west-3\n  encryption: {mode: ExistingKey, keyArn: \"arn:aws:kms:eu-west-3:123456789012:key/abc\"}\n"));
+        assertThat(rekeyed.exit()).isNotZero();
+        assertThat(rekeyed.err()).contains("encryption.mode is immutable");
+        Kubectl.run("delete", "securebucket", "fixed", "-n", ns, "--wait=false").ok();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            malformed VPC CIDR         | '  network: {vpcCidr: 10.0.0.0/33}'                                                   | vpcCidr must be an IPv4 CIDR
+            subnet outside the VPC     | '  network: {vpcCidr: 10.0.0.0/16, publicSubnetCidrs: [10.1.0.0/24, 10.0.1.0/24]}'    | every public subnet must lie inside vpcCidr
+            overlapping subnets        | '  network: {publicSubnetCidrs: [10.0.0.0/24, 10.0.1.0/24], privateSubnetCidrs: [10.0.1.0/25, 10.0.3.0/24]}' | subnets must not overlap
+            three zones                | '  network: {availabilityZones: [eu-west-3a, eu-west-3b, eu-west-3c]}'                | must have at most 2 items
+            one zone                   | '  network: {availabilityZones: [eu-west-3a]}'                                        | should have at least 2 items
+            app port out of range      | '  app: {port: 70000}'                                                                | should be less than or equal to 65535
+            storage below 20 GiB       | '  database: {storageGiB: 10}'                                                        | should be greater than or equal to 20
+            backup retention above 35  | '  database: {backupRetentionDays: 40}'                                               | should be less than or equal to 35
+            CPU above 100 percent      | '  monitoring: {cpuPercent: 120}'                                                     | should be less than or equal to 100
+            not an e-mail              | '  monitoring: {email: [ops-at-example]}'                                             | spec.monitoring.email[0]
+            """)
+    void webPlatformRejected(String title, String body, String expected) {
+        String name = "bad-" + Math.abs(title.hashCode() % 100000);
+        Kubectl.Result r = Kubectl.apply(ns, "apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: " + name
+                + "}\nspec:\n" + body + "\n");
+        assertThat(r.exit()).as(title + ": " + r.out()).isNotZero();
+        assertThat(r.err()).as(title).contains(expected);
+    }
+
+    @Test
+    void vpcCidrIsImmutable() {
+        String wp = "apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: cidr}\nspec:\n  network: {vpcCidr: %s}\n";
+        Kubectl.apply(ns, wp.formatted("10.0.0.0/16")).ok();
+        Kubectl.Result changed = Kubectl.apply(ns, wp.formatted("10.1.0.0/16"));
+        assertThat(changed.exit()).isNotZero();
+        assertThat(changed.err()).contains("vpcCidr is immutable");
+        Kubectl.run("delete", "webplatform", "cidr", "-n", ns, "--wait=false").ok();
+    }
+}
