@@ -1,12 +1,18 @@
 package io.webplatform.operator.api;
 
 import io.fabric8.crdv2.generator.CRDGenerator;
+import io.fabric8.crdv2.generator.CRDPostProcessor;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +26,18 @@ class CrdGenerationTest {
     static final Path CHART_CRDS = Path.of("helm/webplatform-operator/crds");
     static final List<String> FILES = List.of("securebuckets.webplatform.io-v1.yml", "webplatforms.webplatform.io-v1.yml");
 
+    /** The generator sorts columns by JSON path; a user wants READY first and AGE last, wide-only columns after. */
+    static HasMetadata printerColumnsAsAUserReadsThem(HasMetadata crd) {
+        for (var v : ((CustomResourceDefinition) crd).getSpec().getVersions()) {
+            List<CustomResourceColumnDefinition> columns = new ArrayList<>(v.getAdditionalPrinterColumns());
+            columns.sort(Comparator.comparing((CustomResourceColumnDefinition c) -> c.getPriority() != null && c.getPriority() > 0)
+                    .thenComparing(c -> "Age".equals(c.getName()))
+                    .thenComparing(c -> !"Ready".equals(c.getName())));
+            v.setAdditionalPrinterColumns(columns);
+        }
+        return crd;
+    }
+
     @Test
     void committedCrdsMatchTheApiClasses() throws IOException {
         Path out = Files.createTempDirectory("crds");
@@ -27,6 +45,12 @@ class CrdGenerationTest {
                 .customResourceClasses(SecureBucket.class, WebPlatform.class)
                 .forCRDVersions("v1")
                 .withParallelGenerationEnabled(false)
+                .withPostProcessor(new CRDPostProcessor() {
+                    @Override
+                    public HasMetadata process(HasMetadata crd, String version) {
+                        return printerColumnsAsAUserReadsThem(crd);
+                    }
+                })
                 .inOutputDir(out.toFile())
                 .generate();
         boolean update = Boolean.getBoolean("crds.update");
