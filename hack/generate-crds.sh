@@ -3,3 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B test -Dtest=CrdGenerationTest -Dcrds.update=true -Dsurefire.failIfNoSpecifiedTests=false
+# The plain install is the chart rendered with its defaults.
+"${HELM:-$HOME/.webplatform/bin/helm}" template webplatform helm/webplatform-operator --namespace webplatform-system \
+  --kube-version 1.34.4 --include-crds > operator/install.yaml
