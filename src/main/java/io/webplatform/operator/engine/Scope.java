@@ -45,7 +45,8 @@ public abstract class Scope {
         return o.id();
     }
 
-    void record(String component, Observed value) {
+    /** Remembers what a component found in this pass (null: absent). The engine calls it after observe. */
+    public void record(String component, Observed value) {
         if (value == null) {
             observed.remove(component);
         } else {

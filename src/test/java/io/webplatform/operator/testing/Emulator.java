@@ -35,4 +35,9 @@ public final class Emulator {
         interceptors.add(new ApiCallMetrics(new SimpleMeterRegistry()));
         return new AwsClients(REGION, Optional.of(endpoint()), interceptors);
     }
+
+    /** Clients that are never called: for unit tests that only build requests. */
+    public static AwsClients clientsWithoutEndpoint() {
+        return new AwsClients(REGION, Optional.empty(), List.of());
+    }
 }

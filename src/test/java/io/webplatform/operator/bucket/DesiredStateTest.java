@@ -1,0 +1,103 @@
+package io.webplatform.operator.bucket;
+
+import io.webplatform.operator.engine.Observed;
+import io.webplatform.operator.testing.TestResources;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudtrail.model.DataResource;
+import software.amazon.awssdk.services.cloudtrail.model.EventSelector;
+import software.amazon.awssdk.services.cloudtrail.model.ReadWriteType;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerReplicationStatus;
+import software.amazon.awssdk.services.s3.model.ReplicationConfiguration;
+import software.amazon.awssdk.services.s3.model.ReplicationRule;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the components want AWS to hold, and how they compare it with what AWS reports. */
+class DesiredStateTest {
+    private static final String KEY = "arn:aws:kms:eu-west-3:123456789012:key/k1";
+    private static final String ROLE = "arn:aws:iam::123456789012:role/r";
+
+    private static BucketScope scope() {
+        var sb = TestResources.secureBucket("logs", TestResources.fullSpec());
+        BucketScope scope = new BucketScope(sb, io.webplatform.operator.testing.Emulator.clientsWithoutEndpoint(), "123456789012");
+        scope.record(KmsKey.NAME, Observed.ready(KEY, null));
+        scope.record(ReplicationRole.NAME, Observed.ready(ROLE, null));
+        return scope;
+    }
+
+    @Test
+    void replicationRuleReplicatesEverythingEncryptedWithTheKeyButNotDeleteMarkers() {
+        BucketScope scope = scope();
+        ReplicationConfiguration desired = Replication.desired(scope);
+        assertThat(desired.role()).isEqualTo(ROLE);
+        ReplicationRule rule = desired.rules().get(0);
+        assertThat(rule.filter().prefix()).isEmpty();
+        assertThat(rule.destination().bucket()).isEqualTo("arn:aws:s3:::" + scope.names().backupBucket());
+        assertThat(rule.destination().encryptionConfiguration().replicaKmsKeyID()).isEqualTo(KEY);
+        assertThat(rule.sourceSelectionCriteria().sseKmsEncryptedObjects().statusAsString()).isEqualTo("Enabled");
+        assertThat(rule.deleteMarkerReplication().status()).isEqualTo(DeleteMarkerReplicationStatus.DISABLED);
+    }
+
+    @Test
+    void replicationComparisonIgnoresDefaultsButSeesRealChanges() {
+        BucketScope scope = scope();
+        ReplicationConfiguration desired = Replication.desired(scope);
+        // As the emulator reports it: no SourceSelectionCriteria.
+        ReplicationConfiguration echoed = desired.toBuilder()
+                .rules(desired.rules().get(0).toBuilder().sourceSelectionCriteria((software.amazon.awssdk.services.s3.model.SourceSelectionCriteria) null).build())
+                .build();
+        assertThat(Replication.matches(echoed, desired)).isTrue();
+        ReplicationConfiguration otherRole = desired.toBuilder().role("arn:aws:iam::1:role/other").build();
+        assertThat(Replication.matches(otherRole, desired)).isFalse();
+        ReplicationConfiguration disabled = desired.toBuilder()
+                .rules(desired.rules().get(0).toBuilder().status("Disabled").build()).build();
+        assertThat(Replication.matches(disabled, desired)).isFalse();
+        ReplicationConfiguration otherKey = desired.toBuilder().rules(desired.rules().get(0).toBuilder()
+                .destination(d -> d.bucket(desired.rules().get(0).destination().bucket())
+                        .encryptionConfiguration(e -> e.replicaKmsKeyID("arn:aws:kms:eu-west-3:1:key/other"))).build()).build();
+        assertThat(Replication.matches(otherKey, desired)).isFalse();
+        assertThat(Replication.matches(null, desired)).isFalse();
+    }
+
+    @Test
+    void trailSelectorIsWriteOnlyObjectEventsOfThisBucket() {
+        BucketScope scope = scope();
+        EventSelector desired = Trail.desiredSelector(scope);
+        assertThat(desired.readWriteType()).isEqualTo(ReadWriteType.WRITE_ONLY);
+        assertThat(desired.includeManagementEvents()).isFalse();
+        assertThat(desired.dataResources()).containsExactly(DataResource.builder().type("AWS::S3::Object")
+                .values("arn:aws:s3:::" + scope.names().bucket() + "/").build());
+        assertThat(Trail.selectorMatches(List.of(desired), desired)).isTrue();
+        assertThat(Trail.selectorMatches(List.of(desired.toBuilder().readWriteType(ReadWriteType.ALL).build()), desired)).isFalse();
+        assertThat(Trail.selectorMatches(List.of(desired, desired), desired)).isFalse();
+        assertThat(Trail.selectorMatches(List.of(), desired)).isFalse();
+    }
+
+    @Test
+    void encryptionComparisonNeedsAlgorithmKeyAndBucketKey() {
+        ServerSideEncryptionRule kms = ServerSideEncryptionRule.builder()
+                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AWS_KMS).kmsMasterKeyID(KEY))
+                .bucketKeyEnabled(true).build();
+        assertThat(ProtectedBucket.sameEncryption(kms, kms)).isTrue();
+        assertThat(ProtectedBucket.sameEncryption(kms.toBuilder().bucketKeyEnabled(false).build(), kms)).isFalse();
+        assertThat(ProtectedBucket.sameEncryption(kms.toBuilder()
+                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)).build(), kms)).isFalse();
+        assertThat(ProtectedBucket.sameEncryption(null, kms)).isFalse();
+    }
+
+    @Test
+    void namesAreDerivedFromTheBucketName() {
+        var spec = TestResources.fullSpec();
+        spec.bucketName = "acme-invoices";
+        BucketNames names = BucketNames.of(TestResources.secureBucket("inv", spec));
+        assertThat(names.bucket()).isEqualTo("acme-invoices");
+        assertThat(names.backupBucket()).isEqualTo("acme-invoices-backup");
+        assertThat(names.logBucket()).isEqualTo("acme-invoices-trail");
+        spec.replication.bucketName = "acme-dr";
+        assertThat(BucketNames.of(TestResources.secureBucket("inv", spec)).backupBucket()).isEqualTo("acme-dr");
+    }
+}
