@@ -1,6 +1,7 @@
 package io.webplatform.operator.bucket;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -53,6 +54,7 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
     @Override
     public UpdateControl<SecureBucket> reconcile(SecureBucket resource, Context<SecureBucket> context) {
         long generation = resource.getMetadata().getGeneration();
+        String statusBefore = Serialization.asJson(resource.getStatus());
         SecureBucketStatus status = statusOf(resource);
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
 
@@ -91,11 +93,18 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
                 resource.getMetadata().getName(), calls.size(), summarize(calls));
 
         String key = resource.getMetadata().getUid();
+        Duration next;
         if (walk.allReady() || walk.stalled()) {
             requeue.reset(key);
-            return UpdateControl.patchStatus(resource).rescheduleAfter(resyncPeriod);
+            next = resyncPeriod;
+        } else {
+            next = requeue.next(key);
         }
-        return UpdateControl.patchStatus(resource).rescheduleAfter(requeue.next(key));
+        // A resync that changed nothing writes nothing to the API server either.
+        if (Serialization.asJson(status).equals(statusBefore)) {
+            return UpdateControl.<SecureBucket>noUpdate().rescheduleAfter(next);
+        }
+        return UpdateControl.patchStatus(resource).rescheduleAfter(next);
     }
 
     @Override

@@ -19,8 +19,13 @@ public final class StatusConditions {
                 && previous.getLastTransitionTime() != null
                 ? previous.getLastTransitionTime()
                 : Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        status.getConditions().removeIf(c -> type.equals(c.getType()));
-        status.getConditions().add(next);
+        // Replace in place: a stable order keeps an unchanged status byte-for-byte equal.
+        int at = previous == null ? -1 : status.getConditions().indexOf(previous);
+        if (at < 0) {
+            status.getConditions().add(next);
+        } else {
+            status.getConditions().set(at, next);
+        }
     }
 
     /** Fills Ready, Reconciling, Stalled and Degraded from one walk of the graph. */

@@ -9,6 +9,7 @@ import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.WalkResult;
 import io.webplatform.operator.testing.CrashAfterMutation;
 import io.webplatform.operator.testing.Emulator;
+import io.webplatform.operator.testing.FailCalls;
 import io.webplatform.operator.testing.SimulatedCrash;
 import io.webplatform.operator.testing.TestResources;
 import io.webplatform.operator.testing.TestResources.RecordedEvents;
@@ -37,13 +38,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SecureBucketEmulatorTest {
     private static final CrashAfterMutation CRASH = new CrashAfterMutation();
+    private static final FailCalls FAIL = new FailCalls();
     private static final AtomicInteger SEQ = new AtomicInteger();
     private static AwsClients aws;
     private final ComponentGraph<BucketScope> graph = SecureBucketGraph.create();
 
     @BeforeAll
     static void clients() {
-        aws = Emulator.clients(CRASH);
+        aws = Emulator.clients(FAIL, CRASH);
     }
 
     @AfterAll
@@ -355,5 +357,55 @@ class SecureBucketEmulatorTest {
         assertThat(result.stalled()).isTrue();
         assertThat(result.stalledReason()).isEqualTo("BucketOwnedElsewhere");
         assertThat(Set.of(result.stalledMessage())).allMatch(m -> m.contains(first.bucketName));
+    }
+
+    @Test
+    void throttlingAndServerErrorsAreProgressNotFailuresAndClearOnTheirOwn() {
+        SecureBucket sb = resource(TestResources.fullSpec());
+        FAIL.fail("PutBucketPolicy", "SlowDown", 503);
+        FAIL.fail("EnableKeyRotation", "InternalFailure", 500);
+        RecordedEvents events = new RecordedEvents();
+        WalkResult throttled;
+        try {
+            throttled = graph.reconcile(scope(sb), events);
+        } finally {
+            FAIL.clear();
+        }
+        assertThat(throttled.stalled()).isFalse();
+        assertThat(throttled.failures()).isEmpty();
+        assertThat(throttled.allReady()).isFalse();
+        // The key's 500 holds back what depends on it; the independent log bucket went ahead until
+        // its own throttled policy call, and the trail waits for it.
+        assertThat(throttled.component(KmsKey.NAME).getState()).isEqualTo(ComponentGraph.PENDING);
+        assertThat(throttled.component(KmsKey.NAME).getLastError()).contains("InternalFailure");
+        assertThat(throttled.component(DataBucket.NAME).getState()).isEqualTo(ComponentGraph.WAITING);
+        assertThat(throttled.component(TrailBucket.NAME).getState()).isEqualTo(ComponentGraph.PENDING);
+        assertThat(throttled.component(TrailBucket.NAME).getLastError()).contains("SlowDown");
+        assertThat(throttled.component(Trail.NAME).getState()).isEqualTo(ComponentGraph.WAITING);
+        assertThat(throttled.transientErrors()).isEqualTo(2);
+        assertThat(events.warnings).isEmpty();
+
+        WalkResult recovered = converge(sb, new RecordedEvents());
+        assertThat(recovered.allReady()).isTrue();
+        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).buckets()).hasSize(3);
+    }
+
+    @Test
+    void permissionDeniedStallsWithAwsMessageAndRecoversWhenGranted() {
+        SecureBucket sb = resource(TestResources.fullSpec());
+        FAIL.fail("CreateRole", "AccessDenied", 403);
+        RecordedEvents events = new RecordedEvents();
+        WalkResult denied;
+        try {
+            denied = graph.reconcile(scope(sb), events);
+        } finally {
+            FAIL.clear();
+        }
+        assertThat(denied.stalled()).isTrue();
+        assertThat(denied.stalledReason()).isEqualTo("AwsRejected");
+        assertThat(denied.stalledMessage()).contains("ReplicationRole: AccessDenied: injected AccessDenied for CreateRole");
+        assertThat(events.warnings).anyMatch(w -> w.contains("AccessDenied"));
+        // Nothing is stuck forever: the next pass (a resync, or a spec change) tries again.
+        assertThat(converge(sb, new RecordedEvents()).allReady()).isTrue();
     }
 }

@@ -110,6 +110,11 @@ class SecureBucketEndToEndTest {
         assertThat(Kubectl.run("get", "events", "-n", ns, "--field-selector", "involvedObject.name=app-logs", "-o",
                 "jsonpath={.items[*].reason}").ok().out()).contains("Created");
 
+        // A converged resync (every 4 s here) reads AWS but writes nothing to the API server.
+        String version = jsonpath(ns, "securebucket", "app-logs", ".metadata.resourceVersion");
+        await().during(Duration.ofSeconds(9)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> jsonpath(ns, "securebucket", "app-logs", ".metadata.resourceVersion").equals(version));
+
         // Drift, as a person might cause it; the next resync puts it back.
         s3.putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
         s3.putPublicAccessBlock(r -> r.bucket(bucket).publicAccessBlockConfiguration(p -> p
