@@ -77,8 +77,9 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
             throw new UserError("BucketOwnedElsewhere", "bucket " + bucket + " is managed by another resource ("
                     + state.tags.get(Ownership.OWNER) + "); choose another name");
         }
-        state.adopted = "true".equals(state.tags.get(ADOPTED)) || owner == null && !bucket.contains(hashOf(scope));
         state.versioning = s3.getBucketVersioning(r -> r.bucket(bucket)).statusAsString();
+        state.adopted = "true".equals(state.tags.get(ADOPTED))
+                || owner == null && !bucket.contains(hashOf(scope)) && !pristine(s3, bucket, state);
         state.encryption = orNull(() -> s3.getBucketEncryption(r -> r.bucket(bucket))
                 .serverSideEncryptionConfiguration().rules().stream().findFirst().orElse(null));
         state.publicAccessBlock = orNull(() -> s3.getPublicAccessBlock(r -> r.bucket(bucket)).publicAccessBlockConfiguration());
@@ -89,10 +90,22 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
     }
 
     /**
-     * Marks a bucket that existed, untagged, before this resource asked for its (user-given) name: the
-     * operator manages it but never deletes it, whatever the deletion policy.
+     * Marks a bucket that existed, untagged and holding data or settings, before this resource asked
+     * for its (user-given) name: the operator manages it but never deletes it, whatever the policy.
      */
     public static final String ADOPTED = "webplatform.io/adopted";
+
+    /**
+     * An untagged bucket exactly as CreateBucket leaves it (versioning never set, no object): what a
+     * crash between CreateBucket and PutBucketTagging leaves behind. Owning it risks no one's data.
+     */
+    private static boolean pristine(S3Client s3, String bucket, State state) {
+        if (state.versioning != null) {
+            return false;
+        }
+        ListObjectVersionsResponse any = s3.listObjectVersions(r -> r.bucket(bucket).maxKeys(1));
+        return any.versions().isEmpty() && any.deleteMarkers().isEmpty();
+    }
 
     private static String hashOf(BucketScope scope) {
         return io.webplatform.operator.aws.ResourceNames.shortHash(scope.ownerUid());

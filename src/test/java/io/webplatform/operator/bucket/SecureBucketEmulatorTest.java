@@ -408,4 +408,49 @@ class SecureBucketEmulatorTest {
         // Nothing is stuck forever: the next pass (a resync, or a spec change) tries again.
         assertThat(converge(sb, new RecordedEvents()).allReady()).isTrue();
     }
+
+    @Test
+    void aUserNamedBucketLeftUntaggedByACrashIsOwnedAndDeletedByPolicy() {
+        SecureBucketSpec spec = TestResources.fullSpec();
+        spec.bucketName = "named-" + System.nanoTime();
+        spec.replication = null;
+        spec.trail = null;
+        spec.deletionPolicy = DeletionPolicy.Delete;
+        SecureBucket sb = resource(spec);
+        // Mutations: CreateKey, CreateAlias, EnableKeyRotation, CreateBucket <- crash here, before tagging.
+        CRASH.arm(4);
+        assertThatThrownBy(() -> converge(sb, new RecordedEvents())).isInstanceOf(SimulatedCrash.class);
+        assertThat(CRASH.mutations().get(3)).isEqualTo("S3:CreateBucket");
+        CRASH.disarm();
+
+        assertThat(converge(sb, new RecordedEvents()).allReady()).isTrue();
+        assertThat(aws.s3(Emulator.REGION).getBucketTagging(r -> r.bucket(spec.bucketName)).tagSet())
+                .noneMatch(t -> t.key().equals(ProtectedBucket.ADOPTED));
+        assertThat(deleteFully(sb, new RecordedEvents()).allGone()).isTrue();
+        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).buckets()).isEmpty();
+    }
+
+    @Test
+    void aUsersExistingBucketWithDataIsAdoptedButNeverDeleted() {
+        String name = "existing-" + System.nanoTime();
+        var s3 = aws.s3(Emulator.REGION);
+        s3.createBucket(r -> r.bucket(name).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
+        s3.putObject(r -> r.bucket(name).key("precious.txt"), RequestBody.fromString("data"));
+        SecureBucketSpec spec = TestResources.fullSpec();
+        spec.bucketName = name;
+        spec.replication = null;
+        spec.trail = null;
+        spec.deletionPolicy = DeletionPolicy.Delete;
+        spec.emptyOnDelete = true;
+        SecureBucket sb = resource(spec);
+
+        assertThat(converge(sb, new RecordedEvents()).allReady()).isTrue();
+        assertThat(s3.getBucketTagging(r -> r.bucket(name)).tagSet()).anyMatch(t -> t.key().equals(ProtectedBucket.ADOPTED));
+        assertThat(s3.getBucketVersioning(r -> r.bucket(name)).status()).isEqualTo(BucketVersioningStatus.ENABLED);
+
+        WalkResult deleted = deleteFully(sb, new RecordedEvents());
+        assertThat(deleted.allGone()).isTrue();
+        assertThat(deleted.component(DataBucket.NAME).getState()).isEqualTo(ComponentGraph.RETAINED);
+        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).buckets()).containsExactly(name);
+    }
 }
