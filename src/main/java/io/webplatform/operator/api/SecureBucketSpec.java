@@ -65,6 +65,11 @@ public class SecureBucketSpec {
     @Default("false")
     public boolean emptyOnDelete;
 
+    @JsonPropertyDescription("Let AWS log delivery (a WebPlatform's VPC flow logs) write into the bucket: adds the statements AWS"
+            + " requires, limited to this account, to the bucket policy and, with a created key, to the key policy.")
+    @Default("false")
+    public boolean allowLogDelivery;
+
     @JsonPropertyDescription("Tags added to every AWS resource, besides the operator's ownership tags.")
     @Size(max = 40)
     @ValidationRule(value = "self.all(k, !k.startsWith('aws:') && !k.startsWith('webplatform.io/') && size(k) <= 128 && size(self[k]) <= 256)",

@@ -22,6 +22,9 @@ public class WebPlatformStatus extends ManagedStatus {
         public Map<String, String> publicSubnetIds;
         public Map<String, String> privateSubnetIds;
         public Map<String, String> securityGroupIds;
+        public String natGatewayIds;
+        public String flowLogId;
+        public String flowLogDestination;
         public Map<String, String> instanceIds;
         public String loadBalancerDnsName;
         public String appUrl;

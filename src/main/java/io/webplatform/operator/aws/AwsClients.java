@@ -9,6 +9,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -70,6 +71,10 @@ public class AwsClients implements AutoCloseable {
 
     public CloudTrailClient cloudTrail(String region) {
         return cached("cloudtrail", region, () -> configure(CloudTrailClient.builder(), region).build());
+    }
+
+    public Ec2Client ec2(String region) {
+        return cached("ec2", region, () -> configure(Ec2Client.builder(), region).build());
     }
 
     public StsClient sts(String region) {

@@ -9,6 +9,7 @@ import static io.webplatform.operator.aws.PolicyDocuments.statement;
 /** The policy documents a SecureBucket puts on its buckets and its replication role. */
 public final class BucketPolicies {
     public static final String DENY_INSECURE_TRANSPORT = "DenyInsecureTransport";
+    static final String LOG_DELIVERY = "delivery.logs.amazonaws.com";
 
     private BucketPolicies() {
     }
@@ -17,6 +18,49 @@ public final class BucketPolicies {
     public static ObjectNode tlsOnly(String bucket) {
         ObjectNode doc = document();
         addTlsDeny(doc, bucket);
+        return doc;
+    }
+
+    /** TLS-only; with log delivery, also the two statements AWS log delivery needs, limited to this account. */
+    public static ObjectNode dataBucket(String bucket, boolean allowLogDelivery, String accountId, String region) {
+        ObjectNode doc = tlsOnly(bucket);
+        if (allowLogDelivery) {
+            String sourceArn = "arn:aws:logs:" + region + ":" + accountId + ":*";
+            ObjectNode write = statement(doc, "AWSLogDeliveryWrite", "Allow");
+            write.putObject("Principal").put("Service", LOG_DELIVERY);
+            write.put("Action", "s3:PutObject");
+            write.put("Resource", BucketNames.arn(bucket) + "/AWSLogs/" + accountId + "/*");
+            ObjectNode writeCondition = write.putObject("Condition");
+            writeCondition.putObject("StringEquals").put("s3:x-amz-acl", "bucket-owner-full-control").put("aws:SourceAccount", accountId);
+            writeCondition.putObject("ArnLike").put("aws:SourceArn", sourceArn);
+            ObjectNode acl = statement(doc, "AWSLogDeliveryAclCheck", "Allow");
+            acl.putObject("Principal").put("Service", LOG_DELIVERY);
+            array(acl, "Action", "s3:GetBucketAcl", "s3:ListBucket");
+            acl.put("Resource", BucketNames.arn(bucket));
+            ObjectNode aclCondition = acl.putObject("Condition");
+            aclCondition.putObject("StringEquals").put("aws:SourceAccount", accountId);
+            aclCondition.putObject("ArnLike").put("aws:SourceArn", sourceArn);
+        }
+        return doc;
+    }
+
+    /**
+     * The key policy of a key the operator creates: the account administers it through IAM (AWS's
+     * default), and with log delivery, AWS log delivery may encrypt with it for this account only.
+     */
+    public static ObjectNode keyPolicy(String accountId, boolean allowLogDelivery) {
+        ObjectNode doc = document();
+        ObjectNode admin = statement(doc, "EnableIamPolicies", "Allow");
+        admin.putObject("Principal").put("AWS", "arn:aws:iam::" + accountId + ":root");
+        admin.put("Action", "kms:*");
+        admin.put("Resource", "*");
+        if (allowLogDelivery) {
+            ObjectNode delivery = statement(doc, "AllowLogDeliveryToEncrypt", "Allow");
+            delivery.putObject("Principal").put("Service", LOG_DELIVERY);
+            array(delivery, "Action", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey");
+            delivery.put("Resource", "*");
+            delivery.putObject("Condition").putObject("StringEquals").put("aws:SourceAccount", accountId);
+        }
         return doc;
     }
 

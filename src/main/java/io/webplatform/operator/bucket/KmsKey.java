@@ -3,6 +3,7 @@ package io.webplatform.operator.bucket;
 import io.webplatform.operator.api.SecureBucketSpec.EncryptionMode;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import io.webplatform.operator.engine.UserError;
@@ -31,6 +32,7 @@ public class KmsKey implements Component<BucketScope> {
         boolean aliasPresent;
         boolean rotationEnabled;
         boolean owned;
+        String policy;
     }
 
     @Override
@@ -83,6 +85,7 @@ public class KmsKey implements Component<BucketScope> {
             }
         } else {
             state.rotationEnabled = kms.getKeyRotationStatus(r -> r.keyId(state.metadata.keyId())).keyRotationEnabled();
+            state.policy = kms.getKeyPolicy(r -> r.keyId(state.metadata.keyId()).policyName("default")).policy();
         }
         return Observed.ready(state.metadata.arn(), state);
     }
@@ -95,6 +98,7 @@ public class KmsKey implements Component<BucketScope> {
         String keyId = scope.kms().createKey(r -> r
                 .description("SecureBucket " + scope.owner().getMetadata().getNamespace() + "/"
                         + scope.owner().getMetadata().getName() + ": default encryption of " + scope.names().bucket())
+                .policy(PolicyDocuments.toJson(BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery)))
                 .tags(kmsTags)).keyMetadata().keyId();
         scope.kms().createAlias(r -> r.aliasName(scope.names().keyAlias()).targetKeyId(keyId));
     }
@@ -121,6 +125,12 @@ public class KmsKey implements Component<BucketScope> {
             kms.createAlias(r -> r.aliasName(scope.names().keyAlias()).targetKeyId(keyId));
             state.aliasPresent = true;
             changes.add("created alias " + scope.names().keyAlias());
+        }
+        var policy = BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery);
+        if (state.policy != null && !PolicyDocuments.equivalent(state.policy, policy)) {
+            kms.putKeyPolicy(r -> r.keyId(keyId).policyName("default").policy(PolicyDocuments.toJson(policy)));
+            state.policy = PolicyDocuments.toJson(policy);
+            changes.add("key policy restored");
         }
         if (!state.rotationEnabled) {
             kms.enableKeyRotation(r -> r.keyId(keyId));

@@ -1,38 +1,221 @@
 package io.webplatform.operator.platform;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.webplatform.operator.api.Condition;
+import io.webplatform.operator.api.Finding;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformStatus;
+import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.engine.ComponentGraph;
+import io.webplatform.operator.engine.KubernetesEvents;
+import io.webplatform.operator.engine.Requeue;
 import io.webplatform.operator.engine.StatusConditions;
+import io.webplatform.operator.engine.WalkResult;
+import io.webplatform.operator.policy.BucketFindings;
+import io.webplatform.operator.policy.NetworkFindings;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * WebPlatform's API is complete, its reconciliation is not yet: until it is, a WebPlatform says so in
- * its status and nothing is created in AWS (never a fake Ready).
+ * Makes AWS match each WebPlatform. This version converges the network layer (VPC, subnets, Internet
+ * gateway, NAT, routes, the security-group chain, flow logs) and says so in the Ready condition.
  */
 @ControllerConfiguration(name = WebPlatformReconciler.NAME)
-public class WebPlatformReconciler implements Reconciler<WebPlatform> {
+public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<WebPlatform> {
     public static final String NAME = "webplatform";
-    static final String REASON = "NotYetSupported";
-    static final String MESSAGE = "this operator version validates WebPlatform specs but does not reconcile them yet;"
-            + " nothing was created in AWS";
+    static final String SCOPE_NOTE = "the network is ready (VPC, subnets, NAT, routes, security groups, flow logs);"
+            + " instances, load balancer, database and alarms are not reconciled by this operator version yet";
+
+    private final ComponentGraph<PlatformScope> graph = WebPlatformGraph.create();
+    private final Requeue requeue = new Requeue();
+
+    @Inject
+    AwsClients clients;
+    @Inject
+    AvailabilityZones availabilityZones;
+    @Inject
+    KubernetesClient kubernetes;
+
+    @ConfigProperty(name = "webplatform.resync-period", defaultValue = "PT5M")
+    Duration resyncPeriod;
 
     @Override
     public UpdateControl<WebPlatform> reconcile(WebPlatform resource, Context<WebPlatform> context) {
         long generation = resource.getMetadata().getGeneration();
-        WebPlatformStatus status = resource.getStatus() == null ? new WebPlatformStatus() : resource.getStatus();
-        if (status.getObservedGeneration() != null && status.getObservedGeneration() == generation
-                && status.condition(Condition.STALLED) != null) {
-            return UpdateControl.noUpdate();
+        String statusBefore = Serialization.asJson(resource.getStatus());
+        WebPlatformStatus status = statusOf(resource);
+        KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
+        String region = clients.region(resource.getSpec().region);
+        String key = resource.getMetadata().getUid();
+
+        List<String> problems = WebPlatformValidation.validate(resource, region);
+        NetworkPlan plan = null;
+        if (problems.isEmpty()) {
+            List<String> zones = WebPlatformValidation.zones(resource, availabilityZones.of(region), problems);
+            if (problems.isEmpty()) {
+                plan = NetworkPlan.of(resource.getSpec().network, zones);
+            }
+        }
+        if (!problems.isEmpty()) {
+            return stalled(resource, status, statusBefore, events, "InvalidSpec", String.join("; ", problems));
+        }
+        FlowLogDestination.Resolution destination = FlowLogDestination.resolve(kubernetes, resource, region);
+        if (destination.needsPerson()) {
+            return stalled(resource, status, statusBefore, events, destination.reason(), destination.message());
+        }
+        if (!destination.ready()) {
+            status.setObservedGeneration(generation);
+            StatusConditions.set(status, generation, Condition.READY, false, destination.reason(), destination.message());
+            StatusConditions.set(status, generation, Condition.RECONCILING, true, destination.reason(), destination.message());
+            StatusConditions.set(status, generation, Condition.STALLED, false, destination.reason(), "progressing");
+            return finish(resource, status, statusBefore, requeue.next(key));
+        }
+
+        PlatformScope scope = new PlatformScope(resource, plan, clients, destination.bucketArn());
+        WalkResult walk = graph.reconcile(scope, events);
+        List<Finding> findings = NetworkFindings.evaluate(scope);
+        List<String> failed = findings.stream().filter(f -> !BucketFindings.PASS.equals(f.getSeverity()))
+                .map(f -> f.getId() + " on " + f.getResource()).toList();
+        status.setFindings(findings);
+        StatusConditions.fromWalk(status, generation, walk, !failed.isEmpty(), "failed checks: " + String.join(", ", failed));
+        if (walk.allReady()) {
+            StatusConditions.set(status, generation, Condition.READY, true, "NetworkReady", SCOPE_NOTE);
+        }
+        fillOutputs(status, scope, region);
+        if (walk.allReady() || walk.stalled()) {
+            requeue.reset(key);
+            return finish(resource, status, statusBefore, resyncPeriod);
+        }
+        return finish(resource, status, statusBefore, requeue.next(key));
+    }
+
+    @Override
+    public DeleteControl cleanup(WebPlatform resource, Context<WebPlatform> context) {
+        long generation = resource.getMetadata().getGeneration();
+        WebPlatformStatus status = statusOf(resource);
+        KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
+        String region = clients.region(resource.getSpec().region);
+        String key = resource.getMetadata().getUid();
+        // Deleting needs no plan beyond what exists: zones and CIDRs only matter for creating.
+        NetworkPlan plan = NetworkPlan.of(resource.getSpec().network, List.of("", ""));
+        PlatformScope scope = new PlatformScope(resource, plan, clients, "");
+        WalkResult walk = graph.delete(scope, events);
+        status.setComponents(walk.components());
+        String waiting;
+        if (walk.allGone()) {
+            List<String> left = TagSweep.sweep(scope.ec2(), resource.getMetadata().getUid());
+            if (!left.isEmpty()) {
+                events.normal("Sweeping", "deleting what is still tagged with this WebPlatform: " + String.join(", ", left));
+                waiting = "tagged leftovers: " + String.join(", ", left);
+            } else if (!FlowLogDestination.deleteOwnBucket(kubernetes, resource)) {
+                waiting = "the WebPlatform's own flow-log SecureBucket " + FlowLogDestination.ownBucketName(resource);
+            } else {
+                StatusConditions.set(status, generation, Condition.READY, false, "Deleted", "every AWS resource is deleted");
+                patchStatus(resource, status);
+                requeue.reset(key);
+                return DeleteControl.defaultDelete();
+            }
+        } else if (walk.stalled()) {
+            StatusConditions.set(status, generation, Condition.READY, false, walk.stalledReason(), "deletion blocked: " + walk.stalledMessage());
+            StatusConditions.set(status, generation, Condition.STALLED, true, walk.stalledReason(), "deletion blocked: " + walk.stalledMessage());
+            patchStatus(resource, status);
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(resyncPeriod.toMillis());
+        } else {
+            waiting = walk.waitingSummary();
+        }
+        StatusConditions.set(status, generation, Condition.READY, false, "Deleting", "deleting: " + waiting);
+        StatusConditions.set(status, generation, Condition.RECONCILING, true, "Deleting", "deleting: " + waiting);
+        patchStatus(resource, status);
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.next(key).toMillis());
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<WebPlatform> updateErrorStatus(WebPlatform resource, Context<WebPlatform> context, Exception e) {
+        WebPlatformStatus status = statusOf(resource);
+        long generation = resource.getMetadata().getGeneration();
+        String message = AwsErrors.message(e);
+        StatusConditions.set(status, generation, Condition.READY, false, "ReconcileError", message);
+        StatusConditions.set(status, generation, Condition.RECONCILING, true, "ReconcileError", "retrying: " + message);
+        resource.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(resource);
+    }
+
+    private UpdateControl<WebPlatform> stalled(WebPlatform resource, WebPlatformStatus status, String statusBefore,
+                                               KubernetesEvents events, String reason, String message) {
+        long generation = resource.getMetadata().getGeneration();
+        Condition previous = status.condition(Condition.STALLED);
+        if (previous == null || !message.equals(previous.getMessage())) {
+            events.warning(reason, message);
         }
         status.setObservedGeneration(generation);
-        StatusConditions.set(status, generation, Condition.READY, false, REASON, MESSAGE);
-        StatusConditions.set(status, generation, Condition.RECONCILING, false, REASON, MESSAGE);
-        StatusConditions.set(status, generation, Condition.STALLED, true, REASON, MESSAGE);
+        StatusConditions.set(status, generation, Condition.READY, false, reason, message);
+        StatusConditions.set(status, generation, Condition.RECONCILING, false, reason, "nothing was changed in AWS");
+        StatusConditions.set(status, generation, Condition.STALLED, true, reason, message);
+        return finish(resource, status, statusBefore, resyncPeriod);
+    }
+
+    private UpdateControl<WebPlatform> finish(WebPlatform resource, WebPlatformStatus status, String statusBefore, Duration next) {
+        if (Serialization.asJson(status).equals(statusBefore)) {
+            return UpdateControl.<WebPlatform>noUpdate().rescheduleAfter(next);
+        }
         resource.setStatus(status);
-        return UpdateControl.patchStatus(resource);
+        return UpdateControl.patchStatus(resource).rescheduleAfter(next);
+    }
+
+    private void patchStatus(WebPlatform resource, WebPlatformStatus status) {
+        resource.setStatus(status);
+        try {
+            kubernetes.resource(resource).patchStatus();
+        } catch (RuntimeException e) {
+            // The resource may be gone already; the next call reports what is left.
+        }
+    }
+
+    private static WebPlatformStatus statusOf(WebPlatform resource) {
+        return resource.getStatus() == null ? new WebPlatformStatus() : resource.getStatus();
+    }
+
+    private static void fillOutputs(WebPlatformStatus status, PlatformScope scope, String region) {
+        WebPlatformStatus.Outputs out = new WebPlatformStatus.Outputs();
+        out.region = region;
+        var vpc = scope.observed(Vpc.NAME);
+        out.vpcId = vpc == null ? null : vpc.id();
+        var subnets = scope.observed(Subnets.NAME);
+        if (subnets != null) {
+            Map<String, String> pub = new LinkedHashMap<>();
+            Map<String, String> priv = new LinkedHashMap<>();
+            subnets.detail(Subnets.State.class).byRole.forEach((role, s) ->
+                    (role.startsWith("public") ? pub : priv).put(s.availabilityZone(), s.subnetId()));
+            out.publicSubnetIds = pub;
+            out.privateSubnetIds = priv;
+        }
+        var groups = scope.observed(SecurityGroups.NAME);
+        if (groups != null) {
+            Map<String, String> ids = new LinkedHashMap<>();
+            groups.detail(SecurityGroups.State.class).byRole.forEach((role, g) -> ids.put(role, g.groupId()));
+            out.securityGroupIds = ids;
+        }
+        var nats = scope.observed(NatGateways.NAME);
+        if (nats != null) {
+            out.natGatewayIds = nats.id();
+        }
+        var flowLog = scope.observed(FlowLog.NAME);
+        out.flowLogId = flowLog == null ? null : flowLog.id();
+        out.flowLogDestination = scope.flowLogBucketArn();
+        status.setOutputs(out);
     }
 }

@@ -22,6 +22,14 @@ public final class TestResources {
         return sb;
     }
 
+    public static io.webplatform.operator.api.WebPlatform webPlatform(String name, io.webplatform.operator.api.WebPlatformSpec spec) {
+        var wp = new io.webplatform.operator.api.WebPlatform();
+        wp.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("emulator")
+                .withUid(UUID.randomUUID().toString()).withGeneration(1L).build());
+        wp.setSpec(spec);
+        return wp;
+    }
+
     public static SecureBucketSpec fullSpec() {
         SecureBucketSpec spec = new SecureBucketSpec();
         spec.region = Emulator.REGION;

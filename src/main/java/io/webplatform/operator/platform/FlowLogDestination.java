@@ -1,0 +1,109 @@
+package io.webplatform.operator.platform;
+
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.webplatform.operator.api.Condition;
+import io.webplatform.operator.api.DeletionPolicy;
+import io.webplatform.operator.api.SecureBucket;
+import io.webplatform.operator.api.SecureBucketSpec;
+import io.webplatform.operator.api.WebPlatform;
+
+/**
+ * Where the flow logs go: the SecureBucket the spec names, or — when it names none — a SecureBucket
+ * the WebPlatform makes for itself (named &lt;name&gt;-flowlogs, deleted with it, emptied on delete).
+ */
+public final class FlowLogDestination {
+
+    /** The bucket ARN when usable; otherwise why not, and whether a person must act. */
+    public record Resolution(String bucketArn, String reason, String message, boolean needsPerson) {
+        static Resolution ready(String arn) {
+            return new Resolution(arn, null, null, false);
+        }
+
+        static Resolution waiting(String message) {
+            return new Resolution(null, "WaitingForFlowLogBucket", message, false);
+        }
+
+        static Resolution invalid(String reason, String message) {
+            return new Resolution(null, reason, message, true);
+        }
+
+        public boolean ready() {
+            return bucketArn != null;
+        }
+    }
+
+    private FlowLogDestination() {
+    }
+
+    public static String ownBucketName(WebPlatform platform) {
+        return platform.getMetadata().getName() + "-flowlogs";
+    }
+
+    public static Resolution resolve(KubernetesClient client, WebPlatform platform, String region) {
+        String namespace = platform.getMetadata().getNamespace();
+        String ref = platform.getSpec().network.flowLogs == null ? null : platform.getSpec().network.flowLogs.bucketRef;
+        String name = ref != null ? ref : ownBucketName(platform);
+        SecureBucket bucket = client.resources(SecureBucket.class).inNamespace(namespace).withName(name).get();
+        if (bucket == null) {
+            if (ref != null) {
+                return Resolution.invalid("FlowLogBucketNotFound", "spec.network.flowLogs.bucketRef names SecureBucket " + ref
+                        + ", which does not exist in namespace " + namespace + "; create it or remove bucketRef");
+            }
+            client.resource(ownBucket(platform, region)).create();
+            return Resolution.waiting("creating SecureBucket " + name + " for the flow logs");
+        }
+        SecureBucketSpec spec = bucket.getSpec();
+        String bucketRegion = spec.region == null ? region : spec.region;
+        if (!bucketRegion.equals(region)) {
+            return Resolution.invalid("FlowLogBucketInvalid", "SecureBucket " + name + " is in " + bucketRegion
+                    + "; flow logs need a bucket in the WebPlatform's region " + region);
+        }
+        if (!spec.allowLogDelivery) {
+            return Resolution.invalid("FlowLogBucketInvalid", "SecureBucket " + name + " does not accept AWS log delivery;"
+                    + " set its spec.allowLogDelivery: true");
+        }
+        Condition ready = bucket.getStatus() == null ? null : bucket.getStatus().condition(Condition.READY);
+        if (ready == null || !ready.isTrue() || bucket.getStatus().getOutputs() == null
+                || bucket.getStatus().getOutputs().bucketArn == null) {
+            return Resolution.waiting("waiting for SecureBucket " + name + " to be Ready"
+                    + (ready == null ? "" : " (" + ready.getReason() + ": " + ready.getMessage() + ")"));
+        }
+        return Resolution.ready(bucket.getStatus().getOutputs().bucketArn);
+    }
+
+    /** Deletes the WebPlatform's own flow-log bucket; true once it is gone (its own finalizer empties it first). */
+    public static boolean deleteOwnBucket(KubernetesClient client, WebPlatform platform) {
+        if (platform.getSpec().network.flowLogs != null && platform.getSpec().network.flowLogs.bucketRef != null) {
+            return true;
+        }
+        var resource = client.resources(SecureBucket.class).inNamespace(platform.getMetadata().getNamespace())
+                .withName(ownBucketName(platform));
+        SecureBucket bucket = resource.get();
+        if (bucket == null) {
+            return true;
+        }
+        if (bucket.getMetadata().getDeletionTimestamp() == null) {
+            resource.delete();
+        }
+        return false;
+    }
+
+    private static SecureBucket ownBucket(WebPlatform platform, String region) {
+        SecureBucketSpec spec = new SecureBucketSpec();
+        spec.region = region;
+        spec.allowLogDelivery = true;
+        spec.deletionPolicy = DeletionPolicy.Delete;
+        spec.emptyOnDelete = true;
+        spec.tags.putAll(platform.getSpec().tags);
+        SecureBucket bucket = new SecureBucket();
+        bucket.getMetadata().setName(ownBucketName(platform));
+        bucket.getMetadata().setNamespace(platform.getMetadata().getNamespace());
+        bucket.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
+                .withApiVersion(platform.getApiVersion()).withKind(platform.getKind())
+                .withName(platform.getMetadata().getName()).withUid(platform.getMetadata().getUid())
+                .withBlockOwnerDeletion(true).withController(true).build()));
+        bucket.setSpec(spec);
+        return bucket;
+    }
+}

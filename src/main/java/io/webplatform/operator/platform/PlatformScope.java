@@ -1,0 +1,87 @@
+package io.webplatform.operator.platform;
+
+import io.webplatform.operator.api.WebPlatform;
+import io.webplatform.operator.api.WebPlatformSpec;
+import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.aws.ResourceNames;
+import io.webplatform.operator.engine.Scope;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+import java.util.List;
+import java.util.Map;
+
+/** One pass over a WebPlatform: its spec, the worked-out network plan, AWS clients and the flow-log destination. */
+public class PlatformScope extends Scope {
+    /** Which of several resources of one component this is: "public-0", "private-1", "nat-0" ... */
+    public static final String ROLE_TAG = "webplatform.io/role";
+
+    private final WebPlatform resource;
+    private final NetworkPlan plan;
+    private final AwsClients clients;
+    private final String flowLogBucketArn;
+
+    public PlatformScope(WebPlatform resource, NetworkPlan plan, AwsClients clients, String flowLogBucketArn) {
+        super(resource, clients.region(resource.getSpec().region));
+        this.resource = resource;
+        this.plan = plan;
+        this.clients = clients;
+        this.flowLogBucketArn = flowLogBucketArn;
+    }
+
+    public WebPlatformSpec spec() {
+        return resource.getSpec();
+    }
+
+    public NetworkPlan plan() {
+        return plan;
+    }
+
+    public String flowLogBucketArn() {
+        return flowLogBucketArn;
+    }
+
+    public Ec2Client ec2() {
+        return clients.ec2(region());
+    }
+
+    /** namespace-name-hash, the stem of every name this WebPlatform gives. */
+    public String baseName() {
+        var m = resource.getMetadata();
+        return m.getNamespace() + "-" + m.getName() + "-" + ResourceNames.shortHash(m.getUid());
+    }
+
+    /** Tags set at creation (TagSpecifications), never in a second call. */
+    public TagSpecification tagSpec(ResourceType type, String component, String role) {
+        String name = baseName() + "-" + (role == null ? component.toLowerCase() : role);
+        Map<String, String> tags = Ownership.tags(resource, spec().tags, component, name);
+        if (role != null) {
+            tags.put(ROLE_TAG, role);
+        }
+        List<Tag> ec2Tags = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        return TagSpecification.builder().resourceType(type).tags(ec2Tags).build();
+    }
+
+    /** Server-side filters for what this resource's component made. Callers still check tags: not every API honours them. */
+    public List<Filter> ownedBy(String component) {
+        return List.of(Filter.builder().name("tag:" + Ownership.OWNER_UID).values(ownerUid()).build(),
+                Filter.builder().name("tag:" + Ownership.COMPONENT).values(component).build());
+    }
+
+    public boolean owns(List<Tag> tags, String component) {
+        return tag(tags, Ownership.OWNER_UID).equals(ownerUid()) && tag(tags, Ownership.COMPONENT).equals(component);
+    }
+
+    public static String tag(List<Tag> tags, String key) {
+        return tags.stream().filter(t -> t.key().equals(key)).map(Tag::value).findFirst().orElse("");
+    }
+
+    /** An idempotency token for APIs that take one: stable for this resource, component and role. */
+    public String clientToken(String component, String role) {
+        return (ownerUid() + "-" + component + "-" + role).substring(0, Math.min(64, (ownerUid() + "-" + component + "-" + role).length()));
+    }
+}

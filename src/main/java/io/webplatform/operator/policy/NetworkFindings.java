@@ -1,0 +1,45 @@
+package io.webplatform.operator.policy;
+
+import io.webplatform.operator.api.Finding;
+import io.webplatform.operator.engine.Observed;
+import io.webplatform.operator.platform.FlowLog;
+import io.webplatform.operator.platform.PlatformScope;
+import io.webplatform.operator.platform.SecurityGroupRule;
+import io.webplatform.operator.platform.SecurityGroups;
+import io.webplatform.operator.platform.Subnets;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The network checks of the original IaC scan, judged against what AWS reports after this pass's repairs. */
+public final class NetworkFindings {
+    private NetworkFindings() {
+    }
+
+    public static List<Finding> evaluate(PlatformScope scope) {
+        List<Finding> findings = new ArrayList<>();
+        Observed subnets = scope.observed(Subnets.NAME);
+        if (subnets != null) {
+            subnets.detail(Subnets.State.class).byRole.forEach((role, s) -> findings.add(check("SUBNET_NO_PUBLIC_IP_ON_LAUNCH",
+                    !Boolean.TRUE.equals(s.mapPublicIpOnLaunch()), "MEDIUM", s.subnetId(), role + " subnet does not map public IPs on launch")));
+        }
+        Observed groups = scope.observed(SecurityGroups.NAME);
+        if (groups != null) {
+            groups.detail(SecurityGroups.State.class).byRole.forEach((role, g) -> {
+                var rules = SecurityGroupRule.of(g);
+                findings.add(check("SG_NO_ADMIN_PORTS_FROM_INTERNET", rules.stream().noneMatch(SecurityGroupRule::opensAdminPortToTheWorld),
+                        "CRITICAL", g.groupId(), role + " group opens no SSH/RDP/all-ports to 0.0.0.0/0"));
+                findings.add(check("SG_EGRESS_RESTRICTED", rules.stream().noneMatch(r -> !r.ingress() && "-1".equals(r.protocol())),
+                        "MEDIUM", g.groupId(), role + " group has no allow-all egress"));
+            });
+        }
+        Observed flowLog = scope.observed(FlowLog.NAME);
+        findings.add(check("VPC_FLOW_LOGS", flowLog != null, "MEDIUM", flowLog == null ? "vpc" : flowLog.id(),
+                "VPC flow logs of rejected traffic are on"));
+        return findings;
+    }
+
+    private static Finding check(String id, boolean pass, String severity, String resource, String what) {
+        return new Finding(id, pass ? BucketFindings.PASS : severity, resource, (pass ? "ok: " : "failed: ") + what);
+    }
+}

@@ -1,0 +1,50 @@
+package io.webplatform.operator.platform;
+
+import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.Ownership;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.NatGatewayState;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How many EC2 resources of each type exist with an owner's UID tag. Each tagged id is described:
+ * the emulator keeps tags of deleted resources, and AWS lists deleted NAT gateways for a while.
+ */
+final class Ec2Inventory {
+    private Ec2Inventory() {
+    }
+
+    static Map<String, Integer> of(Ec2Client ec2, String ownerUid) {
+        Map<String, Integer> counts = new TreeMap<>();
+        ec2.describeTagsPaginator(r -> r.filters(f -> f.name("key").values(Ownership.OWNER_UID), f -> f.name("value").values(ownerUid)))
+                .tags().stream()
+                .filter(t -> ownerUid.equals(t.value()))
+                .filter(t -> exists(ec2, TagSweep.resourceType(t), t.resourceId()))
+                .forEach(t -> counts.merge(TagSweep.resourceType(t), 1, Integer::sum));
+        return counts;
+    }
+
+    private static boolean exists(Ec2Client ec2, String type, String id) {
+        try {
+            return switch (type) {
+                case "vpc" -> !ec2.describeVpcs(r -> r.vpcIds(id)).vpcs().isEmpty();
+                case "subnet" -> !ec2.describeSubnets(r -> r.subnetIds(id)).subnets().isEmpty();
+                case "internet-gateway" -> !ec2.describeInternetGateways(r -> r.internetGatewayIds(id)).internetGateways().isEmpty();
+                case "elastic-ip" -> !ec2.describeAddresses(r -> r.allocationIds(id)).addresses().isEmpty();
+                case "natgateway" -> ec2.describeNatGateways(r -> r.natGatewayIds(id)).natGateways().stream()
+                        .anyMatch(n -> n.state() != NatGatewayState.DELETED);
+                case "route-table" -> !ec2.describeRouteTables(r -> r.routeTableIds(id)).routeTables().isEmpty();
+                case "security-group" -> !ec2.describeSecurityGroups(r -> r.groupIds(id)).securityGroups().isEmpty();
+                case "vpc-flow-log" -> !ec2.describeFlowLogs(r -> r.flowLogIds(id)).flowLogs().isEmpty();
+                default -> true;
+            };
+        } catch (RuntimeException e) {
+            if (AwsErrors.isNotFound(e) || AwsErrors.errorCode(e).endsWith(".NotFound") || AwsErrors.errorCode(e).endsWith("NotFound")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+}

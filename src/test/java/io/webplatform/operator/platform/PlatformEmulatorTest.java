@@ -1,0 +1,287 @@
+package io.webplatform.operator.platform;
+
+import io.webplatform.operator.api.WebPlatform;
+import io.webplatform.operator.api.WebPlatformSpec;
+import io.webplatform.operator.aws.ApiCallMetrics;
+import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.engine.ComponentGraph;
+import io.webplatform.operator.engine.WalkResult;
+import io.webplatform.operator.testing.CrashAfterMutation;
+import io.webplatform.operator.testing.Emulator;
+import io.webplatform.operator.testing.SimulatedCrash;
+import io.webplatform.operator.testing.SlowNatGateways;
+import io.webplatform.operator.testing.TestResources;
+import io.webplatform.operator.testing.TestResources.RecordedEvents;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.IpPermission;
+import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The WebPlatform network against the emulator: create, crash at every point, pending NAT, drift, resync cost, delete. */
+class PlatformEmulatorTest {
+    private static final CrashAfterMutation CRASH = new CrashAfterMutation();
+    private static final SlowNatGateways SLOW_NAT = new SlowNatGateways();
+    private static AwsClients aws;
+    private static String flowLogBucketArn;
+    private static List<String> zones;
+    private final ComponentGraph<PlatformScope> graph = WebPlatformGraph.create();
+
+    static final Map<String, Integer> FULL_NETWORK = Map.of("elastic-ip", 2, "internet-gateway", 1, "natgateway", 2,
+            "route-table", 3, "security-group", 3, "subnet", 4, "vpc", 1, "vpc-flow-log", 1);
+
+    @BeforeAll
+    static void setUp() {
+        aws = Emulator.clients(SLOW_NAT, CRASH);
+        String bucket = "flowlogs-" + System.nanoTime();
+        aws.s3(Emulator.REGION).createBucket(r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
+        flowLogBucketArn = "arn:aws:s3:::" + bucket;
+        zones = new AvailabilityZones(aws).of(Emulator.REGION);
+    }
+
+    @AfterAll
+    static void close() {
+        aws.close();
+    }
+
+    private static WebPlatform platform(WebPlatformSpec spec) {
+        spec.region = Emulator.REGION;
+        return TestResources.webPlatform("wp" + System.nanoTime() % 1_000_000, spec);
+    }
+
+    private PlatformScope scope(WebPlatform wp) {
+        return new PlatformScope(wp, NetworkPlan.of(wp.getSpec().network, zones.subList(0, 2)), aws, flowLogBucketArn);
+    }
+
+    private WalkResult converge(WebPlatform wp) {
+        WalkResult result = null;
+        for (int pass = 0; pass < 6; pass++) {
+            result = graph.reconcile(scope(wp), new RecordedEvents());
+            if (result.allReady() || result.stalled()) {
+                return result;
+            }
+        }
+        return result;
+    }
+
+    private WalkResult deleteFully(WebPlatform wp) {
+        wp.getMetadata().setDeletionTimestamp(Instant.now().toString());
+        WalkResult result = null;
+        for (int pass = 0; pass < 8; pass++) {
+            result = graph.delete(scope(wp), new RecordedEvents());
+            if (result.allGone() && TagSweep.sweep(aws.ec2(Emulator.REGION), wp.getMetadata().getUid()).isEmpty()) {
+                return result;
+            }
+        }
+        return result;
+    }
+
+    private Map<String, Integer> inventory(WebPlatform wp) {
+        return Ec2Inventory.of(aws.ec2(Emulator.REGION), wp.getMetadata().getUid());
+    }
+
+    @Test
+    void createsTheNetworkAsMissionSays() {
+        WebPlatform wp = platform(new WebPlatformSpec());
+        WalkResult result = converge(wp);
+        assertThat(result.allReady()).as(result.waitingSummary()).isTrue();
+        assertThat(inventory(wp)).isEqualTo(FULL_NETWORK);
+        Ec2Client ec2 = aws.ec2(Emulator.REGION);
+        PlatformScope scope = scope(wp);
+        graph.reconcile(scope, new RecordedEvents());
+
+        String vpcId = scope.idOf(Vpc.NAME);
+        var vpc = ec2.describeVpcs(r -> r.vpcIds(vpcId)).vpcs().get(0);
+        assertThat(vpc.cidrBlock()).isEqualTo("10.0.0.0/16");
+        assertThat(ec2.describeVpcAttribute(r -> r.vpcId(vpcId).attribute(VpcAttributeName.ENABLE_DNS_HOSTNAMES))
+                .enableDnsHostnames().value()).isTrue();
+        var subnets = scope.observed(Subnets.NAME).detail(Subnets.State.class).byRole;
+        assertThat(subnets.get("public-0").cidrBlock()).isEqualTo("10.0.0.0/24");
+        assertThat(subnets.get("public-1").cidrBlock()).isEqualTo("10.0.1.0/24");
+        assertThat(subnets.get("private-0").cidrBlock()).isEqualTo("10.0.2.0/24");
+        assertThat(subnets.get("private-1").cidrBlock()).isEqualTo("10.0.3.0/24");
+        assertThat(subnets.get("public-0").availabilityZone()).isEqualTo(zones.get(0));
+        assertThat(subnets.get("private-1").availabilityZone()).isEqualTo(zones.get(1));
+        assertThat(subnets.values()).allMatch(s -> !Boolean.TRUE.equals(s.mapPublicIpOnLaunch()));
+
+        var tables = scope.observed(RouteTables.NAME).detail(RouteTables.State.class).byRole;
+        String igw = scope.idOf(InternetGateway.NAME);
+        assertThat(defaultRoute(tables.get("public")).gatewayId()).isEqualTo(igw);
+        assertThat(tables.get("public").associations()).extracting(a -> a.subnetId())
+                .contains(subnets.get("public-0").subnetId(), subnets.get("public-1").subnetId());
+        String nat0 = NatGateways.natGatewayId(scope, 0);
+        String nat1 = NatGateways.natGatewayId(scope, 1);
+        assertThat(nat0).isNotEqualTo(nat1);
+        assertThat(defaultRoute(tables.get("private-0")).natGatewayId()).isEqualTo(nat0);
+        assertThat(defaultRoute(tables.get("private-1")).natGatewayId()).isEqualTo(nat1);
+        var nats = scope.observed(NatGateways.NAME).detail(NatGateways.State.class).byRole;
+        assertThat(nats.get("nat-0").subnetId()).isEqualTo(subnets.get("public-0").subnetId());
+        assertThat(nats.get("nat-1").subnetId()).isEqualTo(subnets.get("public-1").subnetId());
+
+        var groups = scope.observed(SecurityGroups.NAME).detail(SecurityGroups.State.class).byRole;
+        String lb = groups.get("lb").groupId();
+        String app = groups.get("app").groupId();
+        String db = groups.get("db").groupId();
+        assertThat(SecurityGroupRule.of(groups.get("lb"))).containsExactlyInAnyOrder(
+                SecurityGroupRule.tcpFromCidr(80, "0.0.0.0/0"), SecurityGroupRule.tcpToGroup(80, app));
+        assertThat(SecurityGroupRule.of(groups.get("app"))).containsExactlyInAnyOrder(
+                SecurityGroupRule.tcpFromGroup(80, lb), SecurityGroupRule.tcpToGroup(5432, db), SecurityGroupRule.tcpToCidr(443, "0.0.0.0/0"));
+        assertThat(SecurityGroupRule.of(groups.get("db"))).containsExactly(SecurityGroupRule.tcpFromGroup(5432, app));
+
+        var flowLog = ec2.describeFlowLogs(r -> r.flowLogIds(scope.idOf(FlowLog.NAME))).flowLogs().get(0);
+        assertThat(flowLog.trafficTypeAsString()).isEqualTo("REJECT");
+        assertThat(flowLog.logDestination()).isEqualTo(flowLogBucketArn);
+        assertThat(flowLog.resourceId()).isEqualTo(vpcId);
+    }
+
+    @Test
+    void aSingleNatGatewayServesBothZones() {
+        WebPlatformSpec spec = new WebPlatformSpec();
+        spec.network.natGateways = WebPlatformSpec.NatGateways.Single;
+        WebPlatform wp = platform(spec);
+        assertThat(converge(wp).allReady()).isTrue();
+        assertThat(inventory(wp)).containsEntry("natgateway", 1).containsEntry("elastic-ip", 1);
+        PlatformScope scope = scope(wp);
+        graph.reconcile(scope, new RecordedEvents());
+        var tables = scope.observed(RouteTables.NAME).detail(RouteTables.State.class).byRole;
+        assertThat(defaultRoute(tables.get("private-0")).natGatewayId()).isEqualTo(defaultRoute(tables.get("private-1")).natGatewayId());
+        WalkResult deleted = deleteFully(wp);
+        assertThat(deleted.allGone()).as(deleted.waitingSummary() + deleted.failures() + deleted.stalledMessage()).isTrue();
+        assertThat(inventory(wp)).isEmpty();
+    }
+
+    @Test
+    void pendingNatGatewaysMakeTheWalkComeBackInsteadOfWaiting() {
+        WebPlatform wp = platform(new WebPlatformSpec());
+        SLOW_NAT.pendingFor(3);
+        WalkResult first = graph.reconcile(scope(wp), new RecordedEvents());
+        assertThat(first.allReady()).isFalse();
+        assertThat(first.stalled()).isFalse();
+        assertThat(first.component(NatGateways.NAME).getState()).isEqualTo(ComponentGraph.PENDING);
+        assertThat(first.component(NatGateways.NAME).getMessage()).contains("pending");
+        assertThat(first.component(RouteTables.NAME).getState()).isEqualTo(ComponentGraph.WAITING);
+        assertThat(first.waitingSummary()).contains("NatGateways (NAT gateway nat-");
+        // Independent parts went ahead in the same pass.
+        assertThat(first.component(SecurityGroups.NAME).isReady()).isTrue();
+        assertThat(first.component(FlowLog.NAME).isReady()).isTrue();
+        WalkResult later = converge(wp);
+        assertThat(later.allReady()).isTrue();
+        assertThat(inventory(wp)).isEqualTo(FULL_NETWORK);
+
+        // Deleting: the Elastic IPs and subnets wait until the NAT gateways are really gone.
+        wp.getMetadata().setDeletionTimestamp(Instant.now().toString());
+        SLOW_NAT.deletingFor(4);
+        WalkResult deleting = graph.delete(scope(wp), new RecordedEvents());
+        assertThat(deleting.component(NatGateways.NAME).getState()).isEqualTo(ComponentGraph.DELETING);
+        assertThat(deleting.component(ElasticIps.NAME).getState()).isEqualTo(ComponentGraph.WAITING);
+        assertThat(deleting.component(Subnets.NAME).getState()).isEqualTo(ComponentGraph.WAITING);
+        assertThat(inventory(wp)).containsEntry("elastic-ip", 2);
+        assertThat(deleteFully(wp).allGone()).isTrue();
+        assertThat(inventory(wp)).isEmpty();
+    }
+
+    @Test
+    void repairsDriftWithEvents() {
+        WebPlatform wp = platform(new WebPlatformSpec());
+        assertThat(converge(wp).allReady()).isTrue();
+        PlatformScope scope = scope(wp);
+        graph.reconcile(scope, new RecordedEvents());
+        Ec2Client ec2 = aws.ec2(Emulator.REGION);
+        String app = SecurityGroups.groupId(scope, "app");
+        ec2.authorizeSecurityGroupIngress(r -> r.groupId(app).ipPermissions(IpPermission.builder().ipProtocol("tcp")
+                .fromPort(22).toPort(22).ipRanges(x -> x.cidrIp("0.0.0.0/0")).build()));
+        var privateTable = scope.observed(RouteTables.NAME).detail(RouteTables.State.class).byRole.get("private-1");
+        ec2.deleteRoute(r -> r.routeTableId(privateTable.routeTableId()).destinationCidrBlock("0.0.0.0/0"));
+        String publicSubnet = Subnets.subnetId(scope, "public-0");
+        ec2.modifySubnetAttribute(r -> r.subnetId(publicSubnet).mapPublicIpOnLaunch(a -> a.value(true)));
+
+        RecordedEvents events = new RecordedEvents();
+        WalkResult repaired = graph.reconcile(scope(wp), events);
+        assertThat(repaired.allReady()).isTrue();
+        assertThat(repaired.repairs())
+                .anyMatch(r -> r.contains("app group " + app + ": revoked in tcp:22-22 0.0.0.0/0"))
+                .anyMatch(r -> r.contains("default route of private-1 restored"))
+                .anyMatch(r -> r.contains(publicSubnet + " (public-0) no longer maps public IPs on launch"));
+        assertThat(events.normal).filteredOn(e -> e.startsWith("Repaired")).hasSize(3);
+        assertThat(graph.reconcile(scope(wp), new RecordedEvents()).repairs()).isEmpty();
+        assertThat(SecurityGroupRule.of(ec2.describeSecurityGroups(r -> r.groupIds(app)).securityGroups().get(0)))
+                .noneMatch(r -> r.fromPort() == 22);
+    }
+
+    @Test
+    void aConvergedResyncOnlyReads() {
+        WebPlatform wp = platform(new WebPlatformSpec());
+        assertThat(converge(wp).allReady()).isTrue();
+        List<String> calls = ApiCallMetrics.startRecording();
+        try {
+            assertThat(graph.reconcile(scope(wp), new RecordedEvents()).allReady()).isTrue();
+        } finally {
+            ApiCallMetrics.stopRecording();
+        }
+        assertThat(calls).allMatch(ApiCallMetrics::isReadOnly, "read-only");
+        System.out.printf("[measure] WebPlatform network resync (VPC, 4 subnets, IGW, 2 EIPs, 2 NATs, 3 route tables,"
+                + " 3 security groups, flow log): %d read calls, 0 writes: %s%n", calls.size(), calls);
+        assertThat(calls.size()).isLessThanOrEqualTo(12);
+    }
+
+    /** Kills the pass after each mutating call in turn; the next pass adopts, never duplicates, and delete leaves nothing. */
+    @Test
+    void everyCrashPointConvergesToExactlyOneOfEachAndDeletesToZero() {
+        CRASH.arm(Integer.MAX_VALUE);
+        WebPlatform probe = platform(new WebPlatformSpec());
+        assertThat(converge(probe).allReady()).isTrue();
+        List<String> mutations = CRASH.mutations();
+        CRASH.disarm();
+        deleteFully(probe);
+        assertThat(mutations).hasSizeGreaterThan(20);
+
+        List<String> covered = new ArrayList<>();
+        for (int n = 1; n <= mutations.size(); n++) {
+            WebPlatform wp = platform(new WebPlatformSpec());
+            CRASH.arm(n);
+            assertThatThrownBy(() -> converge(wp)).isInstanceOf(SimulatedCrash.class);
+            CRASH.disarm();
+            WalkResult result = converge(wp);
+            assertThat(result.allReady()).as("after a crash following %s: %s", mutations.get(n - 1), result.waitingSummary()).isTrue();
+            assertThat(inventory(wp)).as("after a crash following %s", mutations.get(n - 1)).isEqualTo(FULL_NETWORK);
+            assertThat(deleteFully(wp).allGone()).isTrue();
+            assertThat(inventory(wp)).as("left after delete, crash at %s", mutations.get(n - 1)).isEmpty();
+            covered.add(mutations.get(n - 1));
+        }
+        System.out.printf("[measure] WebPlatform network crash points covered: %d (%s)%n", covered.size(), String.join(", ", covered));
+    }
+
+    @Test
+    void theSweepRemovesWhatNoComponentKnows() {
+        WebPlatform wp = platform(new WebPlatformSpec());
+        assertThat(converge(wp).allReady()).isTrue();
+        PlatformScope scope = scope(wp);
+        graph.reconcile(scope, new RecordedEvents());
+        // A stray security group carrying the owner tag, as a bug or a person might leave.
+        aws.ec2(Emulator.REGION).createSecurityGroup(r -> r.groupName("stray-" + System.nanoTime()).description("stray")
+                .vpcId(scope.idOf(Vpc.NAME)).tagSpecifications(scope.tagSpec(
+                        software.amazon.awssdk.services.ec2.model.ResourceType.SECURITY_GROUP, "Stray", "stray")));
+        assertThat(inventory(wp)).containsEntry("security-group", 4);
+        assertThat(deleteFully(wp).allGone()).isTrue();
+        assertThat(inventory(wp)).isEmpty();
+    }
+
+    private static software.amazon.awssdk.services.ec2.model.Route defaultRoute(software.amazon.awssdk.services.ec2.model.RouteTable table) {
+        return table.routes().stream().filter(r -> "0.0.0.0/0".equals(r.destinationCidrBlock())).findFirst().orElseThrow();
+    }
+
+    @SuppressWarnings("unused")
+    private static Filter vpcFilter(String vpcId) {
+        return Filter.builder().name("vpc-id").values(vpcId).build();
+    }
+}
