@@ -31,13 +31,14 @@ public record NetworkPlan(String vpcCidr, List<String> zones, List<String> publi
     }
 
     /**
-     * The first four subnets of the VPC: /24 in a /16 (as the original set-up had), in general
-     * 8 bits longer than the VPC prefix, never smaller than AWS's /28 and never too big for four.
+     * The first four subnets of the VPC: /24s (as the original set-up had in its /16), or, in a VPC
+     * too small for four /24s, a quarter of the VPC each (never below AWS's /28: the schema allows
+     * VPCs up to /24).
      */
     static List<String> carve(String vpcCidr) {
         String[] parts = vpcCidr.split("/");
         int prefix = Integer.parseInt(parts[1]);
-        int subnetPrefix = Math.max(prefix + 2, Math.min(prefix + 8, 28));
+        int subnetPrefix = Math.min(Math.max(prefix + 2, 24), 28);
         long base = ipToLong(parts[0]);
         long size = 1L << (32 - subnetPrefix);
         List<String> out = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.WalkResult;
 import io.webplatform.operator.testing.CrashAfterMutation;
+import io.webplatform.operator.testing.Ec2Inventory;
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.SimulatedCrash;
 import io.webplatform.operator.testing.SlowNatGateways;

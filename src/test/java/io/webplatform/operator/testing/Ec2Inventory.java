@@ -1,7 +1,8 @@
-package io.webplatform.operator.platform;
+package io.webplatform.operator.testing;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.platform.TagSweep;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.NatGatewayState;
 
@@ -12,11 +13,11 @@ import java.util.TreeMap;
  * How many EC2 resources of each type exist with an owner's UID tag. Each tagged id is described:
  * the emulator keeps tags of deleted resources, and AWS lists deleted NAT gateways for a while.
  */
-final class Ec2Inventory {
+public final class Ec2Inventory {
     private Ec2Inventory() {
     }
 
-    static Map<String, Integer> of(Ec2Client ec2, String ownerUid) {
+    public static Map<String, Integer> of(Ec2Client ec2, String ownerUid) {
         Map<String, Integer> counts = new TreeMap<>();
         ec2.describeTagsPaginator(r -> r.filters(f -> f.name("key").values(Ownership.OWNER_UID), f -> f.name("value").values(ownerUid)))
                 .tags().stream()
