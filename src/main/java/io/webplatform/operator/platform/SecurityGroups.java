@@ -84,6 +84,13 @@ public class SecurityGroups implements Component<PlatformScope> {
             List<SecurityGroupRule> missing = desired.stream().filter(r -> !actual.contains(r)).toList();
             revoke(ec2, group.groupId(), extra);
             authorize(ec2, group.groupId(), missing);
+            if (!extra.isEmpty() || !missing.isEmpty()) {
+                // What the group holds now, so findings judge the repaired state.
+                state.byRole.put(role, group.toBuilder()
+                        .ipPermissions(SecurityGroupRule.permissions(desired.stream().filter(SecurityGroupRule::ingress).toList()))
+                        .ipPermissionsEgress(SecurityGroupRule.permissions(desired.stream().filter(r -> !r.ingress()).toList()))
+                        .build());
+            }
             extra.forEach(r -> changes.add(role + " group " + group.groupId() + ": revoked " + r));
             missing.forEach(r -> changes.add(role + " group " + group.groupId() + ": authorized " + r));
         }

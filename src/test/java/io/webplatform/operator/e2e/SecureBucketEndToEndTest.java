@@ -54,11 +54,11 @@ class SecureBucketEndToEndTest {
         aws.close();
     }
 
-    static String sample(String file, String namespace) throws IOException {
+    public static String sample(String file, String namespace) throws IOException {
         return Files.readString(Path.of("samples", file)).replace("namespace: demo", "namespace: " + namespace);
     }
 
-    static String jsonpath(String ns, String kind, String name, String path) {
+    public static String jsonpath(String ns, String kind, String name, String path) {
         return Kubectl.run("get", kind, name, "-n", ns, "-o", "jsonpath={" + path + "}").ok().out();
     }
 
@@ -203,17 +203,6 @@ class SecureBucketEndToEndTest {
         assertThat(exists(() -> s3.headBucket(r -> r.bucket(bucket)))).isFalse();
         // Nothing was made, so delete is immediate.
         Kubectl.run("delete", "securebucket/nokey", "-n", ns, "--timeout=60s").ok();
-    }
-
-    @Test
-    void aWebPlatformIsValidatedAndSaysItIsNotYetReconciled() throws IOException {
-        String ns = Kubectl.newNamespace("e2e-wp");
-        Kubectl.apply(ns, sample("webplatform.yaml", ns)).ok();
-        Kubectl.run("wait", "--for=condition=Stalled", "webplatform/shop", "-n", ns, "--timeout=60s").ok();
-        assertThat(jsonpath(ns, "webplatform", "shop", ".status.conditions[?(@.type==\"Ready\")].status")).isEqualTo("False");
-        assertThat(jsonpath(ns, "webplatform", "shop", ".status.conditions[?(@.type==\"Ready\")].reason")).isEqualTo("NotYetSupported");
-        assertThat(Kubectl.run("get", "wp", "-n", ns).ok().out()).contains("READY", "ENDPOINT", "DATABASE");
-        Kubectl.run("delete", "webplatform/shop", "-n", ns, "--timeout=60s").ok();
     }
 
     private static boolean exists(Runnable read) {
