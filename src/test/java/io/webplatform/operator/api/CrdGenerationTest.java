@@ -26,13 +26,14 @@ class CrdGenerationTest {
     static final Path CHART_CRDS = Path.of("helm/webplatform-operator/crds");
     static final List<String> FILES = List.of("securebuckets.webplatform.io-v1.yml", "webplatforms.webplatform.io-v1.yml");
 
+    static final List<String> COLUMN_ORDER = List.of("Ready", "Endpoint", "Database", "Bucket", "Replication", "Trail", "Reason", "Age");
+
     /** The generator sorts columns by JSON path; a user wants READY first and AGE last, wide-only columns after. */
     static HasMetadata printerColumnsAsAUserReadsThem(HasMetadata crd) {
         for (var v : ((CustomResourceDefinition) crd).getSpec().getVersions()) {
             List<CustomResourceColumnDefinition> columns = new ArrayList<>(v.getAdditionalPrinterColumns());
             columns.sort(Comparator.comparing((CustomResourceColumnDefinition c) -> c.getPriority() != null && c.getPriority() > 0)
-                    .thenComparing(c -> "Age".equals(c.getName()))
-                    .thenComparing(c -> !"Ready".equals(c.getName())));
+                    .thenComparing(c -> COLUMN_ORDER.indexOf(c.getName())));
             v.setAdditionalPrinterColumns(columns);
         }
         return crd;

@@ -6,6 +6,8 @@ import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.testing.Ec2Inventory;
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.Kubectl;
+import io.webplatform.operator.testing.SlowNatGateways;
+import jakarta.inject.Inject;
 import io.webplatform.operator.testing.TestBed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(TestBed.class)
 class WebPlatformEndToEndTest {
     private static AwsClients aws;
+
+    @Inject
+    SlowNatGateways slowNatGateways;
 
     @BeforeAll
     static void clients() {
@@ -143,5 +148,28 @@ class WebPlatformEndToEndTest {
             Kubectl.run("delete", "webplatform/" + name, "-n", ns, "--timeout=60s").ok();
         }
         Kubectl.run("delete", "securebucket/closed", "securebucket/stuck", "-n", ns, "--timeout=60s").ok();
+    }
+
+    @Test
+    void whileNatGatewaysArePendingItSaysWhatItWaitsForThenBecomesReady() {
+        String ns = Kubectl.newNamespace("e2e-wp-slow");
+        // The operator's own AWS clients now see this WebPlatform's NAT gateways pending for 3 descriptions.
+        slowNatGateways.pendingFor("WebPlatform/" + ns + "/slow", 3);
+        Kubectl.apply(ns, """
+                apiVersion: webplatform.io/v1alpha1
+                kind: WebPlatform
+                metadata: {name: slow}
+                spec:
+                  region: eu-west-3
+                  network: {vpcCidr: 10.77.0.0/16}
+                """).ok();
+        Kubectl.run("wait", "--for=jsonpath={.status.conditions[?(@.type==\"Reconciling\")].message}",
+                "webplatform/slow", "-n", ns, "--timeout=60s").ok();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(jsonpath(ns, "webplatform", "slow", ".status.conditions[?(@.type==\"Reconciling\")].message"))
+                        .contains("NatGateways (NAT gateway nat-").contains("pending").contains("RouteTables (waiting for NatGateways)"));
+        assertThat(jsonpath(ns, "webplatform", "slow", ".status.conditions[?(@.type==\"Ready\")].status")).isEqualTo("False");
+        Kubectl.run("wait", "--for=condition=Ready", "webplatform/slow", "-n", ns, "--timeout=120s").ok();
+        Kubectl.run("delete", "webplatform/slow", "-n", ns, "--timeout=180s").ok();
     }
 }

@@ -164,7 +164,7 @@ class PlatformEmulatorTest {
     @Test
     void pendingNatGatewaysMakeTheWalkComeBackInsteadOfWaiting() {
         WebPlatform wp = platform(new WebPlatformSpec());
-        SLOW_NAT.pendingFor(3);
+        SLOW_NAT.pendingFor("WebPlatform/emulator/" + wp.getMetadata().getName(), 3);
         WalkResult first = graph.reconcile(scope(wp), new RecordedEvents());
         assertThat(first.allReady()).isFalse();
         assertThat(first.stalled()).isFalse();
@@ -181,7 +181,7 @@ class PlatformEmulatorTest {
 
         // Deleting: the Elastic IPs and subnets wait until the NAT gateways are really gone.
         wp.getMetadata().setDeletionTimestamp(Instant.now().toString());
-        SLOW_NAT.deletingFor(4);
+        SLOW_NAT.deletingFor("WebPlatform/emulator/" + wp.getMetadata().getName(), 4);
         WalkResult deleting = graph.delete(scope(wp), new RecordedEvents());
         assertThat(deleting.component(NatGateways.NAME).getState()).isEqualTo(ComponentGraph.DELETING);
         assertThat(deleting.component(ElasticIps.NAME).getState()).isEqualTo(ComponentGraph.WAITING);

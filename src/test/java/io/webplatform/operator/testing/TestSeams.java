@@ -1,0 +1,17 @@
+package io.webplatform.operator.testing;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * SDK seams for the in-process operator of the end-to-end tests: the operator's client producer
+ * adds every ExecutionInterceptor bean. Idle unless a test turns one on.
+ */
+public class TestSeams {
+
+    @Produces
+    @Singleton
+    SlowNatGateways slowNatGateways() {
+        return new SlowNatGateways();
+    }
+}
