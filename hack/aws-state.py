@@ -1,14 +1,43 @@
-"""Prints what a SecureBucket made in AWS (or the emulator), read with boto3: python3 hack/aws-state.py BUCKET."""
+"""Prints what the operator made in AWS (or the emulator), read with boto3:
+    python3 hack/aws-state.py BUCKET          a SecureBucket's buckets, trail and key
+    python3 hack/aws-state.py --vpc VPC_ID    a WebPlatform's network
+"""
 import json
 import os
 import sys
 
 import boto3
 
-bucket = sys.argv[1]
 kw = {"region_name": os.environ.get("AWS_REGION", "us-east-1")}
 if os.environ.get("AWS_ENDPOINT_URL"):
     kw["endpoint_url"] = os.environ["AWS_ENDPOINT_URL"]
+
+if sys.argv[1] == "--vpc":
+    vpc_id = sys.argv[2]
+    ec2 = boto3.client("ec2", **kw)
+    vpc = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]
+    print(f"vpc {vpc_id} {vpc['CidrBlock']}")
+    where = [{"Name": "vpc-id", "Values": [vpc_id]}]
+    for s in sorted(ec2.describe_subnets(Filters=where)["Subnets"], key=lambda s: s["CidrBlock"]):
+        print(f"  subnet {s['SubnetId']} {s['CidrBlock']} {s['AvailabilityZone']} public-ip-on-launch={s['MapPublicIpOnLaunch']}")
+    for n in ec2.describe_nat_gateways(Filters=where)["NatGateways"]:
+        if n["State"] != "deleted":
+            print(f"  nat {n['NatGatewayId']} in {n['SubnetId']} {n['State']}")
+    for t in ec2.describe_route_tables(Filters=where)["RouteTables"]:
+        routes = [(r.get("DestinationCidrBlock"), r.get("GatewayId") or r.get("NatGatewayId")) for r in t["Routes"]]
+        print(f"  route table {t['RouteTableId']} {routes} subnets={[a.get('SubnetId') for a in t['Associations'] if a.get('SubnetId')]}")
+    for g in ec2.describe_security_groups(Filters=where)["SecurityGroups"]:
+        if g["GroupName"] == "default":
+            continue
+        def rules(perms):
+            return [(p.get("IpProtocol"), p.get("FromPort"), [r["CidrIp"] for r in p.get("IpRanges", [])]
+                     + [u["GroupId"] for u in p.get("UserIdGroupPairs", [])]) for p in perms]
+        print(f"  security group {g['GroupId']} {g['GroupName']} in={rules(g['IpPermissions'])} out={rules(g['IpPermissionsEgress'])}")
+    for f in ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]:
+        print(f"  flow log {f['FlowLogId']} {f['TrafficType']} -> {f['LogDestination']}")
+    sys.exit(0)
+
+bucket = sys.argv[1]
 s3 = boto3.client("s3", **kw)
 ct = boto3.client("cloudtrail", **kw)
 kms = boto3.client("kms", **kw)

@@ -2,7 +2,8 @@
 # README command 1: the local sandbox. Starts etcd + kube-apiserver + the moto AWS emulator on
 # loopback, installs the chart (CRDs, ServiceAccount, RBAC; its Deployment scaled to 0, as no
 # kubelet runs here), runs the operator as a local process with ONLY the chart's ServiceAccount
-# identity, applies samples/securebucket.yaml, waits for Ready and prints what it made.
+# identity, applies samples/securebucket.yaml and samples/webplatform.yaml (whose network sends its
+# flow logs to that bucket), waits for Ready and prints what they made.
 #   hack/sandbox.sh            run in the foreground until Ctrl-C, then stop everything
 #   hack/sandbox.sh --detach   leave it running and return
 #   hack/sandbox.sh stop       stop the operator and the test bed
@@ -76,9 +77,19 @@ say "what exists in AWS (the emulator), read back with the AWS SDK:"
 BUCKET="$(kubectl get securebucket app-logs -n demo -o jsonpath='{.status.outputs.bucketName}')"
 python3 hack/aws-state.py "$BUCKET" | sed 's/^/  /'
 echo
+say "applying samples/webplatform.yaml (this version converges its network)"
+kubectl apply -f samples/webplatform.yaml
+kubectl wait --for=condition=Ready webplatform/shop -n demo --timeout=300s
+echo
+kubectl get webplatforms -n demo
+kubectl get webplatform shop -n demo -o json | python3 hack/print-status.py
+echo
+say "the network in AWS (the emulator):"
+python3 hack/aws-state.py --vpc "$(kubectl get webplatform shop -n demo -o jsonpath='{.status.outputs.vpcId}')" | sed 's/^/  /'
+echo
 say "ready. In another shell:"
 echo "  export KUBECONFIG=$KUBECONFIG"
-echo "  kubectl get securebuckets -A; kubectl describe securebucket app-logs -n demo"
+echo "  kubectl get securebuckets,webplatforms -A; kubectl describe webplatform shop -n demo"
 echo "  metrics: curl -s http://127.0.0.1:$OPERATOR_HTTP_PORT/q/metrics | grep webplatform_aws_api_calls"
 echo "  stop:    hack/sandbox.sh stop"
 if $DETACH; then exit 0; fi

@@ -57,6 +57,9 @@ class SandboxIT {
                 .contains("versioning=Enabled encryption=aws:kms public-access-block=all on policy=['DenyInsecureTransport']")
                 .contains("logging=True validation=True")
                 .contains("rotation=True")
+                .contains("Ready=True (NetworkReady)")
+                .contains("subnet").contains("public-ip-on-launch=False")
+                .contains("REJECT -> arn:aws:s3:::demo-app-logs-")
                 .contains("hack/sandbox.sh stop");
         assertThat(run.out()).containsPattern("app-logs +True +demo-app-logs-[0-9a-f]{6} +Ready +Logging");
     }
