@@ -1,7 +1,6 @@
 package io.webplatform.operator.bucket;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -16,12 +15,12 @@ import io.webplatform.operator.api.SecureBucketStatus;
 import io.webplatform.operator.aws.AccountIds;
 import io.webplatform.operator.aws.ApiCallMetrics;
 import io.webplatform.operator.aws.AwsClients;
-import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.KubernetesEvents;
 import io.webplatform.operator.engine.Observed;
 import io.webplatform.operator.engine.Requeue;
 import io.webplatform.operator.engine.StatusConditions;
+import io.webplatform.operator.engine.StatusUpdates;
 import io.webplatform.operator.engine.WalkResult;
 import io.webplatform.operator.policy.BucketFindings;
 import jakarta.inject.Inject;
@@ -54,7 +53,7 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
     @Override
     public UpdateControl<SecureBucket> reconcile(SecureBucket resource, Context<SecureBucket> context) {
         long generation = resource.getMetadata().getGeneration();
-        String statusBefore = Serialization.asJson(resource.getStatus());
+        String statusBefore = StatusUpdates.snapshot(resource.getStatus());
         SecureBucketStatus status = statusOf(resource);
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
 
@@ -69,7 +68,7 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
             StatusConditions.set(status, generation, Condition.STALLED, true, "InvalidSpec", message);
             status.setObservedGeneration(generation);
             resource.setStatus(status);
-            return UpdateControl.patchStatus(resource).rescheduleAfter(resyncPeriod);
+            return StatusUpdates.patchIfChanged(resource, status, statusBefore, resyncPeriod);
         }
 
         List<String> calls = ApiCallMetrics.startRecording();
@@ -100,11 +99,7 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
         } else {
             next = requeue.next(key);
         }
-        // A resync that changed nothing writes nothing to the API server either.
-        if (Serialization.asJson(status).equals(statusBefore)) {
-            return UpdateControl.<SecureBucket>noUpdate().rescheduleAfter(next);
-        }
-        return UpdateControl.patchStatus(resource).rescheduleAfter(next);
+        return StatusUpdates.patchIfChanged(resource, status, statusBefore, next);
     }
 
     @Override
@@ -144,21 +139,13 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
     @Override
     public ErrorStatusUpdateControl<SecureBucket> updateErrorStatus(SecureBucket resource, Context<SecureBucket> context, Exception e) {
         SecureBucketStatus status = statusOf(resource);
-        long generation = resource.getMetadata().getGeneration();
-        String message = AwsErrors.message(e);
-        StatusConditions.set(status, generation, Condition.READY, false, "ReconcileError", message);
-        StatusConditions.set(status, generation, Condition.RECONCILING, true, "ReconcileError", "retrying: " + message);
         resource.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(resource);
+        return StatusUpdates.onError(resource, status, e);
     }
 
     private void patchStatus(SecureBucket resource, SecureBucketStatus status) {
         resource.setStatus(status);
-        try {
-            kubernetes.resource(resource).patchStatus();
-        } catch (RuntimeException e) {
-            LOG.debugf("status patch during deletion failed: %s", e.getMessage());
-        }
+        StatusUpdates.patchWhileDeleting(kubernetes, resource);
     }
 
     private static SecureBucketStatus statusOf(SecureBucket resource) {

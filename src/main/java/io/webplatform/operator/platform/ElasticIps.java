@@ -27,9 +27,8 @@ public class ElasticIps implements Component<PlatformScope> {
     @Override
     public Observed observe(PlatformScope scope) {
         State state = new State();
-        scope.ec2().describeAddresses(r -> r.filters(scope.ownedBy(NAME))).addresses().stream()
-                .filter(a -> scope.owns(a.tags(), NAME))
-                .forEach(a -> state.byRole.putIfAbsent(PlatformScope.tag(a.tags(), PlatformScope.ROLE_TAG), a));
+        state.byRole.putAll(scope.byRole(scope.ec2().describeAddresses(r -> r.filters(scope.ownedBy(NAME))).addresses(),
+                Address::tags, NAME));
         if (state.byRole.isEmpty()) {
             return null;
         }

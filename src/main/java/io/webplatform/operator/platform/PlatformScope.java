@@ -12,8 +12,10 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /** One pass over a WebPlatform: its spec, the worked-out network plan, AWS clients and the flow-log destination. */
 public class PlatformScope extends Scope {
@@ -74,6 +76,14 @@ public class PlatformScope extends Scope {
 
     public boolean owns(List<Tag> tags, String component) {
         return tag(tags, Ownership.OWNER_UID).equals(ownerUid()) && tag(tags, Ownership.COMPONENT).equals(component);
+    }
+
+    /** This component's resources among those described, by their role tag (the first of each role wins). */
+    public <T> Map<String, T> byRole(List<T> described, Function<T, List<Tag>> tagsOf, String component) {
+        Map<String, T> byRole = new LinkedHashMap<>();
+        described.stream().filter(r -> owns(tagsOf.apply(r), component))
+                .forEach(r -> byRole.putIfAbsent(tag(tagsOf.apply(r), ROLE_TAG), r));
+        return byRole;
     }
 
     public static String tag(List<Tag> tags, String key) {

@@ -43,9 +43,8 @@ public class RouteTables implements Component<PlatformScope> {
     @Override
     public Observed observe(PlatformScope scope) {
         State state = new State();
-        scope.ec2().describeRouteTables(r -> r.filters(scope.ownedBy(NAME))).routeTables().stream()
-                .filter(t -> scope.owns(t.tags(), NAME))
-                .forEach(t -> state.byRole.putIfAbsent(PlatformScope.tag(t.tags(), PlatformScope.ROLE_TAG), t));
+        state.byRole.putAll(scope.byRole(scope.ec2().describeRouteTables(r -> r.filters(scope.ownedBy(NAME))).routeTables(),
+                RouteTable::tags, NAME));
         if (state.byRole.isEmpty()) {
             return null;
         }

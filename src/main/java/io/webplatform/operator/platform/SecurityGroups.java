@@ -47,9 +47,8 @@ public class SecurityGroups implements Component<PlatformScope> {
     @Override
     public Observed observe(PlatformScope scope) {
         State state = new State();
-        scope.ec2().describeSecurityGroups(r -> r.filters(scope.ownedBy(NAME))).securityGroups().stream()
-                .filter(g -> scope.owns(g.tags(), NAME))
-                .forEach(g -> state.byRole.putIfAbsent(PlatformScope.tag(g.tags(), PlatformScope.ROLE_TAG), g));
+        state.byRole.putAll(scope.byRole(scope.ec2().describeSecurityGroups(r -> r.filters(scope.ownedBy(NAME))).securityGroups(),
+                SecurityGroup::tags, NAME));
         if (state.byRole.isEmpty()) {
             return null;
         }

@@ -41,9 +41,7 @@ public class Subnets implements Component<PlatformScope> {
     @Override
     public Observed observe(PlatformScope scope) {
         State state = new State();
-        scope.ec2().describeSubnets(r -> r.filters(scope.ownedBy(NAME))).subnets().stream()
-                .filter(s -> scope.owns(s.tags(), NAME))
-                .forEach(s -> state.byRole.putIfAbsent(PlatformScope.tag(s.tags(), PlatformScope.ROLE_TAG), s));
+        state.byRole.putAll(scope.byRole(scope.ec2().describeSubnets(r -> r.filters(scope.ownedBy(NAME))).subnets(), Subnet::tags, NAME));
         if (state.byRole.isEmpty()) {
             return null;
         }

@@ -1,7 +1,6 @@
 package io.webplatform.operator.platform;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -14,11 +13,11 @@ import io.webplatform.operator.api.Finding;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformStatus;
 import io.webplatform.operator.aws.AwsClients;
-import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.KubernetesEvents;
 import io.webplatform.operator.engine.Requeue;
 import io.webplatform.operator.engine.StatusConditions;
+import io.webplatform.operator.engine.StatusUpdates;
 import io.webplatform.operator.engine.WalkResult;
 import io.webplatform.operator.policy.BucketFindings;
 import io.webplatform.operator.policy.NetworkFindings;
@@ -56,7 +55,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
     @Override
     public UpdateControl<WebPlatform> reconcile(WebPlatform resource, Context<WebPlatform> context) {
         long generation = resource.getMetadata().getGeneration();
-        String statusBefore = Serialization.asJson(resource.getStatus());
+        String statusBefore = StatusUpdates.snapshot(resource.getStatus());
         WebPlatformStatus status = statusOf(resource);
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
         String region = clients.region(resource.getSpec().region);
@@ -146,12 +145,8 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
     @Override
     public ErrorStatusUpdateControl<WebPlatform> updateErrorStatus(WebPlatform resource, Context<WebPlatform> context, Exception e) {
         WebPlatformStatus status = statusOf(resource);
-        long generation = resource.getMetadata().getGeneration();
-        String message = AwsErrors.message(e);
-        StatusConditions.set(status, generation, Condition.READY, false, "ReconcileError", message);
-        StatusConditions.set(status, generation, Condition.RECONCILING, true, "ReconcileError", "retrying: " + message);
         resource.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(resource);
+        return StatusUpdates.onError(resource, status, e);
     }
 
     private UpdateControl<WebPlatform> stalled(WebPlatform resource, WebPlatformStatus status, String statusBefore,
@@ -169,20 +164,13 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
     }
 
     private UpdateControl<WebPlatform> finish(WebPlatform resource, WebPlatformStatus status, String statusBefore, Duration next) {
-        if (Serialization.asJson(status).equals(statusBefore)) {
-            return UpdateControl.<WebPlatform>noUpdate().rescheduleAfter(next);
-        }
         resource.setStatus(status);
-        return UpdateControl.patchStatus(resource).rescheduleAfter(next);
+        return StatusUpdates.patchIfChanged(resource, status, statusBefore, next);
     }
 
     private void patchStatus(WebPlatform resource, WebPlatformStatus status) {
         resource.setStatus(status);
-        try {
-            kubernetes.resource(resource).patchStatus();
-        } catch (RuntimeException e) {
-            // The resource may be gone already; the next call reports what is left.
-        }
+        StatusUpdates.patchWhileDeleting(kubernetes, resource);
     }
 
     private static WebPlatformStatus statusOf(WebPlatform resource) {

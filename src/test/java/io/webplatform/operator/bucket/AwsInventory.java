@@ -1,9 +1,9 @@
 package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.aws.AwsClients;
-import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.testing.Emulator;
+import static io.webplatform.operator.testing.AwsReads.exists;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.Tag;
@@ -43,15 +43,4 @@ record AwsInventory(List<KeyMetadata> keys, Set<String> buckets, boolean role, b
         return keys.stream().filter(k -> k.keyState() != KeyState.PENDING_DELETION).count();
     }
 
-    private static boolean exists(Runnable read) {
-        try {
-            read.run();
-            return true;
-        } catch (RuntimeException e) {
-            if (AwsErrors.isNotFound(e)) {
-                return false;
-            }
-            throw e;
-        }
-    }
 }

@@ -4,8 +4,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.webplatform.operator.aws.AwsClients;
-import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.testing.Emulator;
+import static io.webplatform.operator.testing.AwsReads.exists;
 import io.webplatform.operator.testing.Kubectl;
 import io.webplatform.operator.testing.TestBed;
 import org.junit.jupiter.api.AfterAll;
@@ -205,17 +205,6 @@ class SecureBucketEndToEndTest {
         Kubectl.run("delete", "securebucket/nokey", "-n", ns, "--timeout=60s").ok();
     }
 
-    private static boolean exists(Runnable read) {
-        try {
-            read.run();
-            return true;
-        } catch (RuntimeException e) {
-            if (AwsErrors.isNotFound(e)) {
-                return false;
-            }
-            throw e;
-        }
-    }
 
     private static String get(URL url) {
         try {

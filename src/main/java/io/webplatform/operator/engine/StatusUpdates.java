@@ -1,0 +1,52 @@
+package io.webplatform.operator.engine;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.webplatform.operator.api.Condition;
+import io.webplatform.operator.api.ManagedStatus;
+import io.webplatform.operator.aws.AwsErrors;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+
+/** How both reconcilers write status: only when it changed, quietly while deleting, and on unexpected errors. */
+public final class StatusUpdates {
+    private static final Logger LOG = Logger.getLogger(StatusUpdates.class);
+
+    private StatusUpdates() {
+    }
+
+    /** The status as it was before this pass, to compare with at the end. */
+    public static String snapshot(Object status) {
+        return Serialization.asJson(status);
+    }
+
+    /** Patches the status only if it changed: a converged resync writes nothing to the API server. */
+    public static <R extends HasMetadata> UpdateControl<R> patchIfChanged(R resource, Object status, String before, Duration next) {
+        if (Serialization.asJson(status).equals(before)) {
+            return UpdateControl.<R>noUpdate().rescheduleAfter(next);
+        }
+        return UpdateControl.patchStatus(resource).rescheduleAfter(next);
+    }
+
+    /** Status during a delete, written directly (DeleteControl cannot carry it); the resource may already be gone. */
+    public static void patchWhileDeleting(KubernetesClient client, HasMetadata resource) {
+        try {
+            client.resource(resource).patchStatus();
+        } catch (RuntimeException e) {
+            LOG.debugf("status patch during deletion failed: %s", e.getMessage());
+        }
+    }
+
+    /** An exception out of a reconcile: say so in status; JOSDK retries with backoff. */
+    public static <R extends HasMetadata> ErrorStatusUpdateControl<R> onError(R resource, ManagedStatus status, Exception e) {
+        long generation = resource.getMetadata().getGeneration();
+        String message = AwsErrors.message(e);
+        StatusConditions.set(status, generation, Condition.READY, false, "ReconcileError", message);
+        StatusConditions.set(status, generation, Condition.RECONCILING, true, "ReconcileError", "retrying: " + message);
+        return ErrorStatusUpdateControl.patchStatus(resource);
+    }
+}
