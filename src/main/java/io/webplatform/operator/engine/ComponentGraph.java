@@ -126,12 +126,17 @@ public final class ComponentGraph<S extends Scope> {
                     result.put(new ComponentStatus(name, null, WAITING, false, "waiting for the deletion of " + String.join(", ", blocking), null));
                     continue;
                 }
+                // What a kept resource needs is kept too: a retained database keeps its subnets.
+                List<String> keptDependents = dependents.getOrDefault(name, List.of()).stream()
+                        .filter(d -> RETAINED.equals(result.component(d).getState())).toList();
                 Observed current = c.observe(scope);
                 scope.record(name, current);
                 if (current == null) {
                     result.put(new ComponentStatus(name, null, DELETED, false, null, null));
-                } else if (c.retainedOnDelete(scope)) {
-                    result.put(new ComponentStatus(name, current.id(), RETAINED, true, "kept by the deletion policy", null));
+                } else if (c.retainedOnDelete(scope) || !keptDependents.isEmpty()) {
+                    String why = c.retainedOnDelete(scope) ? "kept by the deletion policy"
+                            : "kept because " + String.join(", ", keptDependents) + " is kept and needs it";
+                    result.put(new ComponentStatus(name, current.id(), RETAINED, true, why, null));
                     result.retained.add(name + " " + current.id());
                 } else if (c.delete(scope, current)) {
                     LOG.infof("%s: deleted %s %s", ownerRef(scope), name, current.id());

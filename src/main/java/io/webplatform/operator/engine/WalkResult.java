@@ -89,6 +89,14 @@ public final class WalkResult {
         return retained;
     }
 
+    /** The AWS ids of every retained resource (components with several resources list them all). */
+    public java.util.Set<String> retainedIds() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        components.values().stream().filter(s -> ComponentGraph.RETAINED.equals(s.getState()) && s.getId() != null)
+                .forEach(s -> ids.addAll(List.of(s.getId().split(","))));
+        return ids;
+    }
+
     public int transientErrors() {
         return transientErrors;
     }

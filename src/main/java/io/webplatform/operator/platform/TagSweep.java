@@ -18,6 +18,11 @@ public final class TagSweep {
     }
 
     public static List<String> sweep(Ec2Client ec2, String ownerUid) {
+        return sweep(ec2, ownerUid, java.util.Set.of());
+    }
+
+    /** As {@link #sweep(Ec2Client, String)}, leaving alone what the deletion policy keeps. */
+    public static List<String> sweep(Ec2Client ec2, String ownerUid, java.util.Set<String> keep) {
         List<String> left = new ArrayList<>();
         List<TagDescription> tagged = ec2.describeTagsPaginator(r -> r.filters(
                         f -> f.name("key").values(Ownership.OWNER_UID), f -> f.name("value").values(ownerUid)))
@@ -25,6 +30,9 @@ public final class TagSweep {
         for (TagDescription t : tagged) {
             String id = t.resourceId();
             String type = resourceType(t);
+            if (keep.contains(id)) {
+                continue;
+            }
             try {
                 if (!deleteOne(ec2, type, id)) {
                     continue;

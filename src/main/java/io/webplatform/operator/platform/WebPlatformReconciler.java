@@ -116,7 +116,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         status.setComponents(walk.components());
         String waiting;
         if (walk.allGone()) {
-            List<String> left = TagSweep.sweep(scope.ec2(), resource.getMetadata().getUid());
+            List<String> left = TagSweep.sweep(scope.ec2(), resource.getMetadata().getUid(), walk.retainedIds());
             if (!left.isEmpty()) {
                 events.normal("Sweeping", "deleting what is still tagged with this WebPlatform: " + String.join(", ", left));
                 waiting = "tagged leftovers: " + String.join(", ", left);

@@ -137,6 +137,25 @@ class ComponentGraphTest {
     }
 
     @Test
+    void whatARetainedComponentNeedsIsRetainedToo() {
+        Node network = new Node("network");
+        Node database = new Node("database", "network");
+        database.retain = true;
+        Node cache = new Node("cache", "network");
+        Node dns = new Node("dns");
+        ComponentGraph<MapScope> graph = new ComponentGraph<>(network, database, cache, dns);
+        MapScope scope = new MapScope();
+        graph.reconcile(scope, new RecordedEvents());
+        WalkResult result = graph.delete(scope, new RecordedEvents());
+        assertThat(result.allGone()).isTrue();
+        assertThat(result.component("network").getState()).isEqualTo(ComponentGraph.RETAINED);
+        assertThat(result.component("network").getMessage()).isEqualTo("kept because database is kept and needs it");
+        assertThat(result.component("cache").getState()).isEqualTo(ComponentGraph.DELETED);
+        assertThat(result.retainedIds()).containsExactlyInAnyOrder("network", "database");
+        assertThat(scope.world).containsOnlyKeys("network", "database");
+    }
+
+    @Test
     void rejectsCyclesAndUnknownDependencies() {
         assertThatThrownBy(() -> new ComponentGraph<>(new Node("a", "b"), new Node("b", "a")))
                 .hasMessageContaining("cycle");
