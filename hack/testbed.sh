@@ -107,7 +107,8 @@ contexts:
 current-context: testbed
 KCFG
   if ! pid_alive "$TESTBED_DIR/moto.pid"; then
-    python3 -m moto.server -H 127.0.0.1 -p "$MOTO_PORT" > "$TESTBED_DIR/moto.log" 2>&1 &
+    # AWS-managed IAM policies (AmazonSSMManagedInstanceCore) exist in every account; moto loads them on request.
+    MOTO_IAM_LOAD_MANAGED_POLICIES=true python3 -m moto.server -H 127.0.0.1 -p "$MOTO_PORT" > "$TESTBED_DIR/moto.log" 2>&1 &
     echo $! > "$TESTBED_DIR/moto.pid"
     wait_for "http://127.0.0.1:$MOTO_PORT/moto-api/" moto 120
     say "moto (AWS emulator) on http://127.0.0.1:$MOTO_PORT"

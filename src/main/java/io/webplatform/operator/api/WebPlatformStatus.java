@@ -25,6 +25,7 @@ public class WebPlatformStatus extends ManagedStatus {
         public String natGatewayIds;
         public String flowLogId;
         public String flowLogDestination;
+        public String instanceProfileArn;
         public Map<String, String> instanceIds;
         public String loadBalancerDnsName;
         public String appUrl;

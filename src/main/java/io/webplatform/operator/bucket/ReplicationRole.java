@@ -2,6 +2,7 @@ package io.webplatform.operator.bucket;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.IamRoles;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.engine.Component;
@@ -71,8 +72,7 @@ public class ReplicationRole implements Component<BucketScope> {
     @Override
     public void create(BucketScope scope) {
         String roleName = scope.names().replicationRole();
-        List<Tag> tags = scope.tags(NAME, roleName).entrySet().stream()
-                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        List<Tag> tags = IamRoles.tags(scope.tags(NAME, roleName));
         scope.iam().createRole(r -> r.roleName(roleName)
                 .assumeRolePolicyDocument(PolicyDocuments.toJson(BucketPolicies.replicationTrust()))
                 .description("S3 replication of " + scope.names().bucket() + " to " + scope.names().backupBucket())
@@ -101,15 +101,7 @@ public class ReplicationRole implements Component<BucketScope> {
 
     @Override
     public boolean delete(BucketScope scope, Observed current) {
-        IamClient iam = scope.iam();
-        String roleName = scope.names().replicationRole();
-        // A role can only go once it has no policies; remove any a person attached too.
-        for (String policy : iam.listRolePolicies(r -> r.roleName(roleName)).policyNames()) {
-            iam.deleteRolePolicy(r -> r.roleName(roleName).policyName(policy));
-        }
-        iam.listAttachedRolePolicies(r -> r.roleName(roleName)).attachedPolicies()
-                .forEach(p -> iam.detachRolePolicy(r -> r.roleName(roleName).policyArn(p.policyArn())));
-        iam.deleteRole(r -> r.roleName(roleName));
+        IamRoles.delete(scope.iam(), scope.names().replicationRole());
         return true;
     }
 }

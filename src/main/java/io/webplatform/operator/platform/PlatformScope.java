@@ -7,6 +7,7 @@ import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Scope;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -26,13 +27,28 @@ public class PlatformScope extends Scope {
     private final NetworkPlan plan;
     private final AwsClients clients;
     private final String flowLogBucketArn;
+    private final String accountId;
 
-    public PlatformScope(WebPlatform resource, NetworkPlan plan, AwsClients clients, String flowLogBucketArn) {
+    public PlatformScope(WebPlatform resource, NetworkPlan plan, AwsClients clients, String accountId, String flowLogBucketArn) {
         super(resource, clients.region(resource.getSpec().region));
         this.resource = resource;
         this.plan = plan;
         this.clients = clients;
+        this.accountId = accountId;
         this.flowLogBucketArn = flowLogBucketArn;
+    }
+
+    public String accountId() {
+        return accountId;
+    }
+
+    public IamClient iam() {
+        return clients.iam(region());
+    }
+
+    /** Ownership tags for services that are not EC2 (IAM, RDS, ELB). */
+    public Map<String, String> tags(String component, String name) {
+        return Ownership.tags(resource, spec().tags, component, name);
     }
 
     public WebPlatformSpec spec() {

@@ -10,8 +10,9 @@ import io.webplatform.operator.engine.ComponentGraph;
  *        │   ElasticIps ───────────┘        (and Subnets, InternetGateway)
  *        ├─► SecurityGroups   (lb ─► app ─► db)
  *        └─► FlowLog          (REJECT traffic to the flow-log SecureBucket)
+ *   InstanceRole ─► InstanceProfile   (Systems Manager + the database secret, for the app instances)
  * </pre>
- * Compute, the load balancer, the database and monitoring join this graph in later versions.
+ * Instances, the load balancer, the database and monitoring join this graph in later versions.
  */
 public final class WebPlatformGraph {
     private WebPlatformGraph() {
@@ -26,6 +27,8 @@ public final class WebPlatformGraph {
                 new NatGateways(),
                 new RouteTables(),
                 new SecurityGroups(),
-                new FlowLog());
+                new FlowLog(),
+                new InstanceRole(),
+                new InstanceProfile());
     }
 }

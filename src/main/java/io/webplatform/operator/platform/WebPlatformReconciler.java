@@ -12,6 +12,7 @@ import io.webplatform.operator.api.Condition;
 import io.webplatform.operator.api.Finding;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformStatus;
+import io.webplatform.operator.aws.AccountIds;
 import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.KubernetesEvents;
@@ -36,8 +37,9 @@ import java.util.Map;
 @ControllerConfiguration(name = WebPlatformReconciler.NAME)
 public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<WebPlatform> {
     public static final String NAME = "webplatform";
-    static final String SCOPE_NOTE = "the network is ready (VPC, subnets, NAT, routes, security groups, flow logs);"
-            + " instances, load balancer, database and alarms are not reconciled by this operator version yet";
+    static final String SCOPE_NOTE = "the network is ready (VPC, subnets, NAT, routes, security groups, flow logs)"
+            + " and so is the app instances' IAM role; instances, load balancer, database and alarms are not reconciled"
+            + " by this operator version yet";
 
     private final ComponentGraph<PlatformScope> graph = WebPlatformGraph.create();
     private final Requeue requeue = new Requeue();
@@ -46,6 +48,8 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
     AwsClients clients;
     @Inject
     AvailabilityZones availabilityZones;
+    @Inject
+    AccountIds accountIds;
     @Inject
     KubernetesClient kubernetes;
 
@@ -84,7 +88,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
             return finish(resource, status, statusBefore, requeue.next(key));
         }
 
-        PlatformScope scope = new PlatformScope(resource, plan, clients, destination.bucketArn());
+        PlatformScope scope = new PlatformScope(resource, plan, clients, accountIds.of(region), destination.bucketArn());
         WalkResult walk = graph.reconcile(scope, events);
         List<Finding> findings = NetworkFindings.evaluate(scope);
         List<String> failed = findings.stream().filter(f -> !BucketFindings.PASS.equals(f.getSeverity()))
@@ -111,7 +115,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         String key = resource.getMetadata().getUid();
         // Deleting needs no plan beyond what exists: zones and CIDRs only matter for creating.
         NetworkPlan plan = NetworkPlan.of(resource.getSpec().network, List.of("", ""));
-        PlatformScope scope = new PlatformScope(resource, plan, clients, "");
+        PlatformScope scope = new PlatformScope(resource, plan, clients, accountIds.of(region), "");
         WalkResult walk = graph.delete(scope, events);
         status.setComponents(walk.components());
         String waiting;
@@ -204,6 +208,8 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         var flowLog = scope.observed(FlowLog.NAME);
         out.flowLogId = flowLog == null ? null : flowLog.id();
         out.flowLogDestination = scope.flowLogBucketArn();
+        var profile = scope.observed(InstanceProfile.NAME);
+        out.instanceProfileArn = profile == null ? null : profile.id();
         status.setOutputs(out);
     }
 }

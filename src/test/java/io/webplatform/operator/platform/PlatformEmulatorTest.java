@@ -9,6 +9,7 @@ import io.webplatform.operator.engine.WalkResult;
 import io.webplatform.operator.testing.CrashAfterMutation;
 import io.webplatform.operator.testing.Ec2Inventory;
 import io.webplatform.operator.testing.Emulator;
+import static io.webplatform.operator.testing.AwsReads.exists;
 import io.webplatform.operator.testing.SimulatedCrash;
 import io.webplatform.operator.testing.SlowNatGateways;
 import io.webplatform.operator.testing.TestResources;
@@ -39,7 +40,7 @@ class PlatformEmulatorTest {
     private final ComponentGraph<PlatformScope> graph = WebPlatformGraph.create();
 
     static final Map<String, Integer> FULL_NETWORK = Map.of("elastic-ip", 2, "internet-gateway", 1, "natgateway", 2,
-            "route-table", 3, "security-group", 3, "subnet", 4, "vpc", 1, "vpc-flow-log", 1);
+            "route-table", 3, "security-group", 3, "subnet", 4, "vpc", 1, "vpc-flow-log", 1, "iam-role", 1, "instance-profile", 1);
 
     @BeforeAll
     static void setUp() {
@@ -61,7 +62,7 @@ class PlatformEmulatorTest {
     }
 
     private PlatformScope scope(WebPlatform wp) {
-        return new PlatformScope(wp, NetworkPlan.of(wp.getSpec().network, zones.subList(0, 2)), aws, flowLogBucketArn);
+        return new PlatformScope(wp, NetworkPlan.of(wp.getSpec().network, zones.subList(0, 2)), aws, "123456789012", flowLogBucketArn);
     }
 
     private WalkResult converge(WebPlatform wp) {
@@ -87,8 +88,18 @@ class PlatformEmulatorTest {
         return result;
     }
 
+    /** EC2 resources by type, plus the IAM role and instance profile (name-keyed, so at most one each). */
     private Map<String, Integer> inventory(WebPlatform wp) {
-        return Ec2Inventory.of(aws.ec2(Emulator.REGION), wp.getMetadata().getUid());
+        Map<String, Integer> counts = new java.util.TreeMap<>(Ec2Inventory.of(aws.ec2(Emulator.REGION), wp.getMetadata().getUid()));
+        PlatformScope scope = scope(wp);
+        String role = InstanceRole.roleName(scope);
+        if (exists(() -> aws.iam(Emulator.REGION).getRole(r -> r.roleName(role)))) {
+            counts.put("iam-role", 1);
+        }
+        if (exists(() -> aws.iam(Emulator.REGION).getInstanceProfile(r -> r.instanceProfileName(role)))) {
+            counts.put("instance-profile", 1);
+        }
+        return counts;
     }
 
     @Test
@@ -220,6 +231,35 @@ class PlatformEmulatorTest {
     }
 
     @Test
+    void theInstanceRoleHoldsOnlyWhatTheAppNeeds() {
+        WebPlatform wp = platform(new WebPlatformSpec());
+        assertThat(converge(wp).allReady()).isTrue();
+        PlatformScope scope = scope(wp);
+        String role = InstanceRole.roleName(scope);
+        var iam = aws.iam(Emulator.REGION);
+        assertThat(iam.listAttachedRolePolicies(r -> r.roleName(role)).attachedPolicies())
+                .extracting(p -> p.policyArn()).containsExactly(InstanceRole.SSM_MANAGED);
+        String secretPolicy = java.net.URLDecoder.decode(iam.getRolePolicy(r -> r.roleName(role).policyName(InstanceRole.SECRET_POLICY))
+                .policyDocument(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(secretPolicy).contains("secretsmanager:GetSecretValue", ":secret:rds!db-*",
+                "arn:aws:rds:eu-west-3:123456789012:db:" + DatabaseNames.instanceId(scope));
+        assertThat(iam.getInstanceProfile(r -> r.instanceProfileName(role)).instanceProfile().roles())
+                .extracting(r -> r.roleName()).containsExactly(role);
+        assertThat(iam.getRole(r -> r.roleName(role)).role().assumeRolePolicyDocument()).contains("ec2.amazonaws.com");
+
+        // A person widens the role and breaks the profile; the next pass puts it back.
+        iam.attachRolePolicy(r -> r.roleName(role).policyArn("arn:aws:iam::aws:policy/AdministratorAccess"));
+        iam.putRolePolicy(r -> r.roleName(role).policyName("everything").policyDocument(
+                "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"));
+        iam.removeRoleFromInstanceProfile(r -> r.instanceProfileName(role).roleName(role));
+        WalkResult repaired = graph.reconcile(scope(wp), new RecordedEvents());
+        assertThat(repaired.repairs()).contains("InstanceRole: detached arn:aws:iam::aws:policy/AdministratorAccess",
+                "InstanceRole: removed inline policy everything", "InstanceProfile: role " + role + " added");
+        assertThat(iam.listRolePolicies(r -> r.roleName(role)).policyNames()).containsExactly(InstanceRole.SECRET_POLICY);
+        assertThat(graph.reconcile(scope(wp), new RecordedEvents()).repairs()).isEmpty();
+    }
+
+    @Test
     void aConvergedResyncOnlyReads() {
         WebPlatform wp = platform(new WebPlatformSpec());
         assertThat(converge(wp).allReady()).isTrue();
@@ -231,8 +271,8 @@ class PlatformEmulatorTest {
         }
         assertThat(calls).allMatch(ApiCallMetrics::isReadOnly, "read-only");
         System.out.printf("[measure] WebPlatform network resync (VPC, 4 subnets, IGW, 2 EIPs, 2 NATs, 3 route tables,"
-                + " 3 security groups, flow log): %d read calls, 0 writes: %s%n", calls.size(), calls);
-        assertThat(calls.size()).isLessThanOrEqualTo(12);
+                + " 3 security groups, flow log, instance role and profile): %d read calls, 0 writes: %s%n", calls.size(), calls);
+        assertThat(calls.size()).isLessThanOrEqualTo(16);
     }
 
     /** Kills the pass after each mutating call in turn; the next pass adopts, never duplicates, and delete leaves nothing. */
