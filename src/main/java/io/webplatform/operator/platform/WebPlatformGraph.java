@@ -9,6 +9,7 @@ import io.webplatform.operator.engine.ComponentGraph;
  *        ├─► InternetGateway ──────┼─► NatGateways ─► RouteTables
  *        │   ElasticIps ───────────┘        (and Subnets, InternetGateway)
  *        ├─► SecurityGroups   (lb ─► app ─► db)
+ *        ├─► DefaultSecurityGroup (emptied: nothing may use it)
  *        └─► FlowLog          (REJECT traffic to the flow-log SecureBucket)
  *   InstanceRole ─► InstanceProfile   (Systems Manager + the database secret, for the app instances)
  * </pre>
@@ -27,6 +28,7 @@ public final class WebPlatformGraph {
                 new NatGateways(),
                 new RouteTables(),
                 new SecurityGroups(),
+                new DefaultSecurityGroup(),
                 new FlowLog(),
                 new InstanceRole(),
                 new InstanceProfile());

@@ -2,6 +2,7 @@ package io.webplatform.operator.policy;
 
 import io.webplatform.operator.api.Finding;
 import io.webplatform.operator.engine.Observed;
+import io.webplatform.operator.platform.DefaultSecurityGroup;
 import io.webplatform.operator.platform.FlowLog;
 import io.webplatform.operator.platform.PlatformScope;
 import io.webplatform.operator.platform.SecurityGroupRule;
@@ -32,6 +33,12 @@ public final class NetworkFindings {
                 findings.add(check("SG_EGRESS_RESTRICTED", rules.stream().noneMatch(r -> !r.ingress() && "-1".equals(r.protocol())),
                         "MEDIUM", g.groupId(), role + " group has no allow-all egress"));
             });
+        }
+        Observed defaultGroup = scope.observed(DefaultSecurityGroup.NAME);
+        if (defaultGroup != null) {
+            var group = defaultGroup.detail(DefaultSecurityGroup.State.class).group;
+            findings.add(check("SG_DEFAULT_RESTRICTS_ALL", SecurityGroupRule.of(group).isEmpty(), "MEDIUM", group.groupId(),
+                    "the VPC's default security group allows no traffic"));
         }
         Observed flowLog = scope.observed(FlowLog.NAME);
         findings.add(check("VPC_FLOW_LOGS", flowLog != null, "MEDIUM", flowLog == null ? "vpc" : flowLog.id(),
