@@ -22,15 +22,25 @@ public class SecureBucketStatus extends ManagedStatus {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Outputs {
+        @JsonPropertyDescription("The AWS region everything is in.")
         public String region;
+        @JsonPropertyDescription("The bucket's name.")
         public String bucketName;
+        @JsonPropertyDescription("The bucket's ARN.")
         public String bucketArn;
+        @JsonPropertyDescription("The KMS key that encrypts the data buckets (created or referenced).")
         public String keyArn;
+        @JsonPropertyDescription("The backup bucket's name, with replication.")
         public String backupBucketName;
+        @JsonPropertyDescription("The backup bucket's ARN, with replication.")
         public String backupBucketArn;
+        @JsonPropertyDescription("The IAM role S3 replicates with.")
         public String replicationRoleArn;
+        @JsonPropertyDescription("The trail's log bucket, with a trail.")
         public String logBucketName;
+        @JsonPropertyDescription("The trail's log bucket ARN, with a trail.")
         public String logBucketArn;
+        @JsonPropertyDescription("The CloudTrail trail recording the bucket's object writes.")
         public String trailArn;
     }
 }

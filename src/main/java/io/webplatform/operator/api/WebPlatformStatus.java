@@ -17,22 +17,39 @@ public class WebPlatformStatus extends ManagedStatus {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Outputs {
+        @JsonPropertyDescription("The AWS region everything is in.")
         public String region;
+        @JsonPropertyDescription("The VPC.")
         public String vpcId;
+        @JsonPropertyDescription("Public subnet id by availability zone.")
         public Map<String, String> publicSubnetIds;
+        @JsonPropertyDescription("Private subnet id by availability zone.")
         public Map<String, String> privateSubnetIds;
+        @JsonPropertyDescription("Security group id by tier: lb, app, db.")
         public Map<String, String> securityGroupIds;
+        @JsonPropertyDescription("The NAT gateways, comma-separated.")
         public String natGatewayIds;
+        @JsonPropertyDescription("The VPC flow log.")
         public String flowLogId;
+        @JsonPropertyDescription("The S3 bucket ARN the flow logs go to.")
         public String flowLogDestination;
+        @JsonPropertyDescription("The instance profile the app instances run with.")
         public String instanceProfileArn;
+        @JsonPropertyDescription("App instance id by availability zone.")
         public Map<String, String> instanceIds;
+        @JsonPropertyDescription("The load balancer's DNS name: where users reach the app.")
         public String loadBalancerDnsName;
+        @JsonPropertyDescription("The app's URL through the load balancer.")
         public String appUrl;
+        @JsonPropertyDescription("The database's host name.")
         public String databaseEndpoint;
+        @JsonPropertyDescription("The database's port.")
         public Integer databasePort;
+        @JsonPropertyDescription("The Kubernetes Secret with the app's database connection details.")
         public String connectionSecret;
+        @JsonPropertyDescription("The SNS topic the alarms notify.")
         public String alarmTopicArn;
+        @JsonPropertyDescription("The CloudWatch alarms.")
         public List<String> alarms;
     }
 }
