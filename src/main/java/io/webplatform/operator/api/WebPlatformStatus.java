@@ -33,6 +33,8 @@ public class WebPlatformStatus extends ManagedStatus {
         public String flowLogId;
         @JsonPropertyDescription("The S3 bucket ARN the flow logs go to.")
         public String flowLogDestination;
+        @JsonPropertyDescription("The DB subnet group over the private subnets.")
+        public String dbSubnetGroup;
         @JsonPropertyDescription("The instance profile the app instances run with.")
         public String instanceProfileArn;
         @JsonPropertyDescription("App instance id by availability zone.")

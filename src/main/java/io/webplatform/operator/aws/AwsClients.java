@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -75,6 +76,10 @@ public class AwsClients implements AutoCloseable {
 
     public Ec2Client ec2(String region) {
         return cached("ec2", region, () -> configure(Ec2Client.builder(), region).build());
+    }
+
+    public RdsClient rds(String region) {
+        return cached("rds", region, () -> configure(RdsClient.builder(), region).build());
     }
 
     public StsClient sts(String region) {

@@ -30,7 +30,8 @@ public final class AwsErrors {
             "NoSuchEntity", "NoSuchEntityException", "TrailNotFoundException", "NoSuchBucketPolicy",
             "ReplicationConfigurationNotFoundError", "ServerSideEncryptionConfigurationNotFoundError",
             "NoSuchPublicAccessBlockConfiguration", "OwnershipControlsNotFoundError", "NoSuchTagSet",
-            "ResourceNotFoundException", "NotFound", "404");
+            "ResourceNotFoundException", "NotFound", "404", "DBSubnetGroupNotFoundFault", "DBInstanceNotFound",
+            "DBSnapshotNotFound");
 
     private static final Set<String> USER = Set.of("AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
             "InvalidClientTokenId", "UnrecognizedClientException", "InvalidParameterValue", "InvalidParameterCombination",

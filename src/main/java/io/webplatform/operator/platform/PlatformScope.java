@@ -8,6 +8,7 @@ import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Scope;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -44,6 +45,10 @@ public class PlatformScope extends Scope {
 
     public IamClient iam() {
         return clients.iam(region());
+    }
+
+    public RdsClient rds() {
+        return clients.rds(region());
     }
 
     /** Ownership tags for services that are not EC2 (IAM, RDS, ELB). */

@@ -11,6 +11,7 @@ import io.webplatform.operator.engine.ComponentGraph;
  *        ├─► SecurityGroups   (lb ─► app ─► db)
  *        ├─► DefaultSecurityGroup (emptied: nothing may use it)
  *        └─► FlowLog          (REJECT traffic to the flow-log SecureBucket)
+ *   Subnets ─► DbSubnetGroup          (the private subnets, for the database)
  *   InstanceRole ─► InstanceProfile   (Systems Manager + the database secret, for the app instances)
  * </pre>
  * Instances, the load balancer, the database and monitoring join this graph in later versions.
@@ -30,6 +31,7 @@ public final class WebPlatformGraph {
                 new SecurityGroups(),
                 new DefaultSecurityGroup(),
                 new FlowLog(),
+                new DbSubnetGroup(),
                 new InstanceRole(),
                 new InstanceProfile());
     }

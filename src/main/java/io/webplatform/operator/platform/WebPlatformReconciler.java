@@ -38,7 +38,8 @@ import java.util.Map;
 public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<WebPlatform> {
     public static final String NAME = "webplatform";
     static final String SCOPE_NOTE = "the network is ready (VPC, subnets, NAT, routes, security groups, flow logs)"
-            + " and so is the app instances' IAM role; instances, load balancer, database and alarms are not reconciled"
+            + " and so are the app instances' IAM role and the DB subnet group; instances, load balancer, database and"
+            + " alarms are not reconciled"
             + " by this operator version yet";
 
     private final ComponentGraph<PlatformScope> graph = WebPlatformGraph.create();
@@ -208,6 +209,8 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         var flowLog = scope.observed(FlowLog.NAME);
         out.flowLogId = flowLog == null ? null : flowLog.id();
         out.flowLogDestination = scope.flowLogBucketArn();
+        var subnetGroup = scope.observed(DbSubnetGroup.NAME);
+        out.dbSubnetGroup = subnetGroup == null ? null : subnetGroup.id();
         var profile = scope.observed(InstanceProfile.NAME);
         out.instanceProfileArn = profile == null ? null : profile.id();
         status.setOutputs(out);
