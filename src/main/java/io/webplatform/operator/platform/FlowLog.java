@@ -46,7 +46,7 @@ public class FlowLog implements Component<PlatformScope> {
                 // The bucket's ARN without a key prefix: AWS writes under AWSLogs/<account>/vpcflowlogs/.
                 .logDestination(scope.flowLogBucketArn())
                 .maxAggregationInterval(600)
-                .clientToken(scope.clientToken(NAME, "vpc"))
+                .clientToken(scope.clientToken(NAME, scope.idOf(Vpc.NAME), scope.flowLogBucketArn()))
                 .tagSpecifications(scope.tagSpec(ResourceType.VPC_FLOW_LOG, NAME, null)));
         if (!response.unsuccessful().isEmpty()) {
             var error = response.unsuccessful().get(0).error();

@@ -1,6 +1,5 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -117,11 +116,12 @@ public class NatGateways implements Component<PlatformScope> {
 
     private static NatGateway create(PlatformScope scope, int index, int retired) {
         String role = "nat-" + index;
-        String token = ResourceNames.shortHash(scope.ownerUid() + "/" + role + "/" + retired) + "-" + scope.ownerUid();
+        // Gateways of this role that ended deleted or failed count in: a replacement gets a new token.
+        String token = scope.clientToken(NAME, role, String.valueOf(retired));
         return scope.ec2().createNatGateway(r -> r
                 .subnetId(Subnets.subnetId(scope, "public-" + index))
                 .allocationId(ElasticIps.allocationId(scope, role))
-                .clientToken(token.substring(0, Math.min(64, token.length())))
+                .clientToken(token)
                 .tagSpecifications(scope.tagSpec(ResourceType.NATGATEWAY, NAME, role))).natGateway();
     }
 

@@ -111,8 +111,12 @@ public class PlatformScope extends Scope {
         return tags.stream().filter(t -> t.key().equals(key)).map(Tag::value).findFirst().orElse("");
     }
 
-    /** An idempotency token for APIs that take one: stable for this resource, component and role. */
-    public String clientToken(String component, String role) {
-        return (ownerUid() + "-" + component + "-" + role).substring(0, Math.min(64, (ownerUid() + "-" + component + "-" + role).length()));
+    /**
+     * An idempotency token (at most 64 characters) for APIs that take one: the same for a retry of the
+     * same creation, different for anything that differs in {@code what} (a replacement must not get
+     * the answer AWS gave for the resource it replaces).
+     */
+    public String clientToken(String... what) {
+        return ResourceNames.shortHash(String.join("/", what)) + "-" + ownerUid();
     }
 }

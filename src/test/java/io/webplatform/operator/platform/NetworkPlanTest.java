@@ -49,4 +49,15 @@ class NetworkPlanTest {
                 + " (available: eu-west-3a, eu-west-3b, eu-west-3c)");
         assertThat(WebPlatformValidation.validate(wp, "mars-north-1")).containsExactly("region mars-north-1 is not an AWS region this operator knows");
     }
+
+    @Test
+    void clientTokensRepeatForARetryAndDifferForAReplacement() {
+        var wp = TestResources.webPlatform("t", new WebPlatformSpec());
+        PlatformScope scope = new PlatformScope(wp, NetworkPlan.of(wp.getSpec().network, List.of("a", "b")),
+                io.webplatform.operator.testing.Emulator.clientsWithoutEndpoint(), "123456789012", "arn:aws:s3:::logs");
+        String token = scope.clientToken("FlowLog", "vpc-1", "arn:aws:s3:::logs");
+        assertThat(token).hasSizeLessThanOrEqualTo(64).isEqualTo(scope.clientToken("FlowLog", "vpc-1", "arn:aws:s3:::logs"));
+        assertThat(token).isNotEqualTo(scope.clientToken("FlowLog", "vpc-1", "arn:aws:s3:::other"));
+        assertThat(scope.clientToken("NatGateways", "nat-0", "0")).isNotEqualTo(scope.clientToken("NatGateways", "nat-0", "1"));
+    }
 }

@@ -284,6 +284,23 @@ class PlatformEmulatorTest {
     }
 
     @Test
+    void aNewFlowLogDestinationReplacesTheFlowLog() {
+        WebPlatform wp = platform(new WebPlatformSpec());
+        assertThat(converge(wp).allReady()).isTrue();
+        String other = "flowlogs-other-" + System.nanoTime();
+        aws.s3(Emulator.REGION).createBucket(r -> r.bucket(other).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
+        PlatformScope moved = new PlatformScope(wp, NetworkPlan.of(wp.getSpec().network, zones.subList(0, 2)), aws, "123456789012",
+                "arn:aws:s3:::" + other);
+        WalkResult result = graph.reconcile(moved, new RecordedEvents());
+        assertThat(result.repairs()).contains("FlowLog: flow log replaced: REJECT traffic to arn:aws:s3:::" + other);
+        var logs = aws.ec2(Emulator.REGION).describeFlowLogs(r -> r.filter(f -> f.name("resource-id").values(moved.idOf(Vpc.NAME))))
+                .flowLogs();
+        assertThat(logs).hasSize(1);
+        assertThat(logs.get(0).logDestination()).isEqualTo("arn:aws:s3:::" + other);
+        assertThat(deleteFully(wp).allGone()).isTrue();
+    }
+
+    @Test
     void aConvergedResyncOnlyReads() {
         WebPlatform wp = platform(new WebPlatformSpec());
         assertThat(converge(wp).allReady()).isTrue();
