@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
-import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 
@@ -360,10 +359,5 @@ class PlatformEmulatorTest {
 
     private static software.amazon.awssdk.services.ec2.model.Route defaultRoute(software.amazon.awssdk.services.ec2.model.RouteTable table) {
         return table.routes().stream().filter(r -> "0.0.0.0/0".equals(r.destinationCidrBlock())).findFirst().orElseThrow();
-    }
-
-    @SuppressWarnings("unused")
-    private static Filter vpcFilter(String vpcId) {
-        return Filter.builder().name("vpc-id").values(vpcId).build();
     }
 }
