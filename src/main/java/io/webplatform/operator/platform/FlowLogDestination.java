@@ -53,6 +53,10 @@ public final class FlowLogDestination {
             client.resource(ownBucket(platform, region)).create();
             return Resolution.waiting("creating SecureBucket " + name + " for the flow logs");
         }
+        if (ref == null && !ownedBy(bucket, platform)) {
+            return Resolution.invalid("FlowLogBucketInvalid", "SecureBucket " + name + " exists but was not made by this"
+                    + " WebPlatform; reference it with spec.network.flowLogs.bucketRef, or rename it");
+        }
         SecureBucketSpec spec = bucket.getSpec();
         String bucketRegion = spec.region == null ? region : spec.region;
         if (!bucketRegion.equals(region)) {
@@ -80,13 +84,18 @@ public final class FlowLogDestination {
         var resource = client.resources(SecureBucket.class).inNamespace(platform.getMetadata().getNamespace())
                 .withName(ownBucketName(platform));
         SecureBucket bucket = resource.get();
-        if (bucket == null) {
-            return true;
+        if (bucket == null || !ownedBy(bucket, platform)) {
+            return true; // never delete a SecureBucket this WebPlatform did not make
         }
         if (bucket.getMetadata().getDeletionTimestamp() == null) {
             resource.delete();
         }
         return false;
+    }
+
+    private static boolean ownedBy(SecureBucket bucket, WebPlatform platform) {
+        return bucket.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> platform.getMetadata().getUid().equals(o.getUid()) && Boolean.TRUE.equals(o.getController()));
     }
 
     private static SecureBucket ownBucket(WebPlatform platform, String region) {

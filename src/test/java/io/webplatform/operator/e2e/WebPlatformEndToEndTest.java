@@ -130,8 +130,16 @@ class WebPlatformEndToEndTest {
                   encryption: {mode: ExistingKey, keyArn: "arn:aws:kms:eu-west-3:123456789012:key/99999999-0000-0000-0000-000000000000"}
                 """).ok();
         Kubectl.apply(ns, wp.formatted("waiting", "flowLogs: {bucketRef: stuck}")).ok();
+        // A SecureBucket that happens to have the name a WebPlatform would give its own flow-log bucket.
+        Kubectl.apply(ns, """
+                apiVersion: webplatform.io/v1alpha1
+                kind: SecureBucket
+                metadata: {name: squatter-flowlogs}
+                spec: {region: eu-west-3, allowLogDelivery: true}
+                """).ok();
+        Kubectl.apply(ns, wp.formatted("squatter", "vpcCidr: 10.0.0.0/16")).ok();
 
-        for (String name : new String[] {"nozone", "nobucket", "closedbucket"}) {
+        for (String name : new String[] {"nozone", "nobucket", "closedbucket", "squatter"}) {
             Kubectl.run("wait", "--for=condition=Stalled", "webplatform/" + name, "-n", ns, "--timeout=60s").ok();
         }
         assertThat(jsonpath(ns, "webplatform", "nozone", ".status.conditions[?(@.type==\"Stalled\")].message"))
@@ -139,15 +147,20 @@ class WebPlatformEndToEndTest {
         assertThat(jsonpath(ns, "webplatform", "nobucket", ".status.conditions[?(@.type==\"Stalled\")].reason")).isEqualTo("FlowLogBucketNotFound");
         assertThat(jsonpath(ns, "webplatform", "closedbucket", ".status.conditions[?(@.type==\"Stalled\")].message"))
                 .contains("set its spec.allowLogDelivery: true");
+        assertThat(jsonpath(ns, "webplatform", "squatter", ".status.conditions[?(@.type==\"Stalled\")].message"))
+                .contains("SecureBucket squatter-flowlogs exists but was not made by this WebPlatform");
         Kubectl.run("wait", "--for=condition=Reconciling", "webplatform/waiting", "-n", ns, "--timeout=60s").ok();
         assertThat(jsonpath(ns, "webplatform", "waiting", ".status.conditions[?(@.type==\"Reconciling\")].message"))
                 .contains("waiting for SecureBucket stuck to be Ready").contains("KmsKeyNotUsable");
-        for (String name : new String[] {"nozone", "nobucket", "closedbucket", "waiting"}) {
+        for (String name : new String[] {"nozone", "nobucket", "closedbucket", "waiting", "squatter"}) {
             String uid = jsonpath(ns, "webplatform", name, ".metadata.uid");
             assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).as(name).isEmpty();
             Kubectl.run("delete", "webplatform/" + name, "-n", ns, "--timeout=60s").ok();
         }
-        Kubectl.run("delete", "securebucket/closed", "securebucket/stuck", "-n", ns, "--timeout=60s").ok();
+        // Deleting the WebPlatform left the SecureBucket it did not make alone.
+        assertThat(Kubectl.run("get", "securebucket", "squatter-flowlogs", "-n", ns).exit()).isZero();
+        Kubectl.run("delete", "securebucket/closed", "securebucket/stuck", "securebucket/squatter-flowlogs", "-n", ns,
+                "--timeout=60s").ok();
     }
 
     @Test
