@@ -15,8 +15,7 @@ final class Ec2Deletion {
             if (AwsErrors.isNotFound(e) || AwsErrors.errorCode(e).endsWith(".NotFound")) {
                 return;
             }
-            if ("DependencyViolation".equals(AwsErrors.errorCode(e)) || "InvalidIPAddress.InUse".equals(AwsErrors.errorCode(e))
-                    || "AuthFailure".equals(AwsErrors.errorCode(e)) && what.startsWith("Elastic IP")) {
+            if ("DependencyViolation".equals(AwsErrors.errorCode(e)) || "InvalidIPAddress.InUse".equals(AwsErrors.errorCode(e))) {
                 throw new StillWorking(what + " is still in use by something AWS is releasing");
             }
             throw e;

@@ -58,7 +58,7 @@ public class SecurityGroups implements Component<PlatformScope> {
     @Override
     public void create(PlatformScope scope) {
         for (String role : roles()) {
-            createGroup(scope, role);
+            createGroupId(scope, role);
         }
     }
 
@@ -157,11 +157,16 @@ public class SecurityGroups implements Component<PlatformScope> {
         }
     }
 
-    private static SecurityGroup createGroup(PlatformScope scope, String role) {
+    private static String createGroupId(PlatformScope scope, String role) {
         String name = scope.baseName() + "-" + role;
-        String id = scope.ec2().createSecurityGroup(r -> r.groupName(name).vpcId(scope.idOf(Vpc.NAME))
+        return scope.ec2().createSecurityGroup(r -> r.groupName(name).vpcId(scope.idOf(Vpc.NAME))
                 .description(description(role))
                 .tagSpecifications(scope.tagSpec(ResourceType.SECURITY_GROUP, NAME, role))).groupId();
+    }
+
+    /** Recreating one missing group mid-repair: its rules (AWS's default egress) are needed to compare. */
+    private static SecurityGroup createGroup(PlatformScope scope, String role) {
+        String id = createGroupId(scope, role);
         return scope.ec2().describeSecurityGroups(r -> r.groupIds(id)).securityGroups().get(0);
     }
 
