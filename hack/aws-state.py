@@ -35,6 +35,30 @@ if sys.argv[1] == "--vpc":
         print(f"  security group {g['GroupId']} {g['GroupName']} in={rules(g['IpPermissions'])} out={rules(g['IpPermissionsEgress'])}")
     for f in ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]:
         print(f"  flow log {f['FlowLogId']} {f['TrafficType']} -> {f['LogDestination']}")
+    live = where + [{"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}]
+    for r in ec2.describe_instances(Filters=live)["Reservations"]:
+        for i in r["Instances"]:
+            md = i["MetadataOptions"]
+            print(f"  instance {i['InstanceId']} {i['InstanceType']} {i['Placement']['AvailabilityZone']} {i['State']['Name']}"
+                  f" imds-tokens={md['HttpTokens']} hop-limit={md['HttpPutResponseHopLimit']} public-ip={i.get('PublicIpAddress')}")
+    elb = boto3.client("elbv2", **kw)
+    for lb in elb.describe_load_balancers()["LoadBalancers"]:
+        if lb.get("VpcId") != vpc_id:
+            continue
+        print(f"  load balancer {lb['LoadBalancerName']} {lb['Type']} {lb['Scheme']} {lb['DNSName']}")
+        for listener in elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]:
+            print(f"    listener {listener['Protocol']}:{listener['Port']}")
+        for tg in elb.describe_target_groups(LoadBalancerArn=lb["LoadBalancerArn"])["TargetGroups"]:
+            health = elb.describe_target_health(TargetGroupArn=tg["TargetGroupArn"])["TargetHealthDescriptions"]
+            print(f"    target group {tg['TargetGroupName']} {tg['Protocol']}:{tg['Port']} targets="
+                  f"{[(h['Target']['Id'], h['TargetHealth']['State']) for h in health]}")
+    rds = boto3.client("rds", **kw)
+    for db in rds.describe_db_instances()["DBInstances"]:
+        if db.get("DBSubnetGroup", {}).get("VpcId") != vpc_id:
+            continue
+        print(f"  database {db['DBInstanceIdentifier']} {db['Engine']} {db['EngineVersion']} {db['DBInstanceClass']}"
+              f" {db['DBInstanceStatus']} encrypted={db['StorageEncrypted']} public={db['PubliclyAccessible']}"
+              f" backups={db['BackupRetentionPeriod']}d endpoint={db['Endpoint']['Address']}:{db['Endpoint']['Port']}")
     sys.exit(0)
 
 bucket = sys.argv[1]

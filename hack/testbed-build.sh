@@ -101,17 +101,40 @@ check_moto() {
   fi
 }
 
+# The app test runs the built-in app (hack/app-smoke.sh): a local PostgreSQL and a virtualenv with
+# the packages the instances install (their pinned list is read from the user-data template).
+install_postgres() {
+  if ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then say "PostgreSQL $(ls /usr/lib/postgresql | sort -V | tail -1) is installed"; return; fi
+  say "installing PostgreSQL from Debian's packages (for the app test)"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null
+}
+
+install_app_venv() {
+  local root venv packages
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  venv="${WEBAPP_VENV:-$HOME/.webplatform/app-venv}"
+  packages="$(sed -n 's/.*PIP_PACKAGES = "\(.*\)";/\1/p' "$root/src/main/java/io/webplatform/operator/platform/AppUserData.java")"
+  if [ -f "$venv/.packages" ] && [ "$(cat "$venv/.packages")" = "$packages" ]; then say "app virtualenv ready: $venv"; return; fi
+  say "creating the app virtualenv $venv ($packages)"
+  rm -rf "$venv" && python3 -m venv "$venv" && "$venv/bin/pip" install --quiet $packages
+  echo "$packages" > "$venv/.packages"
+}
+
 case "${1:-all}" in
   kube-apiserver) build_kube_apiserver ;;
   etcd) build_etcd ;;
   helm) install_helm ;;
+  app) install_postgres; install_app_venv ;;
   all)
     check_moto
+    install_postgres
+    install_app_venv
     link_kubectl
     build_etcd
     install_helm
     build_kube_apiserver
     say "test bed ready: $BIN_DIR"
     ;;
-  *) echo "usage: $0 [all|kube-apiserver|etcd|helm]"; exit 2 ;;
+  *) echo "usage: $0 [all|kube-apiserver|etcd|helm|app]"; exit 2 ;;
 esac

@@ -129,6 +129,10 @@ public class WebPlatformSpec {
         @Max(1024)
         public int rootVolumeGiB = 8;
 
+        @JsonPropertyDescription("KMS key (id, ARN or alias/name) for the encrypted root volumes; the account's EBS default key when omitted.")
+        @Size(max = 2048)
+        public String volumeKmsKeyId;
+
         @JsonPropertyDescription("Your own user data; the built-in Flask app when omitted.")
         @Size(max = 16384)
         public String userData;

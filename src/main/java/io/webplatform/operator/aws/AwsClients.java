@@ -10,6 +10,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -80,6 +81,10 @@ public class AwsClients implements AutoCloseable {
 
     public RdsClient rds(String region) {
         return cached("rds", region, () -> configure(RdsClient.builder(), region).build());
+    }
+
+    public ElasticLoadBalancingV2Client elbv2(String region) {
+        return cached("elbv2", region, () -> configure(ElasticLoadBalancingV2Client.builder(), region).build());
     }
 
     public StsClient sts(String region) {

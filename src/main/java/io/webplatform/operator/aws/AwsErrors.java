@@ -31,7 +31,8 @@ public final class AwsErrors {
             "ReplicationConfigurationNotFoundError", "ServerSideEncryptionConfigurationNotFoundError",
             "NoSuchPublicAccessBlockConfiguration", "OwnershipControlsNotFoundError", "NoSuchTagSet",
             "ResourceNotFoundException", "NotFound", "404", "DBSubnetGroupNotFoundFault", "DBInstanceNotFound",
-            "DBSnapshotNotFound");
+            "DBSnapshotNotFound", "LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound",
+            "InvalidInstanceID.NotFound");
 
     private static final Set<String> USER = Set.of("AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
             "InvalidClientTokenId", "UnrecognizedClientException", "InvalidParameterValue", "InvalidParameterCombination",
@@ -39,7 +40,9 @@ public final class AwsErrors {
             "InvalidBucketName", "BucketAlreadyExists", "TooManyBuckets", "LimitExceeded", "LimitExceededException",
             "KMSInvalidStateException", "DisabledException", "InvalidArnException", "InvalidRequest",
             "InsufficientS3BucketPolicyException", "InvalidS3BucketNameException", "InvalidTrailNameException",
-            "MaximumNumberOfTrailsExceededException", "IllegalArgumentException", "InvalidKeyUsageException");
+            "MaximumNumberOfTrailsExceededException", "IllegalArgumentException", "InvalidKeyUsageException",
+            "InvalidAMIID.NotFound", "InvalidAMIID.Malformed", "InvalidAMIID.Unavailable", "StorageQuotaExceeded",
+            "InstanceQuotaExceeded", "Unsupported");
 
     private AwsErrors() {
     }

@@ -7,6 +7,7 @@ import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Scope;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -49,6 +50,10 @@ public class PlatformScope extends Scope {
 
     public RdsClient rds() {
         return clients.rds(region());
+    }
+
+    public ElasticLoadBalancingV2Client elbv2() {
+        return clients.elbv2(region());
     }
 
     /** Ownership tags for services that are not EC2 (IAM, RDS, ELB). */

@@ -3,7 +3,9 @@ package io.webplatform.operator.platform;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.NatGatewayState;
+import software.amazon.awssdk.services.ec2.model.VolumeState;
 import software.amazon.awssdk.services.ec2.model.TagDescription;
 
 import java.util.ArrayList;
@@ -86,7 +88,25 @@ public final class TagSweep {
             case "elastic-ip" -> ec2.releaseAddress(r -> r.allocationId(id));
             case "subnet" -> ec2.deleteSubnet(r -> r.subnetId(id));
             case "vpc" -> ec2.deleteVpc(r -> r.vpcId(id));
-            case "instance" -> ec2.terminateInstances(r -> r.instanceIds(id));
+            case "instance" -> {
+                var instances = ec2.describeInstances(r -> r.instanceIds(id)).reservations().stream().flatMap(r -> r.instances().stream()).toList();
+                if (instances.isEmpty() || instances.get(0).state().name() == InstanceStateName.TERMINATED) {
+                    return false;
+                }
+                if (instances.get(0).state().name() != InstanceStateName.SHUTTING_DOWN) {
+                    ec2.terminateInstances(r -> r.instanceIds(id));
+                }
+            }
+            case "volume" -> {
+                var volumes = ec2.describeVolumes(r -> r.volumeIds(id)).volumes();
+                if (volumes.isEmpty() || volumes.get(0).state() == VolumeState.DELETED) {
+                    return false;
+                }
+                // An attached root volume goes with its instance; a detached one is deleted here.
+                if (volumes.get(0).state() == VolumeState.AVAILABLE) {
+                    ec2.deleteVolume(r -> r.volumeId(id));
+                }
+            }
             default -> {
                 return true; // a kind this version does not make: reported, never guessed at
             }

@@ -13,8 +13,11 @@ import io.webplatform.operator.engine.ComponentGraph;
  *        └─► FlowLog          (REJECT traffic to the flow-log SecureBucket)
  *   Subnets ─► DbSubnetGroup          (the private subnets, for the database)
  *   InstanceRole ─► InstanceProfile   (Systems Manager + the database secret, for the app instances)
+ *   DbSubnetGroup, SecurityGroups ─► Database            (RDS PostgreSQL)
+ *   Subnets, SecurityGroups, InternetGateway ─► LoadBalancer ─┐
+ *   Vpc ─► TargetGroup ───────────────────────────────────────┴─► Listeners
+ *   RouteTables, InstanceProfile, Database, TargetGroup ─► AppInstances (one per zone, registered as targets)
  * </pre>
- * Instances, the load balancer, the database and monitoring join this graph in later versions.
  */
 public final class WebPlatformGraph {
     private WebPlatformGraph() {
@@ -33,6 +36,11 @@ public final class WebPlatformGraph {
                 new FlowLog(),
                 new DbSubnetGroup(),
                 new InstanceRole(),
-                new InstanceProfile());
+                new InstanceProfile(),
+                new Database(),
+                new LoadBalancer(),
+                new TargetGroup(),
+                new Listeners(),
+                new AppInstances(new AppImages()));
     }
 }

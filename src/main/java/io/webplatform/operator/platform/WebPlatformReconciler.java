@@ -31,16 +31,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Makes AWS match each WebPlatform. This version converges the network layer (VPC, subnets, Internet
- * gateway, NAT, routes, the security-group chain, flow logs) and says so in the Ready condition.
+ * Makes AWS match each WebPlatform: the network, the database, the load balancer and the app
+ * instances. Ready means a user can reach the app: both zones' instances are healthy targets and
+ * the database is available.
  */
 @ControllerConfiguration(name = WebPlatformReconciler.NAME)
 public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<WebPlatform> {
     public static final String NAME = "webplatform";
-    static final String SCOPE_NOTE = "the network is ready (VPC, subnets, NAT, routes, security groups, flow logs)"
-            + " and so are the app instances' IAM role and the DB subnet group; instances, load balancer, database and"
-            + " alarms are not reconciled"
-            + " by this operator version yet";
+    /** Alarms and the SNS topic come with monitoring; Ready says what it covers until then. */
+    static final String SCOPE_NOTE = "; alarms are not reconciled by this operator version yet";
 
     private final ComponentGraph<PlatformScope> graph = WebPlatformGraph.create();
     private final Requeue requeue = new Requeue();
@@ -96,10 +95,16 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
                 .map(f -> f.getId() + " on " + f.getResource()).toList();
         status.setFindings(findings);
         StatusConditions.fromWalk(status, generation, walk, !failed.isEmpty(), "failed checks: " + String.join(", ", failed));
-        if (walk.allReady()) {
-            StatusConditions.set(status, generation, Condition.READY, true, "NetworkReady", SCOPE_NOTE);
+        fillOutputs(resource, status, scope, region);
+        var db = Database.of(scope);
+        if (db != null && db.endpoint() != null && ConnectionSecret.apply(kubernetes, resource, db, region)) {
+            events.normal("SecretWritten", "connection Secret " + ConnectionSecret.name(resource) + " written for " + db.endpoint().address());
         }
-        fillOutputs(status, scope, region);
+        if (walk.allReady()) {
+            StatusConditions.set(status, generation, Condition.READY, true, "Available", "the app serves at " + status.getOutputs().appUrl
+                    + " from healthy instances in " + String.join(" and ", status.getOutputs().instanceIds.keySet())
+                    + "; the database is available" + SCOPE_NOTE);
+        }
         if (walk.allReady() || walk.stalled()) {
             requeue.reset(key);
             return finish(resource, status, statusBefore, resyncPeriod);
@@ -128,7 +133,13 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
             } else if (!FlowLogDestination.deleteOwnBucket(kubernetes, resource)) {
                 waiting = "the WebPlatform's own flow-log SecureBucket " + FlowLogDestination.ownBucketName(resource);
             } else {
-                StatusConditions.set(status, generation, Condition.READY, false, "Deleted", "every AWS resource is deleted");
+                status.setRetained(walk.retained().isEmpty() ? null : walk.retained());
+                String kept = walk.retained().isEmpty() ? "every AWS resource is deleted"
+                        : "deleted, except what database deletionPolicy Retain keeps: " + String.join(", ", walk.retained());
+                StatusConditions.set(status, generation, Condition.READY, false, "Deleted", kept);
+                if (!walk.retained().isEmpty()) {
+                    events.normal("Retained", kept);
+                }
                 patchStatus(resource, status);
                 requeue.reset(key);
                 return DeleteControl.defaultDelete();
@@ -182,7 +193,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         return resource.getStatus() == null ? new WebPlatformStatus() : resource.getStatus();
     }
 
-    private static void fillOutputs(WebPlatformStatus status, PlatformScope scope, String region) {
+    private static void fillOutputs(WebPlatform resource, WebPlatformStatus status, PlatformScope scope, String region) {
         WebPlatformStatus.Outputs out = new WebPlatformStatus.Outputs();
         out.region = region;
         var vpc = scope.observed(Vpc.NAME);
@@ -213,6 +224,18 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         out.dbSubnetGroup = subnetGroup == null ? null : subnetGroup.id();
         var profile = scope.observed(InstanceProfile.NAME);
         out.instanceProfileArn = profile == null ? null : profile.id();
+        out.instanceIds = AppInstances.idsByZone(scope);
+        if (scope.observed(LoadBalancer.NAME) != null) {
+            out.loadBalancerDnsName = LoadBalancer.of(scope).dnsName();
+            int port = scope.spec().loadBalancer.ports.contains(80) ? 80 : scope.spec().loadBalancer.ports.get(0);
+            out.appUrl = "http://" + out.loadBalancerDnsName + (port == 80 ? "" : ":" + port) + "/";
+        }
+        var db = Database.of(scope);
+        if (db != null && db.endpoint() != null) {
+            out.databaseEndpoint = db.endpoint().address();
+            out.databasePort = db.endpoint().port();
+            out.connectionSecret = ConnectionSecret.name(resource);
+        }
         status.setOutputs(out);
     }
 }

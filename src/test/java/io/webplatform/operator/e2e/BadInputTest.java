@@ -76,8 +76,13 @@ class BadInputTest {
             three zones                | '  network: {availabilityZones: [eu-west-3a, eu-west-3b, eu-west-3c]}'                | must have at most 2 items
             one zone                   | '  network: {availabilityZones: [eu-west-3a]}'                                        | should have at least 2 items
             app port out of range      | '  app: {port: 70000}'                                                                | should be less than or equal to 65535
+            app port zero              | '  app: {port: 0}'                                                                    | should be greater than or equal to 1
+            unknown instance type      | '  app: {instanceType: huge}'                                                         | spec.app.instanceType
             storage below 20 GiB       | '  database: {storageGiB: 10}'                                                        | should be greater than or equal to 20
+            storage above 65536 GiB    | '  database: {storageGiB: 70000}'                                                     | should be less than or equal to 65536
             backup retention above 35  | '  database: {backupRetentionDays: 40}'                                               | should be less than or equal to 35
+            negative backup retention  | '  database: {backupRetentionDays: -1}'                                               | should be greater than or equal to 0
+            unknown DB deletion policy | '  database: {deletionPolicy: Shred}'                                                 | Unsupported value: "Shred"
             CPU above 100 percent      | '  monitoring: {cpuPercent: 120}'                                                     | should be less than or equal to 100
             not an e-mail              | '  monitoring: {email: [ops-at-example]}'                                             | spec.monitoring.email[0]
             """)

@@ -57,7 +57,10 @@ class SandboxIT {
                 .contains("versioning=Enabled encryption=aws:kms public-access-block=all on policy=['DenyInsecureTransport']")
                 .contains("logging=True validation=True")
                 .contains("rotation=True")
-                .contains("Ready=True (NetworkReady)")
+                .contains("Ready=True (Available)")
+                .contains("imds-tokens=required hop-limit=1 public-ip=None")
+                .contains("network internet-facing").contains("listener TCP:80")
+                .contains("encrypted=True public=False backups=7d")
                 .contains("subnet").contains("public-ip-on-launch=False")
                 .contains("REJECT -> arn:aws:s3:::demo-app-logs-")
                 .contains("hack/sandbox.sh stop");

@@ -3,9 +3,12 @@ package io.webplatform.operator.e2e;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.testing.AwsReads;
 import io.webplatform.operator.testing.Ec2Inventory;
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.Kubectl;
+import io.webplatform.operator.testing.EngineVersions;
+import io.webplatform.operator.testing.SlowDatabases;
 import io.webplatform.operator.testing.SlowNatGateways;
 import jakarta.inject.Inject;
 import io.webplatform.operator.testing.TestBed;
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static io.webplatform.operator.e2e.SecureBucketEndToEndTest.jsonpath;
@@ -29,6 +34,10 @@ class WebPlatformEndToEndTest {
 
     @Inject
     SlowNatGateways slowNatGateways;
+    @Inject
+    SlowDatabases slowDatabases;
+    @Inject
+    EngineVersions engineVersions;
 
     @BeforeAll
     static void clients() {
@@ -41,15 +50,15 @@ class WebPlatformEndToEndTest {
     }
 
     @Test
-    void theSamplesBringUpTheNetworkAndDeleteLeavesNothingTagged() throws IOException {
+    void theSamplesBringUpTheWholeTierSurviveTheAvailabilityDrillAndDeleteToTheFinalSnapshot() throws IOException {
         String ns = Kubectl.newNamespace("e2e-wp");
         Kubectl.apply(ns, sample("securebucket.yaml", ns)).ok();
         Kubectl.apply(ns, sample("webplatform.yaml", ns)).ok();
         Kubectl.run("wait", "--for=condition=Ready", "webplatform/shop", "-n", ns, "--timeout=180s").ok();
 
-        assertThat(jsonpath(ns, "webplatform", "shop", ".status.conditions[?(@.type==\"Ready\")].reason")).isEqualTo("NetworkReady");
+        assertThat(jsonpath(ns, "webplatform", "shop", ".status.conditions[?(@.type==\"Ready\")].reason")).isEqualTo("Available");
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.conditions[?(@.type==\"Ready\")].message"))
-                .contains("network is ready").contains("not reconciled by this operator version yet");
+                .contains("the app serves at http://", "from healthy instances in eu-west-3a and eu-west-3b", "the database is available");
         String uid = jsonpath(ns, "webplatform", "shop", ".metadata.uid");
         String vpcId = jsonpath(ns, "webplatform", "shop", ".status.outputs.vpcId");
         String bucketArn = jsonpath(ns, "securebucket", "app-logs", ".status.outputs.bucketArn");
@@ -57,22 +66,83 @@ class WebPlatformEndToEndTest {
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.outputs.publicSubnetIds")).contains("eu-west-3a", "eu-west-3b");
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.outputs.securityGroupIds")).contains("\"lb\"", "\"app\"", "\"db\"");
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.outputs.flowLogDestination")).isEqualTo(bucketArn);
+        String dnsName = jsonpath(ns, "webplatform", "shop", ".status.outputs.loadBalancerDnsName");
+        assertThat(dnsName).isNotBlank();
+        assertThat(jsonpath(ns, "webplatform", "shop", ".status.outputs.appUrl")).isEqualTo("http://" + dnsName + "/");
+        String endpoint = jsonpath(ns, "webplatform", "shop", ".status.outputs.databaseEndpoint");
+        assertThat(endpoint).isNotBlank();
+        assertThat(jsonpath(ns, "webplatform", "shop", ".status.outputs.databasePort")).isEqualTo("5432");
+        assertThat(jsonpath(ns, "webplatform", "shop", ".status.outputs.connectionSecret")).isEqualTo("shop-database");
+        String lostId = jsonpath(ns, "webplatform", "shop", ".status.outputs.instanceIds.eu-west-3a");
+        String survivorId = jsonpath(ns, "webplatform", "shop", ".status.outputs.instanceIds.eu-west-3b");
+        assertThat(lostId).startsWith("i-");
+        assertThat(survivorId).startsWith("i-").isNotEqualTo(lostId);
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.findings[*].severity")).doesNotContain("HIGH", "CRITICAL", "MEDIUM");
         assertThat(Kubectl.run("get", "wp", "-n", ns).ok().out().lines().skip(1).findFirst().orElseThrow()).contains("shop", "True");
 
+        // The connection Secret: where to connect and where the password is, never the password.
+        assertThat(jsonpath(ns, "secret", "shop-database", ".data")).contains("host", "port", "database", "username", "passwordSecretArn")
+                .doesNotContain("\"password\"");
+        assertThat(decoded(ns, "shop-database", "host")).isEqualTo(endpoint);
+        assertThat(decoded(ns, "shop-database", "passwordSecretArn")).contains(":secretsmanager:", ":secret:");
+        assertThat(jsonpath(ns, "secret", "shop-database", ".metadata.ownerReferences[0].uid")).isEqualTo(uid);
+        assertThat(Kubectl.run("get", "events", "-n", ns, "-o", "jsonpath={.items[*].message}").ok().out())
+                .doesNotContainPattern("(?i)password[^S]");
+
         var ec2 = aws.ec2(Emulator.REGION);
-        assertThat(Ec2Inventory.of(ec2, uid)).isEqualTo(Map.of("elastic-ip", 2, "internet-gateway", 1, "natgateway", 2,
-                "route-table", 3, "security-group", 3, "subnet", 4, "vpc", 1, "vpc-flow-log", 1));
+        assertThat(Ec2Inventory.of(ec2, uid)).isEqualTo(Map.ofEntries(Map.entry("elastic-ip", 2), Map.entry("internet-gateway", 1),
+                Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("security-group", 3), Map.entry("subnet", 4),
+                Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("instance", 2), Map.entry("volume", 2)));
         assertThat(ec2.describeVpcAttribute(r -> r.vpcId(vpcId).attribute(VpcAttributeName.ENABLE_DNS_SUPPORT)).enableDnsSupport().value()).isTrue();
         var flowLog = ec2.describeFlowLogs(r -> r.filter(f -> f.name("resource-id").values(vpcId))).flowLogs().get(0);
         assertThat(flowLog.trafficTypeAsString()).isEqualTo("REJECT");
         assertThat(flowLog.logDestination()).isEqualTo(bucketArn);
+        var lb = aws.elbv2(Emulator.REGION).describeLoadBalancers().loadBalancers().stream().filter(l -> l.dnsName().equals(dnsName)).findFirst().orElseThrow();
+        assertThat(lb.schemeAsString()).isEqualTo("internet-facing");
+        String dbId = endpoint.substring(0, endpoint.indexOf('.'));
+        var db = aws.rds(Emulator.REGION).describeDBInstances(r -> r.dbInstanceIdentifier(dbId)).dbInstances().get(0);
+        assertThat(db.storageEncrypted()).isTrue();
+        assertThat(db.publiclyAccessible()).isFalse();
         assertThat(Kubectl.run("get", "events", "-n", ns, "--field-selector", "involvedObject.name=shop", "-o",
-                "jsonpath={.items[*].message}").ok().out()).contains("NatGateways", "SecurityGroups", "created");
+                "jsonpath={.items[*].message}").ok().out()).contains("NatGateways", "AppInstances", "Database", "created");
 
+        // The availability drill: an instance is terminated behind the operator's back; the other zone serves throughout.
+        String targetGroup = aws.elbv2(Emulator.REGION).describeTargetGroups(r -> r.loadBalancerArn(lb.loadBalancerArn())).targetGroups()
+                .get(0).targetGroupArn();
+        ec2.terminateInstances(r -> r.instanceIds(lostId));
+        List<Map<String, String>> healthSeen = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).pollInterval(java.time.Duration.ofMillis(250)).until(() -> {
+            healthSeen.add(health(targetGroup));
+            String now = jsonpath(ns, "webplatform", "shop", ".status.outputs.instanceIds.eu-west-3a");
+            return !now.isBlank() && !now.equals(lostId)
+                    && "True".equals(jsonpath(ns, "webplatform", "shop", ".status.conditions[?(@.type==\"Ready\")].status"));
+        });
+        assertThat(healthSeen).isNotEmpty().allSatisfy(h -> assertThat(h).containsEntry(survivorId, "healthy"));
+        String replacement = jsonpath(ns, "webplatform", "shop", ".status.outputs.instanceIds.eu-west-3a");
+        assertThat(health(targetGroup)).containsEntry(replacement, "healthy").containsEntry(survivorId, "healthy").doesNotContainKey(lostId);
+        assertThat(ec2.describeInstances(r -> r.instanceIds(replacement)).reservations().get(0).instances().get(0).subnetId())
+                .isEqualTo(jsonpath(ns, "webplatform", "shop", ".status.outputs.privateSubnetIds.eu-west-3a"));
+        assertThat(jsonpath(ns, "webplatform", "shop", ".status.outputs.instanceIds.eu-west-3b")).isEqualTo(survivorId);
+        System.out.printf("[measure] availability drill: %d target-health reads while replacing %s, each with %s healthy%n",
+                healthSeen.size(), lostId, survivorId);
+
+        // Deletion policy Snapshot: only the final snapshot remains.
         Kubectl.run("delete", "webplatform/shop", "-n", ns, "--timeout=180s").ok();
         assertThat(Ec2Inventory.of(ec2, uid)).isEmpty();
+        assertThat(AwsReads.exists(() -> aws.rds(Emulator.REGION).describeDBInstances(r -> r.dbInstanceIdentifier(dbId)))).isFalse();
+        assertThat(aws.rds(Emulator.REGION).describeDBSnapshots(r -> r.snapshotType("manual")).dbSnapshots())
+                .filteredOn(s -> s.dbSnapshotIdentifier().startsWith(dbId + "-final-")).hasSize(1);
+        assertThat(aws.elbv2(Emulator.REGION).describeLoadBalancers().loadBalancers()).noneMatch(l -> l.dnsName().equals(dnsName));
         Kubectl.run("delete", "securebucket/app-logs", "-n", ns, "--timeout=120s").ok();
+    }
+
+    private static Map<String, String> health(String targetGroupArn) {
+        return aws.elbv2(Emulator.REGION).describeTargetHealth(r -> r.targetGroupArn(targetGroupArn)).targetHealthDescriptions().stream()
+                .collect(java.util.stream.Collectors.toMap(t -> t.target().id(), t -> t.targetHealth().stateAsString()));
+    }
+
+    private static String decoded(String ns, String secret, String key) {
+        return new String(java.util.Base64.getDecoder().decode(jsonpath(ns, "secret", secret, ".data." + key)), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test
@@ -85,6 +155,7 @@ class WebPlatformEndToEndTest {
                 spec:
                   region: eu-west-3
                   network: {vpcCidr: 10.42.0.0/16, natGateways: Single}
+                  database: {deletionPolicy: Delete}
                 """).ok();
         Kubectl.run("wait", "--for=condition=Ready", "webplatform/solo", "-n", ns, "--timeout=180s").ok();
         assertThat(jsonpath(ns, "securebucket", "solo-flowlogs", ".status.conditions[?(@.type==\"Ready\")].status")).isEqualTo("True");
@@ -93,10 +164,41 @@ class WebPlatformEndToEndTest {
         String uid = jsonpath(ns, "webplatform", "solo", ".metadata.uid");
         assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).containsEntry("natgateway", 1).containsEntry("elastic-ip", 1);
 
+        String dbId = jsonpath(ns, "webplatform", "solo", ".status.outputs.databaseEndpoint").split("\\.")[0];
+
+        // Deletion policy Delete: the database goes without a final snapshot.
         Kubectl.run("delete", "webplatform/solo", "-n", ns, "--timeout=180s").ok();
+        assertThat(AwsReads.exists(() -> aws.rds(Emulator.REGION).describeDBInstances(r -> r.dbInstanceIdentifier(dbId)))).isFalse();
+        assertThat(aws.rds(Emulator.REGION).describeDBSnapshots().dbSnapshots()).noneMatch(x -> x.dbSnapshotIdentifier().startsWith(dbId));
         assertThat(Kubectl.run("get", "securebucket", "solo-flowlogs", "-n", ns).exit()).isNotZero();
         assertThat(aws.s3(Emulator.REGION).listBuckets().buckets()).noneMatch(b -> b.name().equals(bucket));
         assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).isEmpty();
+    }
+
+    @Test
+    void retainKeepsTheDatabaseAndWhatItNeedsAndSaysSo() {
+        String ns = Kubectl.newNamespace("e2e-wp-keep");
+        Kubectl.apply(ns, """
+                apiVersion: webplatform.io/v1alpha1
+                kind: WebPlatform
+                metadata: {name: keep}
+                spec:
+                  region: eu-west-3
+                  network: {vpcCidr: 10.43.0.0/16, natGateways: Single}
+                  database: {deletionPolicy: Retain}
+                """).ok();
+        Kubectl.run("wait", "--for=condition=Ready", "webplatform/keep", "-n", ns, "--timeout=180s").ok();
+        String uid = jsonpath(ns, "webplatform", "keep", ".metadata.uid");
+        String dbId = jsonpath(ns, "webplatform", "keep", ".status.outputs.databaseEndpoint").split("\\.")[0];
+        String vpcId = jsonpath(ns, "webplatform", "keep", ".status.outputs.vpcId");
+        Kubectl.run("delete", "webplatform/keep", "-n", ns, "--timeout=180s").ok();
+
+        var db = aws.rds(Emulator.REGION).describeDBInstances(r -> r.dbInstanceIdentifier(dbId)).dbInstances().get(0);
+        assertThat(db.dbInstanceStatus()).isEqualTo("available");
+        // Kept with it: its subnet group, the security groups, the subnets and the VPC. Nothing else.
+        assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).isEqualTo(Map.of("security-group", 3, "subnet", 4, "vpc", 1));
+        assertThat(Kubectl.run("get", "events", "-n", ns, "--field-selector", "involvedObject.name=keep,reason=Retained",
+                "-o", "jsonpath={.items[*].message}").ok().out()).contains(dbId, vpcId);
     }
 
     @Test
@@ -138,10 +240,19 @@ class WebPlatformEndToEndTest {
                 spec: {region: eu-west-3, allowLogDelivery: true}
                 """).ok();
         Kubectl.apply(ns, wp.formatted("squatter", "vpcCidr: 10.0.0.0/16")).ok();
+        Kubectl.apply(ns, wp.formatted("noimage", "vpcCidr: 10.0.0.0/16\n  app: {amiId: ami-0123456789abcdef0}")).ok();
+        engineVersions.offer(List.of("15.8", "16.4", "17.2"));
 
-        for (String name : new String[] {"nozone", "nobucket", "closedbucket", "squatter"}) {
+        Kubectl.apply(ns, wp.formatted("oldpostgres", "vpcCidr: 10.0.0.0/16\n  database: {engineVersion: \"11\"}")).ok();
+        for (String name : new String[] {"nozone", "nobucket", "closedbucket", "squatter", "noimage", "oldpostgres"}) {
             Kubectl.run("wait", "--for=condition=Stalled", "webplatform/" + name, "-n", ns, "--timeout=60s").ok();
         }
+        engineVersions.offer(null);
+        assertThat(jsonpath(ns, "webplatform", "noimage", ".status.conditions[?(@.type==\"Stalled\")].reason")).isEqualTo("AmiNotFound");
+        assertThat(jsonpath(ns, "webplatform", "noimage", ".status.conditions[?(@.type==\"Stalled\")].message"))
+                .contains("AMI ami-0123456789abcdef0 does not exist in eu-west-3");
+        assertThat(jsonpath(ns, "webplatform", "oldpostgres", ".status.conditions[?(@.type==\"Stalled\")].message"))
+                .contains("PostgreSQL 11 is not offered in eu-west-3 (offered: 15, 16, 17)");
         assertThat(jsonpath(ns, "webplatform", "nozone", ".status.conditions[?(@.type==\"Stalled\")].message"))
                 .contains("availability zone eu-west-3x does not exist");
         assertThat(jsonpath(ns, "webplatform", "nobucket", ".status.conditions[?(@.type==\"Stalled\")].reason")).isEqualTo("FlowLogBucketNotFound");
@@ -152,7 +263,7 @@ class WebPlatformEndToEndTest {
         Kubectl.run("wait", "--for=condition=Reconciling", "webplatform/waiting", "-n", ns, "--timeout=60s").ok();
         assertThat(jsonpath(ns, "webplatform", "waiting", ".status.conditions[?(@.type==\"Reconciling\")].message"))
                 .contains("waiting for SecureBucket stuck to be Ready").contains("KmsKeyNotUsable");
-        for (String name : new String[] {"nozone", "nobucket", "closedbucket", "waiting", "squatter"}) {
+        for (String name : new String[] {"nozone", "nobucket", "closedbucket", "waiting", "squatter", "noimage", "oldpostgres"}) {
             String uid = jsonpath(ns, "webplatform", name, ".metadata.uid");
             assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).as(name).isEmpty();
             Kubectl.run("delete", "webplatform/" + name, "-n", ns, "--timeout=60s").ok();
@@ -168,6 +279,7 @@ class WebPlatformEndToEndTest {
         String ns = Kubectl.newNamespace("e2e-wp-slow");
         // The operator's own AWS clients now see this WebPlatform's NAT gateways pending for 3 descriptions.
         slowNatGateways.pendingFor("WebPlatform/" + ns + "/slow", 3);
+        slowDatabases.creatingFor("-" + ns + "-slow-", 6);
         Kubectl.apply(ns, """
                 apiVersion: webplatform.io/v1alpha1
                 kind: WebPlatform
@@ -182,6 +294,9 @@ class WebPlatformEndToEndTest {
                 assertThat(jsonpath(ns, "webplatform", "slow", ".status.conditions[?(@.type==\"Reconciling\")].message"))
                         .contains("NatGateways (NAT gateway nat-").contains("pending").contains("RouteTables (waiting for NatGateways)"));
         assertThat(jsonpath(ns, "webplatform", "slow", ".status.conditions[?(@.type==\"Ready\")].status")).isEqualTo("False");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(jsonpath(ns, "webplatform", "slow", ".status.conditions[?(@.type==\"Reconciling\")].message"))
+                        .contains("Database (database creating)").contains("AppInstances (waiting for Database)"));
         Kubectl.run("wait", "--for=condition=Ready", "webplatform/slow", "-n", ns, "--timeout=120s").ok();
         Kubectl.run("delete", "webplatform/slow", "-n", ns, "--timeout=180s").ok();
     }

@@ -3,19 +3,15 @@ package io.webplatform.operator.platform;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.ApiCallMetrics;
-import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.WalkResult;
 import io.webplatform.operator.testing.CrashAfterMutation;
 import io.webplatform.operator.testing.Ec2Inventory;
 import io.webplatform.operator.testing.Emulator;
-import static io.webplatform.operator.testing.AwsReads.exists;
 import io.webplatform.operator.testing.SimulatedCrash;
 import io.webplatform.operator.testing.SlowNatGateways;
 import io.webplatform.operator.testing.TestResources;
 import io.webplatform.operator.testing.TestResources.RecordedEvents;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
@@ -29,90 +25,15 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The WebPlatform network against the emulator: create, crash at every point, pending NAT, drift, resync cost, delete. */
-class PlatformEmulatorTest {
-    private static final CrashAfterMutation CRASH = new CrashAfterMutation();
-    private static final SlowNatGateways SLOW_NAT = new SlowNatGateways();
-    private static AwsClients aws;
-    private static String flowLogBucketArn;
-    private static List<String> zones;
-    private final ComponentGraph<PlatformScope> graph = WebPlatformGraph.create();
-
-    static final Map<String, Integer> FULL_NETWORK = Map.ofEntries(Map.entry("elastic-ip", 2), Map.entry("internet-gateway", 1),
-            Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("security-group", 3), Map.entry("subnet", 4),
-            Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("iam-role", 1), Map.entry("instance-profile", 1),
-            Map.entry("db-subnet-group", 1));
-
-    @BeforeAll
-    static void setUp() {
-        aws = Emulator.clients(SLOW_NAT, CRASH);
-        String bucket = "flowlogs-" + System.nanoTime();
-        aws.s3(Emulator.REGION).createBucket(r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
-        flowLogBucketArn = "arn:aws:s3:::" + bucket;
-        zones = new AvailabilityZones(aws).of(Emulator.REGION);
-    }
-
-    @AfterAll
-    static void close() {
-        aws.close();
-    }
-
-    private static WebPlatform platform(WebPlatformSpec spec) {
-        spec.region = Emulator.REGION;
-        return TestResources.webPlatform("wp" + System.nanoTime() % 1_000_000, spec);
-    }
-
-    private PlatformScope scope(WebPlatform wp) {
-        return new PlatformScope(wp, NetworkPlan.of(wp.getSpec().network, zones.subList(0, 2)), aws, "123456789012", flowLogBucketArn);
-    }
-
-    private WalkResult converge(WebPlatform wp) {
-        WalkResult result = null;
-        for (int pass = 0; pass < 6; pass++) {
-            result = graph.reconcile(scope(wp), new RecordedEvents());
-            if (result.allReady() || result.stalled()) {
-                return result;
-            }
-        }
-        return result;
-    }
-
-    private WalkResult deleteFully(WebPlatform wp) {
-        wp.getMetadata().setDeletionTimestamp(Instant.now().toString());
-        WalkResult result = null;
-        for (int pass = 0; pass < 8; pass++) {
-            result = graph.delete(scope(wp), new RecordedEvents());
-            if (result.allGone() && TagSweep.sweep(aws.ec2(Emulator.REGION), wp.getMetadata().getUid()).isEmpty()) {
-                return result;
-            }
-        }
-        return result;
-    }
-
-    /** EC2 resources by type, plus the IAM role and instance profile (name-keyed, so at most one each). */
-    private Map<String, Integer> inventory(WebPlatform wp) {
-        Map<String, Integer> counts = new java.util.TreeMap<>(Ec2Inventory.of(aws.ec2(Emulator.REGION), wp.getMetadata().getUid()));
-        PlatformScope scope = scope(wp);
-        String role = InstanceRole.roleName(scope);
-        if (exists(() -> aws.iam(Emulator.REGION).getRole(r -> r.roleName(role)))) {
-            counts.put("iam-role", 1);
-        }
-        if (exists(() -> aws.iam(Emulator.REGION).getInstanceProfile(r -> r.instanceProfileName(role)))) {
-            counts.put("instance-profile", 1);
-        }
-        String subnetGroup = DatabaseNames.instanceId(scope);
-        if (exists(() -> aws.rds(Emulator.REGION).describeDBSubnetGroups(r -> r.dbSubnetGroupName(subnetGroup)))) {
-            counts.put("db-subnet-group", 1);
-        }
-        return counts;
-    }
+/** The WebPlatform against the emulator: create, crash at every point, pending NAT, drift, resync cost, delete. */
+class PlatformEmulatorTest extends PlatformFixture {
 
     @Test
     void createsTheNetworkAsMissionSays() {
         WebPlatform wp = platform(new WebPlatformSpec());
         WalkResult result = converge(wp);
         assertThat(result.allReady()).as(result.waitingSummary()).isTrue();
-        assertThat(inventory(wp)).isEqualTo(FULL_NETWORK);
+        assertThat(inventory(wp)).isEqualTo(FULL_PLATFORM);
         Ec2Client ec2 = aws.ec2(Emulator.REGION);
         PlatformScope scope = scope(wp);
         graph.reconcile(scope, new RecordedEvents());
@@ -204,12 +125,16 @@ class PlatformEmulatorTest {
         assertThat(first.component(FlowLog.NAME).isReady()).isTrue();
         WalkResult later = converge(wp);
         assertThat(later.allReady()).isTrue();
-        assertThat(inventory(wp)).isEqualTo(FULL_NETWORK);
+        assertThat(inventory(wp)).isEqualTo(FULL_PLATFORM);
 
         // Deleting: the Elastic IPs and subnets wait until the NAT gateways are really gone.
         wp.getMetadata().setDeletionTimestamp(Instant.now().toString());
         SLOW_NAT.deletingFor("WebPlatform/emulator/" + wp.getMetadata().getName(), 4);
+        // The instances go first; the pass that starts deleting the NAT gateways keeps their addresses and subnets.
         WalkResult deleting = graph.delete(scope(wp), new RecordedEvents());
+        for (int pass = 0; pass < 4 && !ComponentGraph.DELETING.equals(deleting.component(NatGateways.NAME).getState()); pass++) {
+            deleting = graph.delete(scope(wp), new RecordedEvents());
+        }
         assertThat(deleting.component(NatGateways.NAME).getState()).isEqualTo(ComponentGraph.DELETING);
         assertThat(deleting.component(ElasticIps.NAME).getState()).isEqualTo(ComponentGraph.WAITING);
         assertThat(deleting.component(Subnets.NAME).getState()).isEqualTo(ComponentGraph.WAITING);
@@ -310,9 +235,10 @@ class PlatformEmulatorTest {
             ApiCallMetrics.stopRecording();
         }
         assertThat(calls).allMatch(ApiCallMetrics::isReadOnly, "read-only");
-        System.out.printf("[measure] WebPlatform network resync (VPC, 4 subnets, IGW, 2 EIPs, 2 NATs, 3 route tables,"
-                + " 3 security groups, default security group, flow log, DB subnet group, instance role and profile): %d read calls, 0 writes: %s%n", calls.size(), calls);
-        assertThat(calls.size()).isLessThanOrEqualTo(18);
+        System.out.printf("[measure] WebPlatform resync (VPC, 4 subnets, IGW, 2 EIPs, 2 NATs, 3 route tables, 3 security groups,"
+                + " default security group, flow log, DB subnet group, instance role and profile, database, load balancer, target group,"
+                + " listener, 2 instances and their target health): %d read calls, 0 writes: %s%n", calls.size(), calls);
+        assertThat(calls.size()).isLessThanOrEqualTo(25);
     }
 
     /** Kills the pass after each mutating call in turn; the next pass adopts, never duplicates, and delete leaves nothing. */
@@ -334,12 +260,12 @@ class PlatformEmulatorTest {
             CRASH.disarm();
             WalkResult result = converge(wp);
             assertThat(result.allReady()).as("after a crash following %s: %s", mutations.get(n - 1), result.waitingSummary()).isTrue();
-            assertThat(inventory(wp)).as("after a crash following %s", mutations.get(n - 1)).isEqualTo(FULL_NETWORK);
+            assertThat(inventory(wp)).as("after a crash following %s", mutations.get(n - 1)).isEqualTo(FULL_PLATFORM);
             assertThat(deleteFully(wp).allGone()).isTrue();
             assertThat(inventory(wp)).as("left after delete, crash at %s", mutations.get(n - 1)).isEmpty();
             covered.add(mutations.get(n - 1));
         }
-        System.out.printf("[measure] WebPlatform network crash points covered: %d (%s)%n", covered.size(), String.join(", ", covered));
+        System.out.printf("[measure] WebPlatform crash points covered: %d (%s)%n", covered.size(), String.join(", ", covered));
     }
 
     @Test

@@ -4,7 +4,9 @@ import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.platform.TagSweep;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.ec2.model.NatGatewayState;
+import software.amazon.awssdk.services.ec2.model.VolumeState;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,6 +41,9 @@ public final class Ec2Inventory {
                 case "route-table" -> !ec2.describeRouteTables(r -> r.routeTableIds(id)).routeTables().isEmpty();
                 case "security-group" -> !ec2.describeSecurityGroups(r -> r.groupIds(id)).securityGroups().isEmpty();
                 case "vpc-flow-log" -> !ec2.describeFlowLogs(r -> r.flowLogIds(id)).flowLogs().isEmpty();
+                case "instance" -> ec2.describeInstances(r -> r.instanceIds(id)).reservations().stream().flatMap(r -> r.instances().stream())
+                        .anyMatch(i -> i.state().name() != InstanceStateName.TERMINATED);
+                case "volume" -> ec2.describeVolumes(r -> r.volumeIds(id)).volumes().stream().anyMatch(v -> v.state() != VolumeState.DELETED);
                 default -> true;
             };
         } catch (RuntimeException e) {

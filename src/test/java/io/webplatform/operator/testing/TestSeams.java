@@ -14,4 +14,22 @@ public class TestSeams {
     SlowNatGateways slowNatGateways() {
         return new SlowNatGateways();
     }
+
+    @Produces
+    @Singleton
+    SlowDatabases slowDatabases() {
+        return new SlowDatabases();
+    }
+
+    @Produces
+    @Singleton
+    EngineVersions engineVersions() {
+        return new EngineVersions();
+    }
+
+    @Produces
+    @Singleton
+    InitialTargets initialTargets() {
+        return new InitialTargets();
+    }
 }

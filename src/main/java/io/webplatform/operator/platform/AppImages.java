@@ -1,0 +1,98 @@
+package io.webplatform.operator.platform;
+
+import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.engine.UserError;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Image;
+import software.amazon.awssdk.services.ec2.model.ImageState;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The image the app instances boot: the spec's AMI, checked to exist, or the newest Amazon Linux 2023
+ * image Amazon publishes for the instance type's architecture, found with DescribeImages (owner
+ * amazon, name al2023-ami-2023.*-kernel-*). DescribeImages rather than the SSM public parameter:
+ * it needs only EC2 permissions, and it answers the same question for a pinned AMI. Answers are
+ * kept for an hour so a resync does not ask again; running instances keep the image they booted
+ * (a newer Amazon Linux release does not replace them), only new or replaced instances use it.
+ */
+public class AppImages {
+    static final String AMAZON_LINUX_2023 = "al2023-ami-2023.*-kernel-*-";
+    private static final Duration CACHED_FOR = Duration.ofHours(1);
+    /** Graviton families carry a g after the generation digit: t4g, m7g, c7gn, r8gd. */
+    private static final Pattern ARM = Pattern.compile("^[a-z]+[0-9]+[a-z]*g[a-z]*\\..*");
+
+    private record Cached(Image image, Instant at) {
+    }
+
+    private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public AppImages() {
+        this(Clock.systemUTC());
+    }
+
+    AppImages(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The image for this spec; UserError when the pinned AMI does not exist or no Amazon Linux 2023 image is found. */
+    public Image resolve(PlatformScope scope) {
+        String pinned = scope.spec().app.amiId;
+        String arch = architecture(scope.spec().app.instanceType);
+        String key = scope.region() + "/" + (pinned != null ? pinned : arch);
+        Cached cached = cache.get(key);
+        if (cached != null && cached.at().plus(CACHED_FOR).isAfter(clock.instant())) {
+            return cached.image();
+        }
+        Image image = pinned != null ? pinned(scope.ec2(), pinned, scope.region()) : latest(scope.ec2(), arch, scope.region());
+        cache.put(key, new Cached(image, clock.instant()));
+        return image;
+    }
+
+    static String architecture(String instanceType) {
+        return ARM.matcher(instanceType).matches() ? "arm64" : "x86_64";
+    }
+
+    private static Image pinned(Ec2Client ec2, String amiId, String region) {
+        List<Image> images;
+        try {
+            images = ec2.describeImages(r -> r.imageIds(amiId)).images();
+        } catch (RuntimeException e) {
+            if (AwsErrors.classify(e) == AwsErrors.Kind.USER_ERROR || AwsErrors.isNotFound(e)) {
+                throw new UserError("AmiNotFound", "AMI " + amiId + " does not exist in " + region + " or is not shared with this account");
+            }
+            throw e;
+        }
+        Image image = images.stream().findFirst()
+                .orElseThrow(() -> new UserError("AmiNotFound", "AMI " + amiId + " does not exist in " + region + " or is not shared with this account"));
+        if (image.state() != ImageState.AVAILABLE) {
+            throw new UserError("AmiNotFound", "AMI " + amiId + " is " + image.stateAsString() + ", not available");
+        }
+        return image;
+    }
+
+    private static Image latest(Ec2Client ec2, String arch, String region) {
+        List<Image> images = ec2.describeImages(r -> r.owners("amazon").filters(
+                Filter.builder().name("name").values(AMAZON_LINUX_2023 + arch).build(),
+                Filter.builder().name("architecture").values(arch).build(),
+                Filter.builder().name("state").values("available").build())).images();
+        return newest(images).orElseThrow(() -> new UserError("AmiNotFound",
+                "no Amazon Linux 2023 image for " + arch + " found in " + region + "; set spec.app.amiId"));
+    }
+
+    /** The most recently created image; names break ties so the choice is stable. */
+    static Optional<Image> newest(List<Image> images) {
+        return images.stream().filter(i -> i.state() == null || i.state() == ImageState.AVAILABLE)
+                .max(Comparator.comparing((Image i) -> i.creationDate() == null ? "" : i.creationDate()).thenComparing(Image::name));
+    }
+}

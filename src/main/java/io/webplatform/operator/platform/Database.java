@@ -1,0 +1,266 @@
+package io.webplatform.operator.platform;
+
+import io.webplatform.operator.api.WebPlatformSpec;
+import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.Observed;
+import io.webplatform.operator.engine.StillWorking;
+import io.webplatform.operator.engine.UserError;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
+import software.amazon.awssdk.services.rds.model.Tag;
+import software.amazon.awssdk.services.rds.model.VpcSecurityGroupMembership;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * RDS PostgreSQL in the private subnets: encrypted gp3 storage, not publicly accessible, only the db
+ * security group, automated backups (point-in-time recovery), the master password kept by AWS in
+ * Secrets Manager. Class, storage growth, backups, Multi-AZ and deletion protection change in place.
+ */
+public class Database implements Component<PlatformScope> {
+    public static final String NAME = "Database";
+    static final String ENGINE = "postgres";
+    /** States in which the database serves and accepts modifications. */
+    static final Set<String> SERVING = Set.of("available", "backing-up", "storage-optimization", "configuring-enhanced-monitoring",
+            "configuring-log-exports", "maintenance");
+    private static final Duration VERSIONS_CACHED_FOR = Duration.ofHours(1);
+    private static final Logger LOG = Logger.getLogger(Database.class);
+
+    private final Clock clock;
+    /** Engine versions AWS was seen to offer, by region and version: a resync does not ask again. */
+    private final Map<String, Instant> offered = new ConcurrentHashMap<>();
+
+    public Database() {
+        this(Clock.systemUTC());
+    }
+
+    Database(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> dependsOn() {
+        return List.of(DbSubnetGroup.NAME, SecurityGroups.NAME);
+    }
+
+    @Override
+    public void preflight(PlatformScope scope) {
+        WebPlatformSpec.Database spec = scope.spec().database;
+        if (spec.multiAZ && scope.plan().zones().stream().distinct().count() < 2) {
+            throw new UserError("InvalidSpec", "a Multi-AZ database needs two availability zones");
+        }
+        String key = scope.region() + "/" + spec.engineVersion;
+        Instant seen = offered.get(key);
+        if (seen != null && seen.plus(VERSIONS_CACHED_FOR).isAfter(clock.instant())) {
+            return;
+        }
+        List<String> versions;
+        try {
+            versions = scope.rds().describeDBEngineVersionsPaginator(r -> r.engine(ENGINE)).dbEngineVersions().stream()
+                    .map(v -> v.engineVersion()).toList();
+        } catch (RuntimeException e) {
+            if (AwsErrors.classify(e) == AwsErrors.Kind.RETRYABLE) {
+                // AWS (or an emulator) cannot answer: CreateDBInstance will judge the version itself.
+                LOG.debugf("engine versions not listed (%s); CreateDBInstance will check %s", AwsErrors.message(e), spec.engineVersion);
+                offered.put(key, clock.instant());
+                return;
+            }
+            throw e;
+        }
+        if (!offers(versions, spec.engineVersion)) {
+            throw new UserError("EngineVersionNotOffered", "PostgreSQL " + spec.engineVersion + " is not offered in " + scope.region()
+                    + " (offered: " + String.join(", ", majors(versions)) + ")");
+        }
+        offered.put(key, clock.instant());
+    }
+
+    /** True when the wanted version ("16" or "16.4") is among AWS's versions. */
+    static boolean offers(List<String> versions, String wanted) {
+        return versions.stream().anyMatch(v -> matches(v, wanted));
+    }
+
+    /** A version matches a major ("16" matches "16.4") or itself. */
+    static boolean matches(String actual, String wanted) {
+        return actual.equals(wanted) || actual.startsWith(wanted + ".");
+    }
+
+    static List<String> majors(List<String> versions) {
+        return versions.stream().map(v -> v.contains(".") ? v.substring(0, v.indexOf('.')) : v).distinct().sorted().toList();
+    }
+
+    @Override
+    public Observed observe(PlatformScope scope) {
+        DBInstance db;
+        try {
+            db = scope.rds().describeDBInstances(r -> r.dbInstanceIdentifier(DatabaseNames.instanceId(scope))).dbInstances().get(0);
+        } catch (RuntimeException e) {
+            if (AwsErrors.isNotFound(e)) {
+                return null;
+            }
+            throw e;
+        }
+        String owner = db.tagList().stream().filter(t -> Ownership.OWNER_UID.equals(t.key())).map(Tag::value).findFirst().orElse("");
+        if (!owner.equals(scope.ownerUid())) {
+            throw new UserError("DatabaseOwnedElsewhere", "DB instance " + db.dbInstanceIdentifier() + " exists and is not managed by this WebPlatform");
+        }
+        if (SERVING.contains(db.dbInstanceStatus()) && db.endpoint() != null) {
+            return Observed.ready(db.dbInstanceIdentifier(), db);
+        }
+        return Observed.pending(db.dbInstanceIdentifier(), "database " + db.dbInstanceStatus(), db);
+    }
+
+    @Override
+    public void create(PlatformScope scope) {
+        WebPlatformSpec.Database spec = scope.spec().database;
+        String id = DatabaseNames.instanceId(scope);
+        List<Tag> tags = scope.tags(NAME, id).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        try {
+            scope.rds().createDBInstance(r -> r.dbInstanceIdentifier(id)
+                    .engine(ENGINE)
+                    .engineVersion(spec.engineVersion)
+                    .dbInstanceClass(spec.instanceClass)
+                    .allocatedStorage(spec.storageGiB)
+                    .storageType("gp3")
+                    .storageEncrypted(true)
+                    .dbName(spec.databaseName)
+                    .masterUsername(spec.masterUsername)
+                    .manageMasterUserPassword(true)
+                    .dbSubnetGroupName(scope.idOf(DbSubnetGroup.NAME))
+                    .vpcSecurityGroupIds(SecurityGroups.groupId(scope, "db"))
+                    .publiclyAccessible(false)
+                    .multiAZ(spec.multiAZ)
+                    .backupRetentionPeriod(spec.backupRetentionDays)
+                    .deletionProtection(spec.deletionProtection)
+                    .copyTagsToSnapshot(true)
+                    .autoMinorVersionUpgrade(true)
+                    .tags(tags));
+        } catch (RuntimeException e) {
+            // CreateDBInstance takes no client token; the deterministic identifier makes a retry harmless.
+            if (!"DBInstanceAlreadyExists".equals(AwsErrors.errorCode(e)) && !"DBInstanceAlreadyExistsFault".equals(AwsErrors.errorCode(e))) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public List<String> repair(PlatformScope scope, Observed current) {
+        DBInstance db = current.detail(DBInstance.class);
+        if ("stopped".equals(db.dbInstanceStatus())) {
+            scope.rds().startDBInstance(r -> r.dbInstanceIdentifier(db.dbInstanceIdentifier()));
+            return List.of("started: it was stopped");
+        }
+        if (!SERVING.contains(db.dbInstanceStatus())) {
+            return List.of();
+        }
+        WebPlatformSpec.Database spec = scope.spec().database;
+        var pending = db.pendingModifiedValues();
+        ModifyDbInstanceRequest.Builder modify = ModifyDbInstanceRequest.builder().dbInstanceIdentifier(db.dbInstanceIdentifier())
+                .applyImmediately(true);
+        List<String> changes = new ArrayList<>();
+        if (!spec.instanceClass.equals(db.dbInstanceClass()) && (pending == null || !spec.instanceClass.equals(pending.dbInstanceClass()))) {
+            modify.dbInstanceClass(spec.instanceClass);
+            changes.add("class " + db.dbInstanceClass() + " -> " + spec.instanceClass);
+        }
+        if (db.allocatedStorage() != null && db.allocatedStorage() < spec.storageGiB
+                && (pending == null || pending.allocatedStorage() == null || pending.allocatedStorage() < spec.storageGiB)) {
+            modify.allocatedStorage(spec.storageGiB);
+            changes.add("storage " + db.allocatedStorage() + " -> " + spec.storageGiB + " GiB");
+        }
+        if (db.backupRetentionPeriod() == null || db.backupRetentionPeriod() != spec.backupRetentionDays) {
+            modify.backupRetentionPeriod(spec.backupRetentionDays);
+            changes.add("backup retention " + db.backupRetentionPeriod() + " -> " + spec.backupRetentionDays + " days");
+        }
+        if (!Boolean.valueOf(spec.multiAZ).equals(db.multiAZ()) && (pending == null || !Boolean.valueOf(spec.multiAZ).equals(pending.multiAZ()))) {
+            modify.multiAZ(spec.multiAZ);
+            changes.add("Multi-AZ " + db.multiAZ() + " -> " + spec.multiAZ);
+        }
+        if (!Boolean.valueOf(spec.deletionProtection).equals(db.deletionProtection())) {
+            modify.deletionProtection(spec.deletionProtection);
+            changes.add("deletion protection " + db.deletionProtection() + " -> " + spec.deletionProtection);
+        }
+        if (Boolean.TRUE.equals(db.publiclyAccessible())) {
+            modify.publiclyAccessible(false);
+            changes.add("no longer publicly accessible");
+        }
+        String dbGroup = SecurityGroups.groupId(scope, "db");
+        List<String> groups = db.vpcSecurityGroups().stream().map(VpcSecurityGroupMembership::vpcSecurityGroupId).toList();
+        if (!groups.equals(List.of(dbGroup))) {
+            modify.vpcSecurityGroupIds(dbGroup);
+            changes.add("security groups " + groups + " -> [" + dbGroup + "]");
+        }
+        if (db.masterUserSecret() == null) {
+            modify.manageMasterUserPassword(true);
+            changes.add("master password handed back to Secrets Manager");
+        }
+        if (!matches(db.engineVersion(), spec.engineVersion)) {
+            modify.engineVersion(spec.engineVersion).allowMajorVersionUpgrade(!major(db.engineVersion()).equals(major(spec.engineVersion)));
+            changes.add("engine version " + db.engineVersion() + " -> " + spec.engineVersion);
+        }
+        if (!changes.isEmpty()) {
+            scope.rds().modifyDBInstance(modify.build());
+        }
+        return changes;
+    }
+
+    @Override
+    public boolean retainedOnDelete(PlatformScope scope) {
+        return scope.spec().database.deletionPolicy == WebPlatformSpec.DatabaseDeletionPolicy.Retain;
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed current) {
+        DBInstance db = current.detail(DBInstance.class);
+        if ("deleting".equals(db.dbInstanceStatus())) {
+            return false;
+        }
+        String id = db.dbInstanceIdentifier();
+        if (Boolean.TRUE.equals(db.deletionProtection())) {
+            if (scope.spec().database.deletionProtection) {
+                throw new UserError("DeletionProtected", "DB instance " + id + " has deletion protection on: set spec.database.deletionProtection"
+                        + " to false to delete it, or spec.database.deletionPolicy to Retain to keep it");
+            }
+            scope.rds().modifyDBInstance(r -> r.dbInstanceIdentifier(id).deletionProtection(false).applyImmediately(true));
+        }
+        if (!SERVING.contains(db.dbInstanceStatus()) && !"stopped".equals(db.dbInstanceStatus())) {
+            throw new StillWorking("database " + db.dbInstanceStatus() + "; deleted once AWS is done");
+        }
+        boolean snapshot = scope.spec().database.deletionPolicy == WebPlatformSpec.DatabaseDeletionPolicy.Snapshot;
+        // Only one DeleteDBInstance is ever sent: afterwards the instance is "deleting", so the name can carry the time.
+        String finalSnapshot = finalSnapshotId(id, clock.instant());
+        scope.rds().deleteDBInstance(r -> r.dbInstanceIdentifier(id)
+                .skipFinalSnapshot(!snapshot)
+                .finalDBSnapshotIdentifier(snapshot ? finalSnapshot : null)
+                .deleteAutomatedBackups(true));
+        return false;
+    }
+
+    static String finalSnapshotId(String instanceId, Instant when) {
+        return instanceId + "-final-" + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(when);
+    }
+
+    private static String major(String version) {
+        return version.contains(".") ? version.substring(0, version.indexOf('.')) : version;
+    }
+
+    public static DBInstance of(PlatformScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : observed.detail(DBInstance.class);
+    }
+}
