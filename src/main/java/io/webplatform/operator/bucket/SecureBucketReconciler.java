@@ -97,7 +97,7 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
             requeue.reset(key);
             next = resyncPeriod;
         } else {
-            next = requeue.next(key);
+            next = requeue.next(key, walk);
         }
         return StatusUpdates.patchIfChanged(resource, status, statusBefore, next);
     }

@@ -4,11 +4,25 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Exponential backoff for resources that wait on AWS: 2 s, 4 s, 8 s ... capped at 60 s; reset once converged. */
+/**
+ * Exponential backoff for resources that wait on AWS: 2 s, 4 s, 8 s ... capped at 60 s; reset once
+ * converged, and started again whenever a pass made progress (more components ready than the last).
+ */
 public final class Requeue {
     private static final Duration FIRST = Duration.ofSeconds(2);
     private static final Duration MAX = Duration.ofSeconds(60);
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    private final Map<String, Integer> readySeen = new ConcurrentHashMap<>();
+
+    /** The next delay, starting the backoff again when more components are ready than at the last call. */
+    public Duration next(String key, WalkResult walk) {
+        int ready = (int) walk.components().stream().filter(c -> c.isReady()).count();
+        Integer before = readySeen.put(key, ready);
+        if (before != null && ready > before) {
+            attempts.remove(key);
+        }
+        return next(key);
+    }
 
     public Duration next(String key) {
         int n = attempts.merge(key, 1, Integer::sum);
@@ -18,5 +32,6 @@ public final class Requeue {
 
     public void reset(String key) {
         attempts.remove(key);
+        readySeen.remove(key);
     }
 }

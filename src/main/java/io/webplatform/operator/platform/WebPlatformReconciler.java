@@ -109,7 +109,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
             requeue.reset(key);
             return finish(resource, status, statusBefore, resyncPeriod);
         }
-        return finish(resource, status, statusBefore, requeue.next(key));
+        return finish(resource, status, statusBefore, requeue.next(key, walk));
     }
 
     @Override

@@ -247,7 +247,6 @@ class WebPlatformEndToEndTest {
         for (String name : new String[] {"nozone", "nobucket", "closedbucket", "squatter", "noimage", "oldpostgres"}) {
             Kubectl.run("wait", "--for=condition=Stalled", "webplatform/" + name, "-n", ns, "--timeout=60s").ok();
         }
-        engineVersions.offer(null);
         assertThat(jsonpath(ns, "webplatform", "noimage", ".status.conditions[?(@.type==\"Stalled\")].reason")).isEqualTo("AmiNotFound");
         assertThat(jsonpath(ns, "webplatform", "noimage", ".status.conditions[?(@.type==\"Stalled\")].message"))
                 .contains("AMI ami-0123456789abcdef0 does not exist in eu-west-3");
@@ -268,6 +267,7 @@ class WebPlatformEndToEndTest {
             assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).as(name).isEmpty();
             Kubectl.run("delete", "webplatform/" + name, "-n", ns, "--timeout=60s").ok();
         }
+        engineVersions.offer(null);
         // Deleting the WebPlatform left the SecureBucket it did not make alone.
         assertThat(Kubectl.run("get", "securebucket", "squatter-flowlogs", "-n", ns).exit()).isZero();
         Kubectl.run("delete", "securebucket/closed", "securebucket/stuck", "securebucket/squatter-flowlogs", "-n", ns,
@@ -279,7 +279,7 @@ class WebPlatformEndToEndTest {
         String ns = Kubectl.newNamespace("e2e-wp-slow");
         // The operator's own AWS clients now see this WebPlatform's NAT gateways pending for 3 descriptions.
         slowNatGateways.pendingFor("WebPlatform/" + ns + "/slow", 3);
-        slowDatabases.creatingFor("-" + ns + "-slow-", 6);
+        slowDatabases.creatingFor("-" + ns + "-slow-", 3);
         Kubectl.apply(ns, """
                 apiVersion: webplatform.io/v1alpha1
                 kind: WebPlatform

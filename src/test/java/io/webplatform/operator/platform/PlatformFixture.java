@@ -54,6 +54,7 @@ abstract class PlatformFixture {
     @AfterAll
     static void close() {
         aws.close();
+        Emulator.reset();
     }
 
     static WebPlatform platform(WebPlatformSpec spec) {

@@ -36,6 +36,27 @@ public final class Emulator {
         return new AwsClients(REGION, Optional.of(endpoint()), interceptors);
     }
 
+    /**
+     * Forgets everything the emulator holds. Only for the end of test classes that make hundreds of
+     * resources: it never forgets a terminated instance and scans them all on every DescribeInstances,
+     * so later tests would crawl. Test classes run one after another, and each cleans up its own.
+     */
+    public static void reset() {
+        try {
+            var request = java.net.http.HttpRequest.newBuilder(endpoint().resolve("/moto-api/reset"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+            var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("emulator reset answered " + response.statusCode());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Clients that are never called: for unit tests that only build requests. */
     public static AwsClients clientsWithoutEndpoint() {
         return new AwsClients(REGION, Optional.empty(), List.of());
