@@ -208,13 +208,13 @@ public class AppInstances implements Component<PlatformScope> {
                 changes.addAll(retire(scope, state, role, old));
             }
         }
-        // Targets that are no instance of this WebPlatform (registered by hand, or a port that changed).
+        // Targets that are no live instance of this WebPlatform (registered by hand, or terminated).
         for (TargetHealthDescription t : state.targets.values()) {
             boolean ours = state.byRole.values().stream().flatMap(List::stream).anyMatch(i -> i.instanceId().equals(t.target().id()));
             boolean draining = t.targetHealth().state() == TargetHealthStateEnum.DRAINING;
             if (!ours && !draining) {
                 deregister(scope, t.target());
-                changes.add("deregistered " + t.target().id() + ": not an instance of this WebPlatform");
+                changes.add("deregistered " + t.target().id() + ": not a live instance of this WebPlatform");
             }
         }
         return changes;
@@ -234,7 +234,8 @@ public class AppInstances implements Component<PlatformScope> {
             deregister(scope, target.target());
         }
         scope.ec2().terminateInstances(r -> r.instanceIds(old.instanceId()));
-        return List.of(role + ": " + old.instanceId() + " (" + old.state().nameAsString() + ") deregistered and terminated");
+        return List.of(role + ": " + old.instanceId() + " (" + old.state().nameAsString() + ")" + (target != null ? " deregistered and" : "")
+                + " terminated");
     }
 
     private static void deregister(PlatformScope scope, TargetDescription target) {
