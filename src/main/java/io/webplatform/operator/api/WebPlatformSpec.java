@@ -187,11 +187,46 @@ public class WebPlatformSpec {
 
     public enum DatabaseDeletionPolicy { Snapshot, Delete, Retain }
 
+    public enum MissingData { missing, notBreaching, breaching, ignore }
+
+    public enum SubscriptionProtocol { https, sqs, lambda, sms }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "self.protocol != 'https' || self.endpoint.startsWith('https://')", message = "an https subscription needs an https:// URL")
+    @ValidationRule(value = "self.protocol != 'sqs' || self.endpoint.startsWith('arn:aws:sqs:')", message = "an sqs subscription needs a queue ARN")
+    @ValidationRule(value = "self.protocol != 'lambda' || self.endpoint.startsWith('arn:aws:lambda:')", message = "a lambda subscription needs a function ARN")
+    @ValidationRule(value = "self.protocol != 'sms' || self.endpoint.matches('^\\\\+[1-9][0-9]{6,14}$')", message = "an sms subscription needs a phone number in E.164 form, e.g. +33612345678")
+    public static class Subscription {
+        @JsonPropertyDescription("https, sqs, lambda or sms (e-mail addresses go in monitoring.email).")
+        @io.fabric8.generator.annotation.Required
+        public SubscriptionProtocol protocol;
+
+        @JsonPropertyDescription("The URL, ARN or phone number.")
+        @io.fabric8.generator.annotation.Required
+        @Size(max = 2048)
+        public String endpoint;
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Monitoring {
-        @JsonPropertyDescription("E-mail addresses subscribed to the alarm topic.")
+        @JsonPropertyDescription("E-mail addresses subscribed to the alarm topic (each confirms by e-mail).")
         @Size(max = 20)
         public List<@Size(max = 254) @Pattern("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$") String> email = new ArrayList<>();
+
+        @JsonPropertyDescription("Other subscriptions to the alarm topic: an HTTPS endpoint, an SQS queue or Lambda function ARN, an SMS number.")
+        @Size(max = 20)
+        public List<Subscription> subscriptions = new ArrayList<>();
+
+        @JsonPropertyDescription("Length of one alarm datapoint in seconds, a multiple of 60.")
+        @Default("60")
+        @Min(60)
+        @Max(86400)
+        @ValidationRule(value = "self % 60 == 0", message = "periodSeconds must be a multiple of 60")
+        public int periodSeconds = 60;
+
+        @JsonPropertyDescription("How alarms treat missing datapoints: missing (default), notBreaching, breaching or ignore.")
+        @Default("missing")
+        public MissingData treatMissingData = MissingData.missing;
 
         @JsonPropertyDescription("CPU alarm threshold in percent.")
         @Default("80")

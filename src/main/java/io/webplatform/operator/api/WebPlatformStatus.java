@@ -12,8 +12,32 @@ public class WebPlatformStatus extends ManagedStatus {
     @JsonPropertyDescription("Endpoints and ids a user needs.")
     private Outputs outputs = new Outputs();
 
+    @JsonPropertyDescription("Each CloudWatch alarm and its state (OK, ALARM, INSUFFICIENT_DATA).")
+    private List<AlarmState> alarms;
+
     public Outputs getOutputs() { return outputs; }
     public void setOutputs(Outputs outputs) { this.outputs = outputs; }
+    public List<AlarmState> getAlarms() { return alarms; }
+    public void setAlarms(List<AlarmState> alarms) { this.alarms = alarms; }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class AlarmState {
+        @JsonPropertyDescription("The alarm's name.")
+        public String name;
+        @JsonPropertyDescription("OK, ALARM or INSUFFICIENT_DATA.")
+        public String state;
+        @JsonPropertyDescription("The metric it watches, namespace/name.")
+        public String metric;
+
+        public AlarmState() {
+        }
+
+        public AlarmState(String name, String state, String metric) {
+            this.name = name;
+            this.state = state;
+            this.metric = metric;
+        }
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Outputs {
@@ -51,7 +75,5 @@ public class WebPlatformStatus extends ManagedStatus {
         public String connectionSecret;
         @JsonPropertyDescription("The SNS topic the alarms notify.")
         public String alarmTopicArn;
-        @JsonPropertyDescription("The CloudWatch alarms.")
-        public List<String> alarms;
     }
 }

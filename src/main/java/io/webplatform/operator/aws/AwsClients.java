@@ -9,12 +9,14 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 import java.net.URI;
@@ -85,6 +87,14 @@ public class AwsClients implements AutoCloseable {
 
     public ElasticLoadBalancingV2Client elbv2(String region) {
         return cached("elbv2", region, () -> configure(ElasticLoadBalancingV2Client.builder(), region).build());
+    }
+
+    public CloudWatchClient cloudWatch(String region) {
+        return cached("cloudwatch", region, () -> configure(CloudWatchClient.builder(), region).build());
+    }
+
+    public SnsClient sns(String region) {
+        return cached("sns", region, () -> configure(SnsClient.builder(), region).build());
     }
 
     public StsClient sts(String region) {

@@ -2,13 +2,12 @@ package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.api.SecureBucketSpec.EncryptionMode;
 import io.webplatform.operator.aws.AwsErrors;
-import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.KeyListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.Tag;
@@ -16,7 +15,6 @@ import software.amazon.awssdk.services.kms.model.Tag;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The KMS key that encrypts the data buckets. With mode CreateKey the operator makes a symmetric
@@ -72,7 +70,7 @@ public class KmsKey implements Component<BucketScope> {
             if (!AwsErrors.isNotFound(e)) {
                 throw e;
             }
-            state.metadata = findByTags(scope);
+            state.metadata = OwnedKeys.find(scope.kms(), scope.ownerUid(), NAME, scope.owner().getMetadata().getDeletionTimestamp() != null);
             if (state.metadata == null) {
                 return null;
             }
@@ -175,31 +173,5 @@ public class KmsKey implements Component<BucketScope> {
             throw new UserError("KmsKeyNotUsable", "encryption.keyArn " + arn + " is " + key.keyStateAsString() + ", not Enabled");
         }
         return key;
-    }
-
-    /** The slow path, only taken when the alias is missing: a key this resource made but never aliased. */
-    private static KeyMetadata findByTags(BucketScope scope) {
-        KmsClient kms = scope.kms();
-        for (var page : kms.listKeysPaginator(r -> r.limit(100))) {
-            for (KeyListEntry entry : page.keys()) {
-                Map<String, String> tags;
-                try {
-                    tags = kms.listResourceTags(r -> r.keyId(entry.keyId())).tags().stream()
-                            .collect(Collectors.toMap(Tag::tagKey, Tag::tagValue, (a, b) -> a));
-                } catch (RuntimeException e) {
-                    if (AwsErrors.classify(e) == AwsErrors.Kind.USER_ERROR) {
-                        continue; // keys of other principals we may not read
-                    }
-                    throw e;
-                }
-                if (Ownership.ownedBy(tags, scope.ownerUid()) && NAME.equals(tags.get(Ownership.COMPONENT))) {
-                    KeyMetadata key = kms.describeKey(r -> r.keyId(entry.keyId())).keyMetadata();
-                    if (key.keyState() != KeyState.PENDING_DELETION || scope.owner().getMetadata().getDeletionTimestamp() == null) {
-                        return key;
-                    }
-                }
-            }
-        }
-        return null;
     }
 }

@@ -28,8 +28,14 @@ public final class StatusConditions {
         }
     }
 
-    /** Fills Ready, Reconciling, Stalled and Degraded from one walk of the graph. */
+    /** Fills Ready, Reconciling, Stalled and Degraded (failed security checks) from one walk of the graph. */
     public static void fromWalk(ManagedStatus status, long generation, WalkResult walk, boolean degraded, String degradedMessage) {
+        fromWalk(status, generation, walk, degraded ? "SecurityFindings" : null, degradedMessage);
+    }
+
+    /** As above, with the Degraded reason given; null when nothing is degraded. */
+    public static void fromWalk(ManagedStatus status, long generation, WalkResult walk, String degradedReason, String degradedMessage) {
+        boolean degraded = degradedReason != null;
         status.setObservedGeneration(generation);
         status.setComponents(walk.components());
         if (walk.stalled()) {
@@ -48,7 +54,7 @@ public final class StatusConditions {
             set(status, generation, Condition.RECONCILING, true, reason, "waiting for: " + waiting);
             set(status, generation, Condition.STALLED, false, reason, "progressing");
         }
-        set(status, generation, Condition.DEGRADED, degraded, degraded ? "SecurityFindings" : "Healthy",
-                degraded ? degradedMessage : "no failed security check");
+        set(status, generation, Condition.DEGRADED, degraded, degraded ? degradedReason : "Healthy",
+                degraded ? degradedMessage : "no failed security check and no alarm firing");
     }
 }

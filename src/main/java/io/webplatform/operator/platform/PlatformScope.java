@@ -52,6 +52,18 @@ public class PlatformScope extends Scope {
         return clients.rds(region());
     }
 
+    public software.amazon.awssdk.services.kms.KmsClient kms() {
+        return clients.kms(region());
+    }
+
+    public software.amazon.awssdk.services.sns.SnsClient sns() {
+        return clients.sns(region());
+    }
+
+    public software.amazon.awssdk.services.cloudwatch.CloudWatchClient cloudWatch() {
+        return clients.cloudWatch(region());
+    }
+
     public ElasticLoadBalancingV2Client elbv2() {
         return clients.elbv2(region());
     }

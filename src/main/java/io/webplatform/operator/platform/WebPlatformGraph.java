@@ -17,6 +17,7 @@ import io.webplatform.operator.engine.ComponentGraph;
  *   Subnets, SecurityGroups, InternetGateway ─► LoadBalancer ─┐
  *   Vpc ─► TargetGroup ───────────────────────────────────────┴─► Listeners
  *   RouteTables, InstanceProfile, Database, TargetGroup ─► AppInstances (one per zone, registered as targets)
+ *   AlarmTopicKey ─► AlarmTopic ─► Alarms   (declared last: they watch the instances, database and load balancer)
  * </pre>
  */
 public final class WebPlatformGraph {
@@ -41,6 +42,10 @@ public final class WebPlatformGraph {
                 new LoadBalancer(),
                 new TargetGroup(),
                 new Listeners(),
-                new AppInstances(new AppImages()));
+                new AppInstances(new AppImages()),
+                // Monitoring last: alarms watch what is above, and go first on delete.
+                new AlarmTopicKey(),
+                new AlarmTopic(),
+                new Alarms());
     }
 }

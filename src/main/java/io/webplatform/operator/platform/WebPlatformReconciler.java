@@ -38,8 +38,6 @@ import java.util.Map;
 @ControllerConfiguration(name = WebPlatformReconciler.NAME)
 public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<WebPlatform> {
     public static final String NAME = "webplatform";
-    /** Alarms and the SNS topic come with monitoring; Ready says what it covers until then. */
-    static final String SCOPE_NOTE = "; alarms are not reconciled by this operator version yet";
 
     private final ComponentGraph<PlatformScope> graph = WebPlatformGraph.create();
     private final Requeue requeue = new Requeue();
@@ -94,7 +92,21 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         List<String> failed = findings.stream().filter(f -> !BucketFindings.PASS.equals(f.getSeverity()))
                 .map(f -> f.getId() + " on " + f.getResource()).toList();
         status.setFindings(findings);
-        StatusConditions.fromWalk(status, generation, walk, !failed.isEmpty(), "failed checks: " + String.join(", ", failed));
+        Alarms.State alarms = Alarms.of(scope);
+        List<String> firing = alarms == null ? List.of() : alarms.firing();
+        if (alarms != null) {
+            status.setAlarms(alarms.byName().values().stream().map(a -> new WebPlatformStatus.AlarmState(a.alarmName(), a.stateValueAsString(),
+                    a.namespace() + "/" + a.metricName())).toList());
+        }
+        String degradedReason = !firing.isEmpty() ? "AlarmFiring" : !failed.isEmpty() ? "SecurityFindings" : null;
+        List<String> degradedWhy = new java.util.ArrayList<>();
+        if (!firing.isEmpty()) {
+            degradedWhy.add("alarms firing: " + String.join(", ", firing));
+        }
+        if (!failed.isEmpty()) {
+            degradedWhy.add("failed checks: " + String.join(", ", failed));
+        }
+        StatusConditions.fromWalk(status, generation, walk, degradedReason, String.join("; ", degradedWhy));
         fillOutputs(resource, status, scope, region);
         var db = Database.of(scope);
         if (db != null && db.endpoint() != null && ConnectionSecret.apply(kubernetes, resource, db, region)) {
@@ -103,7 +115,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         if (walk.allReady()) {
             StatusConditions.set(status, generation, Condition.READY, true, "Available", "the app serves at " + status.getOutputs().appUrl
                     + " from healthy instances in " + String.join(" and ", status.getOutputs().instanceIds.keySet())
-                    + "; the database is available" + SCOPE_NOTE);
+                    + "; the database is available; " + (alarms == null ? 0 : alarms.byName().size()) + " alarms notify " + status.getOutputs().alarmTopicArn);
         }
         if (walk.allReady() || walk.stalled()) {
             requeue.reset(key);
@@ -225,6 +237,8 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         var profile = scope.observed(InstanceProfile.NAME);
         out.instanceProfileArn = profile == null ? null : profile.id();
         out.instanceIds = AppInstances.idsByZone(scope);
+        var topic = scope.observed(AlarmTopic.NAME);
+        out.alarmTopicArn = topic == null ? null : topic.id();
         if (scope.observed(LoadBalancer.NAME) != null) {
             out.loadBalancerDnsName = LoadBalancer.of(scope).dnsName();
             int port = scope.spec().loadBalancer.ports.contains(80) ? 80 : scope.spec().loadBalancer.ports.get(0);

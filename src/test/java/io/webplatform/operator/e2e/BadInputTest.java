@@ -84,6 +84,10 @@ class BadInputTest {
             negative backup retention  | '  database: {backupRetentionDays: -1}'                                               | should be greater than or equal to 0
             unknown DB deletion policy | '  database: {deletionPolicy: Shred}'                                                 | Unsupported value: "Shred"
             CPU above 100 percent      | '  monitoring: {cpuPercent: 120}'                                                     | should be less than or equal to 100
+            negative connections limit | '  monitoring: {dbConnections: -5}'                                                   | should be greater than or equal to 1
+            period not whole minutes   | '  monitoring: {periodSeconds: 90}'                                                   | periodSeconds must be a multiple of 60
+            https hook without https   | '  monitoring: {subscriptions: [{protocol: https, endpoint: "http://x.example"}]}'    | an https subscription needs an https:// URL
+            unknown missing-data mode  | '  monitoring: {treatMissingData: sometimes}'                                         | Unsupported value: "sometimes"
             not an e-mail              | '  monitoring: {email: [ops-at-example]}'                                             | spec.monitoring.email[0]
             """)
     void webPlatformRejected(String title, String body, String expected) {

@@ -58,7 +58,8 @@ class WebPlatformEndToEndTest {
 
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.conditions[?(@.type==\"Ready\")].reason")).isEqualTo("Available");
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.conditions[?(@.type==\"Ready\")].message"))
-                .contains("the app serves at http://", "from healthy instances in eu-west-3a and eu-west-3b", "the database is available");
+                .contains("the app serves at http://", "from healthy instances in eu-west-3a and eu-west-3b", "the database is available",
+                        "8 alarms notify arn:aws:sns:");
         String uid = jsonpath(ns, "webplatform", "shop", ".metadata.uid");
         String vpcId = jsonpath(ns, "webplatform", "shop", ".status.outputs.vpcId");
         String bucketArn = jsonpath(ns, "securebucket", "app-logs", ".status.outputs.bucketArn");
@@ -105,6 +106,23 @@ class WebPlatformEndToEndTest {
         assertThat(db.publiclyAccessible()).isFalse();
         assertThat(Kubectl.run("get", "events", "-n", ns, "--field-selector", "involvedObject.name=shop", "-o",
                 "jsonpath={.items[*].message}").ok().out()).contains("NatGateways", "AppInstances", "Database", "created");
+
+        // Monitoring: every alarm notifies the topic; one set to ALARM turns the WebPlatform Degraded, and OK turns it back.
+        String topic = jsonpath(ns, "webplatform", "shop", ".status.outputs.alarmTopicArn");
+        assertThat(topic).startsWith("arn:aws:sns:eu-west-3:").endsWith("-alarms");
+        assertThat(jsonpath(ns, "webplatform", "shop", ".status.alarms[*].name").split(" ")).hasSize(8);
+        assertThat(aws.sns(Emulator.REGION).listSubscriptionsByTopic(r -> r.topicArn(topic)).subscriptions())
+                .extracting(x -> x.protocol() + ":" + x.endpoint()).containsExactly("email:ops@example.com");
+        String dbAlarm = jsonpath(ns, "webplatform", "shop", ".status.alarms[?(@.metric==\"AWS/RDS/DatabaseConnections\")].name");
+        var cloudWatch = aws.cloudWatch(Emulator.REGION);
+        assertThat(cloudWatch.describeAlarms(r -> r.alarmNames(dbAlarm)).metricAlarms().get(0).alarmActions()).containsExactly(topic);
+        cloudWatch.setAlarmState(r -> r.alarmName(dbAlarm).stateValue("ALARM").stateReason("e2e: too many connections"));
+        Kubectl.run("wait", "--for=condition=Degraded", "webplatform/shop", "-n", ns, "--timeout=60s").ok();
+        assertThat(jsonpath(ns, "webplatform", "shop", ".status.conditions[?(@.type==\"Degraded\")].reason")).isEqualTo("AlarmFiring");
+        assertThat(jsonpath(ns, "webplatform", "shop", ".status.conditions[?(@.type==\"Degraded\")].message")).contains(dbAlarm);
+        cloudWatch.setAlarmState(r -> r.alarmName(dbAlarm).stateValue("OK").stateReason("e2e: back to normal"));
+        Kubectl.run("wait", "--for=condition=Degraded=false", "webplatform/shop", "-n", ns, "--timeout=60s").ok();
+        assertThat(jsonpath(ns, "webplatform", "shop", ".status.conditions[?(@.type==\"Ready\")].status")).isEqualTo("True");
 
         // The availability drill: an instance is terminated behind the operator's back; the other zone serves throughout.
         String targetGroup = aws.elbv2(Emulator.REGION).describeTargetGroups(r -> r.loadBalancerArn(lb.loadBalancerArn())).targetGroups()

@@ -40,7 +40,8 @@ abstract class PlatformFixture {
             Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("security-group", 3), Map.entry("subnet", 4),
             Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("iam-role", 1), Map.entry("instance-profile", 1),
             Map.entry("db-subnet-group", 1), Map.entry("db-instance", 1), Map.entry("load-balancer", 1), Map.entry("target-group", 1),
-            Map.entry("listener", 1), Map.entry("instance", 2), Map.entry("volume", 2));
+            Map.entry("listener", 1), Map.entry("instance", 2), Map.entry("volume", 2), Map.entry("alarm-key", 1), Map.entry("alarm-topic", 1),
+            Map.entry("alarm", 8));
 
     @BeforeAll
     static void setUp() {
@@ -119,6 +120,18 @@ abstract class PlatformFixture {
         }
         if (exists(() -> elb.describeTargetGroups(r -> r.names(LoadBalancerNames.targetGroup(scope))))) {
             counts.put("target-group", 1);
+        }
+        var kms = aws.kms(Emulator.REGION);
+        if (exists(() -> kms.describeKey(r -> r.keyId(AlarmTopicKey.alias(scope))))
+                && kms.describeKey(r -> r.keyId(AlarmTopicKey.alias(scope))).keyMetadata().keyStateAsString().equals("Enabled")) {
+            counts.put("alarm-key", 1);
+        }
+        if (exists(() -> aws.sns(Emulator.REGION).getTopicAttributes(r -> r.topicArn(AlarmTopic.arn(scope))))) {
+            counts.put("alarm-topic", 1);
+        }
+        int alarms = aws.cloudWatch(Emulator.REGION).describeAlarms(r -> r.alarmNamePrefix(Alarms.prefix(scope))).metricAlarms().size();
+        if (alarms > 0) {
+            counts.put("alarm", alarms);
         }
         return counts;
     }
