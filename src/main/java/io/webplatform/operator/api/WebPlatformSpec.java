@@ -179,6 +179,10 @@ public class WebPlatformSpec {
         @Pattern("^[a-zA-Z][a-zA-Z0-9_]{0,62}$")
         public String databaseName = "app";
 
+        @JsonPropertyDescription("Make the database from a snapshot, or from a point in time of a DB instance. Setting or changing it"
+                + " makes a new DB instance, moves the app and the connection Secret to it, then retires the previous one by deletionPolicy.")
+        public Restore restore;
+
         @JsonPropertyDescription("The master user; its password is managed by AWS Secrets Manager, never written here.")
         @Default("app")
         @Pattern("^[a-zA-Z][a-zA-Z0-9_]{0,15}$")
@@ -186,6 +190,25 @@ public class WebPlatformSpec {
     }
 
     public enum DatabaseDeletionPolicy { Snapshot, Delete, Retain }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "has(self.fromSnapshot) != has(self.fromInstance)", message = "restore needs exactly one of fromSnapshot and fromInstance")
+    @ValidationRule(value = "!has(self.toTime) || has(self.fromInstance)", message = "toTime is a point in time of fromInstance")
+    public static class Restore {
+        @JsonPropertyDescription("A DB snapshot identifier or ARN (manual or automated) to make the database from.")
+        @Size(max = 1024)
+        @Pattern("^(arn:aws[a-z-]*:rds:[a-z0-9-]+:[0-9]{12}:snapshot:)?(rds:)?[a-zA-Z][a-zA-Z0-9-]{0,254}$")
+        public String fromSnapshot;
+
+        @JsonPropertyDescription("A DB instance identifier (this WebPlatform's own, typically) whose point in time to restore.")
+        @Size(max = 63)
+        @Pattern("^[a-zA-Z][a-zA-Z0-9-]{0,62}$")
+        public String fromInstance;
+
+        @JsonPropertyDescription("With fromInstance: the time to restore to (RFC 3339, UTC), within its backup retention; its latest restorable time when omitted.")
+        @Pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z$")
+        public String toTime;
+    }
 
     public enum MissingData { missing, notBreaching, breaching, ignore }
 

@@ -15,6 +15,31 @@ public class WebPlatformStatus extends ManagedStatus {
     @JsonPropertyDescription("Each CloudWatch alarm and its state (OK, ALARM, INSUFFICIENT_DATA).")
     private List<AlarmState> alarms;
 
+    @JsonPropertyDescription("Manual DB snapshots taken on request (annotation webplatform.io/db-snapshot), with their state.")
+    private List<SnapshotState> snapshots;
+
+    public List<SnapshotState> getSnapshots() { return snapshots; }
+    public void setSnapshots(List<SnapshotState> snapshots) { this.snapshots = snapshots; }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class SnapshotState {
+        @JsonPropertyDescription("The DB snapshot identifier.")
+        public String name;
+        @JsonPropertyDescription("creating, available ...")
+        public String state;
+        @JsonPropertyDescription("When AWS took it (RFC 3339).")
+        public String createdAt;
+
+        public SnapshotState() {
+        }
+
+        public SnapshotState(String name, String state, String createdAt) {
+            this.name = name;
+            this.state = state;
+            this.createdAt = createdAt;
+        }
+    }
+
     public Outputs getOutputs() { return outputs; }
     public void setOutputs(Outputs outputs) { this.outputs = outputs; }
     public List<AlarmState> getAlarms() { return alarms; }

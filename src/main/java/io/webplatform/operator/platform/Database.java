@@ -66,6 +66,9 @@ public class Database implements Component<PlatformScope> {
         if (spec.multiAZ && scope.plan().zones().stream().distinct().count() < 2) {
             throw new UserError("InvalidSpec", "a Multi-AZ database needs two availability zones");
         }
+        if (spec.restore != null) {
+            checkRestoreSource(scope, spec.restore);
+        }
         String key = scope.region() + "/" + spec.engineVersion;
         Instant seen = offered.get(key);
         if (seen != null && seen.plus(VERSIONS_CACHED_FOR).isAfter(clock.instant())) {
@@ -89,6 +92,45 @@ public class Database implements Component<PlatformScope> {
                     + " (offered: " + String.join(", ", majors(versions)) + ")");
         }
         offered.put(key, clock.instant());
+    }
+
+    /** The snapshot or source instance must exist before anything is made; once the restored instance exists, it need not. */
+    private static void checkRestoreSource(PlatformScope scope, WebPlatformSpec.Restore restore) {
+        if (exists(() -> scope.rds().describeDBInstances(r -> r.dbInstanceIdentifier(DatabaseNames.instanceId(scope))))) {
+            return;
+        }
+        if (restore.fromSnapshot != null) {
+            if (!exists(() -> scope.rds().describeDBSnapshots(r -> r.dbSnapshotIdentifier(restore.fromSnapshot)))) {
+                throw new UserError("RestoreSourceNotFound", "DB snapshot " + restore.fromSnapshot + " does not exist in " + scope.region());
+            }
+            return;
+        }
+        DBInstance source;
+        try {
+            source = scope.rds().describeDBInstances(r -> r.dbInstanceIdentifier(restore.fromInstance)).dbInstances().get(0);
+        } catch (RuntimeException e) {
+            if (AwsErrors.isNotFound(e)) {
+                throw new UserError("RestoreSourceNotFound", "DB instance " + restore.fromInstance + " does not exist in " + scope.region());
+            }
+            throw e;
+        }
+        if (restore.toTime != null && source.latestRestorableTime() != null
+                && Instant.parse(restore.toTime).isAfter(source.latestRestorableTime())) {
+            throw new UserError("RestoreTimeOutOfRange", "DB instance " + restore.fromInstance + " can be restored to "
+                    + source.latestRestorableTime() + " at the latest, not " + restore.toTime);
+        }
+    }
+
+    private static boolean exists(Runnable describe) {
+        try {
+            describe.run();
+            return true;
+        } catch (RuntimeException e) {
+            if (AwsErrors.isNotFound(e)) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** True when the wanted version ("16" or "16.4") is among AWS's versions. */
@@ -131,6 +173,10 @@ public class Database implements Component<PlatformScope> {
         WebPlatformSpec.Database spec = scope.spec().database;
         String id = DatabaseNames.instanceId(scope);
         List<Tag> tags = scope.tags(NAME, id).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        if (spec.restore != null) {
+            restore(scope, id, tags);
+            return;
+        }
         try {
             scope.rds().createDBInstance(r -> r.dbInstanceIdentifier(id)
                     .engine(ENGINE)
@@ -153,7 +199,33 @@ public class Database implements Component<PlatformScope> {
                     .tags(tags));
         } catch (RuntimeException e) {
             // CreateDBInstance takes no client token; the deterministic identifier makes a retry harmless.
-            if (!"DBInstanceAlreadyExists".equals(AwsErrors.errorCode(e)) && !"DBInstanceAlreadyExistsFault".equals(AwsErrors.errorCode(e))) {
+            if (!AwsErrors.errorCode(e).startsWith("DBInstanceAlreadyExists")) {
+                throw e;
+            }
+        }
+    }
+
+    /** A new instance from the snapshot or point in time; repair then applies what restores do not take (backups, version). */
+    private static void restore(PlatformScope scope, String id, List<Tag> tags) {
+        WebPlatformSpec.Database spec = scope.spec().database;
+        String subnetGroup = scope.idOf(DbSubnetGroup.NAME);
+        String dbGroup = SecurityGroups.groupId(scope, "db");
+        try {
+            if (spec.restore.fromSnapshot != null) {
+                scope.rds().restoreDBInstanceFromDBSnapshot(r -> r.dbInstanceIdentifier(id).dbSnapshotIdentifier(spec.restore.fromSnapshot)
+                        .dbInstanceClass(spec.instanceClass).storageType("gp3").dbSubnetGroupName(subnetGroup).vpcSecurityGroupIds(dbGroup)
+                        .publiclyAccessible(false).multiAZ(spec.multiAZ).deletionProtection(spec.deletionProtection)
+                        .manageMasterUserPassword(true).copyTagsToSnapshot(true).autoMinorVersionUpgrade(true).tags(tags));
+            } else {
+                scope.rds().restoreDBInstanceToPointInTime(r -> r.targetDBInstanceIdentifier(id).sourceDBInstanceIdentifier(spec.restore.fromInstance)
+                        .restoreTime(spec.restore.toTime == null ? null : Instant.parse(spec.restore.toTime))
+                        .useLatestRestorableTime(spec.restore.toTime == null ? Boolean.TRUE : null)
+                        .dbInstanceClass(spec.instanceClass).storageType("gp3").dbSubnetGroupName(subnetGroup).vpcSecurityGroupIds(dbGroup)
+                        .publiclyAccessible(false).multiAZ(spec.multiAZ).deletionProtection(spec.deletionProtection)
+                        .manageMasterUserPassword(true).copyTagsToSnapshot(true).autoMinorVersionUpgrade(true).tags(tags));
+            }
+        } catch (RuntimeException e) {
+            if (!AwsErrors.errorCode(e).startsWith("DBInstanceAlreadyExists")) {
                 throw e;
             }
         }
@@ -226,20 +298,27 @@ public class Database implements Component<PlatformScope> {
 
     @Override
     public boolean delete(PlatformScope scope, Observed current) {
-        DBInstance db = current.detail(DBInstance.class);
+        return retire(scope, current.detail(DBInstance.class), scope.spec().database.deletionProtection, clock);
+    }
+
+    /**
+     * Deletes a DB instance by the deletion policy (Snapshot: with a final snapshot), false until it
+     * is gone. Deletion protection is lifted only when the spec no longer asks for it ({@code protect}).
+     */
+    static boolean retire(PlatformScope scope, DBInstance db, boolean protect, Clock clock) {
         if ("deleting".equals(db.dbInstanceStatus())) {
             return false;
         }
         String id = db.dbInstanceIdentifier();
         if (Boolean.TRUE.equals(db.deletionProtection())) {
-            if (scope.spec().database.deletionProtection) {
+            if (protect) {
                 throw new UserError("DeletionProtected", "DB instance " + id + " has deletion protection on: set spec.database.deletionProtection"
                         + " to false to delete it, or spec.database.deletionPolicy to Retain to keep it");
             }
             scope.rds().modifyDBInstance(r -> r.dbInstanceIdentifier(id).deletionProtection(false).applyImmediately(true));
         }
         if (!SERVING.contains(db.dbInstanceStatus()) && !"stopped".equals(db.dbInstanceStatus())) {
-            throw new StillWorking("database " + db.dbInstanceStatus() + "; deleted once AWS is done");
+            throw new StillWorking("database " + id + " " + db.dbInstanceStatus() + "; deleted once AWS is done");
         }
         boolean snapshot = scope.spec().database.deletionPolicy == WebPlatformSpec.DatabaseDeletionPolicy.Snapshot;
         // Only one DeleteDBInstance is ever sent: afterwards the instance is "deleting", so the name can carry the time.

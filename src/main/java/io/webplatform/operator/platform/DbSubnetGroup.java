@@ -29,7 +29,7 @@ public class DbSubnetGroup implements Component<PlatformScope> {
     @Override
     public Observed observe(PlatformScope scope) {
         try {
-            DBSubnetGroup group = scope.rds().describeDBSubnetGroups(r -> r.dbSubnetGroupName(DatabaseNames.instanceId(scope)))
+            DBSubnetGroup group = scope.rds().describeDBSubnetGroups(r -> r.dbSubnetGroupName(DatabaseNames.baseId(scope)))
                     .dbSubnetGroups().get(0);
             return Observed.ready(group.dbSubnetGroupName(), group);
         } catch (RuntimeException e) {
@@ -42,7 +42,7 @@ public class DbSubnetGroup implements Component<PlatformScope> {
 
     @Override
     public void create(PlatformScope scope) {
-        String name = DatabaseNames.instanceId(scope);
+        String name = DatabaseNames.baseId(scope);
         List<Tag> tags = scope.tags(NAME, name).entrySet().stream()
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         scope.rds().createDBSubnetGroup(r -> r.dbSubnetGroupName(name)

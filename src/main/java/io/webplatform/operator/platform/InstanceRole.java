@@ -140,8 +140,9 @@ public class InstanceRole implements Component<PlatformScope> {
         ObjectNode s = statement(doc, "ReadDatabaseMasterSecret", "Allow");
         array(s, "Action", "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret");
         s.put("Resource", "arn:aws:secretsmanager:" + scope.region() + ":" + scope.accountId() + ":secret:rds!db-*");
-        s.putObject("Condition").putObject("StringEquals").put("aws:ResourceTag/aws:rds:primaryDBInstanceArn",
-                "arn:aws:rds:" + scope.region() + ":" + scope.accountId() + ":db:" + DatabaseNames.instanceId(scope));
+        // This WebPlatform's database, and any it restored (named with a "-r" suffix).
+        String db = "arn:aws:rds:" + scope.region() + ":" + scope.accountId() + ":db:" + DatabaseNames.baseId(scope);
+        array(s.putObject("Condition").putObject("StringLike"), "aws:ResourceTag/aws:rds:primaryDBInstanceArn", db, db + "-r*");
         return doc;
     }
 }

@@ -17,6 +17,8 @@ import io.webplatform.operator.engine.ComponentGraph;
  *   Subnets, SecurityGroups, InternetGateway ─► LoadBalancer ─┐
  *   Vpc ─► TargetGroup ───────────────────────────────────────┴─► Listeners
  *   RouteTables, InstanceProfile, Database, TargetGroup ─► AppInstances (one per zone, registered as targets)
+ *   Database, AppInstances ─► RetiredDatabases   (what a restore replaced, retired by deletionPolicy)
+ *   DatabaseSnapshots   (manual snapshots asked for with an annotation; after Database, needing nothing once taken)
  *   AlarmTopicKey ─► AlarmTopic ─► Alarms   (declared last: they watch the instances, database and load balancer)
  * </pre>
  */
@@ -43,6 +45,8 @@ public final class WebPlatformGraph {
                 new TargetGroup(),
                 new Listeners(),
                 new AppInstances(new AppImages()),
+                new RetiredDatabases(),
+                new DatabaseSnapshots(),
                 // Monitoring last: alarms watch what is above, and go first on delete.
                 new AlarmTopicKey(),
                 new AlarmTopic(),

@@ -98,6 +98,11 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
             status.setAlarms(alarms.byName().values().stream().map(a -> new WebPlatformStatus.AlarmState(a.alarmName(), a.stateValueAsString(),
                     a.namespace() + "/" + a.metricName())).toList());
         }
+        if (scope.observed(DatabaseSnapshots.NAME) != null) {
+            List<WebPlatformStatus.SnapshotState> snapshots = DatabaseSnapshots.of(scope).stream().map(x -> new WebPlatformStatus.SnapshotState(
+                    x.dbSnapshotIdentifier(), x.status(), x.snapshotCreateTime() == null ? null : x.snapshotCreateTime().toString())).toList();
+            status.setSnapshots(snapshots.isEmpty() ? null : snapshots);
+        }
         String degradedReason = !firing.isEmpty() ? "AlarmFiring" : !failed.isEmpty() ? "SecurityFindings" : null;
         List<String> degradedWhy = new java.util.ArrayList<>();
         if (!firing.isEmpty()) {
