@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Exponential backoff for resources that wait on AWS: 2 s, 4 s, 8 s ... capped at 60 s; reset once
- * converged, and started again whenever a pass made progress (more components ready than the last).
+ * converged, and started again whenever a pass made progress.
  */
 public final class Requeue {
     private static final Duration FIRST = Duration.ofSeconds(2);
@@ -14,11 +14,14 @@ public final class Requeue {
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
     private final Map<String, Integer> readySeen = new ConcurrentHashMap<>();
 
-    /** The next delay, starting the backoff again when more components are ready than at the last call. */
+    /**
+     * The next delay, starting the backoff again when the pass made progress: more components ready
+     * than at the last call, or changes made (a rolling replacement advances a step at a time).
+     */
     public Duration next(String key, WalkResult walk) {
         int ready = (int) walk.components().stream().filter(c -> c.isReady()).count();
         Integer before = readySeen.put(key, ready);
-        if (before != null && ready > before) {
+        if (before != null && ready > before || !walk.repairs().isEmpty()) {
             attempts.remove(key);
         }
         return next(key);

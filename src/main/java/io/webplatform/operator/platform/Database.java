@@ -163,6 +163,10 @@ public class Database implements Component<PlatformScope> {
             throw new UserError("DatabaseOwnedElsewhere", "DB instance " + db.dbInstanceIdentifier() + " exists and is not managed by this WebPlatform");
         }
         if (SERVING.contains(db.dbInstanceStatus()) && db.endpoint() != null) {
+            if (db.masterUserSecret() == null) {
+                // The app reads its password from this secret: the instances wait for it (repair asks AWS to make it).
+                return Observed.pending(db.dbInstanceIdentifier(), "master user secret being created", db);
+            }
             return Observed.ready(db.dbInstanceIdentifier(), db);
         }
         return Observed.pending(db.dbInstanceIdentifier(), "database " + db.dbInstanceStatus(), db);

@@ -87,6 +87,8 @@ class BadInputTest {
             negative connections limit | '  monitoring: {dbConnections: -5}'                                                   | should be greater than or equal to 1
             period not whole minutes   | '  monitoring: {periodSeconds: 90}'                                                   | periodSeconds must be a multiple of 60
             https hook without https   | '  monitoring: {subscriptions: [{protocol: https, endpoint: "http://x.example"}]}'    | an https subscription needs an https:// URL
+            restore from two sources   | '  database: {restore: {fromSnapshot: snap-1, fromInstance: db-1}}'                    | restore needs exactly one of fromSnapshot and fromInstance
+            restore time of a snapshot | '  database: {restore: {fromSnapshot: snap-1, toTime: "2026-01-01T00:00:00Z"}}'      | toTime is a point in time of fromInstance
             unknown missing-data mode  | '  monitoring: {treatMissingData: sometimes}'                                         | Unsupported value: "sometimes"
             not an e-mail              | '  monitoring: {email: [ops-at-example]}'                                             | spec.monitoring.email[0]
             """)
