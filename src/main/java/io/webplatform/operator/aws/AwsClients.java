@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -95,6 +96,10 @@ public class AwsClients implements AutoCloseable {
 
     public SnsClient sns(String region) {
         return cached("sns", region, () -> configure(SnsClient.builder(), region).build());
+    }
+
+    public ResourceGroupsTaggingApiClient tagging(String region) {
+        return cached("tagging", region, () -> configure(ResourceGroupsTaggingApiClient.builder(), region).build());
     }
 
     public StsClient sts(String region) {

@@ -64,6 +64,10 @@ public class PlatformScope extends Scope {
         return clients.cloudWatch(region());
     }
 
+    public software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient tagging() {
+        return clients.tagging(region());
+    }
+
     public ElasticLoadBalancingV2Client elbv2() {
         return clients.elbv2(region());
     }

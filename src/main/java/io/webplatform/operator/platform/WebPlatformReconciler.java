@@ -143,7 +143,8 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         status.setComponents(walk.components());
         String waiting;
         if (walk.allGone()) {
-            List<String> left = TagSweep.sweep(scope.ec2(), resource.getMetadata().getUid(), walk.retainedIds());
+            List<String> left = new java.util.ArrayList<>(TagSweep.sweep(scope.ec2(), resource.getMetadata().getUid(), walk.retainedIds()));
+            left.addAll(ServiceTagSweep.sweep(scope, walk.retainedIds()));
             if (!left.isEmpty()) {
                 events.normal("Sweeping", "deleting what is still tagged with this WebPlatform: " + String.join(", ", left));
                 waiting = "tagged leftovers: " + String.join(", ", left);

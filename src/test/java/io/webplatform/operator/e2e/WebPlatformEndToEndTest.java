@@ -141,6 +141,12 @@ class WebPlatformEndToEndTest {
         assertThat(ec2.describeInstances(r -> r.instanceIds(replacement)).reservations().get(0).instances().get(0).subnetId())
                 .isEqualTo(jsonpath(ns, "webplatform", "shop", ".status.outputs.privateSubnetIds.eu-west-3a"));
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.outputs.instanceIds.eu-west-3b")).isEqualTo(survivorId);
+        // The lost instance's alarms went with it; the replacement has its own.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(jsonpath(ns, "webplatform", "shop", ".status.alarms[*].name"))
+                        .contains("-cpu-" + replacement, "-packets-in-" + replacement).doesNotContain(lostId));
+        assertThat(cloudWatch.describeAlarms(r -> r.alarmNamePrefix(dbAlarm.substring(0, dbAlarm.indexOf("-db-connections")))).metricAlarms())
+                .hasSize(8).noneMatch(a -> a.alarmName().contains(lostId));
         System.out.printf("[measure] availability drill: %d target-health reads while replacing %s, each with %s healthy%n",
                 healthSeen.size(), lostId, survivorId);
 

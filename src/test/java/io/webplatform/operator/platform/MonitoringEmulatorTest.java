@@ -114,6 +114,26 @@ class MonitoringEmulatorTest extends PlatformFixture {
     }
 
     @Test
+    void theSweepRemovesAnAlarmAndATopicNoComponentKnows() {
+        WebPlatform wp = platform(new WebPlatformSpec());
+        PlatformScope scope = converged(wp);
+        // Strays carrying the owner tags, as a bug or a person might leave them, with names no component looks for.
+        var tags = scope.tags("Stray", "stray");
+        String topic = aws.sns(Emulator.REGION).createTopic(r -> r.name("stray-" + System.nanoTime()).tags(tags.entrySet().stream()
+                .map(e -> software.amazon.awssdk.services.sns.model.Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList())).topicArn();
+        String alarm = "stray-alarm-" + System.nanoTime();
+        aws.cloudWatch(Emulator.REGION).putMetricAlarm(r -> r.alarmName(alarm).namespace("AWS/EC2").metricName("CPUUtilization")
+                .statistic("Average").period(60).evaluationPeriods(1).threshold(1.0).comparisonOperator("GreaterThanThreshold")
+                .tags(tags.entrySet().stream().map(e -> software.amazon.awssdk.services.cloudwatch.model.Tag.builder().key(e.getKey())
+                        .value(e.getValue()).build()).toList()));
+        assertThat(deleteFully(wp).allGone()).isTrue();
+        assertThat(inventory(wp)).isEmpty();
+        assertThat(aws.cloudWatch(Emulator.REGION).describeAlarms(r -> r.alarmNames(alarm)).metricAlarms()).isEmpty();
+        assertThat(io.webplatform.operator.testing.AwsReads.exists(() -> aws.sns(Emulator.REGION).getTopicAttributes(r -> r.topicArn(topic))))
+                .isFalse();
+    }
+
+    @Test
     void alarmsAndTheTopicGoFirstOnDelete() {
         WebPlatform wp = platform(new WebPlatformSpec());
         converged(wp);

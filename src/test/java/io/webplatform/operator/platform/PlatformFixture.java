@@ -83,7 +83,8 @@ abstract class PlatformFixture {
         WalkResult result = null;
         for (int pass = 0; pass < 12; pass++) {
             result = graph.delete(scope(wp), new RecordedEvents());
-            if (result.allGone() && TagSweep.sweep(aws.ec2(Emulator.REGION), wp.getMetadata().getUid(), result.retainedIds()).isEmpty()) {
+            if (result.allGone() && TagSweep.sweep(aws.ec2(Emulator.REGION), wp.getMetadata().getUid(), result.retainedIds()).isEmpty()
+                    && ServiceTagSweep.sweep(scope(wp), result.retainedIds()).isEmpty()) {
                 return result;
             }
         }
