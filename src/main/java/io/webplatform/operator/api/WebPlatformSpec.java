@@ -18,6 +18,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.region) == has(oldSelf.region) && (!has(self.region) || self.region == oldSelf.region)",
         message = "region is immutable")
+@ValidationRule(value = "!has(oldSelf.database) || !has(oldSelf.database.restore) || (has(self.database) && has(self.database.restore))",
+        message = "database.restore cannot be removed once set: a new, empty database would replace the restored one; change it to restore again")
 public class WebPlatformSpec {
 
     @JsonPropertyDescription("AWS region, e.g. eu-west-3. The operator's default region when omitted. Immutable.")

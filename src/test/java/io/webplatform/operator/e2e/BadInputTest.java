@@ -101,6 +101,20 @@ class BadInputTest {
     }
 
     @Test
+    void aRestoreCannotBeRemovedOnceSet() {
+        String wp = "apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: restored}\nspec:\n  database: %s\n";
+        Kubectl.apply(ns, wp.formatted("{restore: {fromSnapshot: snap-1}}")).ok();
+        Kubectl.apply(ns, wp.formatted("{restore: {fromSnapshot: snap-2}}")).ok();
+        Kubectl.Result removed = Kubectl.apply(ns, wp.formatted("{instanceClass: db.t4g.small}"));
+        assertThat(removed.exit()).isNotZero();
+        assertThat(removed.err()).contains("database.restore cannot be removed once set");
+        Kubectl.Result dropped = Kubectl.apply(ns, "apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: restored}\nspec: {}\n");
+        assertThat(dropped.exit()).isNotZero();
+        assertThat(dropped.err()).contains("database.restore cannot be removed once set");
+        Kubectl.run("delete", "webplatform", "restored", "-n", ns, "--wait=false").ok();
+    }
+
+    @Test
     void vpcCidrIsImmutable() {
         String wp = "apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: cidr}\nspec:\n  network: {vpcCidr: %s}\n";
         Kubectl.apply(ns, wp.formatted("10.0.0.0/16")).ok();
