@@ -23,6 +23,9 @@ public final class AppUserData {
     /** Pinned so every instance runs the same code; all have wheels for Amazon Linux 2023's Python 3.9. */
     static final String PIP_PACKAGES = "flask==3.0.3 gunicorn==23.0.0 psycopg2-binary==2.9.10 boto3==1.35.99";
     private static final ObjectMapper JSON = new ObjectMapper();
+    // Read once: every pass renders the user data to compare its hash.
+    private static final String SCRIPT = resource("app/user-data.sh");
+    private static final String APP = resource("app/app.py").stripTrailing();
 
     private AppUserData() {
     }
@@ -35,9 +38,9 @@ public final class AppUserData {
         if (userOwn != null && !userOwn.isBlank()) {
             return userOwn;
         }
-        return resource("app/user-data.sh")
+        return SCRIPT
                 .replace("__PIP_PACKAGES__", PIP_PACKAGES)
-                .replace("__APP_PY__", resource("app/app.py").stripTrailing())
+                .replace("__APP_PY__", APP)
                 .replace("__DB_JSON__", dbJson(db))
                 .replace("__PORT__", String.valueOf(appPort));
     }

@@ -41,6 +41,8 @@ public class Database implements Component<PlatformScope> {
     private final Clock clock;
     /** Engine versions AWS was seen to offer, by region and version: a resync does not ask again. */
     private final Map<String, Instant> offered = new ConcurrentHashMap<>();
+    /** Restored instances whose source was checked or that exist: a resync does not check again. */
+    private final Set<String> restoreChecked = ConcurrentHashMap.newKeySet();
 
     public Database() {
         this(Clock.systemUTC());
@@ -66,8 +68,10 @@ public class Database implements Component<PlatformScope> {
         if (spec.multiAZ && scope.plan().zones().stream().distinct().count() < 2) {
             throw new UserError("InvalidSpec", "a Multi-AZ database needs two availability zones");
         }
-        if (spec.restore != null) {
+        String restored = scope.region() + "/" + DatabaseNames.instanceId(scope);
+        if (spec.restore != null && !restoreChecked.contains(restored)) {
             checkRestoreSource(scope, spec.restore);
+            restoreChecked.add(restored);
         }
         String key = scope.region() + "/" + spec.engineVersion;
         Instant seen = offered.get(key);
