@@ -1,25 +1,101 @@
 package io.webplatform.operator.aws;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.Tag;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Finds a KMS key by its ownership tags. Keys are found by alias first; this is for the one case
- * where the alias is missing: a crash between CreateKey and CreateAlias. It lists the account's keys,
- * so it only runs when the alias lookup fails.
+ * The life of a KMS key a resource made for itself: found by its alias, or by its ownership tags when
+ * a crash came between CreateKey and CreateAlias; repaired (deletion cancelled, enabled, alias, policy,
+ * rotation); deleted (alias removed, key scheduled for deletion).
  */
 public final class OwnedKeys {
     private OwnedKeys() {
     }
 
-    /** The key tagged with this owner and component; keys pending deletion count only when not deleting. */
-    public static KeyMetadata find(KmsClient kms, String ownerUid, String component, boolean deleting) {
+    /** What is known of an owned key; components keep it as (part of) their observed state. */
+    public static class Key {
+        public KeyMetadata metadata;
+        public boolean aliasPresent;
+        public boolean rotationEnabled;
+        public String policy;
+    }
+
+    /**
+     * Fills {@code into} with the key behind the alias, or the one tagged with this owner and component;
+     * false when there is none (a key this delete already scheduled counts as none).
+     */
+    public static boolean read(KmsClient kms, String alias, String ownerUid, String component, boolean deleting, Key into) {
+        try {
+            into.metadata = kms.describeKey(r -> r.keyId(alias)).keyMetadata();
+            into.aliasPresent = true;
+        } catch (RuntimeException e) {
+            if (!AwsErrors.isNotFound(e)) {
+                throw e;
+            }
+            into.metadata = find(kms, ownerUid, component, deleting);
+            if (into.metadata == null) {
+                return false;
+            }
+        }
+        if (into.metadata.keyState() == KeyState.PENDING_DELETION) {
+            // Scheduled by hand: drift to repair. Scheduled by this delete: gone.
+            return !deleting;
+        }
+        into.rotationEnabled = kms.getKeyRotationStatus(r -> r.keyId(into.metadata.keyId())).keyRotationEnabled();
+        into.policy = kms.getKeyPolicy(r -> r.keyId(into.metadata.keyId()).policyName("default")).policy();
+        return true;
+    }
+
+    /** Brings the key back to enabled, aliased, with this policy and yearly rotation; one line per change. */
+    public static List<String> repair(KmsClient kms, Key key, String alias, JsonNode policy) {
+        String keyId = key.metadata.keyId();
+        List<String> changes = new ArrayList<>();
+        if (key.metadata.keyState() == KeyState.PENDING_DELETION) {
+            kms.cancelKeyDeletion(r -> r.keyId(keyId));
+            changes.add("cancelled a scheduled deletion");
+            key.rotationEnabled = kms.getKeyRotationStatus(r -> r.keyId(keyId)).keyRotationEnabled();
+        }
+        if (key.metadata.keyState() == KeyState.DISABLED || key.metadata.keyState() == KeyState.PENDING_DELETION) {
+            kms.enableKey(r -> r.keyId(keyId));
+            changes.add("enabled the key");
+        }
+        if (!key.aliasPresent) {
+            kms.createAlias(r -> r.aliasName(alias).targetKeyId(keyId));
+            key.aliasPresent = true;
+            changes.add("created alias " + alias);
+        }
+        if (key.policy != null && !PolicyDocuments.equivalent(key.policy, policy)) {
+            kms.putKeyPolicy(r -> r.keyId(keyId).policyName("default").policy(PolicyDocuments.toJson(policy)));
+            key.policy = PolicyDocuments.toJson(policy);
+            changes.add("key policy restored");
+        }
+        if (!key.rotationEnabled) {
+            kms.enableKeyRotation(r -> r.keyId(keyId));
+            key.rotationEnabled = true;
+            changes.add("enabled yearly key rotation");
+        }
+        return changes;
+    }
+
+    /** Removes the alias and schedules the key's deletion: 7 days, the shortest wait KMS allows; recoverable until then. */
+    public static void delete(KmsClient kms, Key key, String alias) {
+        if (key.aliasPresent) {
+            kms.deleteAlias(r -> r.aliasName(alias));
+        }
+        kms.scheduleKeyDeletion(r -> r.keyId(key.metadata.keyId()).pendingWindowInDays(7));
+    }
+
+    /** The key tagged with this owner and component (listing the account's keys: only when the alias is missing). */
+    static KeyMetadata find(KmsClient kms, String ownerUid, String component, boolean deleting) {
         for (var page : kms.listKeysPaginator(r -> r.limit(100))) {
             for (KeyListEntry entry : page.keys()) {
                 Map<String, String> tags;

@@ -7,12 +7,10 @@ import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import io.webplatform.operator.engine.UserError;
-import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.Tag;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,12 +23,8 @@ public class KmsKey implements Component<BucketScope> {
     public static final String NAME = "Key";
 
     /** What the operator knows of the key. */
-    public static final class State {
-        KeyMetadata metadata;
-        boolean aliasPresent;
-        boolean rotationEnabled;
+    public static final class State extends OwnedKeys.Key {
         boolean owned;
-        String policy;
     }
 
     @Override
@@ -60,30 +54,11 @@ public class KmsKey implements Component<BucketScope> {
             state.metadata = describeReferenced(scope);
             return Observed.ready(state.metadata.arn(), state);
         }
-        KmsClient kms = scope.kms();
         State state = new State();
         state.owned = true;
-        try {
-            state.metadata = kms.describeKey(r -> r.keyId(scope.names().keyAlias())).keyMetadata();
-            state.aliasPresent = true;
-        } catch (RuntimeException e) {
-            if (!AwsErrors.isNotFound(e)) {
-                throw e;
-            }
-            state.metadata = OwnedKeys.find(scope.kms(), scope.ownerUid(), NAME, scope.owner().getMetadata().getDeletionTimestamp() != null);
-            if (state.metadata == null) {
-                return null;
-            }
-        }
-        if (state.metadata.keyState() == KeyState.PENDING_DELETION) {
-            // A key scheduled for deletion by hand is drift to repair; one the operator scheduled
-            // on delete is gone.
-            if (scope.owner().getMetadata().getDeletionTimestamp() != null) {
-                return null;
-            }
-        } else {
-            state.rotationEnabled = kms.getKeyRotationStatus(r -> r.keyId(state.metadata.keyId())).keyRotationEnabled();
-            state.policy = kms.getKeyPolicy(r -> r.keyId(state.metadata.keyId()).policyName("default")).policy();
+        if (!OwnedKeys.read(scope.kms(), scope.names().keyAlias(), scope.ownerUid(), NAME,
+                scope.owner().getMetadata().getDeletionTimestamp() != null, state)) {
+            return null;
         }
         return Observed.ready(state.metadata.arn(), state);
     }
@@ -104,48 +79,16 @@ public class KmsKey implements Component<BucketScope> {
     @Override
     public List<String> repair(BucketScope scope, Observed current) {
         State state = current.detail(State.class);
-        List<String> changes = new ArrayList<>();
         if (!state.owned) {
-            return changes;
+            return List.of();
         }
-        KmsClient kms = scope.kms();
-        String keyId = state.metadata.keyId();
-        if (state.metadata.keyState() == KeyState.PENDING_DELETION) {
-            kms.cancelKeyDeletion(r -> r.keyId(keyId));
-            changes.add("cancelled a scheduled deletion");
-            state.rotationEnabled = kms.getKeyRotationStatus(r -> r.keyId(keyId)).keyRotationEnabled();
-        }
-        if (state.metadata.keyState() == KeyState.DISABLED || state.metadata.keyState() == KeyState.PENDING_DELETION) {
-            kms.enableKey(r -> r.keyId(keyId));
-            changes.add("enabled the key");
-        }
-        if (!state.aliasPresent) {
-            kms.createAlias(r -> r.aliasName(scope.names().keyAlias()).targetKeyId(keyId));
-            state.aliasPresent = true;
-            changes.add("created alias " + scope.names().keyAlias());
-        }
-        var policy = BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery);
-        if (state.policy != null && !PolicyDocuments.equivalent(state.policy, policy)) {
-            kms.putKeyPolicy(r -> r.keyId(keyId).policyName("default").policy(PolicyDocuments.toJson(policy)));
-            state.policy = PolicyDocuments.toJson(policy);
-            changes.add("key policy restored");
-        }
-        if (!state.rotationEnabled) {
-            kms.enableKeyRotation(r -> r.keyId(keyId));
-            state.rotationEnabled = true;
-            changes.add("enabled yearly key rotation");
-        }
-        return changes;
+        return OwnedKeys.repair(scope.kms(), state, scope.names().keyAlias(),
+                BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery));
     }
 
     @Override
     public boolean delete(BucketScope scope, Observed current) {
-        State state = current.detail(State.class);
-        if (state.aliasPresent) {
-            scope.kms().deleteAlias(r -> r.aliasName(scope.names().keyAlias()));
-        }
-        // 7 days is the shortest waiting period KMS allows; the key can be recovered until then.
-        scope.kms().scheduleKeyDeletion(r -> r.keyId(state.metadata.keyId()).pendingWindowInDays(7));
+        OwnedKeys.delete(scope.kms(), current.detail(State.class), scope.names().keyAlias());
         return true;
     }
 

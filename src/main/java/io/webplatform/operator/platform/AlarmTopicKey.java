@@ -1,17 +1,12 @@
 package io.webplatform.operator.platform;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.KeyMetadata;
-import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.Tag;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,13 +16,6 @@ import java.util.List;
  */
 public class AlarmTopicKey implements Component<PlatformScope> {
     public static final String NAME = "AlarmTopicKey";
-
-    public static final class State {
-        KeyMetadata metadata;
-        boolean aliasPresent;
-        boolean rotationEnabled;
-        String policy;
-    }
 
     @Override
     public String name() {
@@ -55,30 +43,11 @@ public class AlarmTopicKey implements Component<PlatformScope> {
 
     @Override
     public Observed observe(PlatformScope scope) {
-        KmsClient kms = scope.kms();
-        boolean deleting = scope.owner().getMetadata().getDeletionTimestamp() != null;
-        State state = new State();
-        try {
-            state.metadata = kms.describeKey(r -> r.keyId(alias(scope))).keyMetadata();
-            state.aliasPresent = true;
-        } catch (RuntimeException e) {
-            if (!AwsErrors.isNotFound(e)) {
-                throw e;
-            }
-            state.metadata = OwnedKeys.find(kms, scope.ownerUid(), NAME, deleting);
-            if (state.metadata == null) {
-                return null;
-            }
+        OwnedKeys.Key key = new OwnedKeys.Key();
+        if (!OwnedKeys.read(scope.kms(), alias(scope), scope.ownerUid(), NAME, scope.owner().getMetadata().getDeletionTimestamp() != null, key)) {
+            return null;
         }
-        if (state.metadata.keyState() == KeyState.PENDING_DELETION) {
-            if (deleting) {
-                return null; // scheduled by this delete: gone as far as the walk is concerned
-            }
-        } else {
-            state.rotationEnabled = kms.getKeyRotationStatus(r -> r.keyId(state.metadata.keyId())).keyRotationEnabled();
-            state.policy = kms.getKeyPolicy(r -> r.keyId(state.metadata.keyId()).policyName("default")).policy();
-        }
-        return Observed.ready(state.metadata.arn(), state);
+        return Observed.ready(key.metadata.arn(), key);
     }
 
     @Override
@@ -95,43 +64,12 @@ public class AlarmTopicKey implements Component<PlatformScope> {
 
     @Override
     public List<String> repair(PlatformScope scope, Observed current) {
-        State state = current.detail(State.class);
-        KmsClient kms = scope.kms();
-        String keyId = state.metadata.keyId();
-        List<String> changes = new ArrayList<>();
-        if (state.metadata.keyState() == KeyState.PENDING_DELETION) {
-            kms.cancelKeyDeletion(r -> r.keyId(keyId));
-            changes.add("cancelled a scheduled deletion");
-            state.rotationEnabled = kms.getKeyRotationStatus(r -> r.keyId(keyId)).keyRotationEnabled();
-        }
-        if (state.metadata.keyState() == KeyState.DISABLED || state.metadata.keyState() == KeyState.PENDING_DELETION) {
-            kms.enableKey(r -> r.keyId(keyId));
-            changes.add("enabled the key");
-        }
-        if (!state.aliasPresent) {
-            kms.createAlias(r -> r.aliasName(alias(scope)).targetKeyId(keyId));
-            changes.add("created alias " + alias(scope));
-        }
-        var policy = policy(scope.accountId());
-        if (state.policy != null && !PolicyDocuments.equivalent(state.policy, policy)) {
-            kms.putKeyPolicy(r -> r.keyId(keyId).policyName("default").policy(PolicyDocuments.toJson(policy)));
-            changes.add("key policy restored");
-        }
-        if (!state.rotationEnabled) {
-            kms.enableKeyRotation(r -> r.keyId(keyId));
-            changes.add("enabled yearly key rotation");
-        }
-        return changes;
+        return OwnedKeys.repair(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), policy(scope.accountId()));
     }
 
     @Override
     public boolean delete(PlatformScope scope, Observed current) {
-        State state = current.detail(State.class);
-        if (state.aliasPresent) {
-            scope.kms().deleteAlias(r -> r.aliasName(alias(scope)));
-        }
-        // 7 days is the shortest waiting period KMS allows; the key can be recovered until then.
-        scope.kms().scheduleKeyDeletion(r -> r.keyId(state.metadata.keyId()).pendingWindowInDays(7));
+        OwnedKeys.delete(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope));
         return true;
     }
 }
