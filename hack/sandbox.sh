@@ -54,7 +54,9 @@ if [ -f "$TESTBED_DIR/operator.pid" ] && kill -0 "$(cat "$TESTBED_DIR/operator.p
   kill "$(cat "$TESTBED_DIR/operator.pid")"; sleep 2
 fi
 say "starting the operator as ServiceAccount $OPERATOR_NS/webplatform-webplatform-operator (log: $TESTBED_DIR/operator.log)"
+# Leader election as in the chart: the Lease webplatform-webplatform-operator in the operator's namespace.
 KUBECONFIG="$OPERATOR_KUBECONFIG" HTTP_PORT="$OPERATOR_HTTP_PORT" WEBPLATFORM_RESYNC_PERIOD=PT30S \
+  OPERATOR_NAMESPACE="$OPERATOR_NS" WEBPLATFORM_LEASE_NAME=webplatform-webplatform-operator \
   nohup java -jar "$JAR" > "$TESTBED_DIR/operator.log" 2>&1 &
 echo $! > "$TESTBED_DIR/operator.pid"
 for _ in $(seq 1 120); do

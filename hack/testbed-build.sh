@@ -121,6 +121,15 @@ install_app_venv() {
   echo "$packages" > "$venv/.packages"
 }
 
+# The README's walkthrough (ReadmeWalkthroughIT) runs its aws commands against the emulator.
+install_awscli() {
+  if command -v aws >/dev/null 2>&1; then say "$(aws --version 2>&1 | cut -d' ' -f1) is installed"; return; fi
+  say "installing the AWS CLI from PyPI into $HOME/.webplatform/awscli-venv"
+  rm -rf "$HOME/.webplatform/awscli-venv" && python3 -m venv "$HOME/.webplatform/awscli-venv" \
+    && "$HOME/.webplatform/awscli-venv/bin/pip" install --quiet 'awscli==1.45.11'
+  mkdir -p "$HOME/.webplatform/bin" && ln -sf "$HOME/.webplatform/awscli-venv/bin/aws" "$HOME/.webplatform/bin/aws"
+}
+
 case "${1:-all}" in
   kube-apiserver) build_kube_apiserver ;;
   etcd) build_etcd ;;
@@ -128,6 +137,7 @@ case "${1:-all}" in
   app) install_postgres; install_app_venv ;;
   all)
     check_moto
+    install_awscli
     install_postgres
     install_app_venv
     link_kubectl

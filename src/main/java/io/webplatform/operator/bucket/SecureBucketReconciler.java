@@ -15,6 +15,7 @@ import io.webplatform.operator.api.SecureBucketStatus;
 import io.webplatform.operator.aws.AccountIds;
 import io.webplatform.operator.aws.ApiCallMetrics;
 import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.engine.ReconcileTimer;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.KubernetesEvents;
 import io.webplatform.operator.engine.Observed;
@@ -46,12 +47,18 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
     AccountIds accountIds;
     @Inject
     KubernetesClient kubernetes;
+    @Inject
+    ReconcileTimer timer;
 
     @ConfigProperty(name = "webplatform.resync-period", defaultValue = "PT5M")
     Duration resyncPeriod;
 
     @Override
     public UpdateControl<SecureBucket> reconcile(SecureBucket resource, Context<SecureBucket> context) {
+        return timer.time("SecureBucket", "reconcile", () -> reconcilePass(resource));
+    }
+
+    private UpdateControl<SecureBucket> reconcilePass(SecureBucket resource) {
         long generation = resource.getMetadata().getGeneration();
         String statusBefore = StatusUpdates.snapshot(resource.getStatus());
         SecureBucketStatus status = statusOf(resource);
@@ -104,6 +111,10 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
 
     @Override
     public DeleteControl cleanup(SecureBucket resource, Context<SecureBucket> context) {
+        return timer.time("SecureBucket", "cleanup", () -> cleanupPass(resource));
+    }
+
+    private DeleteControl cleanupPass(SecureBucket resource) {
         long generation = resource.getMetadata().getGeneration();
         SecureBucketStatus status = statusOf(resource);
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);

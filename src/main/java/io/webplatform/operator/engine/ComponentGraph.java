@@ -3,6 +3,7 @@ package io.webplatform.operator.engine;
 import io.webplatform.operator.api.ComponentStatus;
 import io.webplatform.operator.aws.AwsErrors;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,13 +87,13 @@ public final class ComponentGraph<S extends Scope> {
                         result.put(new ComponentStatus(name, null, PENDING, false, "created; not visible in AWS yet", null));
                         continue;
                     }
-                    LOG.infof("%s: created %s %s", ownerRef(scope), name, current.id());
+                    logAction(scope, name, current.id(), "created");
                     events.normal("Created", name + " " + current.id() + " created");
                 }
                 scope.record(name, current);
                 for (String change : c.repair(scope, current)) {
                     if (!created) {
-                        LOG.infof("%s: repaired %s %s: %s", ownerRef(scope), name, current.id(), change);
+                        logAction(scope, name, current.id(), "repaired", ": " + change);
                         events.normal("Repaired", name + " " + current.id() + ": " + change);
                         result.repairs.add(name + ": " + change);
                     }
@@ -139,7 +140,7 @@ public final class ComponentGraph<S extends Scope> {
                     result.put(new ComponentStatus(name, current.id(), RETAINED, true, why, null));
                     result.retained.add(name + " " + current.id());
                 } else if (c.delete(scope, current)) {
-                    LOG.infof("%s: deleted %s %s", ownerRef(scope), name, current.id());
+                    logAction(scope, name, current.id(), "deleted");
                     events.normal("Deleted", name + " " + current.id() + " deleted");
                     result.put(new ComponentStatus(name, current.id(), DELETED, false, null, null));
                 } else {
@@ -201,6 +202,23 @@ public final class ComponentGraph<S extends Scope> {
     private static String idOrNull(Scope scope, String name) {
         Observed o = scope.observed(name);
         return o == null ? null : o.id();
+    }
+
+    /**
+     * One line per action: "<Kind> <ns>/<name>: <verb> <component> <AWS id>", with the same three
+     * facts as MDC fields (resource, component, awsId) for JSON logs.
+     */
+    private static void logAction(Scope scope, String component, String awsId, String verb, String... detail) {
+        MDC.put("resource", ownerRef(scope));
+        MDC.put("component", component);
+        MDC.put("awsId", awsId == null ? "" : awsId);
+        try {
+            LOG.infof("%s: %s %s %s%s", ownerRef(scope), verb, component, awsId, String.join("", detail));
+        } finally {
+            MDC.remove("resource");
+            MDC.remove("component");
+            MDC.remove("awsId");
+        }
     }
 
     private static String ownerRef(Scope scope) {

@@ -36,6 +36,8 @@ public class Database implements Component<PlatformScope> {
     static final Set<String> SERVING = Set.of("available", "backing-up", "storage-optimization", "configuring-enhanced-monitoring",
             "configuring-log-exports", "maintenance");
     private static final Duration VERSIONS_CACHED_FOR = Duration.ofHours(1);
+    /** After AWS could not answer, ask again soon rather than trusting CreateDBInstance for an hour. */
+    private static final Duration UNANSWERED_CACHED_FOR = Duration.ofMinutes(1);
     private static final Logger LOG = Logger.getLogger(Database.class);
 
     private final Clock clock;
@@ -86,7 +88,7 @@ public class Database implements Component<PlatformScope> {
             if (AwsErrors.classify(e) == AwsErrors.Kind.RETRYABLE) {
                 // AWS (or an emulator) cannot answer: CreateDBInstance will judge the version itself.
                 LOG.debugf("engine versions not listed (%s); CreateDBInstance will check %s", AwsErrors.message(e), spec.engineVersion);
-                offered.put(key, clock.instant());
+                offered.put(key, clock.instant().minus(VERSIONS_CACHED_FOR).plus(UNANSWERED_CACHED_FOR));
                 return;
             }
             throw e;

@@ -1,5 +1,7 @@
 package io.webplatform.operator.platform;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.webplatform.operator.api.Condition;
@@ -50,7 +52,14 @@ public final class FlowLogDestination {
                 return Resolution.invalid("FlowLogBucketNotFound", "spec.network.flowLogs.bucketRef names SecureBucket " + ref
                         + ", which does not exist in namespace " + namespace + "; create it or remove bucketRef");
             }
-            client.resource(ownBucket(platform, region)).create();
+            try {
+                client.resource(ownBucket(platform, region)).create();
+            } catch (KubernetesClientException e) {
+                // Made by an earlier pass whose answer was lost: it is ours, judged at the next pass.
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
             return Resolution.waiting("creating SecureBucket " + name + " for the flow logs");
         }
         if (ref == null && !ownedBy(bucket, platform)) {
@@ -108,6 +117,10 @@ public final class FlowLogDestination {
         SecureBucket bucket = new SecureBucket();
         bucket.getMetadata().setName(ownBucketName(platform));
         bucket.getMetadata().setNamespace(platform.getMetadata().getNamespace());
+        // The WebPlatform's labels, so an operator deployment that selects it by label also reconciles its bucket.
+        if (platform.getMetadata().getLabels() != null) {
+            bucket.getMetadata().setLabels(new java.util.HashMap<>(platform.getMetadata().getLabels()));
+        }
         bucket.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
                 .withApiVersion(platform.getApiVersion()).withKind(platform.getKind())
                 .withName(platform.getMetadata().getName()).withUid(platform.getMetadata().getUid())

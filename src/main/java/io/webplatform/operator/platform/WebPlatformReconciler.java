@@ -14,6 +14,7 @@ import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformStatus;
 import io.webplatform.operator.aws.AccountIds;
 import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.engine.ReconcileTimer;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.KubernetesEvents;
 import io.webplatform.operator.engine.Requeue;
@@ -50,12 +51,18 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
     AccountIds accountIds;
     @Inject
     KubernetesClient kubernetes;
+    @Inject
+    ReconcileTimer timer;
 
     @ConfigProperty(name = "webplatform.resync-period", defaultValue = "PT5M")
     Duration resyncPeriod;
 
     @Override
     public UpdateControl<WebPlatform> reconcile(WebPlatform resource, Context<WebPlatform> context) {
+        return timer.time("WebPlatform", "reconcile", () -> reconcilePass(resource));
+    }
+
+    private UpdateControl<WebPlatform> reconcilePass(WebPlatform resource) {
         long generation = resource.getMetadata().getGeneration();
         String statusBefore = StatusUpdates.snapshot(resource.getStatus());
         WebPlatformStatus status = statusOf(resource);
@@ -131,6 +138,10 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
 
     @Override
     public DeleteControl cleanup(WebPlatform resource, Context<WebPlatform> context) {
+        return timer.time("WebPlatform", "cleanup", () -> cleanupPass(resource));
+    }
+
+    private DeleteControl cleanupPass(WebPlatform resource) {
         long generation = resource.getMetadata().getGeneration();
         WebPlatformStatus status = statusOf(resource);
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);

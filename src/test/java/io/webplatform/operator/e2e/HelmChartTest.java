@@ -4,6 +4,12 @@ import io.webplatform.operator.testing.Kubectl;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +61,64 @@ class HelmChartTest {
     }
 
     @Test
+    void scaleOutHaAndLoggingValuesRenderAndApply() {
+        String watched = Kubectl.newNamespace("e2e-helm-watched");
+        String rendered = helm("template", "wp3", CHART, "--namespace", ns, "--kube-version", KUBE_VERSION,
+                "--set", "replicas=2", "--set", "watchNamespaces={" + watched + "}", "--set", "labelSelector=shard in (a,b)",
+                "--set", "logFormat=json").ok().out();
+        assertThat(rendered).contains("kind: PodDisruptionBudget", "minAvailable: 1", "value: \"" + watched + "\"",
+                "value: \"shard in (a,b)\"", "name: WEBPLATFORM_LOG_JSON\n              value: \"true\"", "type: RollingUpdate");
+        // Namespaced Roles where it watches; the ClusterRole keeps only the CRD read.
+        assertThat(rendered).contains("kind: Role\nmetadata:\n  name: wp3-webplatform-operator\n  namespace: " + watched);
+        String clusterRole = rendered.substring(rendered.indexOf("kind: ClusterRole\n"), rendered.indexOf("kind: ClusterRoleBinding"));
+        assertThat(clusterRole).contains("customresourcedefinitions").doesNotContain("webplatforms").doesNotContain("secrets");
+        Kubectl.Result applied = Kubectl.runWithInput(rendered, "apply", "--dry-run=server", "-n", ns, "-f", "-").ok();
+        assertThat(applied.out()).contains("poddisruptionbudget.policy/wp3-webplatform-operator created (server dry run)")
+                .contains("role.rbac.authorization.k8s.io/wp3-webplatform-operator created (server dry run)")
+                .contains("role.rbac.authorization.k8s.io/wp3-webplatform-operator-leader-election created (server dry run)");
+        // One replica: no PodDisruptionBudget (it would block every drain).
+        assertThat(helm("template", "wp4", CHART, "--kube-version", KUBE_VERSION).ok().out()).doesNotContain("PodDisruptionBudget");
+    }
+
+    @Test
+    void theServiceMonitorIsRenderedOnlyWhenAsked() {
+        assertThat(helm("template", "wp5", CHART, "--kube-version", KUBE_VERSION).ok().out()).doesNotContain("ServiceMonitor");
+        String rendered = helm("template", "wp5", CHART, "--kube-version", KUBE_VERSION, "--set", "metrics.serviceMonitor.enabled=true",
+                "--set", "metrics.serviceMonitor.labels.release=prometheus").ok().out();
+        assertThat(rendered).contains("kind: ServiceMonitor", "path: /q/metrics", "port: http", "release: prometheus", "interval: 30s");
+    }
+
+    @Test
+    void theChartReadmeDescribesEveryValue() throws Exception {
+        JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(Path.of(CHART, "values.yaml").toFile());
+        String readme = Files.readString(Path.of(CHART, "README.md"));
+        List<String> paths = new ArrayList<>();
+        leaves("", values, paths);
+        assertThat(paths).hasSizeGreaterThan(20);
+        for (String path : paths) {
+            assertThat(readme).as("the chart README describes " + path).contains("| `" + path + "` |");
+        }
+        // ... and the schema knows every one of them (it refuses unknown keys).
+        JsonNode schema = new ObjectMapper().readTree(Path.of(CHART, "values.schema.json").toFile());
+        for (String path : paths) {
+            JsonNode node = schema;
+            for (String part : path.split("\\.")) {
+                node = node.path("properties").path(part);
+            }
+            assertThat(node.isMissingNode()).as("values.schema.json describes " + path).isFalse();
+        }
+    }
+
+    /** Dotted paths of values.yaml's leaves; a map that is empty by default (annotations ...) is a leaf. */
+    private static void leaves(String prefix, JsonNode node, List<String> out) {
+        if (node.isObject() && node.size() > 0 && !prefix.equals("resources")) {
+            node.fieldNames().forEachRemaining(f -> leaves(prefix.isEmpty() ? f : prefix + "." + f, node.get(f), out));
+        } else {
+            out.add(prefix);
+        }
+    }
+
+    @Test
     void wrongValuesFailWithAClearMessage() {
         Kubectl.Result replicas = helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "replicas=two");
         assertThat(replicas.exit()).isNotZero();
@@ -65,5 +129,11 @@ class HelmChartTest {
         Kubectl.Result typo = helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "resync=PT1M");
         assertThat(typo.exit()).isNotZero();
         assertThat(typo.err()).contains("resync");
+        Kubectl.Result selector = helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "labelSelector=shard in (a");
+        assertThat(selector.exit()).isNotZero();
+        assertThat(selector.err()).contains("/labelSelector");
+        Kubectl.Result format = helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "logFormat=xml");
+        assertThat(format.exit()).isNotZero();
+        assertThat(format.err()).contains("/logFormat");
     }
 }

@@ -12,6 +12,11 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.quarkus.test.common.http.TestHTTPResource;
+import java.net.URL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.webplatform.operator.testing.EndToEndSuite;
 
 import java.time.Duration;
 import java.util.Base64;
@@ -22,7 +27,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The recovery drill as a user runs it: a snapshot on request, a restore from it, the app and the Secret following. */
 @QuarkusTest
 @QuarkusTestResource(TestBed.class)
+@ExtendWith(EndToEndSuite.class)
 class RecoveryEndToEndTest {
+    @TestHTTPResource("/q/metrics")
+    URL metrics;
+
+    /** Keeps what the operator called, for AwsPermissionsIT. */
+    @AfterEach
+    void recordAwsCalls() {
+        EndToEndSuite.recordCalls(getClass(), metrics);
+    }
+
     private static AwsClients aws;
 
     @BeforeAll

@@ -4,6 +4,8 @@ import io.webplatform.operator.testing.Kubectl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +49,7 @@ class SandboxIT {
     }
 
     @Test
-    void theSandboxBringsTheSampleToReadyAndShowsTheAwsState() {
+    void theSandboxBringsTheSampleToReadyAndShowsTheAwsState() throws IOException {
         Kubectl.Result run = sandbox("--detach");
         assertThat(run.exit()).as(run.out()).isZero();
         assertThat(run.out())
@@ -65,5 +67,18 @@ class SandboxIT {
                 .contains("REJECT -> arn:aws:s3:::demo-app-logs-")
                 .contains("hack/sandbox.sh stop");
         assertThat(run.out()).containsPattern("app-logs +True +demo-app-logs-[0-9a-f]{6} +Ready +Logging");
+
+        // The README's "Meanwhile" block, line by line, with this run's directory and metrics port.
+        String readme = Files.readString(Path.of("README.md"));
+        int marker = readme.indexOf("<!-- run by: SandboxIT -->");
+        int start = readme.indexOf("```sh\n", marker) + 6;
+        String block = readme.substring(start, readme.indexOf("```", start))
+                .replace("~/.webplatform/sandbox", ENV.get("TESTBED_DIR")).replace("127.0.0.1:8180", "127.0.0.1:" + ENV.get("OPERATOR_HTTP_PORT"));
+        ProcessBuilder pb = new ProcessBuilder();
+        pb.environment().put("PATH", Path.of(System.getProperty("user.home"), ".kubeapitest/k8s/1.34.4-linux-amd64") + ":"
+                + Path.of(System.getProperty("user.home"), ".webplatform/bin") + ":" + System.getenv("PATH"));
+        Kubectl.Result meanwhile = execWith(pb, List.of("bash", "-euo", "pipefail", "-c", block));
+        assertThat(meanwhile.exit()).as(meanwhile.out()).isZero();
+        assertThat(meanwhile.out()).contains("app-logs").contains("Conditions").contains("webplatform_aws_api_calls_total{");
     }
 }

@@ -11,6 +11,9 @@ import io.webplatform.operator.testing.TestBed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.webplatform.operator.testing.EndToEndSuite;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudtrail.model.ReadWriteType;
 import software.amazon.awssdk.services.kms.model.KeyState;
@@ -38,11 +41,18 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @QuarkusTestResource(TestBed.class)
+@ExtendWith(EndToEndSuite.class)
 class SecureBucketEndToEndTest {
     private static AwsClients aws;
 
     @TestHTTPResource("/q/metrics")
     URL metrics;
+
+    /** Keeps what the operator called, for AwsPermissionsIT. */
+    @AfterEach
+    void recordAwsCalls() {
+        EndToEndSuite.recordCalls(getClass(), metrics);
+    }
 
     @BeforeAll
     static void clients() {

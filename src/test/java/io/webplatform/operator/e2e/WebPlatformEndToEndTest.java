@@ -15,6 +15,11 @@ import io.webplatform.operator.testing.TestBed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.quarkus.test.common.http.TestHTTPResource;
+import java.net.URL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import io.webplatform.operator.testing.EndToEndSuite;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 
 import java.io.IOException;
@@ -29,7 +34,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The WebPlatform network as a user meets it: the samples applied with kubectl, Ready, AWS checked, deleted to nothing. */
 @QuarkusTest
 @QuarkusTestResource(TestBed.class)
+@ExtendWith(EndToEndSuite.class)
 class WebPlatformEndToEndTest {
+    @TestHTTPResource("/q/metrics")
+    URL metrics;
+
+    /** Keeps what the operator called, for AwsPermissionsIT. */
+    @AfterEach
+    void recordAwsCalls() {
+        EndToEndSuite.recordCalls(getClass(), metrics);
+    }
+
     private static AwsClients aws;
 
     @Inject
