@@ -1,9 +1,12 @@
 package io.webplatform.operator.engine;
 
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -16,14 +19,33 @@ import java.util.Optional;
  * a cluster; host name and process id elsewhere, so two processes on one machine never both lead.
  */
 public class LeaderElection {
+    private static final Logger LOG = Logger.getLogger(LeaderElection.class);
 
     @Produces
     @Singleton
     LeaderElectionConfiguration leaderElection(@ConfigProperty(name = "webplatform.leader-election.lease-name") String leaseName,
                                                @ConfigProperty(name = "webplatform.leader-election.lease-namespace") Optional<String> namespace,
                                                @ConfigProperty(name = "webplatform.leader-election.identity") Optional<String> identity) {
-        return new LeaderElectionConfiguration(leaseName, namespace.filter(n -> !n.isBlank()).orElse(null),
-                identity.filter(i -> !i.isBlank()).orElseGet(LeaderElection::hostAndProcess));
+        return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
+                .withLeaseNamespace(namespace.filter(n -> !n.isBlank()).orElse(null))
+                .withIdentity(identity.filter(i -> !i.isBlank()).orElseGet(LeaderElection::hostAndProcess))
+                // JOSDK 5.3.2 would call System.exit on the thread that ends leadership, which is its shutdown
+                // hook on SIGTERM: the JVM then waits for itself until SIGKILL. We exit from a thread of our own.
+                .withExitOnStopLeading(false)
+                .withLeaderCallbacks(new LeaderCallbacks(() -> { }, LeaderElection::exitAfterLosingTheLease, leader -> { }))
+                .build();
+    }
+
+    /**
+     * A replica that lost its lease must stop reconciling at once, or two would write to AWS. Exiting
+     * (the pod restarts and waits for the lease) is the simplest stop. On a normal shutdown this thread
+     * just waits for the shutdown already under way.
+     */
+    static void exitAfterLosingTheLease() {
+        LOG.info("no longer the leader: exiting");
+        Thread exit = new Thread(() -> System.exit(1), "exit-after-losing-the-lease");
+        exit.setDaemon(true);
+        exit.start();
     }
 
     static String hostAndProcess() {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -27,8 +28,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class AwsPermissionsIT {
     static final Path POLICY = Path.of("operator/iam-policy.json");
+    /** Granted, needed on AWS, but no end-to-end test can drive the call on the emulator; each says why. */
+    static final Map<String, String> NOT_DRIVABLE_ON_THE_EMULATOR = Map.of(
+            "rds:ModifyDBSubnetGroup", "repairs a DB subnet group moved to other subnets; the emulator's ModifyDBSubnetGroup drops the"
+                    + " group, so the repair is only tested as 'deleted by hand, created again' (PlatformEmulatorTest)");
     static final List<Class<?>> END_TO_END = List.of(SecureBucketEndToEndTest.class, WebPlatformEndToEndTest.class,
-            RecoveryEndToEndTest.class);
+            RecoveryEndToEndTest.class, DriftEndToEndTest.class);
 
     @Test
     void thePolicyGrantsExactlyWhatTheOperatorCalls() throws IOException {
@@ -53,8 +58,11 @@ class AwsPermissionsIT {
 
         assumeTrue(notFinished.isEmpty(), "the end-to-end suite did not run whole (" + notFinished
                 + " missing), so 'granted but never needed' cannot be judged");
+        assertThat(required).as("called after all: drop it from NOT_DRIVABLE_ON_THE_EMULATOR")
+                .doesNotContainAnyElementsOf(NOT_DRIVABLE_ON_THE_EMULATOR.keySet());
         Set<String> unused = new TreeSet<>(granted);
         unused.removeAll(required);
+        unused.removeAll(NOT_DRIVABLE_ON_THE_EMULATOR.keySet());
         assertThat(unused).as("granted by " + POLICY + " but never needed during the end-to-end suite").isEmpty();
     }
 

@@ -72,7 +72,8 @@ class HelmChartTest {
         assertThat(rendered).contains("kind: Role\nmetadata:\n  name: wp3-webplatform-operator\n  namespace: " + watched);
         String clusterRole = rendered.substring(rendered.indexOf("kind: ClusterRole\n"), rendered.indexOf("kind: ClusterRoleBinding"));
         assertThat(clusterRole).contains("customresourcedefinitions").doesNotContain("webplatforms").doesNotContain("secrets");
-        Kubectl.Result applied = Kubectl.runWithInput(rendered, "apply", "--dry-run=server", "-n", ns, "-f", "-").ok();
+        // Every object names its namespace (the release's, or a watched one).
+        Kubectl.Result applied = Kubectl.runWithInput(rendered, "apply", "--dry-run=server", "-f", "-").ok();
         assertThat(applied.out()).contains("poddisruptionbudget.policy/wp3-webplatform-operator created (server dry run)")
                 .contains("role.rbac.authorization.k8s.io/wp3-webplatform-operator created (server dry run)")
                 .contains("role.rbac.authorization.k8s.io/wp3-webplatform-operator-leader-election created (server dry run)");

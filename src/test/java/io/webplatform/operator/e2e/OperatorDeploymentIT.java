@@ -84,6 +84,8 @@ class OperatorDeploymentIT {
             assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).isEmpty();
             Kubectl.run("delete", "securebucket", "app-logs", "-n", ns, "--timeout=120s").ok();
             assertThat(leader.log() + follower.log()).as("the chart's RBAC refused nothing").doesNotContainIgnoringCase("forbidden");
+            // A pod stopped by Kubernetes (SIGTERM) ends promptly, as leader too: no wait for the grace period's SIGKILL.
+            assertThat(follower.terminate(Duration.ofSeconds(10))).as("the leader exits within 10 s of SIGTERM:\n" + follower.log()).isTrue();
         } finally {
             OperatorProcess.uninstallChart(opNs, opNs);
         }

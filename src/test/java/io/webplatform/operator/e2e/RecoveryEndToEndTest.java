@@ -109,6 +109,19 @@ class RecoveryEndToEndTest {
                 .extracting(s -> s.dbSnapshotIdentifier()).anyMatch(id -> id.startsWith(oldDb + "-final-")).contains(snapshot);
         assertThat(jsonpath(ns, "webplatform", "rec", ".status.snapshots[*].name")).contains(snapshot);
 
+        // 4. Then to a point in time of the restored database (its latest restorable time).
+        String restoredDb = newEndpoint.split("\\.")[0];
+        Kubectl.run("patch", "webplatform/rec", "-n", ns, "--type=merge", "-p",
+                "{\"spec\":{\"database\":{\"restore\":{\"fromSnapshot\":null,\"fromInstance\":\"" + restoredDb + "\"}}}}").ok();
+        Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).until(() ->
+                "True".equals(jsonpath(ns, "webplatform", "rec", ".status.conditions[?(@.type==\"Ready\")].status"))
+                        && String.valueOf(generation + 2).equals(jsonpath(ns, "webplatform", "rec",
+                        ".status.conditions[?(@.type==\"Ready\")].observedGeneration"))
+                        && !newEndpoint.equals(jsonpath(ns, "webplatform", "rec", ".status.outputs.databaseEndpoint")));
+        assertThat(jsonpath(ns, "webplatform", "rec", ".status.outputs.databaseEndpoint")).startsWith(oldDb + "-r")
+                .isNotEqualTo(newEndpoint);
+        assertThat(secretHost(ns)).isEqualTo(jsonpath(ns, "webplatform", "rec", ".status.outputs.databaseEndpoint"));
+
         String uid = jsonpath(ns, "webplatform", "rec", ".metadata.uid");
         Kubectl.run("delete", "webplatform/rec", "-n", ns, "--timeout=180s").ok();
         assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).isEmpty();

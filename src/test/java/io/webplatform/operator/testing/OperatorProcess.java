@@ -106,14 +106,16 @@ public final class OperatorProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM, as Kubernetes stops a pod; true when the process has exited within the given time. */
+    public boolean terminate(Duration within) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            // JOSDK 5.3.2 can hang when leadership ends inside its shutdown hook (it calls System.exit there).
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                kill();
-            }
+        if (process.isAlive() && !terminate(Duration.ofSeconds(20))) {
+            kill();
         }
     }
 }
