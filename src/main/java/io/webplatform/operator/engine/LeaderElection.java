@@ -2,7 +2,6 @@ package io.webplatform.operator.engine;
 
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,14 +25,16 @@ public class LeaderElection {
     LeaderElectionConfiguration leaderElection(@ConfigProperty(name = "webplatform.leader-election.lease-name") String leaseName,
                                                @ConfigProperty(name = "webplatform.leader-election.lease-namespace") Optional<String> namespace,
                                                @ConfigProperty(name = "webplatform.leader-election.identity") Optional<String> identity) {
-        return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
-                .withLeaseNamespace(namespace.filter(n -> !n.isBlank()).orElse(null))
-                .withIdentity(identity.filter(i -> !i.isBlank()).orElseGet(LeaderElection::hostAndProcess))
-                // JOSDK 5.3.2 would call System.exit on the thread that ends leadership, which is its shutdown
-                // hook on SIGTERM: the JVM then waits for itself until SIGKILL. We exit from a thread of our own.
-                .withExitOnStopLeading(false)
-                .withLeaderCallbacks(new LeaderCallbacks(() -> { }, LeaderElection::exitAfterLosingTheLease, leader -> { }))
-                .build();
+        // JOSDK 5.3.2 would call System.exit on the thread that ends leadership, which is its shutdown hook
+        // on SIGTERM: the JVM then waits for itself until SIGKILL. We exit from a thread of our own instead.
+        // (Its builder reserves exitOnStopLeading=false for tests; the deprecated constructor still takes it.)
+        @SuppressWarnings("deprecation")
+        LeaderElectionConfiguration config = new LeaderElectionConfiguration(leaseName, namespace.filter(n -> !n.isBlank()).orElse(null),
+                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                identity.filter(i -> !i.isBlank()).orElseGet(LeaderElection::hostAndProcess),
+                new LeaderCallbacks(() -> { }, LeaderElection::exitAfterLosingTheLease, leader -> { }), false);
+        return config;
     }
 
     /**

@@ -108,7 +108,7 @@ class OperatorDeploymentIT {
                 .out().trim()).isEqualTo("yes");
 
         try (OperatorProcess a = OperatorProcess.start("shard-a", OperatorProcess.kubeconfigFor(saA, opA), opA, saA, 18283,
-                     Map.of("WATCH_NAMESPACES", nsA));
+                     Map.of("WATCH_NAMESPACES", nsA, "WEBPLATFORM_LOG_JSON", "true"));
              OperatorProcess b = OperatorProcess.start("shard-b", OperatorProcess.kubeconfigFor(saB, opB), opB, saB, 18284,
                      Map.of("WATCH_LABEL_SELECTOR", "shard=b"))) {
             String bucket = "apiVersion: webplatform.io/v1alpha1\nkind: SecureBucket\nmetadata: {name: %s, labels: {%s}}\n"
@@ -119,6 +119,14 @@ class OperatorDeploymentIT {
             Kubectl.run("wait", "--for=condition=Ready", "securebucket/in-a", "-n", nsA, "--timeout=120s").ok();
             Kubectl.run("wait", "--for=condition=Ready", "securebucket/labelled", "-n", nsB, "--timeout=120s").ok();
             assertThat(a.log()).contains("SecureBucket " + nsA + "/in-a: created").doesNotContain(nsB + "/");
+            // Shard a logs JSON: one object per line; an action line carries resource, component and AWS id as fields.
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            var created = a.log().lines().filter(l -> l.startsWith("{") && l.contains("/in-a: created Bucket")).findFirst().orElseThrow();
+            var mdc = json.readTree(created).path("mdc");
+            assertThat(mdc.path("resource").asText()).isEqualTo("SecureBucket " + nsA + "/in-a");
+            assertThat(mdc.path("component").asText()).isEqualTo("Bucket");
+            assertThat(mdc.path("awsId").asText()).startsWith("arn:aws:s3:::");
+            assertThat(a.log().lines().filter(l -> !l.isBlank())).allMatch(l -> l.startsWith("{"), "every line is JSON");
             assertThat(b.log()).contains("SecureBucket " + nsB + "/labelled: created").doesNotContain(nsA + "/in-a")
                     .doesNotContain("/unclaimed");
             assertThat(jsonpath(nsB, "securebucket", "unclaimed", ".status")).as("no deployment claims shard c").isEmpty();

@@ -140,7 +140,11 @@ class SecureBucketEndToEndTest {
                 .contains("versioning Suspended -> Enabled").contains("public access block restored").contains("bucket policy restored"));
 
         // The metrics endpoint counts the calls, by service, operation and outcome.
-        assertThat(get(metrics)).contains("webplatform_aws_api_calls_total{").contains("operation=\"PutBucketVersioning\"");
+        String scraped = get(metrics);
+        assertThat(scraped).contains("webplatform_aws_api_calls_total{").contains("operation=\"PutBucketVersioning\"");
+        // ... and the duration of each pass, as a histogram (buckets, so percentiles aggregate across replicas).
+        assertThat(scraped).containsPattern("webplatform_reconcile_duration_seconds_bucket\\{[^}]*kind=\"SecureBucket\"[^}]*le=\"[0-9.]+\"")
+                .containsPattern("webplatform_reconcile_duration_seconds_count\\{[^}]*action=\"reconcile\"[^}]*outcome=\"success\"");
 
         // Delete with the default policy, Retain: data buckets and key stay; trail, role and rule go.
         Kubectl.run("delete", "securebucket/app-logs", "-n", ns, "--timeout=120s").ok();
