@@ -1,20 +1,13 @@
 package io.webplatform.operator.e2e;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.testing.AwsReads;
-import io.webplatform.operator.testing.EndToEndSuite;
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.Kubectl;
 import io.webplatform.operator.testing.TestBed;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.HttpTokensState;
@@ -29,7 +22,6 @@ import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.model.ObjectOwnership;
 
 import java.io.IOException;
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -48,29 +40,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @QuarkusTestResource(TestBed.class)
-@ExtendWith(EndToEndSuite.class)
-class DriftEndToEndTest {
-    @TestHTTPResource("/q/metrics")
-    URL metrics;
-
-    private static AwsClients aws;
-
-    /** Keeps what the operator called, for AwsPermissionsIT. */
-    @AfterEach
-    void recordAwsCalls() {
-        EndToEndSuite.recordCalls(getClass(), metrics);
-    }
-
-    @BeforeAll
-    static void clients() {
-        aws = Emulator.clients();
-    }
-
-    @AfterAll
-    static void close() {
-        aws.close();
-    }
-
+class DriftEndToEndTest extends RunningOperatorTest {
     @Test
     void everyKindOfDriftIsPutBackWithAnEvent() throws IOException {
         String ns = Kubectl.newNamespace("e2e-drift");

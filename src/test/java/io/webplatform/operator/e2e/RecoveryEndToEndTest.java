@@ -2,21 +2,13 @@ package io.webplatform.operator.e2e;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.testing.AwsReads;
 import io.webplatform.operator.testing.Ec2Inventory;
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.Kubectl;
 import io.webplatform.operator.testing.TestBed;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.quarkus.test.common.http.TestHTTPResource;
-import java.net.URL;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import io.webplatform.operator.testing.EndToEndSuite;
 
 import java.time.Duration;
 import java.util.Base64;
@@ -27,29 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The recovery drill as a user runs it: a snapshot on request, a restore from it, the app and the Secret following. */
 @QuarkusTest
 @QuarkusTestResource(TestBed.class)
-@ExtendWith(EndToEndSuite.class)
-class RecoveryEndToEndTest {
-    @TestHTTPResource("/q/metrics")
-    URL metrics;
-
-    /** Keeps what the operator called, for AwsPermissionsIT. */
-    @AfterEach
-    void recordAwsCalls() {
-        EndToEndSuite.recordCalls(getClass(), metrics);
-    }
-
-    private static AwsClients aws;
-
-    @BeforeAll
-    static void clients() {
-        aws = Emulator.clients();
-    }
-
-    @AfterAll
-    static void close() {
-        aws.close();
-    }
-
+class RecoveryEndToEndTest extends RunningOperatorTest {
     private static String secretHost(String ns) {
         return new String(Base64.getDecoder().decode(jsonpath(ns, "secret", "rec-database", ".data.host")));
     }

@@ -1,19 +1,12 @@
 package io.webplatform.operator.e2e;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.testing.Emulator;
 import static io.webplatform.operator.testing.AwsReads.exists;
 import io.webplatform.operator.testing.Kubectl;
 import io.webplatform.operator.testing.TestBed;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import io.webplatform.operator.testing.EndToEndSuite;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudtrail.model.ReadWriteType;
 import software.amazon.awssdk.services.kms.model.KeyState;
@@ -41,29 +34,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @QuarkusTestResource(TestBed.class)
-@ExtendWith(EndToEndSuite.class)
-class SecureBucketEndToEndTest {
-    private static AwsClients aws;
-
-    @TestHTTPResource("/q/metrics")
-    URL metrics;
-
-    /** Keeps what the operator called, for AwsPermissionsIT. */
-    @AfterEach
-    void recordAwsCalls() {
-        EndToEndSuite.recordCalls(getClass(), metrics);
-    }
-
-    @BeforeAll
-    static void clients() {
-        aws = Emulator.clients();
-    }
-
-    @AfterAll
-    static void close() {
-        aws.close();
-    }
-
+class SecureBucketEndToEndTest extends RunningOperatorTest {
     public static String sample(String file, String namespace) throws IOException {
         return Files.readString(Path.of("samples", file)).replace("namespace: demo", "namespace: " + namespace);
     }

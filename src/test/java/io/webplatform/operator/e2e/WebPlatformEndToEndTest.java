@@ -2,7 +2,6 @@ package io.webplatform.operator.e2e;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.testing.AwsReads;
 import io.webplatform.operator.testing.Ec2Inventory;
 import io.webplatform.operator.testing.Emulator;
@@ -12,14 +11,7 @@ import io.webplatform.operator.testing.SlowDatabases;
 import io.webplatform.operator.testing.SlowNatGateways;
 import jakarta.inject.Inject;
 import io.webplatform.operator.testing.TestBed;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.quarkus.test.common.http.TestHTTPResource;
-import java.net.URL;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import io.webplatform.operator.testing.EndToEndSuite;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 
 import java.io.IOException;
@@ -34,35 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The WebPlatform network as a user meets it: the samples applied with kubectl, Ready, AWS checked, deleted to nothing. */
 @QuarkusTest
 @QuarkusTestResource(TestBed.class)
-@ExtendWith(EndToEndSuite.class)
-class WebPlatformEndToEndTest {
-    @TestHTTPResource("/q/metrics")
-    URL metrics;
-
-    /** Keeps what the operator called, for AwsPermissionsIT. */
-    @AfterEach
-    void recordAwsCalls() {
-        EndToEndSuite.recordCalls(getClass(), metrics);
-    }
-
-    private static AwsClients aws;
-
+class WebPlatformEndToEndTest extends RunningOperatorTest {
     @Inject
     SlowNatGateways slowNatGateways;
     @Inject
     SlowDatabases slowDatabases;
     @Inject
     EngineVersions engineVersions;
-
-    @BeforeAll
-    static void clients() {
-        aws = Emulator.clients();
-    }
-
-    @AfterAll
-    static void close() {
-        aws.close();
-    }
 
     @Test
     void theSamplesBringUpTheWholeTierSurviveTheAvailabilityDrillAndDeleteToTheFinalSnapshot() throws IOException {
