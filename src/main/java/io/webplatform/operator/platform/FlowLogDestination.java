@@ -1,9 +1,8 @@
 package io.webplatform.operator.platform;
 
-import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.webplatform.operator.api.Condition;
 import io.webplatform.operator.api.DeletionPolicy;
 import io.webplatform.operator.api.SecureBucket;
