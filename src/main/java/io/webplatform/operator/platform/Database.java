@@ -42,7 +42,8 @@ public class Database implements Component<PlatformScope> {
 
     private final Clock clock;
     /** Engine versions AWS was seen to offer, by region and version: a resync does not ask again. */
-    private final Map<String, Instant> offered = new ConcurrentHashMap<>();
+    /** Until when an engine version counts as offered, by region/version. */
+    private final Map<String, Instant> offeredUntil = new ConcurrentHashMap<>();
     /** Restored instances whose source was checked or that exist: a resync does not check again. */
     private final Set<String> restoreChecked = ConcurrentHashMap.newKeySet();
 
@@ -76,8 +77,8 @@ public class Database implements Component<PlatformScope> {
             restoreChecked.add(restored);
         }
         String key = scope.region() + "/" + spec.engineVersion;
-        Instant seen = offered.get(key);
-        if (seen != null && seen.plus(VERSIONS_CACHED_FOR).isAfter(clock.instant())) {
+        Instant until = offeredUntil.get(key);
+        if (until != null && until.isAfter(clock.instant())) {
             return;
         }
         List<String> versions;
@@ -88,7 +89,7 @@ public class Database implements Component<PlatformScope> {
             if (AwsErrors.classify(e) == AwsErrors.Kind.RETRYABLE) {
                 // AWS (or an emulator) cannot answer: CreateDBInstance will judge the version itself.
                 LOG.debugf("engine versions not listed (%s); CreateDBInstance will check %s", AwsErrors.message(e), spec.engineVersion);
-                offered.put(key, clock.instant().minus(VERSIONS_CACHED_FOR).plus(UNANSWERED_CACHED_FOR));
+                offeredUntil.put(key, clock.instant().plus(UNANSWERED_CACHED_FOR));
                 return;
             }
             throw e;
@@ -97,7 +98,7 @@ public class Database implements Component<PlatformScope> {
             throw new UserError("EngineVersionNotOffered", "PostgreSQL " + spec.engineVersion + " is not offered in " + scope.region()
                     + " (offered: " + String.join(", ", majors(versions)) + ")");
         }
-        offered.put(key, clock.instant());
+        offeredUntil.put(key, clock.instant().plus(VERSIONS_CACHED_FOR));
     }
 
     /** The snapshot or source instance must exist before anything is made; once the restored instance exists, it need not. */

@@ -23,6 +23,15 @@ class ReadmeCommandsTest {
             "<!-- run by: SandboxIT -->",
             ReadmeWalkthroughIT.MARKER);
 
+    /** The sh block that follows a runner's marker in the README. */
+    static String shellBlockMarked(String marker) throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int at = readme.indexOf(marker);
+        assertThat(at).as("README has the marker " + marker).isNotNegative();
+        int start = readme.indexOf("```sh\n", at) + 6;
+        return readme.substring(start, readme.indexOf("```", start));
+    }
+
     @Test
     void everyShellBlockNamesItsRunner() throws IOException {
         String readme = Files.readString(Path.of("README.md"));

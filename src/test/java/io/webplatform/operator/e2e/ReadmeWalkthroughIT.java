@@ -32,11 +32,7 @@ class ReadmeWalkthroughIT {
 
     /** The walkthrough's commands, continuation lines joined, comments dropped. */
     static List<String> walkthrough() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int marker = readme.indexOf(MARKER);
-        assertThat(marker).as("README has the walkthrough marker").isNotNegative();
-        int start = readme.indexOf("```sh\n", marker) + 6;
-        String block = readme.substring(start, readme.indexOf("```", start));
+        String block = ReadmeCommandsTest.shellBlockMarked(MARKER);
         List<String> commands = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (String line : block.split("\n")) {

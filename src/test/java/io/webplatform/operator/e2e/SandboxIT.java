@@ -69,10 +69,7 @@ class SandboxIT {
         assertThat(run.out()).containsPattern("app-logs +True +demo-app-logs-[0-9a-f]{6} +Ready +Logging");
 
         // The README's "Meanwhile" block, line by line, with this run's directory and metrics port.
-        String readme = Files.readString(Path.of("README.md"));
-        int marker = readme.indexOf("<!-- run by: SandboxIT -->");
-        int start = readme.indexOf("```sh\n", marker) + 6;
-        String block = readme.substring(start, readme.indexOf("```", start))
+        String block = ReadmeCommandsTest.shellBlockMarked("<!-- run by: SandboxIT -->")
                 .replace("~/.webplatform/sandbox", ENV.get("TESTBED_DIR")).replace("127.0.0.1:8180", "127.0.0.1:" + ENV.get("OPERATOR_HTTP_PORT"));
         ProcessBuilder pb = new ProcessBuilder();
         pb.environment().put("PATH", Path.of(System.getProperty("user.home"), ".kubeapitest/k8s/1.34.4-linux-amd64") + ":"

@@ -19,14 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The alarm topic and alarms against the emulator: wiring, states, following replaced instances, drift, teardown order. */
 class MonitoringEmulatorTest extends PlatformFixture {
 
-    private PlatformScope converged(WebPlatform wp) {
-        WalkResult result = converge(wp);
-        assertThat(result.allReady()).as(result.waitingSummary() + result.failures() + result.stalledMessage()).isTrue();
-        PlatformScope scope = scope(wp);
-        graph.reconcile(scope, new RecordedEvents());
-        return scope;
-    }
-
     private static Map<String, MetricAlarm> alarms(PlatformScope scope) {
         return aws.cloudWatch(Emulator.REGION).describeAlarms(r -> r.alarmNamePrefix(Alarms.prefix(scope))).metricAlarms().stream()
                 .collect(Collectors.toMap(MetricAlarm::alarmName, a -> a));
@@ -41,7 +33,7 @@ class MonitoringEmulatorTest extends PlatformFixture {
         hook.endpoint = "https://hooks.example.com/alarms";
         spec.monitoring.subscriptions = List.of(hook);
         WebPlatform wp = platform(spec);
-        PlatformScope scope = converged(wp);
+        PlatformScope scope = convergedScope(wp);
 
         String topic = AlarmTopic.arn(scope);
         var attributes = aws.sns(Emulator.REGION).getTopicAttributes(r -> r.topicArn(topic)).attributes();
@@ -74,7 +66,7 @@ class MonitoringEmulatorTest extends PlatformFixture {
     @Test
     void anAlarmInAlarmIsReportedAndAnAlarmDeletedOrEditedByHandIsRestored() {
         WebPlatform wp = platform(new WebPlatformSpec());
-        PlatformScope scope = converged(wp);
+        PlatformScope scope = convergedScope(wp);
         String base = scope.baseName();
         var cloudWatch = aws.cloudWatch(Emulator.REGION);
         cloudWatch.setAlarmState(r -> r.alarmName(base + "-db-connections").stateValue(StateValue.ALARM).stateReason("test"));
@@ -100,12 +92,12 @@ class MonitoringEmulatorTest extends PlatformFixture {
     @Test
     void theAlarmsOfAReplacedInstanceFollowItsReplacement() {
         WebPlatform wp = platform(new WebPlatformSpec());
-        PlatformScope scope = converged(wp);
+        PlatformScope scope = convergedScope(wp);
         String base = scope.baseName();
         String lost = AppInstances.idsByZone(scope).get(zones.get(0));
         aws.ec2(Emulator.REGION).terminateInstances(r -> r.instanceIds(lost));
         assertThat(converge(wp).allReady()).isTrue();
-        PlatformScope after = converged(wp);
+        PlatformScope after = convergedScope(wp);
         String replacement = AppInstances.idsByZone(after).get(zones.get(0));
         assertThat(replacement).isNotEqualTo(lost);
         assertThat(alarms(after).keySet()).contains(base + "-cpu-" + replacement, base + "-packets-in-" + replacement)
@@ -116,7 +108,7 @@ class MonitoringEmulatorTest extends PlatformFixture {
     @Test
     void theSweepRemovesAnAlarmAndATopicNoComponentKnows() {
         WebPlatform wp = platform(new WebPlatformSpec());
-        PlatformScope scope = converged(wp);
+        PlatformScope scope = convergedScope(wp);
         // Strays carrying the owner tags, as a bug or a person might leave them, with names no component looks for.
         var tags = scope.tags("Stray", "stray");
         String topic = aws.sns(Emulator.REGION).createTopic(r -> r.name("stray-" + System.nanoTime()).tags(tags.entrySet().stream()
@@ -136,7 +128,7 @@ class MonitoringEmulatorTest extends PlatformFixture {
     @Test
     void alarmsAndTheTopicGoFirstOnDelete() {
         WebPlatform wp = platform(new WebPlatformSpec());
-        converged(wp);
+        convergedScope(wp);
         wp.getMetadata().setDeletionTimestamp(Instant.now().toString());
         RecordedEvents events = new RecordedEvents();
         for (int pass = 0; pass < 12; pass++) {

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The emulator, seams and helpers the WebPlatform emulator tests share. */
 abstract class PlatformFixture {
@@ -65,6 +66,15 @@ abstract class PlatformFixture {
 
     PlatformScope scope(WebPlatform wp) {
         return new PlatformScope(wp, NetworkPlan.of(wp.getSpec().network, zones.subList(0, 2)), aws, "123456789012", flowLogBucketArn);
+    }
+
+    /** Converges (asserted Ready, with what is missing as the message), then makes one more pass: the steady state. */
+    PlatformScope convergedScope(WebPlatform wp) {
+        WalkResult result = converge(wp);
+        assertThat(result.allReady()).as(result.waitingSummary() + result.failures() + result.stalledMessage()).isTrue();
+        PlatformScope scope = scope(wp);
+        graph.reconcile(scope, new RecordedEvents());
+        return scope;
     }
 
     WalkResult converge(WebPlatform wp) {

@@ -19,14 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Snapshots on request, restore from a snapshot or a point in time, and the retirement of the replaced database. */
 class RecoveryEmulatorTest extends PlatformFixture {
 
-    private PlatformScope converged(WebPlatform wp) {
-        WalkResult result = converge(wp);
-        assertThat(result.allReady()).as(result.waitingSummary() + result.failures() + result.stalledMessage()).isTrue();
-        PlatformScope scope = scope(wp);
-        graph.reconcile(scope, new RecordedEvents());
-        return scope;
-    }
-
     private static boolean dbExists(String id) {
         return exists(() -> aws.rds(Emulator.REGION).describeDBInstances(r -> r.dbInstanceIdentifier(id)));
     }
@@ -39,13 +31,13 @@ class RecoveryEmulatorTest extends PlatformFixture {
     @Test
     void aSnapshotOnRequestThenARestoreFromItMovesTheAppAndRetiresTheOldDatabase() {
         WebPlatform wp = platform(new WebPlatformSpec());
-        PlatformScope scope = converged(wp);
+        PlatformScope scope = convergedScope(wp);
         String oldDb = DatabaseNames.instanceId(scope);
         String oldEndpoint = Database.of(scope).endpoint().address();
         Collection<String> oldInstances = AppInstances.idsByZone(scope).values();
 
         wp.getMetadata().setAnnotations(Map.of(DatabaseSnapshots.ANNOTATION, "before-restore"));
-        PlatformScope asked = converged(wp);
+        PlatformScope asked = convergedScope(wp);
         String snapshot = DatabaseNames.baseId(asked) + "-before-restore";
         assertThat(DatabaseSnapshots.of(asked)).extracting(s -> s.dbSnapshotIdentifier()).containsExactly(snapshot);
         assertThat(graph.reconcile(scope(wp), new RecordedEvents()).repairs()).isEmpty(); // asked once, taken once
@@ -55,7 +47,7 @@ class RecoveryEmulatorTest extends PlatformFixture {
         wp.getSpec().database.restore = restore;
         WalkResult restored = converge(wp);
         assertThat(restored.allReady()).as(restored.waitingSummary()).isTrue();
-        PlatformScope after = converged(wp);
+        PlatformScope after = convergedScope(wp);
         String newDb = DatabaseNames.instanceId(after);
         assertThat(newDb).isEqualTo(DatabaseNames.baseId(after) + newDb.substring(newDb.lastIndexOf("-r"))).isNotEqualTo(oldDb);
         DBInstance db = Database.of(after);
@@ -81,13 +73,13 @@ class RecoveryEmulatorTest extends PlatformFixture {
         WebPlatformSpec spec = new WebPlatformSpec();
         spec.database.deletionPolicy = WebPlatformSpec.DatabaseDeletionPolicy.Retain;
         WebPlatform wp = platform(spec);
-        PlatformScope scope = converged(wp);
+        PlatformScope scope = convergedScope(wp);
         String oldDb = DatabaseNames.instanceId(scope);
         WebPlatformSpec.Restore restore = new WebPlatformSpec.Restore();
         restore.fromInstance = oldDb;
         wp.getSpec().database.restore = restore;
         assertThat(converge(wp).allReady()).isTrue();
-        PlatformScope after = converged(wp);
+        PlatformScope after = convergedScope(wp);
         assertThat(DatabaseNames.instanceId(after)).isNotEqualTo(oldDb);
         assertThat(dbExists(oldDb)).isTrue();
         assertThat(after.observed(RetiredDatabases.NAME).id()).isEqualTo(oldDb);
@@ -124,7 +116,7 @@ class RecoveryEmulatorTest extends PlatformFixture {
         spec.database.deletionPolicy = WebPlatformSpec.DatabaseDeletionPolicy.Delete;
         WebPlatform wp = platform(spec);
         wp.getMetadata().setAnnotations(Map.of(DatabaseSnapshots.ANNOTATION, "nightly-1"));
-        PlatformScope scope = converged(wp);
+        PlatformScope scope = convergedScope(wp);
         String snapshot = DatabaseNames.baseId(scope) + "-nightly-1";
         assertThat(snapshotsStartingWith(snapshot)).containsExactly(snapshot);
         assertThat(scope.observed(DatabaseSnapshots.NAME).ready()).isTrue();
