@@ -22,6 +22,12 @@ import java.util.Map;
         message = "database.restore cannot be removed once set: a new, empty database would replace the restored one; change it to restore again")
 public class WebPlatformSpec {
 
+    /** CEL: CIDRs a and b do not overlap, identical ones included (what is not a CIDR at all, the format rule reports). */
+    static final String SUBNETS_APART = "!isCIDR(a) || !isCIDR(b) || (!cidr(a).containsCIDR(b) && !cidr(b).containsCIDR(a))";
+    /** CEL, on a list of two CIDRs: they do not overlap. */
+    static final String TWO_APART = "!isCIDR(self[0]) || !isCIDR(self[1])"
+            + " || (!cidr(self[0]).containsCIDR(self[1]) && !cidr(self[1]).containsCIDR(self[0]))";
+
     @JsonPropertyDescription("AWS region, e.g. eu-west-3. The operator's default region when omitted. Immutable.")
     @Pattern(SecureBucketSpec.REGION_PATTERN)
     public String region;
@@ -52,8 +58,9 @@ public class WebPlatformSpec {
             message = "every public subnet must lie inside vpcCidr")
     @ValidationRule(value = "!has(self.privateSubnetCidrs) || self.privateSubnetCidrs.all(c, cidr(self.vpcCidr).containsCIDR(c))",
             message = "every private subnet must lie inside vpcCidr")
-    @ValidationRule(value = "!has(self.publicSubnetCidrs) || !has(self.privateSubnetCidrs) || (self.publicSubnetCidrs + self.privateSubnetCidrs).all(a, (self.publicSubnetCidrs + self.privateSubnetCidrs).filter(b, cidr(a).containsCIDR(b) || cidr(b).containsCIDR(a)).size() == 1)",
-            message = "subnets must not overlap")
+    @ValidationRule(value = "!has(self.publicSubnetCidrs) || !has(self.privateSubnetCidrs) || self.publicSubnetCidrs.all(a, self.privateSubnetCidrs.all(b, "
+            + SUBNETS_APART + "))",
+            message = "subnets must not overlap: a public subnet overlaps a private one")
     @ValidationRule(value = "self.vpcCidr == oldSelf.vpcCidr", message = "vpcCidr is immutable: a VPC's primary CIDR cannot change")
     public static class Network {
         @JsonPropertyDescription("The VPC's IPv4 CIDR, /16 to /24. Immutable.")
@@ -71,11 +78,13 @@ public class WebPlatformSpec {
         @JsonPropertyDescription("Two public subnet CIDRs, one per zone; carved from vpcCidr when omitted.")
         @Size(min = 2, max = 2)
         @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each subnet must be an IPv4 CIDR, e.g. 10.0.0.0/24")
+        @ValidationRule(value = "size(self) != 2 || " + TWO_APART, message = "the two public subnets must not overlap")
         public List<@Size(max = 18) String> publicSubnetCidrs;
 
         @JsonPropertyDescription("Two private subnet CIDRs, one per zone; carved from vpcCidr when omitted.")
         @Size(min = 2, max = 2)
         @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each subnet must be an IPv4 CIDR, e.g. 10.0.2.0/24")
+        @ValidationRule(value = "size(self) != 2 || " + TWO_APART, message = "the two private subnets must not overlap")
         public List<@Size(max = 18) String> privateSubnetCidrs;
 
         @JsonPropertyDescription("PerZone (default, HA): one NAT gateway per zone. Single: one shared NAT gateway, cheaper.")
@@ -140,7 +149,28 @@ public class WebPlatformSpec {
         public String userData;
     }
 
+    /**
+     * Master user names RDS for PostgreSQL refuses ("can't be a reserved word for the chosen database
+     * engine", CreateDBInstance): PostgreSQL's reserved key words, reserved ones that may name a function
+     * or type included (Appendix C, "SQL Key Words"; src/include/parser/kwlist.h); the role names
+     * PostgreSQL keeps for itself (public, none); and the roles RDS makes in every instance.
+     */
+    static final String RESERVED_MASTER_USERNAMES = "['all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric',"
+            + " 'authorization', 'binary', 'both', 'case', 'cast', 'check', 'collate', 'collation', 'column', 'concurrently',"
+            + " 'constraint', 'create', 'cross', 'current_catalog', 'current_date', 'current_role', 'current_schema', 'current_time',"
+            + " 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except',"
+            + " 'false', 'fetch', 'for', 'foreign', 'freeze', 'from', 'full', 'grant', 'group', 'having', 'ilike', 'in', 'initially',"
+            + " 'inner', 'intersect', 'into', 'is', 'isnull', 'join', 'lateral', 'leading', 'left', 'like', 'limit', 'localtime',"
+            + " 'localtimestamp', 'natural', 'none', 'not', 'notnull', 'null', 'offset', 'on', 'only', 'or', 'order', 'outer',"
+            + " 'overlaps', 'placing', 'primary', 'public', 'references', 'returning', 'right', 'select', 'session_user', 'similar',"
+            + " 'some', 'symmetric', 'system_user', 'table', 'tablesample', 'then', 'to', 'trailing', 'true', 'union', 'unique',"
+            + " 'user', 'using', 'variadic', 'verbose', 'when', 'where', 'window', 'with', 'rdsadmin', 'rdsrepladmin', 'rdstopmgr']";
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.backupRetentionDays) || self.backupRetentionDays != 0"
+            + " || (has(self.acceptNoPointInTimeRecovery) && self.acceptNoPointInTimeRecovery)",
+            message = "backupRetentionDays: 0 turns automated backups off, and with them point-in-time recovery (the platform's RPO of"
+                    + " 5 minutes); set acceptNoPointInTimeRecovery: true to accept that")
     public static class Database {
         @JsonPropertyDescription("PostgreSQL major or full version, e.g. \"16\".")
         @Default("16")
@@ -162,11 +192,17 @@ public class WebPlatformSpec {
         @Default("false")
         public boolean multiAZ;
 
-        @JsonPropertyDescription("Days of automated backups; point-in-time recovery within about 5 minutes.")
+        @JsonPropertyDescription("Days of automated backups, 1 to 35: point-in-time recovery to within about 5 minutes."
+                + " 0 turns them off, and needs acceptNoPointInTimeRecovery: true.")
         @Default("7")
         @Min(0)
         @Max(35)
         public int backupRetentionDays = 7;
+
+        @JsonPropertyDescription("Set to true to allow backupRetentionDays: 0, accepting a database without automated backups:"
+                + " no point-in-time recovery, so the platform's RPO of 5 minutes is not met (only manual snapshots remain).")
+        @Default("false")
+        public boolean acceptNoPointInTimeRecovery;
 
         @JsonPropertyDescription("Refuse deletion of the DB instance at the AWS level.")
         @Default("false")
@@ -185,9 +221,16 @@ public class WebPlatformSpec {
                 + " makes a new DB instance, moves the app and the connection Secret to it, then retires the previous one by deletionPolicy.")
         public Restore restore;
 
-        @JsonPropertyDescription("The master user; its password is managed by AWS Secrets Manager, never written here.")
+        @JsonPropertyDescription("The master user; its password is managed by AWS Secrets Manager, never written here. 1 to 16"
+                + " letters, digits and underscores, starting with a letter; not a word PostgreSQL reserves (user, select...),"
+                + " a role RDS makes (rdsadmin...), nor starting with pg_ or rds_.")
         @Default("app")
+        @Size(max = 16)
         @Pattern("^[a-zA-Z][a-zA-Z0-9_]{0,15}$")
+        @ValidationRule(value = "!(self.lowerAscii() in " + RESERVED_MASTER_USERNAMES + ") && !self.lowerAscii().startsWith('pg_')"
+                + " && !self.lowerAscii().startsWith('rds_')",
+                message = "masterUsername is a name PostgreSQL or RDS reserves (a reserved SQL key word such as user or select, a role"
+                        + " RDS makes such as rdsadmin, or a name starting with pg_ or rds_); choose another")
         public String masterUsername = "app";
     }
 

@@ -18,10 +18,13 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
 import software.amazon.awssdk.services.s3.model.Tag;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +36,10 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
 
     /** Pages of 1000 versions emptied per pass, so one reconcile never runs for long. */
     private static final int EMPTY_PAGES_PER_PASS = 10;
+    private static final Duration USABLE_CACHED_FOR = Duration.ofHours(1);
+
+    /** Until when a bucket name counts as usable, by region/name/owner: a resync's preflight asks nothing. */
+    private final Map<String, Instant> usableUntil = new ConcurrentHashMap<>();
 
     /** The bucket as S3 reports it. */
     public static final class State {
@@ -53,13 +60,31 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
     /** SSE-KMS with this key, or SSE-S3 when null. */
     protected abstract String kmsKeyArn(BucketScope scope);
 
+    /**
+     * Bucket names are global: one taken by another account, or by another resource of this operator,
+     * stops everything before the key or any other bucket is made. A name judged usable is not asked
+     * about again for an hour (observe still checks it at every pass).
+     */
     @Override
-    public Observed observe(BucketScope scope) {
-        S3Client s3 = scope.s3();
+    public void preflight(BucketScope scope) {
         String bucket = bucketName(scope);
-        State state = new State();
+        String key = scope.region() + "/" + bucket + "/" + scope.ownerUid();
+        Instant until = usableUntil.get(key);
+        if (until != null && until.isAfter(Instant.now())) {
+            return;
+        }
+        tagsIfOurs(scope, bucket);
+        usableUntil.put(key, Instant.now().plus(USABLE_CACHED_FOR));
+    }
+
+    /**
+     * The bucket's tags, null when it does not exist; UserError when it belongs to another account
+     * (S3 answers 403 to anyone else) or carries another resource's ownership tag.
+     */
+    private static Map<String, String> tagsIfOurs(BucketScope scope, String bucket) {
+        Map<String, String> tags = new LinkedHashMap<>();
         try {
-            s3.getBucketTagging(r -> r.bucket(bucket)).tagSet().forEach(t -> state.tags.put(t.key(), t.value()));
+            scope.s3().getBucketTagging(r -> r.bucket(bucket)).tagSet().forEach(t -> tags.put(t.key(), t.value()));
         } catch (RuntimeException e) {
             String code = AwsErrors.errorCode(e);
             if ("NoSuchBucket".equals(code)) {
@@ -72,11 +97,25 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
                 throw e;
             }
         }
-        String owner = state.tags.get(Ownership.OWNER_UID);
+        String owner = tags.get(Ownership.OWNER_UID);
         if (owner != null && !owner.equals(scope.ownerUid())) {
             throw new UserError("BucketOwnedElsewhere", "bucket " + bucket + " is managed by another resource ("
-                    + state.tags.get(Ownership.OWNER) + "); choose another name");
+                    + tags.get(Ownership.OWNER) + "); choose another name");
         }
+        return tags;
+    }
+
+    @Override
+    public Observed observe(BucketScope scope) {
+        S3Client s3 = scope.s3();
+        String bucket = bucketName(scope);
+        State state = new State();
+        Map<String, String> tags = tagsIfOurs(scope, bucket);
+        if (tags == null) {
+            return null;
+        }
+        state.tags = tags;
+        String owner = state.tags.get(Ownership.OWNER_UID);
         state.versioning = s3.getBucketVersioning(r -> r.bucket(bucket)).statusAsString();
         state.adopted = "true".equals(state.tags.get(ADOPTED))
                 || owner == null && !bucket.contains(hashOf(scope)) && !pristine(s3, bucket, state);

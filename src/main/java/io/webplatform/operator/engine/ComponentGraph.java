@@ -47,8 +47,12 @@ public final class ComponentGraph<S extends Scope> {
         return ordered.stream().map(Component::name).toList();
     }
 
-    /** Creates what is missing and repairs what drifted, in dependency order. */
-    public WalkResult reconcile(S scope, EventSink events) {
+    /**
+     * Every wanted component's preflight, reads only: stalled with the first problem a person must fix,
+     * failed when AWS could not answer, empty when the walk may write. A caller that must make
+     * something of its own before the walk (a Kubernetes object that makes AWS resources) judges first.
+     */
+    public WalkResult preflight(S scope) {
         WalkResult result = new WalkResult();
         try {
             for (Component<S> c : ordered) {
@@ -57,13 +61,24 @@ public final class ComponentGraph<S extends Scope> {
                 }
             }
         } catch (UserError e) {
-            events.warning(e.reason(), e.getMessage());
             result.stall(e.reason(), e.getMessage());
-            return result;
         } catch (RuntimeException e) {
             result.fail("Preflight", e);
-            return result;
         }
+        return result;
+    }
+
+    /** Judges the spec (preflight), then creates what is missing and repairs what drifted, in dependency order. */
+    public WalkResult reconcile(S scope, EventSink events) {
+        WalkResult judged = preflight(scope);
+        if (judged.stalled()) {
+            events.warning(judged.stalledReason(), judged.stalledMessage());
+            return judged;
+        }
+        if (!judged.failures().isEmpty()) {
+            return judged;
+        }
+        WalkResult result = new WalkResult();
         for (Component<S> c : ordered) {
             String name = c.name();
             try {

@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
- * The image the app instances boot: the spec's AMI, checked to exist, or the newest Amazon Linux 2023
- * image Amazon publishes for the instance type's architecture, found with DescribeImages (owner
- * amazon, name al2023-ami-2023.*-kernel-*). DescribeImages rather than the SSM public parameter:
+ * The image the app instances boot: the spec's AMI, checked to exist and to be built for an
+ * architecture the instance type runs (EC2's own DescribeInstanceTypes answer), or the newest Amazon
+ * Linux 2023 image Amazon publishes for the instance type's architecture, found with DescribeImages
+ * (owner amazon, name al2023-ami-2023.*-kernel-*). DescribeImages rather than the SSM public parameter:
  * it needs only EC2 permissions, and it answers the same question for a pinned AMI. Answers are
  * kept for an hour so a resync does not ask again; running instances keep the image they booted
  * (a newer Amazon Linux release does not replace them), only new or replaced instances use it.
@@ -28,39 +28,54 @@ import java.util.regex.Pattern;
 public class AppImages {
     static final String AMAZON_LINUX_2023 = "al2023-ami-2023.*-kernel-*-";
     private static final Duration CACHED_FOR = Duration.ofHours(1);
-    /** Graviton families carry a g after the generation digit: t4g, m7g, c7gn, r8gd. */
-    private static final Pattern ARM = Pattern.compile("^[a-z]+[0-9]+[a-z]*g[a-z]*\\..*");
 
     private record Cached(Image image, Instant at) {
     }
 
     private final Clock clock;
+    private final InstanceTypes instanceTypes;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    public AppImages() {
-        this(Clock.systemUTC());
+    public AppImages(InstanceTypes instanceTypes) {
+        this(Clock.systemUTC(), instanceTypes);
     }
 
-    AppImages(Clock clock) {
+    AppImages(Clock clock, InstanceTypes instanceTypes) {
         this.clock = clock;
+        this.instanceTypes = instanceTypes;
     }
 
-    /** The image for this spec; UserError when the pinned AMI does not exist or no Amazon Linux 2023 image is found. */
+    /**
+     * The image for this spec; UserError when the pinned AMI does not exist or is built for another
+     * architecture than the instance type runs, or when no Amazon Linux 2023 image is found.
+     */
     public Image resolve(PlatformScope scope) {
         String pinned = scope.spec().app.amiId;
-        String arch = architecture(scope.spec().app.instanceType);
+        InstanceTypes.Facts type = instanceTypes.of(scope);
+        String arch = type.bootArchitecture();
         String key = scope.region() + "/" + (pinned != null ? pinned : arch);
         Cached cached = cache.get(key);
+        Image image;
         if (cached != null && cached.at().plus(CACHED_FOR).isAfter(clock.instant())) {
-            return cached.image();
+            image = cached.image();
+        } else {
+            image = pinned != null ? pinned(scope.ec2(), pinned, scope.region()) : latest(scope.ec2(), arch, scope.region());
+            cache.put(key, new Cached(image, clock.instant()));
         }
-        Image image = pinned != null ? pinned(scope.ec2(), pinned, scope.region()) : latest(scope.ec2(), arch, scope.region());
-        cache.put(key, new Cached(image, clock.instant()));
+        if (pinned != null) {
+            requireArchitecture(image, type);
+        }
         return image;
     }
 
-    static String architecture(String instanceType) {
-        return ARM.matcher(instanceType).matches() ? "arm64" : "x86_64";
+    /** RunInstances refuses an image whose architecture the type does not run, after everything else is made. */
+    static void requireArchitecture(Image image, InstanceTypes.Facts type) {
+        String built = image.architectureAsString();
+        if (built != null && !type.architectures().contains(built)) {
+            throw new UserError("AmiArchitectureMismatch", "AMI " + image.imageId() + " is built for " + built + "; instance type "
+                    + type.type() + " runs " + String.join(" or ", type.architectures()) + ": choose an " + String.join(" or ", type.architectures())
+                    + " image or another spec.app.instanceType");
+        }
     }
 
     private static Image pinned(Ec2Client ec2, String amiId, String region) {

@@ -53,10 +53,14 @@ public class AppInstances implements Component<PlatformScope> {
 
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
 
+    private final InstanceTypes instanceTypes;
     private final AppImages images;
+    private final VolumeKey volumeKey;
 
-    public AppInstances(AppImages images) {
+    public AppInstances(InstanceTypes instanceTypes, AppImages images, VolumeKey volumeKey) {
+        this.instanceTypes = instanceTypes;
         this.images = images;
+        this.volumeKey = volumeKey;
     }
 
     /** What this pass found: the instances of each role (newest first), the last one of any state, and target health. */
@@ -109,9 +113,12 @@ public class AppInstances implements Component<PlatformScope> {
         return List.of(Subnets.NAME, SecurityGroups.NAME, RouteTables.NAME, InstanceProfile.NAME, Database.NAME, TargetGroup.NAME);
     }
 
+    /** What RunInstances would refuse only after the network and the database are made: type, zones, image, volume key. */
     @Override
     public void preflight(PlatformScope scope) {
+        instanceTypes.requireOffered(scope);
         images.resolve(scope);
+        volumeKey.requireUsable(scope);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.webplatform.operator.engine.UserError;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
+import software.amazon.awssdk.services.rds.model.OrderableDBInstanceOption;
 import software.amazon.awssdk.services.rds.model.Tag;
 import software.amazon.awssdk.services.rds.model.VpcSecurityGroupMembership;
 
@@ -35,15 +36,14 @@ public class Database implements Component<PlatformScope> {
     /** States in which the database serves and accepts modifications. */
     static final Set<String> SERVING = Set.of("available", "backing-up", "storage-optimization", "configuring-enhanced-monitoring",
             "configuring-log-exports", "maintenance");
-    private static final Duration VERSIONS_CACHED_FOR = Duration.ofHours(1);
+    private static final Duration ORDERABLE_CACHED_FOR = Duration.ofHours(1);
     /** After AWS could not answer, ask again soon rather than trusting CreateDBInstance for an hour. */
     private static final Duration UNANSWERED_CACHED_FOR = Duration.ofMinutes(1);
     private static final Logger LOG = Logger.getLogger(Database.class);
 
     private final Clock clock;
-    /** Engine versions AWS was seen to offer, by region and version: a resync does not ask again. */
-    /** Until when an engine version counts as offered, by region/version. */
-    private final Map<String, Instant> offeredUntil = new ConcurrentHashMap<>();
+    /** Until when a class, version and Multi-AZ choice counts as orderable, by region: a resync does not ask again. */
+    private final Map<String, Instant> orderableUntil = new ConcurrentHashMap<>();
     /** Restored instances whose source was checked or that exist: a resync does not check again. */
     private final Set<String> restoreChecked = ConcurrentHashMap.newKeySet();
 
@@ -76,29 +76,57 @@ public class Database implements Component<PlatformScope> {
             checkRestoreSource(scope, spec.restore);
             restoreChecked.add(restored);
         }
-        String key = scope.region() + "/" + spec.engineVersion;
-        Instant until = offeredUntil.get(key);
+        requireOrderable(scope, spec);
+    }
+
+    /**
+     * The class, engine version, gp3 storage and (when asked) Multi-AZ must be orderable together in
+     * the region: one DescribeOrderableDBInstanceOptions for the class lists every version it is
+     * offered with. An endpoint that lists no PostgreSQL option at all cannot answer (AWS always
+     * lists some; the emulator lists none): CreateDBInstance judges then, as after a 5xx.
+     */
+    private void requireOrderable(PlatformScope scope, WebPlatformSpec.Database spec) {
+        String key = scope.region() + "/" + spec.instanceClass + "/" + spec.engineVersion + "/" + spec.multiAZ;
+        Instant until = orderableUntil.get(key);
         if (until != null && until.isAfter(clock.instant())) {
             return;
         }
-        List<String> versions;
+        List<OrderableDBInstanceOption> options;
         try {
-            versions = scope.rds().describeDBEngineVersionsPaginator(r -> r.engine(ENGINE)).dbEngineVersions().stream()
-                    .map(v -> v.engineVersion()).toList();
+            options = scope.rds().describeOrderableDBInstanceOptionsPaginator(r -> r.engine(ENGINE).dbInstanceClass(spec.instanceClass)
+                    .vpc(true).maxRecords(1000)).orderableDBInstanceOptions().stream().toList();
+            if (options.isEmpty() && scope.rds().describeOrderableDBInstanceOptions(r -> r.engine(ENGINE).maxRecords(20))
+                    .orderableDBInstanceOptions().isEmpty()) {
+                LOG.debugf("no orderable PostgreSQL option listed in %s; CreateDBInstance will judge %s", scope.region(), spec.instanceClass);
+                orderableUntil.put(key, clock.instant().plus(UNANSWERED_CACHED_FOR));
+                return;
+            }
         } catch (RuntimeException e) {
             if (AwsErrors.classify(e) == AwsErrors.Kind.RETRYABLE) {
-                // AWS (or an emulator) cannot answer: CreateDBInstance will judge the version itself.
-                LOG.debugf("engine versions not listed (%s); CreateDBInstance will check %s", AwsErrors.message(e), spec.engineVersion);
-                offeredUntil.put(key, clock.instant().plus(UNANSWERED_CACHED_FOR));
+                LOG.debugf("orderable options not listed (%s); CreateDBInstance will judge %s", AwsErrors.message(e), spec.instanceClass);
+                orderableUntil.put(key, clock.instant().plus(UNANSWERED_CACHED_FOR));
                 return;
             }
             throw e;
         }
+        if (options.isEmpty()) {
+            throw new UserError("DbInstanceClassNotOrderable", spec.instanceClass + " is not orderable for PostgreSQL in " + scope.region()
+                    + "; choose another spec.database.instanceClass");
+        }
+        List<String> versions = options.stream().map(OrderableDBInstanceOption::engineVersion).distinct().toList();
         if (!offers(versions, spec.engineVersion)) {
             throw new UserError("EngineVersionNotOffered", "PostgreSQL " + spec.engineVersion + " is not offered in " + scope.region()
-                    + " (offered: " + String.join(", ", majors(versions)) + ")");
+                    + " with " + spec.instanceClass + " (offered: " + String.join(", ", majors(versions)) + ")");
         }
-        offeredUntil.put(key, clock.instant().plus(VERSIONS_CACHED_FOR));
+        List<OrderableDBInstanceOption> fitting = options.stream().filter(o -> matches(o.engineVersion(), spec.engineVersion))
+                .filter(o -> o.storageType() == null || "gp3".equals(o.storageType()))
+                .filter(o -> !spec.multiAZ || Boolean.TRUE.equals(o.multiAZCapable())).toList();
+        if (fitting.isEmpty()) {
+            throw new UserError("DbInstanceClassNotOrderable", spec.instanceClass + " with PostgreSQL " + spec.engineVersion
+                    + " is not orderable in " + scope.region() + " with gp3 storage" + (spec.multiAZ ? " as Multi-AZ" : "")
+                    + "; choose another spec.database.instanceClass");
+        }
+        orderableUntil.put(key, clock.instant().plus(ORDERABLE_CACHED_FOR));
     }
 
     /** The snapshot or source instance must exist before anything is made; once the restored instance exists, it need not. */

@@ -27,6 +27,7 @@ public final class WebPlatformGraph {
     }
 
     public static ComponentGraph<PlatformScope> create() {
+        InstanceTypes instanceTypes = new InstanceTypes();
         return new ComponentGraph<>(
                 new Vpc(),
                 new Subnets(),
@@ -44,7 +45,7 @@ public final class WebPlatformGraph {
                 new LoadBalancer(),
                 new TargetGroup(),
                 new Listeners(),
-                new AppInstances(new AppImages()),
+                new AppInstances(instanceTypes, new AppImages(instanceTypes), new VolumeKey()),
                 new RetiredDatabases(),
                 new DatabaseSnapshots(),
                 // Monitoring last: alarms watch what is above, and go first on delete.

@@ -76,21 +76,27 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
             List<String> zones = WebPlatformValidation.zones(resource, availabilityZones.of(region), problems);
             if (problems.isEmpty()) {
                 plan = NetworkPlan.of(resource.getSpec().network, zones);
+                problems.addAll(WebPlatformValidation.overlappingSubnets(plan));
             }
         }
         if (!problems.isEmpty()) {
             return stalled(resource, status, statusBefore, events, "InvalidSpec", String.join("; ", problems));
+        }
+        // Judged before anything is asked for, the flow-log SecureBucket included: it makes a bucket and a key in AWS.
+        WalkResult judged = graph.preflight(new PlatformScope(resource, plan, clients, accountIds.of(region), null));
+        if (judged.stalled()) {
+            return stalled(resource, status, statusBefore, events, judged.stalledReason(), judged.stalledMessage());
+        }
+        if (!judged.failures().isEmpty()) {
+            return progressing(resource, status, statusBefore, "RetryingAfterError", "AWS could not judge the spec yet: "
+                    + String.join("; ", judged.failures()));
         }
         FlowLogDestination.Resolution destination = FlowLogDestination.resolve(kubernetes, resource, region);
         if (destination.needsPerson()) {
             return stalled(resource, status, statusBefore, events, destination.reason(), destination.message());
         }
         if (!destination.ready()) {
-            status.setObservedGeneration(generation);
-            StatusConditions.set(status, generation, Condition.READY, false, destination.reason(), destination.message());
-            StatusConditions.set(status, generation, Condition.RECONCILING, true, destination.reason(), destination.message());
-            StatusConditions.set(status, generation, Condition.STALLED, false, destination.reason(), "progressing");
-            return finish(resource, status, statusBefore, requeue.next(key));
+            return progressing(resource, status, statusBefore, destination.reason(), destination.message());
         }
 
         PlatformScope scope = new PlatformScope(resource, plan, clients, accountIds.of(region), destination.bucketArn());
@@ -206,6 +212,17 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         StatusConditions.set(status, generation, Condition.RECONCILING, false, reason, "nothing was changed in AWS");
         StatusConditions.set(status, generation, Condition.STALLED, true, reason, message);
         return finish(resource, status, statusBefore, resyncPeriod);
+    }
+
+    /** Not ready, nothing for a person to do: called again with backoff. */
+    private UpdateControl<WebPlatform> progressing(WebPlatform resource, WebPlatformStatus status, String statusBefore,
+                                                   String reason, String message) {
+        long generation = resource.getMetadata().getGeneration();
+        status.setObservedGeneration(generation);
+        StatusConditions.set(status, generation, Condition.READY, false, reason, message);
+        StatusConditions.set(status, generation, Condition.RECONCILING, true, reason, message);
+        StatusConditions.set(status, generation, Condition.STALLED, false, reason, "progressing");
+        return finish(resource, status, statusBefore, requeue.next(resource.getMetadata().getUid()));
     }
 
     private UpdateControl<WebPlatform> finish(WebPlatform resource, WebPlatformStatus status, String statusBefore, Duration next) {

@@ -353,10 +353,38 @@ class SecureBucketEmulatorTest {
         second.bucketName = first.bucketName;
         second.replication = null;
         second.trail = null;
-        WalkResult result = converge(resource(second), new RecordedEvents());
+        SecureBucket intruder = resource(second);
+        CRASH.arm(Integer.MAX_VALUE);
+        WalkResult result = converge(intruder, new RecordedEvents());
+        List<String> mutations = CRASH.mutations();
+        CRASH.disarm();
         assertThat(result.stalled()).isTrue();
         assertThat(result.stalledReason()).isEqualTo("BucketOwnedElsewhere");
         assertThat(Set.of(result.stalledMessage())).allMatch(m -> m.contains(first.bucketName));
+        // Judged before its key was made: nothing at all in AWS for the second resource.
+        assertThat(mutations).isEmpty();
+    }
+
+    @Test
+    void aBucketNameOfAnotherAccountStallsBeforeAnythingIsCreated() {
+        SecureBucketSpec spec = TestResources.fullSpec();
+        spec.bucketName = "taken-" + System.nanoTime();
+        SecureBucket sb = resource(spec);
+        // S3 answers 403 to anyone but the bucket's owner.
+        FAIL.fail("GetBucketTagging", "AccessDenied", 403);
+        CRASH.arm(Integer.MAX_VALUE);
+        WalkResult result;
+        try {
+            result = graph.reconcile(scope(sb), new RecordedEvents());
+        } finally {
+            FAIL.clear();
+        }
+        List<String> mutations = CRASH.mutations();
+        CRASH.disarm();
+        assertThat(result.stalledReason()).isEqualTo("BucketNameTaken");
+        assertThat(result.stalledMessage()).contains("bucket " + spec.bucketName + " exists and belongs to another AWS account");
+        assertThat(mutations).isEmpty();
+        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).buckets()).isEmpty();
     }
 
     @Test

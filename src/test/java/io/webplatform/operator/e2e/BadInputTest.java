@@ -73,6 +73,17 @@ class BadInputTest {
             malformed VPC CIDR         | '  network: {vpcCidr: 10.0.0.0/33}'                                                   | vpcCidr must be an IPv4 CIDR
             subnet outside the VPC     | '  network: {vpcCidr: 10.0.0.0/16, publicSubnetCidrs: [10.1.0.0/24, 10.0.1.0/24]}'    | every public subnet must lie inside vpcCidr
             overlapping subnets        | '  network: {publicSubnetCidrs: [10.0.0.0/24, 10.0.1.0/24], privateSubnetCidrs: [10.0.1.0/25, 10.0.3.0/24]}' | subnets must not overlap
+            identical public subnets   | '  network: {publicSubnetCidrs: [10.0.0.0/24, 10.0.0.0/24]}'                           | the two public subnets must not overlap
+            identical public, private given | '  network: {publicSubnetCidrs: [10.0.0.0/24, 10.0.0.0/24], privateSubnetCidrs: [10.0.2.0/24, 10.0.3.0/24]}' | the two public subnets must not overlap
+            nested private subnets     | '  network: {privateSubnetCidrs: [10.0.2.0/23, 10.0.3.0/24]}'                          | the two private subnets must not overlap
+            one CIDR in both lists     | '  network: {publicSubnetCidrs: [10.0.0.0/24, 10.0.1.0/24], privateSubnetCidrs: [10.0.1.0/24, 10.0.3.0/24]}' | a public subnet overlaps a private one
+            reserved master user       | '  database: {masterUsername: user}'                                                  | masterUsername is a name PostgreSQL or RDS reserves
+            reserved word any case     | '  database: {masterUsername: Select}'                                                | masterUsername is a name PostgreSQL or RDS reserves
+            the RDS admin role         | '  database: {masterUsername: RDSAdmin}'                                              | masterUsername is a name PostgreSQL or RDS reserves
+            a pg_ role name            | '  database: {masterUsername: pg_monitor}'                                            | masterUsername is a name PostgreSQL or RDS reserves
+            an rds_ role name          | '  database: {masterUsername: rds_superuser}'                                         | masterUsername is a name PostgreSQL or RDS reserves
+            no backups, not accepted   | '  database: {backupRetentionDays: 0}'                                                | set acceptNoPointInTimeRecovery: true to accept that
+            no backups, refused        | '  database: {backupRetentionDays: 0, acceptNoPointInTimeRecovery: false}'           | backupRetentionDays: 0 turns automated backups off
             three zones                | '  network: {availabilityZones: [eu-west-3a, eu-west-3b, eu-west-3c]}'                | must have at most 2 items
             one zone                   | '  network: {availabilityZones: [eu-west-3a]}'                                        | should have at least 2 items
             app port out of range      | '  app: {port: 70000}'                                                                | should be less than or equal to 65535
@@ -98,6 +109,19 @@ class BadInputTest {
                 + "}\nspec:\n" + body + "\n");
         assertThat(r.exit()).as(title + ": " + r.out()).isNotZero();
         assertThat(r.err()).as(title).contains(expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            the console default master user  | '  database: {masterUsername: postgres}'
+            an unreserved key word as user    | '  database: {masterUsername: admin}'
+            no backups, accepted              | '  database: {backupRetentionDays: 0, acceptNoPointInTimeRecovery: true}'
+            subnets next to each other        | '  network: {publicSubnetCidrs: [10.0.0.0/25, 10.0.0.128/25], privateSubnetCidrs: [10.0.1.0/24, 10.0.2.0/24]}'
+            """)
+    void webPlatformAccepted(String title, String body) {
+        Kubectl.Result r = Kubectl.runWithInput("apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: fine}\nspec:\n"
+                + body + "\n", "apply", "--dry-run=server", "-n", ns, "-f", "-");
+        assertThat(r.exit()).as(title + ": " + r.err()).isZero();
     }
 
     @Test

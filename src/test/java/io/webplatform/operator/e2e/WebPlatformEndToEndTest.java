@@ -7,6 +7,7 @@ import io.webplatform.operator.testing.Ec2Inventory;
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.Kubectl;
 import io.webplatform.operator.testing.EngineVersions;
+import io.webplatform.operator.testing.MutationsByNamespace;
 import io.webplatform.operator.testing.SlowDatabases;
 import io.webplatform.operator.testing.SlowNatGateways;
 import jakarta.inject.Inject;
@@ -33,6 +34,8 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
     SlowDatabases slowDatabases;
     @Inject
     EngineVersions engineVersions;
+    @Inject
+    MutationsByNamespace mutations;
 
     @Test
     void theSamplesBringUpTheWholeTierSurviveTheAvailabilityDrillAndDeleteToTheFinalSnapshot() throws IOException {
@@ -281,6 +284,55 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         assertThat(Kubectl.run("get", "securebucket", "squatter-flowlogs", "-n", ns).exit()).isZero();
         Kubectl.run("delete", "securebucket/closed", "securebucket/stuck", "securebucket/squatter-flowlogs", "-n", ns,
                 "--timeout=60s").ok();
+    }
+
+    /**
+     * Each spec only AWS can judge, alone in its namespace and without a bucketRef (so it would ask for
+     * its own flow-log SecureBucket, which makes a bucket and a key): Stalled with its reason, and not
+     * one mutating AWS call made while reconciling anything in the namespace.
+     */
+    @Test
+    void aSpecThatCannotConvergeCostsNothingNotEvenItsFlowLogBucket() {
+        String armImage = aws.ec2(Emulator.REGION).describeImages(r -> r.owners("amazon").filters(
+                software.amazon.awssdk.services.ec2.model.Filter.builder().name("architecture").values("arm64").build(),
+                software.amazon.awssdk.services.ec2.model.Filter.builder().name("name").values("al2023-ami-2023.*").build()))
+                .images().get(0).imageId();
+        Map<String, String[]> cases = new java.util.LinkedHashMap<>();
+        cases.put("noimage", new String[] {"app: {amiId: ami-0123456789abcdef0}", "AmiNotFound", "AMI ami-0123456789abcdef0 does not exist"});
+        cases.put("armimage", new String[] {"app: {amiId: " + armImage + "}", "AmiArchitectureMismatch", "instance type t3.micro runs x86_64"});
+        cases.put("notype", new String[] {"app: {instanceType: c5a.large}", "InstanceTypeNotOffered", "c5a.large is not offered in eu-west-3b"});
+        cases.put("nokey", new String[] {"app: {volumeKmsKeyId: alias/no-such-key}", "KmsKeyNotUsable", "alias/no-such-key cannot be used"});
+        cases.put("nosnapshot", new String[] {"database: {restore: {fromSnapshot: no-such-snapshot}}", "RestoreSourceNotFound",
+                "DB snapshot no-such-snapshot does not exist"});
+        cases.put("noclass", new String[] {"database: {instanceClass: db.x2g.nano}", "DbInstanceClassNotOrderable",
+                "db.x2g.nano is not orderable for PostgreSQL"});
+        cases.put("carved", new String[] {"network: {publicSubnetCidrs: [10.0.2.0/24, 10.0.5.0/24]}", "InvalidSpec",
+                "public subnet 10.0.2.0/24 overlaps private subnet 10.0.2.0/24"});
+        engineVersions.offer(List.of("16.4", "17.2"), java.util.Set.of("db.t4g.micro"));
+        Map<String, String> namespaces = new java.util.LinkedHashMap<>();
+        try {
+            cases.forEach((name, c) -> {
+                String ns = Kubectl.newNamespace("e2e-wp-" + name);
+                namespaces.put(name, ns);
+                Kubectl.apply(ns, "apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: " + name
+                        + "}\nspec:\n  region: eu-west-3\n  " + c[0] + "\n").ok();
+            });
+            cases.forEach((name, c) -> {
+                String ns = namespaces.get(name);
+                Kubectl.run("wait", "--for=condition=Stalled", "webplatform/" + name, "-n", ns, "--timeout=60s").ok();
+                assertThat(jsonpath(ns, "webplatform", name, ".status.conditions[?(@.type==\"Stalled\")].reason")).as(name).isEqualTo(c[1]);
+                assertThat(jsonpath(ns, "webplatform", name, ".status.conditions[?(@.type==\"Stalled\")].message")).as(name).contains(c[2]);
+                assertThat(jsonpath(ns, "webplatform", name, ".status.conditions[?(@.type==\"Reconciling\")].message")).as(name)
+                        .isEqualTo("nothing was changed in AWS");
+                assertThat(Kubectl.run("get", "securebucket", name + "-flowlogs", "-n", ns).exit()).as(name + ": flow-log bucket asked for")
+                        .isNotZero();
+                assertThat(mutations.of(ns)).as(name + ": mutating AWS calls").isEmpty();
+            });
+        } finally {
+            engineVersions.offer(null);
+        }
+        System.out.printf("[measure] specs that cannot converge, through the running operator: %d cases, 0 mutating AWS calls each%n", cases.size());
+        namespaces.forEach((name, ns) -> Kubectl.run("delete", "webplatform/" + name, "-n", ns, "--timeout=60s").ok());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.WebPlatformSpec;
+import io.webplatform.operator.engine.UserError;
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.TestResources;
 import org.junit.jupiter.api.Test;
@@ -11,18 +12,31 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The app tier's pure choices: image architecture and pick, ELB names, engine versions, snapshot names. */
+/** The app tier's pure choices: image architecture and pick, instance type offerings, ELB names, engine versions, snapshot names. */
 class AppTierNamesAndChoicesTest {
 
     @Test
-    void gravitonTypesBootArmImages() {
-        assertThat(AppImages.architecture("t3.micro")).isEqualTo("x86_64");
-        assertThat(AppImages.architecture("t4g.small")).isEqualTo("arm64");
-        assertThat(AppImages.architecture("c7gn.large")).isEqualTo("arm64");
-        assertThat(AppImages.architecture("m7gd.xlarge")).isEqualTo("arm64");
-        assertThat(AppImages.architecture("g5.xlarge")).isEqualTo("x86_64");
-        assertThat(AppImages.architecture("m5.large")).isEqualTo("x86_64");
+    void theTypesOwnArchitecturesChooseAndJudgeTheImage() {
+        assertThat(new InstanceTypes.Facts("t3.micro", List.of("x86_64"), List.of()).bootArchitecture()).isEqualTo("x86_64");
+        assertThat(new InstanceTypes.Facts("t2.micro", List.of("i386", "x86_64"), List.of()).bootArchitecture()).isEqualTo("x86_64");
+        assertThat(new InstanceTypes.Facts("c7gn.large", List.of("arm64"), List.of()).bootArchitecture()).isEqualTo("arm64");
+        Image arm = Image.builder().imageId("ami-0a").architecture("arm64").build();
+        AppImages.requireArchitecture(arm, new InstanceTypes.Facts("t4g.micro", List.of("arm64"), List.of()));
+        assertThatThrownBy(() -> AppImages.requireArchitecture(arm, new InstanceTypes.Facts("t3.micro", List.of("x86_64"), List.of())))
+                .isInstanceOf(UserError.class).hasMessageContaining("AMI ami-0a is built for arm64; instance type t3.micro runs x86_64")
+                .extracting(e -> ((UserError) e).reason()).isEqualTo("AmiArchitectureMismatch");
+    }
+
+    @Test
+    void aTypeMustBeOfferedInBothZones() {
+        var facts = new InstanceTypes.Facts("m7i.large", List.of("x86_64"), List.of("eu-west-3a", "eu-west-3b"));
+        facts.requireOfferedIn(List.of("eu-west-3a", "eu-west-3b"), "eu-west-3");
+        assertThatThrownBy(() -> facts.requireOfferedIn(List.of("eu-west-3a", "eu-west-3c"), "eu-west-3"))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("instance type m7i.large is not offered in eu-west-3c (offered in eu-west-3a, eu-west-3b)")
+                .extracting(e -> ((UserError) e).reason()).isEqualTo("InstanceTypeNotOffered");
     }
 
     @Test

@@ -29,6 +29,12 @@ public class TestSeams {
 
     @Produces
     @Singleton
+    MutationsByNamespace mutationsByNamespace() {
+        return new MutationsByNamespace();
+    }
+
+    @Produces
+    @Singleton
     InitialTargets initialTargets() {
         return new InitialTargets();
     }
