@@ -263,7 +263,7 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         assertThat(jsonpath(ns, "webplatform", "noimage", ".status.conditions[?(@.type==\"Stalled\")].message"))
                 .contains("AMI ami-0123456789abcdef0 does not exist in eu-west-3");
         assertThat(jsonpath(ns, "webplatform", "oldpostgres", ".status.conditions[?(@.type==\"Stalled\")].message"))
-                .contains("PostgreSQL 11 is not offered in eu-west-3 (offered: 15, 16, 17)");
+                .contains("PostgreSQL 11 is not offered in eu-west-3 with db.t4g.micro (offered: 15, 16, 17)");
         assertThat(jsonpath(ns, "webplatform", "nozone", ".status.conditions[?(@.type==\"Stalled\")].message"))
                 .contains("availability zone eu-west-3x does not exist");
         assertThat(jsonpath(ns, "webplatform", "nobucket", ".status.conditions[?(@.type==\"Stalled\")].reason")).isEqualTo("FlowLogBucketNotFound");

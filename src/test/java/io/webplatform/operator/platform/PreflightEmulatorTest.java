@@ -43,9 +43,9 @@ class PreflightEmulatorTest extends PlatformFixture {
 
     static String disabledKey() {
         var kms = aws.kms(Emulator.REGION);
-        String arn = kms.createKey(r -> r.description("disabled volume key")).keyMetadata().arn();
-        kms.disableKey(r -> r.keyId(arn));
-        return arn;
+        var key = kms.createKey(r -> r.description("disabled volume key")).keyMetadata();
+        kms.disableKey(r -> r.keyId(key.keyId()));
+        return key.arn();
     }
 
     static Stream<Arguments> specsThatCannotConverge() {
