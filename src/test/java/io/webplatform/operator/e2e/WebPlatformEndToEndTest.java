@@ -274,6 +274,8 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         Kubectl.run("wait", "--for=condition=Reconciling", "webplatform/waiting", "-n", ns, "--timeout=60s").ok();
         assertThat(jsonpath(ns, "webplatform", "waiting", ".status.conditions[?(@.type==\"Reconciling\")].message"))
                 .contains("waiting for SecureBucket stuck to be Ready").contains("KmsKeyNotUsable");
+        // The seam sees this namespace's writes: the SecureBucket closed was made in AWS.
+        assertThat(mutations.of(ns)).contains("S3:CreateBucket");
         for (String name : new String[] {"nozone", "nobucket", "closedbucket", "waiting", "squatter", "noimage", "oldpostgres"}) {
             String uid = jsonpath(ns, "webplatform", name, ".metadata.uid");
             assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).as(name).isEmpty();
