@@ -17,6 +17,20 @@ class NetworkPlanTest {
     }
 
     @Test
+    void aListedSubnetOnACarvedOneIsInvalidBeforeAnyCall() {
+        WebPlatformSpec.Network network = new WebPlatformSpec.Network();
+        network.publicSubnetCidrs = List.of("10.0.2.0/24", "10.0.5.0/24");
+        assertThat(WebPlatformValidation.overlappingSubnets(NetworkPlan.of(network, List.of("a", "b"))))
+                .singleElement().asString().startsWith("public subnet 10.0.2.0/24 overlaps private subnet 10.0.2.0/24");
+        network.publicSubnetCidrs = List.of("10.0.8.0/24", "10.0.9.0/24");
+        assertThat(WebPlatformValidation.overlappingSubnets(NetworkPlan.of(network, List.of("a", "b")))).isEmpty();
+        assertThat(WebPlatformValidation.overlappingSubnets(NetworkPlan.of(new WebPlatformSpec.Network(), List.of("a", "b")))).isEmpty();
+        assertThat(WebPlatformValidation.overlap("10.0.0.0/23", "10.0.1.0/24")).isTrue();
+        assertThat(WebPlatformValidation.overlap("10.0.0.0/25", "10.0.0.128/25")).isFalse();
+        assertThat(WebPlatformValidation.overlap("10.0.0.5/24", "10.0.0.0/24")).isTrue();
+    }
+
+    @Test
     void carvesSmallerVpcsIntoQuarters() {
         assertThat(NetworkPlan.carve("10.20.0.0/20")).containsExactly("10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24");
         assertThat(NetworkPlan.carve("192.168.4.0/22")).containsExactly("192.168.4.0/24", "192.168.5.0/24", "192.168.6.0/24", "192.168.7.0/24");
