@@ -142,7 +142,9 @@ public class WebPlatformSpec {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Database {
-        @JsonPropertyDescription("PostgreSQL major or full version, e.g. \"16\".")
+        @JsonPropertyDescription("PostgreSQL major version, e.g. \"16\" (AWS applies minor upgrades in the maintenance window), or a pinned"
+                + " minor, e.g. \"16.4\" (automatic minor upgrades off). RDS never downgrades: a running version newer than this is kept"
+                + " and reported in the Database component's status.")
         @Default("16")
         @Pattern("^[0-9]{2}(\\.[0-9]+)?$")
         public String engineVersion = "16";
@@ -158,9 +160,10 @@ public class WebPlatformSpec {
         @Max(65536)
         public int storageGiB = 20;
 
-        @JsonPropertyDescription("A standby in the second zone.")
-        @Default("false")
-        public boolean multiAZ;
+        @JsonPropertyDescription("A synchronous standby in the second zone, with automatic failover (default). RDS's SLA is 99.95 %"
+                + " for Multi-AZ and 99.5 % for a single instance: set false only where a zone's outage may take the database down.")
+        @Default("true")
+        public boolean multiAZ = true;
 
         @JsonPropertyDescription("Days of automated backups; point-in-time recovery within about 5 minutes.")
         @Default("7")

@@ -96,6 +96,8 @@ public class WebPlatformStatus extends ManagedStatus {
         public String databaseEndpoint;
         @JsonPropertyDescription("The database's port.")
         public Integer databasePort;
+        @JsonPropertyDescription("The PostgreSQL version the database runs (AWS may have upgraded the minor).")
+        public String databaseEngineVersion;
         @JsonPropertyDescription("The Kubernetes Secret with the app's database connection details.")
         public String connectionSecret;
         @JsonPropertyDescription("The SNS topic the alarms notify.")

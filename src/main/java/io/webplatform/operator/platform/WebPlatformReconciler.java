@@ -175,6 +175,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
             }
         } else if (walk.stalled()) {
             StatusConditions.set(status, generation, Condition.READY, false, walk.stalledReason(), "deletion blocked: " + walk.stalledMessage());
+            StatusConditions.set(status, generation, Condition.RECONCILING, false, walk.stalledReason(), "waiting for a person: " + walk.stalledMessage());
             StatusConditions.set(status, generation, Condition.STALLED, true, walk.stalledReason(), "deletion blocked: " + walk.stalledMessage());
             patchStatus(resource, status);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(resyncPeriod.toMillis());
@@ -183,6 +184,8 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         }
         StatusConditions.set(status, generation, Condition.READY, false, "Deleting", "deleting: " + waiting);
         StatusConditions.set(status, generation, Condition.RECONCILING, true, "Deleting", "deleting: " + waiting);
+        // A deletion that was blocked and resumed is no longer stalled.
+        StatusConditions.set(status, generation, Condition.STALLED, false, "Deleting", "progressing");
         patchStatus(resource, status);
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.next(key).toMillis());
     }
@@ -265,6 +268,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         if (db != null && db.endpoint() != null) {
             out.databaseEndpoint = db.endpoint().address();
             out.databasePort = db.endpoint().port();
+            out.databaseEngineVersion = db.engineVersion();
             out.connectionSecret = ConnectionSecret.name(resource);
         }
         status.setOutputs(out);
