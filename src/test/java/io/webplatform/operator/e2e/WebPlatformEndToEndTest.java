@@ -235,7 +235,7 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Reconciling\")].status")).isEqualTo("False");
 
         // Unblocked: the database reports "deleting" for a few reads, as on AWS, so the resumed deletion is seen in progress.
-        slowDatabases.creatingFor("-" + ns + "-guarded-", 6);
+        slowDatabases.creatingFor("-" + ns + "-guarded-", 2);
         Kubectl.run("patch", "webplatform/guarded", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"database\":{\"deletionProtection\":false}}}").ok();
         Kubectl.run("wait", "--for=condition=Stalled=False", "webplatform/guarded", "-n", ns, "--timeout=60s").ok();
         assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Reconciling\")].reason")).isEqualTo("Deleting");
