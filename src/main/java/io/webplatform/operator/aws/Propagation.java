@@ -44,8 +44,10 @@ public record Propagation(String reason, Duration window, Predicate<Throwable> r
 
     /**
      * A new IAM role named in S3 replication. IAM is eventually consistent ("changes that I make are not
-     * always immediately visible", IAM user guide); PutBucketReplication checks that the caller may
-     * iam:PassRole the role and that S3 may use it. AWS gives no figure beyond "usually seconds": two minutes.
+     * always immediately visible", IAM user guide). S3's reference documents no refusal of its own for a
+     * role IAM does not show yet: PutBucketReplication checks the caller's iam:PassRole on the role
+     * (AccessDenied), and may reject the role it names (InvalidRequest/InvalidArgument); AWS's documented
+     * effect is later, per object (replication failure reason AssumeRoleNotPermitted). No figure: two minutes.
      */
     public static final Propagation REPLICATION_ROLE = new Propagation("ReplicationRoleNotUsable", Duration.ofMinutes(2),
             code("AccessDenied").or(codeWithMessage("InvalidRequest", "role")).or(codeWithMessage("InvalidArgument", "role")),
@@ -73,7 +75,7 @@ public record Propagation(String reason, Duration window, Predicate<Throwable> r
             "the log bucket's policy must let cloudtrail.amazonaws.com call s3:GetBucketAcl on the bucket and s3:PutObject"
                     + " on AWSLogs/<account>/* for this trail; compare it with the one in the CloudTrail user guide");
 
-    /** First refusal seen, by dependency, for dependencies AWS keeps no date of. What this process saw only. */
+    /** First refusal seen, by dependency, for dependencies AWS keeps no date of; forgotten at the first success. What this process saw only. */
     private static final Map<String, Instant> FIRST_REFUSAL = new ConcurrentHashMap<>();
 
     /** Runs a call that depends on {@code dependency}, made at {@code madeAt} as AWS records it (null when AWS keeps no date). */
@@ -111,7 +113,7 @@ public record Propagation(String reason, Duration window, Predicate<Throwable> r
             return new StillWorking(dependency + " is new (" + seconds(age) + " ago) and AWS is still propagating it: "
                     + AwsErrors.errorCode(failure) + "; retrying for up to " + seconds(window));
         }
-        FIRST_REFUSAL.remove(key(dependency));
+        // The first refusal is kept until a call succeeds: later resyncs stay Stalled rather than waiting again.
         return new UserError(reason, AwsErrors.message(failure) + " (still refused " + seconds(age) + " after " + dependency
                 + (madeAt != null ? " was made" : " was first refused") + ", longer than the " + seconds(window)
                 + " AWS takes to propagate it): " + advice);

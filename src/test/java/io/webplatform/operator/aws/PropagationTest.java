@@ -108,8 +108,9 @@ class PropagationTest {
         assertThat(late).isInstanceOf(UserError.class).hasMessageContaining("Incorrect S3 bucket policy is detected")
                 .hasMessageContaining("was first refused");
 
-        // A success in between starts any later refusal afresh.
-        assertThat(TRAIL_BUCKET_POLICY.judge(refused, dependency, null, at(Duration.ofMinutes(10)))).isInstanceOf(StillWorking.class);
+        // A later resync is still refused: it stays Stalled instead of waiting another window.
+        assertThat(TRAIL_BUCKET_POLICY.judge(refused, dependency, null, at(Duration.ofMinutes(10)))).isInstanceOf(UserError.class);
+        // Once a call succeeds, a later refusal (a new policy put) is judged afresh.
         TRAIL_BUCKET_POLICY.run(dependency, null, at(Duration.ofMinutes(11)), () -> { });
         assertThat(TRAIL_BUCKET_POLICY.judge(refused, dependency, null, at(Duration.ofMinutes(14)))).isInstanceOf(StillWorking.class);
     }
