@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudtrail.model.CreateTrailRequest;
 import software.amazon.awssdk.services.kms.model.CreateAliasRequest;
+import software.amazon.awssdk.services.kms.model.ScheduleKeyDeletionRequest;
 import software.amazon.awssdk.services.s3.model.PutBucketReplicationRequest;
 
 import java.time.Clock;
@@ -120,6 +121,35 @@ class FirstRunPropagationEmulatorTest {
         convergesThenDeletes(sb);
         AwsInventory gone = AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb));
         assertThat(gone.keys()).as("one key made, found again by its tags, never a second").hasSize(1);
+    }
+
+    @Test
+    void aDeleteRightAfterTheFirstRunWaitsForTheKeysTagsInsteadOfStalling() {
+        SecureBucket sb = resource();
+        WalkResult created = null;
+        for (int pass = 0; pass < 5 && (created == null || !created.allReady()); pass++) {
+            created = passAt(sb, Duration.ZERO, new RecordedEvents());
+        }
+        assertThat(created.allReady()).isTrue();
+        String keyId = aws.kms(Emulator.REGION).describeKey(r -> r.keyId(BucketNames.of(sb).keyAlias())).keyMetadata().keyId();
+        FailCalls.Failure tagsNotYetHonoured = AWS_CATCHING_UP.answer("ScheduleKeyDeletion", "AccessDeniedException", 400,
+                        "User: arn:aws:sts::123456789012:assumed-role/webplatform-operator/op is not authorized to perform:"
+                                + " kms:ScheduleKeyDeletion on resource: arn:aws:kms:eu-west-3:123456789012:key/" + keyId)
+                .when(r -> r instanceof ScheduleKeyDeletionRequest d && keyId.equals(d.keyId()));
+        sb.getMetadata().setDeletionTimestamp(Instant.now().toString());
+        RecordedEvents events = new RecordedEvents();
+        try {
+            WalkResult deleting = graph.delete(new BucketScope(sb, aws, "123456789012"), events);
+            assertThat(deleting.stalled()).isFalse();
+            assertThat(deleting.component(KmsKey.NAME).getState()).isEqualTo(ComponentGraph.PENDING);
+            assertThat(deleting.allGone()).isFalse();
+            assertThat(events.warnings).isEmpty();
+        } finally {
+            tagsNotYetHonoured.release();
+        }
+        WalkResult deleted = graph.delete(new BucketScope(sb, aws, "123456789012"), new RecordedEvents());
+        assertThat(deleted.allGone()).as(deleted.waitingSummary()).isTrue();
+        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).liveKeys()).isZero();
     }
 
     @Test
