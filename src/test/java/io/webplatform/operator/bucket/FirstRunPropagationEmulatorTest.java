@@ -86,10 +86,11 @@ class FirstRunPropagationEmulatorTest {
         assertThat(events.warnings).as("no warning while AWS is still propagating").isEmpty();
     }
 
-    private static void stalled(WalkResult pass, String component, String reason, String awsMessage, RecordedEvents events) {
+    /** Stalled with AWS's message; {@code anchor} says what the window ran from: "was made" (AWS's date) or "was first refused". */
+    private static void stalled(WalkResult pass, String component, String reason, String awsMessage, String anchor, RecordedEvents events) {
         assertThat(pass.stalled()).isTrue();
         assertThat(pass.stalledReason()).isEqualTo(reason);
-        assertThat(pass.stalledMessage()).contains(component + ": ").contains(awsMessage).contains("longer than the");
+        assertThat(pass.stalledMessage()).contains(component + ": ").contains(awsMessage).contains(anchor + ", longer than the");
         assertThat(pass.component(component).getState()).isEqualTo(ComponentGraph.FAILED);
         assertThat(events.warnings).hasSize(1).allMatch(w -> w.startsWith(reason + ": "));
     }
@@ -114,7 +115,7 @@ class FirstRunPropagationEmulatorTest {
             assertThat(tagsNotYetHonoured.answered()).isEqualTo(2);
 
             RecordedEvents late = new RecordedEvents();
-            stalled(passAt(sb, Duration.ofMinutes(7), late), KmsKey.NAME, "KmsAccessDenied", "AccessDeniedException: " + denial, late);
+            stalled(passAt(sb, Duration.ofMinutes(7), late), KmsKey.NAME, "KmsAccessDenied", "AccessDeniedException: " + denial, "was made", late);
         } finally {
             tagsNotYetHonoured.release();
         }
@@ -167,7 +168,7 @@ class FirstRunPropagationEmulatorTest {
 
             RecordedEvents late = new RecordedEvents();
             stalled(passAt(sb, Duration.ofMinutes(3), late), Trail.NAME, "TrailBucketPolicyRejected",
-                    "InsufficientS3BucketPolicyException: " + insufficient, late);
+                    "InsufficientS3BucketPolicyException: " + insufficient, "was first refused", late);
         } finally {
             policyNotYetSeen.release();
         }
@@ -188,7 +189,8 @@ class FirstRunPropagationEmulatorTest {
             assertThat(roleNotYetUsable.answered()).isEqualTo(2);
 
             RecordedEvents late = new RecordedEvents();
-            stalled(passAt(sb, Duration.ofMinutes(3), late), Replication.NAME, "ReplicationRoleNotUsable", "AccessDenied: Access Denied", late);
+            stalled(passAt(sb, Duration.ofMinutes(3), late), Replication.NAME, "ReplicationRoleNotUsable", "AccessDenied: Access Denied",
+                    "IAM role " + names.replicationRole() + " was made", late);
             assertThat(late.warnings.get(0)).contains("iam:PassRole");
         } finally {
             roleNotYetUsable.release();

@@ -53,7 +53,7 @@ class FirstRunInstanceProfileEmulatorTest extends PlatformFixture {
             assertThat(stalled.stalled()).isTrue();
             assertThat(stalled.stalledReason()).isEqualTo("InstanceProfileNotUsable");
             assertThat(stalled.stalledMessage()).contains(AppInstances.NAME + ": InvalidParameterValue: " + invalid)
-                    .contains("longer than the 120 s").contains("iam:PassRole");
+                    .contains("after instance profile " + profile + " was made, longer than the 120 s").contains("iam:PassRole");
             assertThat(stalled.component(AppInstances.NAME).getState()).isEqualTo(ComponentGraph.FAILED);
             assertThat(late.warnings).hasSize(1);
         } finally {
