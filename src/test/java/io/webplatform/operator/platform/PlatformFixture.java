@@ -10,6 +10,7 @@ import io.webplatform.operator.testing.Ec2Inventory;
 import io.webplatform.operator.testing.Emulator;
 import static io.webplatform.operator.testing.AwsReads.exists;
 import io.webplatform.operator.testing.EngineVersions;
+import io.webplatform.operator.testing.FailCalls;
 import io.webplatform.operator.testing.InitialTargets;
 import io.webplatform.operator.testing.RecordRequests;
 import io.webplatform.operator.testing.RestoresWithoutManagedPassword;
@@ -36,6 +37,7 @@ abstract class PlatformFixture {
     static final EngineVersions ENGINE_VERSIONS = new EngineVersions();
     static final RecordRequests REQUESTS = new RecordRequests();
     static final RestoresWithoutManagedPassword RESTORES = new RestoresWithoutManagedPassword();
+    static final FailCalls FAIL = new FailCalls();
     static AwsClients aws;
     static String flowLogBucketArn;
     static List<String> zones;
@@ -51,7 +53,7 @@ abstract class PlatformFixture {
 
     @BeforeAll
     static void setUp() {
-        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, REQUESTS, CRASH);
+        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, FAIL, REQUESTS, CRASH);
         String bucket = "flowlogs-" + System.nanoTime();
         aws.s3(Emulator.REGION).createBucket(r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
         flowLogBucketArn = "arn:aws:s3:::" + bucket;
