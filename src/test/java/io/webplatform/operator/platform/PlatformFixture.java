@@ -11,6 +11,7 @@ import io.webplatform.operator.testing.Emulator;
 import static io.webplatform.operator.testing.AwsReads.exists;
 import io.webplatform.operator.testing.EngineVersions;
 import io.webplatform.operator.testing.InitialTargets;
+import io.webplatform.operator.testing.RecordedRequests;
 import io.webplatform.operator.testing.SlowDatabases;
 import io.webplatform.operator.testing.SlowNatGateways;
 import io.webplatform.operator.testing.TestResources;
@@ -31,6 +32,7 @@ abstract class PlatformFixture {
     static final SlowDatabases SLOW_DB = new SlowDatabases();
     static final InitialTargets TARGETS = new InitialTargets();
     static final EngineVersions ENGINE_VERSIONS = new EngineVersions();
+    static final RecordedRequests REQUESTS = new RecordedRequests();
     static AwsClients aws;
     static String flowLogBucketArn;
     static List<String> zones;
@@ -46,7 +48,7 @@ abstract class PlatformFixture {
 
     @BeforeAll
     static void setUp() {
-        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, CRASH);
+        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, REQUESTS, CRASH);
         String bucket = "flowlogs-" + System.nanoTime();
         aws.s3(Emulator.REGION).createBucket(r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
         flowLogBucketArn = "arn:aws:s3:::" + bucket;
