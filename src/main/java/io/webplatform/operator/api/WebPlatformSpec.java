@@ -27,6 +27,7 @@ public class WebPlatformSpec {
 
     @JsonPropertyDescription("AWS region, e.g. eu-west-3. The operator's default region when omitted. Immutable.")
     @Pattern(SecureBucketSpec.REGION_PATTERN)
+    @Size(max = 32)
     public String region;
 
     @JsonPropertyDescription("The VPC, its subnets over two availability zones, NAT and flow logs.")
@@ -123,7 +124,7 @@ public class WebPlatformSpec {
                 + " issued (e.g. arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-...). Required with port 443, and only"
                 + " then. Point your domain (the certificate's name) at the load balancer's DNS name. Changing it swaps the"
                 + " certificate in place.")
-        @Size(max = 2048)
+        @Size(max = 256)
         @Pattern("^arn:aws[a-z-]*:acm:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}:[0-9]{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
         public String certificateArn;
 
