@@ -47,7 +47,10 @@ public class Listeners implements Component<PlatformScope> {
         return List.of(LoadBalancer.NAME, TargetGroup.NAME);
     }
 
-    /** A TLS listener's certificate and policy are judged before anything is made (else CreateListener fails ~40 writes in). */
+    /**
+     * A TLS listener's certificate and policy are judged before anything is made: otherwise CreateListener
+     * would refuse them only after the VPC, NAT gateways and load balancer were made.
+     */
     @Override
     public void preflight(PlatformScope scope) {
         WebPlatformSpec.LoadBalancer spec = scope.spec().loadBalancer;
