@@ -20,10 +20,14 @@ import java.util.Map;
         message = "region is immutable")
 @ValidationRule(value = "!has(oldSelf.database) || !has(oldSelf.database.restore) || (has(self.database) && has(self.database.restore))",
         message = "database.restore cannot be removed once set: a new, empty database would replace the restored one; change it to restore again")
+@ValidationRule(value = "!has(self.region) || !has(self.loadBalancer) || !has(self.loadBalancer.certificateArn)"
+        + " || self.loadBalancer.certificateArn.contains(':acm:' + self.region + ':')",
+        message = "loadBalancer.certificateArn must be a certificate of the WebPlatform's region: a load balancer uses ACM certificates of its own region only")
 public class WebPlatformSpec {
 
     @JsonPropertyDescription("AWS region, e.g. eu-west-3. The operator's default region when omitted. Immutable.")
     @Pattern(SecureBucketSpec.REGION_PATTERN)
+    @Size(max = 32)
     public String region;
 
     @JsonPropertyDescription("The VPC, its subnets over two availability zones, NAT and flow logs.")
@@ -96,16 +100,41 @@ public class WebPlatformSpec {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.ports) || !self.ports.exists(p, p == 443) || has(self.certificateArn)",
+            message = "port 443 needs certificateArn: the load balancer terminates TLS with that ACM certificate and forwards plain HTTP to the app")
+    @ValidationRule(value = "!has(self.certificateArn) || (has(self.ports) && self.ports.exists(p, p == 443))",
+            message = "certificateArn is used only by the TLS listener on port 443: add 443 to ports, or remove certificateArn")
     public static class LoadBalancer {
+        /** AWS's recommended policy for TLS listeners (TLS 1.3 and 1.2, hybrid post-quantum key exchange). */
+        public static final String DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
+
         @JsonPropertyDescription("IPv4 CIDRs allowed to reach the load balancer.")
         @Size(min = 1, max = 50)
         @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each allowed CIDR must be an IPv4 CIDR, e.g. 203.0.113.0/24")
         public List<@Size(max = 18) String> allowedCidrs = new ArrayList<>(List.of("0.0.0.0/0"));
 
-        @JsonPropertyDescription("Listener ports: 80, and 443 when asked.")
+        @JsonPropertyDescription("Listener ports: 80 (plain TCP to the app), and 443 (TLS terminated at the load balancer with"
+                + " certificateArn, then plain TCP to the app).")
         @Size(min = 1, max = 2)
         @ValidationRule(value = "self.all(p, p == 80 || p == 443)", message = "ports may be 80 and 443 only")
+        @ValidationRule(value = "self.size() < 2 || self[0] != self[1]", message = "ports must not repeat")
         public List<Integer> ports = new ArrayList<>(List.of(80));
+
+        @JsonPropertyDescription("ACM certificate the TLS listener on port 443 presents, in the WebPlatform's region and account,"
+                + " issued (e.g. arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-...). Required with port 443, and only"
+                + " then. Point your domain (the certificate's name) at the load balancer's DNS name. Changing it swaps the"
+                + " certificate in place.")
+        @Size(max = 256)
+        @Pattern("^arn:aws[a-z-]*:acm:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}:[0-9]{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        public String certificateArn;
+
+        @JsonPropertyDescription("Security policy of the TLS listener: a TLS 1.3 policy whose minimum is TLS 1.2 or 1.3."
+                + " Default " + DEFAULT_SSL_POLICY + ", what AWS recommends.")
+        @Default(DEFAULT_SSL_POLICY)
+        @Size(max = 128)
+        @ValidationRule(value = "self.matches('^ELBSecurityPolicy-TLS13-1-[23]-([A-Za-z0-9]+-)*[0-9]{4}-[0-9]{2}$')",
+                message = "sslPolicy must be a TLS 1.3 security policy with TLS 1.2 or 1.3 as its minimum, e.g. " + DEFAULT_SSL_POLICY)
+        public String sslPolicy = DEFAULT_SSL_POLICY;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

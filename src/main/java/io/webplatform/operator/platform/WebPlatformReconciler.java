@@ -261,8 +261,9 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         out.alarmTopicArn = topic == null ? null : topic.id();
         if (scope.observed(LoadBalancer.NAME) != null) {
             out.loadBalancerDnsName = LoadBalancer.of(scope).dnsName();
-            int port = scope.spec().loadBalancer.ports.contains(80) ? 80 : scope.spec().loadBalancer.ports.get(0);
-            out.appUrl = "http://" + out.loadBalancerDnsName + (port == 80 ? "" : ":" + port) + "/";
+            // HTTPS where the TLS listener serves; the certificate names the user's domain, which points at this DNS name.
+            out.appUrl = scope.spec().loadBalancer.ports.contains(Listeners.TLS_PORT)
+                    ? "https://" + out.loadBalancerDnsName + "/" : "http://" + out.loadBalancerDnsName + "/";
         }
         var db = Database.of(scope);
         if (db != null && db.endpoint() != null) {
