@@ -201,7 +201,8 @@ class ParliamentIT {
             spans = statements(file);
             cache.put(file.toString(), spans);
         }
-        return spans.stream().filter(s -> s.from() <= line && line <= s.to()).map(Span::sid).findFirst()
+        // The last that spans it: where one statement ends on the line the next starts, parliament means the next.
+        return spans.stream().filter(s -> s.from() <= line && line <= s.to()).map(Span::sid).reduce((a, b) -> b)
                 .orElseThrow(() -> new AssertionError("line " + line + " of " + file + " is in no statement"));
     }
 

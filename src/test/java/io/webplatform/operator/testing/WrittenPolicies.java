@@ -1,5 +1,7 @@
 package io.webplatform.operator.testing;
 
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.webplatform.operator.aws.AwsClients;
@@ -23,6 +25,9 @@ public final class WrittenPolicies {
     public static final Path DIR = Path.of("target/e2e-policies");
     public static final List<String> KINDS = List.of("bucket-policy", "key-policy", "role-trust", "role-policy");
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Array elements on lines of their own, so that no two statements start on one line. */
+    private static final DefaultPrettyPrinter ONE_STATEMENT_A_LINE =
+            new DefaultPrettyPrinter().withArrayIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE);
 
     private WrittenPolicies() {
     }
@@ -72,7 +77,7 @@ public final class WrittenPolicies {
         try {
             EndToEndSuite.clearOnce();
             Files.createDirectories(DIR);
-            Files.writeString(DIR.resolve(kind + "-" + name + ".json"), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+            Files.writeString(DIR.resolve(kind + "-" + name + ".json"), MAPPER.writer(ONE_STATEMENT_A_LINE).writeValueAsString(json) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
