@@ -15,6 +15,7 @@ import io.webplatform.operator.testing.SlowDatabases;
 import io.webplatform.operator.testing.SlowNatGateways;
 import jakarta.inject.Inject;
 import io.webplatform.operator.testing.TestBed;
+import io.webplatform.operator.testing.WrittenPolicies;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 
@@ -101,6 +102,8 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         // Monitoring: every alarm notifies the topic; one set to ALARM turns the WebPlatform Degraded, and OK turns it back.
         String topic = jsonpath(ns, "webplatform", "shop", ".status.outputs.alarmTopicArn");
         assertThat(topic).startsWith("arn:aws:sns:eu-west-3:").endsWith("-alarms");
+        // Every policy document it wrote, for ParliamentIT.
+        WrittenPolicies.ofWebPlatform(aws, Emulator.REGION, survivorId, topic);
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.alarms[*].name").split(" ")).hasSize(8);
         assertThat(aws.sns(Emulator.REGION).listSubscriptionsByTopic(r -> r.topicArn(topic)).subscriptions())
                 .extracting(x -> x.protocol() + ":" + x.endpoint()).containsExactly("email:ops@example.com");

@@ -82,7 +82,9 @@ public final class IamActions {
      * statement granting one says why.
      */
     public static final Set<String> UNSCOPABLE_WRITES = Set.of(
-            "logs:CreateLogDelivery", "logs:DeleteLogDelivery");
+            "logs:CreateLogDelivery", "logs:DeleteLogDelivery",
+            // Acts on a subscription ARN (topic:subscription-id); the Service Authorization Reference lists no resource type.
+            "sns:Unsubscribe");
 
     private IamActions() {
     }
