@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the local test bed once, from the Go module proxy, into the layout that
 # io.fabric8:kube-api-test expects (~/.kubeapitest/k8s/<version>-linux-amd64/{kube-apiserver,etcd,kubectl}),
-# installs helm, and checks that moto can start. Skips everything already there.
+# installs helm and parliament, and checks that moto can start. Skips everything already there.
 set -euo pipefail
 
 K8S_VERSION="${K8S_VERSION:-1.34.4}"
 ETCD_VERSION="${ETCD_VERSION:-3.6.16}"
 HELM_VERSION="${HELM_VERSION:-3.19.5}"
 KUBECTL_MINOR="${KUBECTL_MINOR:-1.33}"
+PARLIAMENT_VERSION="${PARLIAMENT_VERSION:-1.6.4}"
 
 BIN_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
 TOOLS_DIR="${WEBPLATFORM_TOOLS_DIR:-$HOME/.webplatform/bin}"
@@ -130,14 +131,28 @@ install_awscli() {
   mkdir -p "$HOME/.webplatform/bin" && ln -sf "$HOME/.webplatform/awscli-venv/bin/aws" "$HOME/.webplatform/bin/aws"
 }
 
+# ParliamentIT lints every IAM policy (shipped and written at run time) with parliament, Duo Labs'
+# IAM policy auditor; it needs no network (AWS's action and resource definitions ship inside it).
+install_parliament() {
+  local venv="$HOME/.webplatform/parliament-venv" out="$TOOLS_DIR/parliament"
+  if [ -x "$out" ] && [ "$("$out" --version 2>&1)" = "parliament $PARLIAMENT_VERSION" ]; then
+    say "parliament $PARLIAMENT_VERSION is installed: $out"; return
+  fi
+  say "installing parliament $PARLIAMENT_VERSION from PyPI into $venv"
+  rm -rf "$venv" && python3 -m venv "$venv" && "$venv/bin/pip" install --quiet "parliament==$PARLIAMENT_VERSION"
+  ln -sf "$venv/bin/parliament" "$out"
+}
+
 case "${1:-all}" in
   kube-apiserver) build_kube_apiserver ;;
   etcd) build_etcd ;;
   helm) install_helm ;;
   app) install_postgres; install_app_venv ;;
+  parliament) install_parliament ;;
   all)
     check_moto
     install_awscli
+    install_parliament
     install_postgres
     install_app_venv
     link_kubectl
@@ -146,5 +161,5 @@ case "${1:-all}" in
     build_kube_apiserver
     say "test bed ready: $BIN_DIR"
     ;;
-  *) echo "usage: $0 [all|kube-apiserver|etcd|helm|app]"; exit 2 ;;
+  *) echo "usage: $0 [all|kube-apiserver|etcd|helm|app|parliament]"; exit 2 ;;
 esac

@@ -20,6 +20,9 @@ import java.util.Map;
         message = "region is immutable")
 @ValidationRule(value = "!has(oldSelf.database) || !has(oldSelf.database.restore) || (has(self.database) && has(self.database.restore))",
         message = "database.restore cannot be removed once set: a new, empty database would replace the restored one; change it to restore again")
+@ValidationRule(value = "!has(self.region) || !has(self.loadBalancer) || !has(self.loadBalancer.certificateArn)"
+        + " || self.loadBalancer.certificateArn.contains(':acm:' + self.region + ':')",
+        message = "loadBalancer.certificateArn must be a certificate of the WebPlatform's region: a load balancer uses ACM certificates of its own region only")
 public class WebPlatformSpec {
 
     /** CEL: CIDRs a and b do not overlap, identical ones included (what is not a CIDR at all, the format rule reports). */
@@ -30,6 +33,7 @@ public class WebPlatformSpec {
 
     @JsonPropertyDescription("AWS region, e.g. eu-west-3. The operator's default region when omitted. Immutable.")
     @Pattern(SecureBucketSpec.REGION_PATTERN)
+    @Size(max = 32)
     public String region;
 
     @JsonPropertyDescription("The VPC, its subnets over two availability zones, NAT and flow logs.")
@@ -105,16 +109,41 @@ public class WebPlatformSpec {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.ports) || !self.ports.exists(p, p == 443) || has(self.certificateArn)",
+            message = "port 443 needs certificateArn: the load balancer terminates TLS with that ACM certificate and forwards plain HTTP to the app")
+    @ValidationRule(value = "!has(self.certificateArn) || (has(self.ports) && self.ports.exists(p, p == 443))",
+            message = "certificateArn is used only by the TLS listener on port 443: add 443 to ports, or remove certificateArn")
     public static class LoadBalancer {
+        /** AWS's recommended policy for TLS listeners (TLS 1.3 and 1.2, hybrid post-quantum key exchange). */
+        public static final String DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
+
         @JsonPropertyDescription("IPv4 CIDRs allowed to reach the load balancer.")
         @Size(min = 1, max = 50)
         @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each allowed CIDR must be an IPv4 CIDR, e.g. 203.0.113.0/24")
         public List<@Size(max = 18) String> allowedCidrs = new ArrayList<>(List.of("0.0.0.0/0"));
 
-        @JsonPropertyDescription("Listener ports: 80, and 443 when asked.")
+        @JsonPropertyDescription("Listener ports: 80 (plain TCP to the app), and 443 (TLS terminated at the load balancer with"
+                + " certificateArn, then plain TCP to the app).")
         @Size(min = 1, max = 2)
         @ValidationRule(value = "self.all(p, p == 80 || p == 443)", message = "ports may be 80 and 443 only")
+        @ValidationRule(value = "self.size() < 2 || self[0] != self[1]", message = "ports must not repeat")
         public List<Integer> ports = new ArrayList<>(List.of(80));
+
+        @JsonPropertyDescription("ACM certificate the TLS listener on port 443 presents, in the WebPlatform's region and account,"
+                + " issued (e.g. arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-...). Required with port 443, and only"
+                + " then. Point your domain (the certificate's name) at the load balancer's DNS name. Changing it swaps the"
+                + " certificate in place.")
+        @Size(max = 256)
+        @Pattern("^arn:aws[a-z-]*:acm:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}:[0-9]{12}:certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        public String certificateArn;
+
+        @JsonPropertyDescription("Security policy of the TLS listener: a TLS 1.3 policy whose minimum is TLS 1.2 or 1.3."
+                + " Default " + DEFAULT_SSL_POLICY + ", what AWS recommends.")
+        @Default(DEFAULT_SSL_POLICY)
+        @Size(max = 128)
+        @ValidationRule(value = "self.matches('^ELBSecurityPolicy-TLS13-1-[23]-([A-Za-z0-9]+-)*[0-9]{4}-[0-9]{2}$')",
+                message = "sslPolicy must be a TLS 1.3 security policy with TLS 1.2 or 1.3 as its minimum, e.g. " + DEFAULT_SSL_POLICY)
+        public String sslPolicy = DEFAULT_SSL_POLICY;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -172,7 +201,9 @@ public class WebPlatformSpec {
             message = "backupRetentionDays: 0 turns automated backups off, and with them point-in-time recovery (the platform's RPO of"
                     + " 5 minutes); set acceptNoPointInTimeRecovery: true to accept that")
     public static class Database {
-        @JsonPropertyDescription("PostgreSQL major or full version, e.g. \"16\".")
+        @JsonPropertyDescription("PostgreSQL major version, e.g. \"16\" (AWS applies minor upgrades in the maintenance window), or a pinned"
+                + " minor, e.g. \"16.4\" (automatic minor upgrades off). RDS never downgrades: a running version newer than this is kept"
+                + " and reported in the Database component's status.")
         @Default("16")
         @Pattern("^[0-9]{2}(\\.[0-9]+)?$")
         public String engineVersion = "16";
@@ -188,9 +219,10 @@ public class WebPlatformSpec {
         @Max(65536)
         public int storageGiB = 20;
 
-        @JsonPropertyDescription("A standby in the second zone.")
-        @Default("false")
-        public boolean multiAZ;
+        @JsonPropertyDescription("A synchronous standby in the second zone, with automatic failover (default). RDS's SLA is 99.95 %"
+                + " for Multi-AZ and 99.5 % for a single instance: set false only where a zone's outage may take the database down.")
+        @Default("true")
+        public boolean multiAZ = true;
 
         @JsonPropertyDescription("Days of automated backups, 1 to 35: point-in-time recovery to within about 5 minutes."
                 + " 0 turns them off, and needs acceptNoPointInTimeRecovery: true.")

@@ -90,12 +90,15 @@ public class WebPlatformStatus extends ManagedStatus {
         public Map<String, String> instanceIds;
         @JsonPropertyDescription("The load balancer's DNS name: where users reach the app.")
         public String loadBalancerDnsName;
-        @JsonPropertyDescription("The app's URL through the load balancer.")
+        @JsonPropertyDescription("The app's URL through the load balancer: https:// when port 443 is served (clients verify the"
+                + " certificate against your domain, pointed at loadBalancerDnsName), else http://.")
         public String appUrl;
         @JsonPropertyDescription("The database's host name.")
         public String databaseEndpoint;
         @JsonPropertyDescription("The database's port.")
         public Integer databasePort;
+        @JsonPropertyDescription("The PostgreSQL version the database runs (AWS may have upgraded the minor).")
+        public String databaseEngineVersion;
         @JsonPropertyDescription("The Kubernetes Secret with the app's database connection details.")
         public String connectionSecret;
         @JsonPropertyDescription("The SNS topic the alarms notify.")

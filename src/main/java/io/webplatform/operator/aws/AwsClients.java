@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -100,6 +101,11 @@ public class AwsClients implements AutoCloseable {
 
     public ResourceGroupsTaggingApiClient tagging(String region) {
         return cached("tagging", region, () -> configure(ResourceGroupsTaggingApiClient.builder(), region).build());
+    }
+
+    /** ACM: only read, to judge a listener's certificate before anything is made. */
+    public AcmClient acm(String region) {
+        return cached("acm", region, () -> configure(AcmClient.builder(), region).build());
     }
 
     public StsClient sts(String region) {

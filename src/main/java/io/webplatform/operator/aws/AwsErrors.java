@@ -42,7 +42,9 @@ public final class AwsErrors {
             "InsufficientS3BucketPolicyException", "InvalidS3BucketNameException", "InvalidTrailNameException",
             "MaximumNumberOfTrailsExceededException", "IllegalArgumentException", "InvalidKeyUsageException",
             "InvalidAMIID.NotFound", "InvalidAMIID.Malformed", "InvalidAMIID.Unavailable", "StorageQuotaExceeded",
-            "InstanceQuotaExceeded", "Unsupported");
+            "InstanceQuotaExceeded", "Unsupported",
+            // ELB refusing a TLS listener's certificate or security policy: only the spec (or the certificate) can fix it.
+            "CertificateNotFound", "UnsupportedCertificate", "SSLPolicyNotFound");
 
     private AwsErrors() {
     }

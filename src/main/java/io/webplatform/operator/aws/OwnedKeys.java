@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.Tag;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,31 +56,42 @@ public final class OwnedKeys {
         return true;
     }
 
+    /**
+     * Makes a key tagged at creation, then its alias. CreateAlias, like every later change, is authorised
+     * by the key's ownership tag, which KMS may take minutes to honour: until then the key is found again
+     * by its tags and the alias made by repair.
+     */
+    public static void create(KmsClient kms, String description, JsonNode policy, List<Tag> tags, String alias, Clock clock) {
+        KeyMetadata key = kms.createKey(r -> r.description(description).policy(PolicyDocuments.toJson(policy)).tags(tags)).keyMetadata();
+        authorisedByTags(key, clock, () -> kms.createAlias(r -> r.aliasName(alias).targetKeyId(key.keyId())));
+    }
+
     /** Brings the key back to enabled, aliased, with this policy and yearly rotation; one line per change. */
-    public static List<String> repair(KmsClient kms, Key key, String alias, JsonNode policy) {
+    public static List<String> repair(KmsClient kms, Key key, String alias, JsonNode policy, Clock clock) {
         String keyId = key.metadata.keyId();
         List<String> changes = new ArrayList<>();
         if (key.metadata.keyState() == KeyState.PENDING_DELETION) {
-            kms.cancelKeyDeletion(r -> r.keyId(keyId));
+            authorisedByTags(key.metadata, clock, () -> kms.cancelKeyDeletion(r -> r.keyId(keyId)));
             changes.add("cancelled a scheduled deletion");
             key.rotationEnabled = kms.getKeyRotationStatus(r -> r.keyId(keyId)).keyRotationEnabled();
         }
         if (key.metadata.keyState() == KeyState.DISABLED || key.metadata.keyState() == KeyState.PENDING_DELETION) {
-            kms.enableKey(r -> r.keyId(keyId));
+            authorisedByTags(key.metadata, clock, () -> kms.enableKey(r -> r.keyId(keyId)));
             changes.add("enabled the key");
         }
         if (!key.aliasPresent) {
-            kms.createAlias(r -> r.aliasName(alias).targetKeyId(keyId));
+            authorisedByTags(key.metadata, clock, () -> kms.createAlias(r -> r.aliasName(alias).targetKeyId(keyId)));
             key.aliasPresent = true;
             changes.add("created alias " + alias);
         }
         if (key.policy != null && !PolicyDocuments.equivalent(key.policy, policy)) {
-            kms.putKeyPolicy(r -> r.keyId(keyId).policyName("default").policy(PolicyDocuments.toJson(policy)));
+            authorisedByTags(key.metadata, clock,
+                    () -> kms.putKeyPolicy(r -> r.keyId(keyId).policyName("default").policy(PolicyDocuments.toJson(policy))));
             key.policy = PolicyDocuments.toJson(policy);
             changes.add("key policy restored");
         }
         if (!key.rotationEnabled) {
-            kms.enableKeyRotation(r -> r.keyId(keyId));
+            authorisedByTags(key.metadata, clock, () -> kms.enableKeyRotation(r -> r.keyId(keyId)));
             key.rotationEnabled = true;
             changes.add("enabled yearly key rotation");
         }
@@ -87,11 +99,19 @@ public final class OwnedKeys {
     }
 
     /** Removes the alias and schedules the key's deletion: 7 days, the shortest wait KMS allows; recoverable until then. */
-    public static void delete(KmsClient kms, Key key, String alias) {
+    public static void delete(KmsClient kms, Key key, String alias, Clock clock) {
         if (key.aliasPresent) {
-            kms.deleteAlias(r -> r.aliasName(alias));
+            authorisedByTags(key.metadata, clock, () -> kms.deleteAlias(r -> r.aliasName(alias)));
         }
-        kms.scheduleKeyDeletion(r -> r.keyId(key.metadata.keyId()).pendingWindowInDays(7));
+        authorisedByTags(key.metadata, clock, () -> kms.scheduleKeyDeletion(r -> r.keyId(key.metadata.keyId()).pendingWindowInDays(7)));
+    }
+
+    /**
+     * A change the operator's IAM policy allows only on keys carrying the ownership tag (aws:ResourceTag):
+     * refused for up to five minutes after CreateKey, measured from the key's CreationDate.
+     */
+    private static void authorisedByTags(KeyMetadata key, Clock clock, Runnable change) {
+        Propagation.KMS_KEY_TAGS.run("the ownership tag of KMS key " + key.keyId(), key.creationDate(), clock, change);
     }
 
     /** The key tagged with this owner and component (listing the account's keys: only when the alias is missing). */

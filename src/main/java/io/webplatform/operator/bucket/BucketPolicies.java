@@ -103,6 +103,12 @@ public final class BucketPolicies {
     /**
      * Least privilege for replication: read the source's replication configuration and object
      * versions, write replicas into the backup bucket only, and use the key only through S3.
+     *
+     * <p>The buckets use an S3 Bucket Key, so the KMS encryption context S3 passes is the bucket ARN,
+     * not the object ARN; objects written without the Bucket Key (before it was on, or by a client
+     * that turned it off per object) carry the object ARN. Both forms are allowed, on each side. With a
+     * Bucket Key on the destination, S3 also calls kms:Decrypt on the replica key to check the Bucket
+     * Key's integrity (S3 guide, "Amazon S3 Bucket Keys and replication"), so replicas may decrypt too.
      */
     public static ObjectNode replicationPermissions(String source, String destination, String keyArn, String region) {
         ObjectNode doc = document();
@@ -118,15 +124,18 @@ public final class BucketPolicies {
         ObjectNode decrypt = statement(doc, "DecryptSourceObjects", "Allow");
         decrypt.put("Action", "kms:Decrypt");
         decrypt.put("Resource", keyArn);
-        ObjectNode decryptCondition = decrypt.putObject("Condition").putObject("StringLike");
-        decryptCondition.put("kms:ViaService", "s3." + region + ".amazonaws.com");
-        decryptCondition.put("kms:EncryptionContext:aws:s3:arn", BucketNames.arn(source) + "/*");
+        keyUsedByS3For(decrypt, source, region);
         ObjectNode encrypt = statement(doc, "EncryptReplicas", "Allow");
-        array(encrypt, "Action", "kms:Encrypt", "kms:GenerateDataKey");
+        array(encrypt, "Action", "kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt");
         encrypt.put("Resource", keyArn);
-        ObjectNode encryptCondition = encrypt.putObject("Condition").putObject("StringLike");
-        encryptCondition.put("kms:ViaService", "s3." + region + ".amazonaws.com");
-        encryptCondition.put("kms:EncryptionContext:aws:s3:arn", BucketNames.arn(destination) + "/*");
+        keyUsedByS3For(encrypt, destination, region);
         return doc;
+    }
+
+    /** Only through S3 in this region, and only for the bucket (Bucket Key) or its objects (no Bucket Key). */
+    private static void keyUsedByS3For(ObjectNode statement, String bucket, String region) {
+        ObjectNode condition = statement.putObject("Condition");
+        condition.putObject("StringEquals").put("kms:ViaService", "s3." + region + ".amazonaws.com");
+        array(condition.putObject("StringLike"), "kms:EncryptionContext:aws:s3:arn", BucketNames.arn(bucket), BucketNames.arn(bucket) + "/*");
     }
 }

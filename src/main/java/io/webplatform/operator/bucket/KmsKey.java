@@ -3,7 +3,6 @@ package io.webplatform.operator.bucket;
 import io.webplatform.operator.api.SecureBucketSpec.EncryptionMode;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.OwnedKeys;
-import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import io.webplatform.operator.engine.UserError;
@@ -68,12 +67,9 @@ public class KmsKey implements Component<BucketScope> {
         Map<String, String> tags = scope.tags(NAME, scope.names().keyAlias());
         List<Tag> kmsTags = tags.entrySet().stream()
                 .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build()).toList();
-        String keyId = scope.kms().createKey(r -> r
-                .description("SecureBucket " + scope.owner().getMetadata().getNamespace() + "/"
-                        + scope.owner().getMetadata().getName() + ": default encryption of " + scope.names().bucket())
-                .policy(PolicyDocuments.toJson(BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery)))
-                .tags(kmsTags)).keyMetadata().keyId();
-        scope.kms().createAlias(r -> r.aliasName(scope.names().keyAlias()).targetKeyId(keyId));
+        OwnedKeys.create(scope.kms(), "SecureBucket " + scope.owner().getMetadata().getNamespace() + "/"
+                        + scope.owner().getMetadata().getName() + ": default encryption of " + scope.names().bucket(),
+                BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery), kmsTags, scope.names().keyAlias(), scope.clock());
     }
 
     @Override
@@ -83,12 +79,12 @@ public class KmsKey implements Component<BucketScope> {
             return List.of();
         }
         return OwnedKeys.repair(scope.kms(), state, scope.names().keyAlias(),
-                BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery));
+                BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery), scope.clock());
     }
 
     @Override
     public boolean delete(BucketScope scope, Observed current) {
-        OwnedKeys.delete(scope.kms(), current.detail(State.class), scope.names().keyAlias());
+        OwnedKeys.delete(scope.kms(), current.detail(State.class), scope.names().keyAlias(), scope.clock());
         return true;
     }
 

@@ -1,9 +1,10 @@
 package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.Propagation;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-import io.webplatform.operator.engine.StillWorking;
+import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerReplicationStatus;
 import software.amazon.awssdk.services.s3.model.ReplicationConfiguration;
 import software.amazon.awssdk.services.s3.model.ReplicationRule;
@@ -111,17 +112,10 @@ public class Replication implements Component<BucketScope> {
                     || a.deleteMarkerReplication().status() == DeleteMarkerReplicationStatus.DISABLED);
     }
 
+    /** A new IAM role takes a while to be usable by S3: progress within its propagation window, Stalled after. */
     private static void put(BucketScope scope) {
-        try {
-            scope.s3().putBucketReplication(r -> r.bucket(scope.names().bucket()).replicationConfiguration(desired(scope)));
-        } catch (RuntimeException e) {
-            // A new IAM role takes seconds to become assumable by S3; that is progress, not failure.
-            String code = AwsErrors.errorCode(e);
-            if (("InvalidRequest".equals(code) || "InvalidArgument".equals(code))
-                    && AwsErrors.message(e).toLowerCase().contains("role")) {
-                throw new StillWorking("IAM role " + scope.names().replicationRole() + " is not yet assumable by S3");
-            }
-            throw e;
-        }
+        Role role = scope.observed(ReplicationRole.NAME).detail(ReplicationRole.State.class).role;
+        Propagation.REPLICATION_ROLE.run("IAM role " + role.roleName(), role.createDate(), scope.clock(),
+                () -> scope.s3().putBucketReplication(r -> r.bucket(scope.names().bucket()).replicationConfiguration(desired(scope))));
     }
 }

@@ -1,6 +1,7 @@
 package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.Propagation;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
@@ -62,12 +63,22 @@ public class Trail implements Component<BucketScope> {
         String name = scope.names().trail();
         List<Tag> tags = scope.tags(NAME, name).entrySet().stream()
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-        scope.cloudTrail().createTrail(r -> r.name(name)
+        Propagation.TRAIL_BUCKET_POLICY.run(logBucketPolicy(scope), null, scope.clock(), () -> scope.cloudTrail().createTrail(r -> r
+                .name(name)
                 .s3BucketName(scope.names().logBucket())
                 .enableLogFileValidation(true)
                 .isMultiRegionTrail(false)
                 .includeGlobalServiceEvents(false)
-                .tagsList(tags));
+                .tagsList(tags)));
+    }
+
+    /**
+     * CloudTrail checks the log bucket's policy, which TrailBucket has just put. S3 keeps no date of a
+     * bucket policy (the bucket's CreationDate is only listed by ListBuckets, which would need
+     * s3:ListAllMyBuckets over the whole account), so the window runs from the first refusal.
+     */
+    private static String logBucketPolicy(BucketScope scope) {
+        return "the bucket policy of " + scope.names().logBucket();
     }
 
     @Override
@@ -78,7 +89,8 @@ public class Trail implements Component<BucketScope> {
         List<String> changes = new ArrayList<>();
         if (!Boolean.TRUE.equals(state.trail.logFileValidationEnabled())
                 || !scope.names().logBucket().equals(state.trail.s3BucketName())) {
-            ct.updateTrail(r -> r.name(name).s3BucketName(scope.names().logBucket()).enableLogFileValidation(true));
+            Propagation.TRAIL_BUCKET_POLICY.run(logBucketPolicy(scope), null, scope.clock(),
+                    () -> ct.updateTrail(r -> r.name(name).s3BucketName(scope.names().logBucket()).enableLogFileValidation(true)));
             changes.add("log file validation and destination restored");
         }
         EventSelector desired = desiredSelector(scope);

@@ -114,7 +114,7 @@ public final class ComponentGraph<S extends Scope> {
                     }
                 }
                 result.put(new ComponentStatus(name, current.id(), current.ready() ? READY : PENDING, current.ready(),
-                        current.ready() ? null : current.waitingFor(), null));
+                        current.waitingFor(), null));
             } catch (StillWorking e) {
                 result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, e.getMessage(), null));
             } catch (UserError e) {

@@ -2,6 +2,7 @@ package io.webplatform.operator.engine;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,6 +14,7 @@ public abstract class Scope {
     private final HasMetadata owner;
     private final String region;
     private final Map<String, Observed> observed = new HashMap<>();
+    private Clock clock = Clock.systemUTC();
 
     protected Scope(HasMetadata owner, String region) {
         this.owner = owner;
@@ -29,6 +31,16 @@ public abstract class Scope {
 
     public String region() {
         return region;
+    }
+
+    /** The pass's idea of now, compared with the dates AWS records (a key's CreationDate, a role's CreateDate). */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Plays the pass at another time: how a test judges a refusal long after its dependency was made. */
+    public void clock(Clock clock) {
+        this.clock = clock;
     }
 
     /** What a component found in this pass; null when absent or not yet observed. */

@@ -54,22 +54,18 @@ public class AlarmTopicKey implements Component<PlatformScope> {
     public void create(PlatformScope scope) {
         List<Tag> tags = scope.tags(NAME, alias(scope)).entrySet().stream()
                 .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build()).toList();
-        String keyId = scope.kms().createKey(r -> r
-                .description("WebPlatform " + scope.owner().getMetadata().getNamespace() + "/" + scope.owner().getMetadata().getName()
-                        + ": encryption of the alarm topic")
-                .policy(PolicyDocuments.toJson(policy(scope.accountId())))
-                .tags(tags)).keyMetadata().keyId();
-        scope.kms().createAlias(r -> r.aliasName(alias(scope)).targetKeyId(keyId));
+        OwnedKeys.create(scope.kms(), "WebPlatform " + scope.owner().getMetadata().getNamespace() + "/" + scope.owner().getMetadata().getName()
+                + ": encryption of the alarm topic", policy(scope.accountId()), tags, alias(scope), scope.clock());
     }
 
     @Override
     public List<String> repair(PlatformScope scope, Observed current) {
-        return OwnedKeys.repair(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), policy(scope.accountId()));
+        return OwnedKeys.repair(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), policy(scope.accountId()), scope.clock());
     }
 
     @Override
     public boolean delete(PlatformScope scope, Observed current) {
-        OwnedKeys.delete(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope));
+        OwnedKeys.delete(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), scope.clock());
         return true;
     }
 }

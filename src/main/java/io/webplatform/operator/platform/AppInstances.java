@@ -1,10 +1,9 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.Propagation;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-import io.webplatform.operator.engine.StillWorking;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.GroupIdentifier;
@@ -309,10 +308,8 @@ public class AppInstances implements Component<PlatformScope> {
                             scope.tagSpec(ResourceType.VOLUME, NAME, role))).instances().get(0).instanceId();
         } catch (RuntimeException e) {
             // A new instance profile takes a few seconds to reach EC2.
-            if ("InvalidParameterValue".equals(AwsErrors.errorCode(e)) && String.valueOf(e.getMessage()).contains("iamInstanceProfile")) {
-                throw new StillWorking("the instance profile is not visible to EC2 yet");
-            }
-            throw e;
+            throw Propagation.INSTANCE_PROFILE.judge(e, "instance profile " + InstanceRole.roleName(scope), InstanceProfile.madeAt(scope),
+                    scope.clock());
         }
     }
 

@@ -202,9 +202,19 @@ public class Database implements Component<PlatformScope> {
                 // The app reads its password from this secret: the instances wait for it (repair asks AWS to make it).
                 return Observed.pending(db.dbInstanceIdentifier(), "master user secret being created", db);
             }
-            return Observed.ready(db.dbInstanceIdentifier(), db);
+            return Observed.ready(db.dbInstanceIdentifier(), db, newerThanSpec(scope, db));
         }
         return Observed.pending(db.dbInstanceIdentifier(), "database " + db.dbInstanceStatus(), db);
+    }
+
+    /** Said in status, never repaired: RDS cannot downgrade a version AWS (or a person) upgraded. */
+    private static String newerThanSpec(PlatformScope scope, DBInstance db) {
+        String wanted = scope.spec().database.engineVersion;
+        if (db.engineVersion() == null || EngineVersion.of(wanted).judge(db.engineVersion()) != EngineVersion.Verdict.NEWER_KEPT) {
+            return null;
+        }
+        return "runs PostgreSQL " + db.engineVersion() + ", newer than spec.database.engineVersion " + wanted
+                + ": RDS cannot downgrade, so it is kept; set the spec to " + db.engineVersion() + " to say so";
     }
 
     @Override
@@ -234,7 +244,7 @@ public class Database implements Component<PlatformScope> {
                     .backupRetentionPeriod(spec.backupRetentionDays)
                     .deletionProtection(spec.deletionProtection)
                     .copyTagsToSnapshot(true)
-                    .autoMinorVersionUpgrade(true)
+                    .autoMinorVersionUpgrade(autoMinorVersionUpgrade(spec))
                     .tags(tags));
         } catch (RuntimeException e) {
             // CreateDBInstance takes no client token; the deterministic identifier makes a retry harmless.
@@ -244,7 +254,12 @@ public class Database implements Component<PlatformScope> {
         }
     }
 
-    /** A new instance from the snapshot or point in time; repair then applies what restores do not take (backups, version). */
+    /**
+     * A new instance from the snapshot or point in time; repair then applies what restores do not take:
+     * backups, the engine version, and the AWS-managed master password (ManageMasterUserPassword
+     * "applies to RDS for Oracle only" on both restore calls, so it is turned on with ModifyDBInstance
+     * once the restored instance is available).
+     */
     private static void restore(PlatformScope scope, String id, List<Tag> tags) {
         WebPlatformSpec.Database spec = scope.spec().database;
         String subnetGroup = scope.idOf(DbSubnetGroup.NAME);
@@ -254,14 +269,14 @@ public class Database implements Component<PlatformScope> {
                 scope.rds().restoreDBInstanceFromDBSnapshot(r -> r.dbInstanceIdentifier(id).dbSnapshotIdentifier(spec.restore.fromSnapshot)
                         .dbInstanceClass(spec.instanceClass).storageType("gp3").dbSubnetGroupName(subnetGroup).vpcSecurityGroupIds(dbGroup)
                         .publiclyAccessible(false).multiAZ(spec.multiAZ).deletionProtection(spec.deletionProtection)
-                        .manageMasterUserPassword(true).copyTagsToSnapshot(true).autoMinorVersionUpgrade(true).tags(tags));
+                        .copyTagsToSnapshot(true).autoMinorVersionUpgrade(autoMinorVersionUpgrade(spec)).tags(tags));
             } else {
                 scope.rds().restoreDBInstanceToPointInTime(r -> r.targetDBInstanceIdentifier(id).sourceDBInstanceIdentifier(spec.restore.fromInstance)
                         .restoreTime(spec.restore.toTime == null ? null : Instant.parse(spec.restore.toTime))
                         .useLatestRestorableTime(spec.restore.toTime == null ? Boolean.TRUE : null)
                         .dbInstanceClass(spec.instanceClass).storageType("gp3").dbSubnetGroupName(subnetGroup).vpcSecurityGroupIds(dbGroup)
                         .publiclyAccessible(false).multiAZ(spec.multiAZ).deletionProtection(spec.deletionProtection)
-                        .manageMasterUserPassword(true).copyTagsToSnapshot(true).autoMinorVersionUpgrade(true).tags(tags));
+                        .copyTagsToSnapshot(true).autoMinorVersionUpgrade(autoMinorVersionUpgrade(spec)).tags(tags));
             }
         } catch (RuntimeException e) {
             if (!AwsErrors.errorCode(e).startsWith("DBInstanceAlreadyExists")) {
@@ -320,8 +335,14 @@ public class Database implements Component<PlatformScope> {
             modify.manageMasterUserPassword(true);
             changes.add("master password handed back to Secrets Manager");
         }
-        if (!matches(db.engineVersion(), spec.engineVersion)) {
-            modify.engineVersion(spec.engineVersion).allowMajorVersionUpgrade(!major(db.engineVersion()).equals(major(spec.engineVersion)));
+        if (!Boolean.valueOf(autoMinorVersionUpgrade(spec)).equals(db.autoMinorVersionUpgrade())) {
+            modify.autoMinorVersionUpgrade(autoMinorVersionUpgrade(spec));
+            changes.add("auto minor version upgrade " + db.autoMinorVersionUpgrade() + " -> " + autoMinorVersionUpgrade(spec));
+        }
+        EngineVersion wanted = EngineVersion.of(spec.engineVersion);
+        if (wanted.judge(db.engineVersion()) == EngineVersion.Verdict.UPGRADE
+                && (pending == null || pending.engineVersion() == null || wanted.judge(pending.engineVersion()) == EngineVersion.Verdict.UPGRADE)) {
+            modify.engineVersion(spec.engineVersion).allowMajorVersionUpgrade(!EngineVersion.of(db.engineVersion()).major().equals(wanted.major()));
             changes.add("engine version " + db.engineVersion() + " -> " + spec.engineVersion);
         }
         if (!changes.isEmpty()) {
@@ -373,8 +394,9 @@ public class Database implements Component<PlatformScope> {
         return instanceId + "-final-" + DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC).format(when);
     }
 
-    private static String major(String version) {
-        return version.contains(".") ? version.substring(0, version.indexOf('.')) : version;
+    /** AWS upgrades minors on its own unless the spec pins one: then upgrades are the spec's to make. */
+    static boolean autoMinorVersionUpgrade(WebPlatformSpec.Database spec) {
+        return !EngineVersion.of(spec.engineVersion).pinsMinor();
     }
 
     public static DBInstance of(PlatformScope scope) {

@@ -7,8 +7,10 @@ import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Role;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** The instance profile that hands the app role to the instances; named like the role, holding only it. */
 public class InstanceProfile implements Component<PlatformScope> {
@@ -22,6 +24,17 @@ public class InstanceProfile implements Component<PlatformScope> {
     @Override
     public List<String> dependsOn() {
         return List.of(InstanceRole.NAME);
+    }
+
+    /**
+     * When the profile and its role were made, as IAM records them: the later CreateDate of the two.
+     * AddRoleToInstanceProfile has no date of its own; on a first run it follows CreateInstanceProfile
+     * within the same pass.
+     */
+    static Instant madeAt(PlatformScope scope) {
+        var profile = scope.observed(NAME).detail(software.amazon.awssdk.services.iam.model.InstanceProfile.class);
+        return profile.roles().stream().map(Role::createDate).filter(Objects::nonNull)
+                .reduce(profile.createDate(), (a, b) -> a == null || b.isAfter(a) ? b : a);
     }
 
     @Override

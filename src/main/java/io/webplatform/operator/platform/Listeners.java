@@ -1,20 +1,41 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.api.WebPlatformSpec;
+import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
+import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-/** One TCP listener per spec port (80 by default) on the load balancer, forwarding to the target group. */
+/**
+ * One listener per spec port on the load balancer, forwarding to the TCP target group: plain TCP on
+ * 80; on 443 TLS terminated at the load balancer with the spec's ACM certificate and security policy
+ * (the app serves plain HTTP, so a TCP pass-through on 443 would answer HTTPS clients with HTTP).
+ * Drift and spec changes are applied in place with ModifyListener, sending only what differs.
+ */
 public class Listeners implements Component<PlatformScope> {
     public static final String NAME = "Listeners";
+    public static final int TLS_PORT = 443;
+
+    /** What one listener must be. Certificate and policy are null for a TCP listener. */
+    public record Wanted(int port, ProtocolEnum protocol, String certificateArn, String sslPolicy) {
+        static Wanted of(WebPlatformSpec.LoadBalancer spec, int port) {
+            return port == TLS_PORT ? new Wanted(port, ProtocolEnum.TLS, spec.certificateArn, spec.sslPolicy)
+                    : new Wanted(port, ProtocolEnum.TCP, null, null);
+        }
+    }
 
     @Override
     public String name() {
@@ -24,6 +45,38 @@ public class Listeners implements Component<PlatformScope> {
     @Override
     public List<String> dependsOn() {
         return List.of(LoadBalancer.NAME, TargetGroup.NAME);
+    }
+
+    /**
+     * A TLS listener's certificate and policy are judged before anything is made: otherwise CreateListener
+     * would refuse them only after the VPC, NAT gateways and load balancer were made.
+     */
+    @Override
+    public void preflight(PlatformScope scope) {
+        WebPlatformSpec.LoadBalancer spec = scope.spec().loadBalancer;
+        if (!spec.ports.contains(TLS_PORT)) {
+            return;
+        }
+        if (spec.certificateArn == null) {
+            throw new UserError("CertificateRequired", "port 443 needs loadBalancer.certificateArn: the load balancer terminates TLS"
+                    + " with that ACM certificate");
+        }
+        ListenerCertificate.requireUsable(scope, spec.certificateArn);
+        String policy = spec.sslPolicy;
+        boolean known;
+        try {
+            known = !scope.elbv2().describeSSLPolicies(r -> r.names(policy).loadBalancerType(LoadBalancerTypeEnum.NETWORK))
+                    .sslPolicies().isEmpty();
+        } catch (RuntimeException e) {
+            if (!"SSLPolicyNotFound".equals(AwsErrors.errorCode(e))) {
+                throw e;
+            }
+            known = false;
+        }
+        if (!known) {
+            throw new UserError("SslPolicyNotFound", "security policy " + policy + " does not exist for Network Load Balancers in "
+                    + scope.region() + " (aws elbv2 describe-ssl-policies --load-balancer-type network lists them)");
+        }
     }
 
     @Override
@@ -44,7 +97,7 @@ public class Listeners implements Component<PlatformScope> {
 
     @Override
     public void create(PlatformScope scope) {
-        scope.spec().loadBalancer.ports.forEach(port -> createListener(scope, port));
+        scope.spec().loadBalancer.ports.forEach(port -> createListener(scope, Wanted.of(scope.spec().loadBalancer, port)));
     }
 
     @Override
@@ -54,14 +107,18 @@ public class Listeners implements Component<PlatformScope> {
         String targetGroup = TargetGroup.arn(scope);
         List<String> changes = new ArrayList<>();
         for (Integer port : scope.spec().loadBalancer.ports) {
+            Wanted wanted = Wanted.of(scope.spec().loadBalancer, port);
             Listener listener = byPort.get(port);
             if (listener == null) {
-                createListener(scope, port);
+                createListener(scope, wanted);
                 changes.add("listener on port " + port + " created");
-            } else if (listener.protocol() != ProtocolEnum.TCP || !forwardsOnlyTo(listener, targetGroup)) {
-                scope.elbv2().modifyListener(r -> r.listenerArn(listener.listenerArn()).protocol(ProtocolEnum.TCP).port(port)
-                        .defaultActions(forward(targetGroup)));
-                changes.add("listener on port " + port + " set back to TCP, forwarding to the target group");
+                continue;
+            }
+            ModifyListenerRequest.Builder modify = ModifyListenerRequest.builder().listenerArn(listener.listenerArn());
+            List<String> differences = differences(listener, wanted, targetGroup, modify);
+            if (!differences.isEmpty()) {
+                scope.elbv2().modifyListener(modify.build());
+                changes.add("listener on port " + port + ": " + String.join(", ", differences));
             }
         }
         for (var entry : byPort.entrySet()) {
@@ -73,6 +130,39 @@ public class Listeners implements Component<PlatformScope> {
         return changes;
     }
 
+    /**
+     * Puts into {@code modify} only what differs from the wanted listener, and says what. A protocol
+     * change carries the certificate and policy (AWS requires them when TCP becomes TLS); otherwise
+     * unchanged properties are left out, and AWS keeps them.
+     */
+    static List<String> differences(Listener listener, Wanted wanted, String targetGroupArn, ModifyListenerRequest.Builder modify) {
+        List<String> differences = new ArrayList<>();
+        boolean tls = wanted.protocol() == ProtocolEnum.TLS;
+        if (listener.protocol() != wanted.protocol()) {
+            modify.protocol(wanted.protocol());
+            differences.add("protocol " + listener.protocolAsString() + " set back to " + wanted.protocol());
+            if (tls) {
+                modify.certificates(certificate(wanted.certificateArn())).sslPolicy(wanted.sslPolicy());
+                differences.add("certificate " + wanted.certificateArn() + ", security policy " + wanted.sslPolicy());
+            }
+        } else if (tls) {
+            String presented = listener.certificates().isEmpty() ? null : listener.certificates().get(0).certificateArn();
+            if (!Objects.equals(presented, wanted.certificateArn())) {
+                modify.certificates(certificate(wanted.certificateArn()));
+                differences.add("certificate " + presented + " replaced by " + wanted.certificateArn());
+            }
+            if (!Objects.equals(listener.sslPolicy(), wanted.sslPolicy())) {
+                modify.sslPolicy(wanted.sslPolicy());
+                differences.add("security policy " + listener.sslPolicy() + " set to " + wanted.sslPolicy());
+            }
+        }
+        if (!forwardsOnlyTo(listener, targetGroupArn)) {
+            modify.defaultActions(forward(targetGroupArn));
+            differences.add("forwarding to the target group again");
+        }
+        return differences;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public boolean delete(PlatformScope scope, Observed current) {
@@ -81,10 +171,21 @@ public class Listeners implements Component<PlatformScope> {
         return true;
     }
 
-    private static void createListener(PlatformScope scope, int port) {
-        scope.elbv2().createListener(r -> r.loadBalancerArn(scope.idOf(LoadBalancer.NAME)).protocol(ProtocolEnum.TCP).port(port)
-                .defaultActions(forward(TargetGroup.arn(scope)))
-                .tags(LoadBalancer.tags(scope, NAME, LoadBalancerNames.loadBalancer(scope) + "-" + port)));
+    private static void createListener(PlatformScope scope, Wanted wanted) {
+        scope.elbv2().createListener(r -> {
+            r.loadBalancerArn(scope.idOf(LoadBalancer.NAME)).protocol(wanted.protocol()).port(wanted.port())
+                    .defaultActions(forward(TargetGroup.arn(scope)))
+                    .tags(LoadBalancer.tags(scope, NAME, LoadBalancerNames.loadBalancer(scope) + "-" + wanted.port()));
+            if (wanted.protocol() == ProtocolEnum.TLS) {
+                // Always sent: without it AWS applies ELBSecurityPolicy-2016-08, which still accepts TLS 1.0.
+                r.certificates(certificate(wanted.certificateArn())).sslPolicy(wanted.sslPolicy());
+            }
+        });
+    }
+
+    private static Certificate certificate(String arn) {
+        // The listener's default certificate: CertificateArn only, IsDefault left unset (API reference).
+        return Certificate.builder().certificateArn(arn).build();
     }
 
     private static boolean forwardsOnlyTo(Listener listener, String targetGroupArn) {

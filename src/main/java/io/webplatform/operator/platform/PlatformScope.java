@@ -68,6 +68,10 @@ public class PlatformScope extends Scope {
         return clients.tagging(region());
     }
 
+    public software.amazon.awssdk.services.acm.AcmClient acm() {
+        return clients.acm(region());
+    }
+
     public ElasticLoadBalancingV2Client elbv2() {
         return clients.elbv2(region());
     }

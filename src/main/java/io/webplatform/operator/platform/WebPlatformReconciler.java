@@ -181,6 +181,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
             }
         } else if (walk.stalled()) {
             StatusConditions.set(status, generation, Condition.READY, false, walk.stalledReason(), "deletion blocked: " + walk.stalledMessage());
+            StatusConditions.set(status, generation, Condition.RECONCILING, false, walk.stalledReason(), "waiting for a person: " + walk.stalledMessage());
             StatusConditions.set(status, generation, Condition.STALLED, true, walk.stalledReason(), "deletion blocked: " + walk.stalledMessage());
             patchStatus(resource, status);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(resyncPeriod.toMillis());
@@ -189,6 +190,8 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         }
         StatusConditions.set(status, generation, Condition.READY, false, "Deleting", "deleting: " + waiting);
         StatusConditions.set(status, generation, Condition.RECONCILING, true, "Deleting", "deleting: " + waiting);
+        // A deletion that was blocked and resumed is no longer stalled.
+        StatusConditions.set(status, generation, Condition.STALLED, false, "Deleting", "progressing");
         patchStatus(resource, status);
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.next(key).toMillis());
     }
@@ -275,13 +278,15 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         out.alarmTopicArn = topic == null ? null : topic.id();
         if (scope.observed(LoadBalancer.NAME) != null) {
             out.loadBalancerDnsName = LoadBalancer.of(scope).dnsName();
-            int port = scope.spec().loadBalancer.ports.contains(80) ? 80 : scope.spec().loadBalancer.ports.get(0);
-            out.appUrl = "http://" + out.loadBalancerDnsName + (port == 80 ? "" : ":" + port) + "/";
+            // HTTPS where the TLS listener serves; the certificate names the user's domain, which points at this DNS name.
+            out.appUrl = scope.spec().loadBalancer.ports.contains(Listeners.TLS_PORT)
+                    ? "https://" + out.loadBalancerDnsName + "/" : "http://" + out.loadBalancerDnsName + "/";
         }
         var db = Database.of(scope);
         if (db != null && db.endpoint() != null) {
             out.databaseEndpoint = db.endpoint().address();
             out.databasePort = db.endpoint().port();
+            out.databaseEngineVersion = db.engineVersion();
             out.connectionSecret = ConnectionSecret.name(resource);
         }
         status.setOutputs(out);

@@ -35,6 +35,10 @@ class AwsErrorsTest {
         assertThat(AwsErrors.classify(error("UnauthorizedOperation", 403))).isEqualTo(USER_ERROR);
         assertThat(AwsErrors.classify(error("LimitExceeded", 409))).isEqualTo(USER_ERROR);
         assertThat(AwsErrors.classify(error("InvalidParameterValue", 400))).isEqualTo(USER_ERROR);
+        // ELB refusing a TLS listener's certificate or policy (CreateListener/ModifyListener errors): the spec must change.
+        assertThat(AwsErrors.classify(error("CertificateNotFound", 400))).isEqualTo(USER_ERROR);
+        assertThat(AwsErrors.classify(error("UnsupportedCertificate", 400))).isEqualTo(USER_ERROR);
+        assertThat(AwsErrors.classify(error("SSLPolicyNotFound", 400))).isEqualTo(USER_ERROR);
         assertThat(AwsErrors.classify(error("SomethingNew", 400))).isEqualTo(UNKNOWN);
         assertThat(AwsErrors.classify(new IllegalStateException())).isEqualTo(UNKNOWN);
     }

@@ -52,9 +52,48 @@ class BucketPoliciesTest {
         JsonNode write = doc.get("Statement").get(2);
         assertThat(texts(write.get("Action"))).containsExactly("s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags");
         assertThat(write.get("Resource").asText()).isEqualTo("arn:aws:s3:::dst/*");
-        assertThat(doc.get("Statement").get(3).at("/Condition/StringLike/kms:ViaService").asText()).isEqualTo("s3.eu-west-3.amazonaws.com");
         JsonNode trust = BucketPolicies.replicationTrust().get("Statement").get(0);
         assertThat(trust.at("/Principal/Service").asText()).isEqualTo("s3.amazonaws.com");
+    }
+
+    /**
+     * S3 guide, "Replicating encrypted objects": with an S3 Bucket Key (which our buckets use) the
+     * encryption context is the bucket ARN; without one, the object ARN. Both must be allowed, or
+     * replication fails for every object while PutBucketReplication still answers 200.
+     */
+    @Test
+    void replicationKeyConditionsMatchTheEncryptionContextWithAndWithoutABucketKey() {
+        JsonNode doc = BucketPolicies.replicationPermissions("src", "dst", "arn:aws:kms:eu-west-3:1:key/k", "eu-west-3");
+        JsonNode decrypt = doc.get("Statement").get(3);
+        assertThat(decrypt.get("Sid").asText()).isEqualTo("DecryptSourceObjects");
+        assertThat(texts(decrypt.get("Action"))).containsExactly("kms:Decrypt");
+        assertThat(decrypt.at("/Condition/StringEquals/kms:ViaService").asText()).isEqualTo("s3.eu-west-3.amazonaws.com");
+        assertThat(texts(decrypt.at("/Condition/StringLike/kms:EncryptionContext:aws:s3:arn")))
+                .containsExactly("arn:aws:s3:::src", "arn:aws:s3:::src/*");
+        JsonNode encrypt = doc.get("Statement").get(4);
+        assertThat(encrypt.get("Sid").asText()).isEqualTo("EncryptReplicas");
+        // Decrypt on the replica key: S3 checks the destination's Bucket Key with it.
+        assertThat(texts(encrypt.get("Action"))).containsExactly("kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt");
+        assertThat(encrypt.at("/Condition/StringEquals/kms:ViaService").asText()).isEqualTo("s3.eu-west-3.amazonaws.com");
+        assertThat(texts(encrypt.at("/Condition/StringLike/kms:EncryptionContext:aws:s3:arn")))
+                .containsExactly("arn:aws:s3:::dst", "arn:aws:s3:::dst/*");
+
+        // The contexts S3 sends, with the Bucket Key and without it, each match exactly one side.
+        for (String context : List.of("arn:aws:s3:::src", "arn:aws:s3:::src/reports/2026/a.csv")) {
+            assertThat(stringLike(decrypt, context)).as(context).isTrue();
+            assertThat(stringLike(encrypt, context)).as(context).isFalse();
+        }
+        for (String context : List.of("arn:aws:s3:::dst", "arn:aws:s3:::dst/reports/2026/a.csv")) {
+            assertThat(stringLike(encrypt, context)).as(context).isTrue();
+            assertThat(stringLike(decrypt, context)).as(context).isFalse();
+        }
+        assertThat(stringLike(decrypt, "arn:aws:s3:::src-other")).isFalse();
+    }
+
+    /** IAM's StringLike: * matches any run of characters, ? one; a list matches when any value does. */
+    private static boolean stringLike(JsonNode statement, String context) {
+        return texts(statement.at("/Condition/StringLike/kms:EncryptionContext:aws:s3:arn")).stream()
+                .anyMatch(p -> context.matches(java.util.regex.Pattern.quote(p).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q")));
     }
 
     private static List<String> texts(JsonNode node) {

@@ -1,15 +1,13 @@
 package io.webplatform.operator.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.webplatform.operator.testing.EndToEndSuite;
 import io.webplatform.operator.testing.IamActions;
+import io.webplatform.operator.testing.OperatorPolicies;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,14 +18,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The shipped IAM policy (operator/iam-policy.json) against what the operator really called during
- * the end-to-end suite, read from its API-call counter (see {@link EndToEndSuite}): every operation
- * called must be granted, with the permissions AWS checks besides ({@link IamActions}); and, when
- * the whole end-to-end suite ran, nothing may be granted that it never needed. Runs after the tests
- * (failsafe), so it sees every class.
+ * The shipped IAM policies (operator/iam-policy-*.json, one managed policy each) against what the
+ * operator really called during the end-to-end suite, read from its API-call counter (see
+ * {@link EndToEndSuite}): every operation called must be granted by one of them, with the
+ * permissions AWS checks besides ({@link IamActions}); and, when the whole end-to-end suite ran,
+ * nothing may be granted that it never needed. Each file must fit IAM's managed-policy quota, with
+ * headroom. Runs after the tests (failsafe), so it sees every class. The statements' own rules
+ * (scoping, unique Sids) are checked without the emulator by IamPolicyFilesTest.
  */
 class AwsPermissionsIT {
-    static final Path POLICY = Path.of("operator/iam-policy.json");
+    static final String POLICIES = OperatorPolicies.DIR + "/iam-policy-*.json";
     /** Granted, needed on AWS, but no end-to-end test can drive the call on the emulator; each says why. */
     static final Map<String, String> NOT_DRIVABLE_ON_THE_EMULATOR = Map.of(
             "rds:ModifyDBSubnetGroup", "repairs a DB subnet group moved to other subnets; the emulator's ModifyDBSubnetGroup drops the"
@@ -36,7 +36,17 @@ class AwsPermissionsIT {
             RecoveryEndToEndTest.class, DriftEndToEndTest.class);
 
     @Test
-    void thePolicyGrantsExactlyWhatTheOperatorCalls() throws IOException {
+    void eachPolicyFitsTheManagedPolicyQuota() {
+        List<Path> files = OperatorPolicies.files();
+        assertThat(files).hasSizeGreaterThan(1);
+        for (Path file : files) {
+            assertThat(OperatorPolicies.size(file)).as(file + ": characters without whitespace (IAM's quota is "
+                    + OperatorPolicies.MANAGED_POLICY_LIMIT + ")").isLessThanOrEqualTo(OperatorPolicies.MANAGED_POLICY_BUDGET);
+        }
+    }
+
+    @Test
+    void thePoliciesGrantExactlyWhatTheOperatorCalls() throws IOException {
         Set<String> calls = new TreeSet<>();
         if (Files.isDirectory(EndToEndSuite.DIR)) {
             try (Stream<Path> files = Files.list(EndToEndSuite.DIR)) {
@@ -50,11 +60,11 @@ class AwsPermissionsIT {
         assumeTrue(!calls.isEmpty(), "no end-to-end class ran in this build");
         Set<String> required = new TreeSet<>();
         calls.forEach(call -> required.addAll(IamActions.requiredFor(call)));
-        Set<String> granted = grantedActions(policy());
+        Set<String> granted = OperatorPolicies.grantedActions();
 
         Set<String> missing = new TreeSet<>(required);
         missing.removeAll(granted);
-        assertThat(missing).as("called by the operator but not granted by " + POLICY).isEmpty();
+        assertThat(missing).as("called by the operator but not granted by " + POLICIES).isEmpty();
 
         assumeTrue(notFinished.isEmpty(), "the end-to-end suite did not run whole (" + notFinished
                 + " missing), so 'granted but never needed' cannot be judged");
@@ -63,47 +73,6 @@ class AwsPermissionsIT {
         Set<String> unused = new TreeSet<>(granted);
         unused.removeAll(required);
         unused.removeAll(NOT_DRIVABLE_ON_THE_EMULATOR.keySet());
-        assertThat(unused).as("granted by " + POLICY + " but never needed during the end-to-end suite").isEmpty();
-    }
-
-    @Test
-    void everyStatementThatChangesSomethingIsScopedByResourceOrCondition() throws IOException {
-        Set<String> sids = new TreeSet<>();
-        for (JsonNode statement : policy().get("Statement")) {
-            String sid = statement.path("Sid").asText();
-            assertThat(sids.add(sid)).as("a unique Sid for every statement: " + sid).isTrue();
-            assertThat(statement.path("Effect").asText()).as(sid).isEqualTo("Allow");
-            List<String> actions = strings(statement.get("Action"));
-            assertThat(actions).as(sid + ": no wildcard actions").noneMatch(a -> a.contains("*"));
-            boolean everyResource = strings(statement.get("Resource")).contains("*");
-            List<String> writes = actions.stream().filter(a -> !IamActions.isRead(a)).toList();
-            if (everyResource && !statement.has("Condition") && !writes.isEmpty()) {
-                assertThat(IamActions.UNSCOPABLE_WRITES).as(sid + " grants writes on every resource without a condition")
-                        .containsAll(writes);
-            }
-        }
-    }
-
-    static JsonNode policy() throws IOException {
-        return new ObjectMapper().readTree(POLICY.toFile());
-    }
-
-    static Set<String> grantedActions(JsonNode policy) {
-        Set<String> actions = new TreeSet<>();
-        policy.get("Statement").forEach(s -> actions.addAll(strings(s.get("Action"))));
-        return actions;
-    }
-
-    static List<String> strings(JsonNode node) {
-        List<String> out = new ArrayList<>();
-        if (node == null) {
-            return out;
-        }
-        if (node.isArray()) {
-            node.forEach(n -> out.add(n.asText()));
-        } else {
-            out.add(node.asText());
-        }
-        return out;
+        assertThat(unused).as("granted by " + POLICIES + " but never needed during the end-to-end suite").isEmpty();
     }
 }

@@ -102,6 +102,13 @@ class BadInputTest {
             restore time of a snapshot | '  database: {restore: {fromSnapshot: snap-1, toTime: "2026-01-01T00:00:00Z"}}'      | toTime is a point in time of fromInstance
             unknown missing-data mode  | '  monitoring: {treatMissingData: sometimes}'                                         | Unsupported value: "sometimes"
             not an e-mail              | '  monitoring: {email: [ops-at-example]}'                                             | spec.monitoring.email[0]
+            443 without a certificate  | '  loadBalancer: {ports: [80, 443]}'                                                  | port 443 needs certificateArn
+            certificate without 443    | '  loadBalancer: {certificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000001"}' | certificateArn is used only by the TLS listener on port 443
+            IAM server certificate     | '  loadBalancer: {ports: [443], certificateArn: "arn:aws:iam::123456789012:server-certificate/shop"}' | spec.loadBalancer.certificateArn
+            certificate not a UUID     | '  loadBalancer: {ports: [443], certificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/shop"}' | spec.loadBalancer.certificateArn
+            certificate of other region | '  region: eu-west-1\n  loadBalancer: {ports: [443], certificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000001"}' | certificateArn must be a certificate of the
+            TLS 1.0 security policy    | '  loadBalancer: {ports: [443], certificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000001", sslPolicy: ELBSecurityPolicy-2016-08}' | sslPolicy must be a TLS 1.3 security policy with TLS 1.2 or 1.3 as its minimum
+            repeated port              | '  loadBalancer: {ports: [80, 80]}'                                                   | ports must not repeat
             """)
     void webPlatformRejected(String title, String body, String expected) {
         String name = "bad-" + Math.abs(title.hashCode() % 100000);
@@ -122,6 +129,18 @@ class BadInputTest {
         Kubectl.Result r = Kubectl.runWithInput("apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: fine}\nspec:\n"
                 + body + "\n", "apply", "--dry-run=server", "-n", ns, "-f", "-");
         assertThat(r.exit()).as(title + ": " + r.err()).isZero();
+    }
+
+    @Test
+    void port443WithACertificateIsAcceptedWithAModernPolicyByDefault() {
+        String certificate = "arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000001";
+        Kubectl.apply(ns, "apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: tls}\nspec:\n  region: eu-west-3\n"
+                + "  loadBalancer: {ports: [80, 443], certificateArn: \"" + certificate + "\"}\n").ok();
+        assertThat(Kubectl.run("get", "webplatform", "tls", "-n", ns, "-o", "jsonpath={.spec.loadBalancer.sslPolicy}").out().trim())
+                .isEqualTo("ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09");
+        Kubectl.apply(ns, "apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: tls13}\nspec:\n"
+                + "  loadBalancer: {ports: [443], certificateArn: \"" + certificate + "\", sslPolicy: ELBSecurityPolicy-TLS13-1-3-2021-06}\n").ok();
+        Kubectl.run("delete", "webplatform", "tls", "tls13", "-n", ns, "--wait=false").ok();
     }
 
     @Test

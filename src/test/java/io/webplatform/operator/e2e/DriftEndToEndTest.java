@@ -2,6 +2,7 @@ package io.webplatform.operator.e2e;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.testing.AwsReads;
 import io.webplatform.operator.testing.Emulator;
@@ -34,7 +35,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Drift behind the operator's back, on the samples, with the operator running as a user runs it:
- * a person loosens instance metadata, security groups, routes, subnets, the load balancer, the
+ * a person loosens instance metadata, security groups, routes, subnets, the load balancer and its TLS policy, the
  * instance role, the alarm key and topic, stops the database and weakens the bucket and its trail.
  * Within a resync every change is put back, each with a Repaired event, and nothing else moves.
  */
@@ -48,6 +49,15 @@ class DriftEndToEndTest extends RunningOperatorTest {
         Kubectl.apply(ns, sample("webplatform.yaml", ns)).ok();
         Kubectl.run("wait", "--for=condition=Ready", "webplatform/shop", "-n", ns, "--timeout=180s").ok();
         Kubectl.run("wait", "--for=condition=Ready", "securebucket/app-logs", "-n", ns, "--timeout=60s").ok();
+
+        // HTTPS added to the running platform: a TLS listener on 443 with an ACM certificate (a private CA's, which
+        // the emulator issues at once), judged in preflight (acm:DescribeCertificate, DescribeSSLPolicies).
+        String certificate = aws.acm(Emulator.REGION).requestCertificate(r -> r.domainName("shop.example.com")
+                .certificateAuthorityArn("arn:aws:acm-pca:eu-west-3:123456789012:certificate-authority/e2e-drift")).certificateArn();
+        Kubectl.run("patch", "webplatform/shop", "-n", ns, "--type=merge", "-p",
+                "{\"spec\":{\"loadBalancer\":{\"ports\":[80,443],\"certificateArn\":\"" + certificate + "\"}}}").ok();
+        await().atMost(Duration.ofSeconds(60)).until(() -> jsonpath(ns, "webplatform", "shop", ".status.outputs.appUrl")
+                .equals("https://" + out(ns, "loadBalancerDnsName") + "/"));
 
         Ec2Client ec2 = aws.ec2(Emulator.REGION);
         ElasticLoadBalancingV2Client elb = aws.elbv2(Emulator.REGION);
@@ -65,7 +75,11 @@ class DriftEndToEndTest extends RunningOperatorTest {
         String lbArn = elb.describeLoadBalancers().loadBalancers().stream().filter(l -> l.dnsName().equals(dnsName)).findFirst()
                 .orElseThrow().loadBalancerArn();
         String tgArn = elb.describeTargetGroups(r -> r.loadBalancerArn(lbArn)).targetGroups().get(0).targetGroupArn();
-        String listenerArn = elb.describeListeners(r -> r.loadBalancerArn(lbArn)).listeners().get(0).listenerArn();
+        var listeners = elb.describeListeners(r -> r.loadBalancerArn(lbArn)).listeners();
+        String listenerArn = listeners.stream().filter(l -> l.port() == 80).findFirst().orElseThrow().listenerArn();
+        var tls = listeners.stream().filter(l -> l.port() == 443).findFirst().orElseThrow();
+        assertThat(tls.protocol()).isEqualTo(ProtocolEnum.TLS);
+        assertThat(tls.certificates()).extracting(c -> c.certificateArn()).containsExactly(certificate);
         String role = component(ns, "webplatform", "InstanceRole").replaceAll(".*:role/", "");
         String alarmKeyArn = component(ns, "webplatform", "AlarmTopicKey");
         String alarmKey = alarmKeyArn.replaceAll(".*:key/", "");
@@ -94,6 +108,7 @@ class DriftEndToEndTest extends RunningOperatorTest {
         String intruder = elb.createTargetGroup(r -> r.name("drift-" + Long.toString(System.nanoTime() % 100000, 36))
                 .protocol(ProtocolEnum.TCP).port(80).vpcId(vpc).targetType("instance")).targetGroups().get(0).targetGroupArn();
         elb.modifyListener(r -> r.listenerArn(listenerArn).defaultActions(a -> a.type("forward").targetGroupArn(intruder)));
+        elb.modifyListener(r -> r.listenerArn(tls.listenerArn()).sslPolicy("ELBSecurityPolicy-2016-08"));
         elb.setSecurityGroups(r -> r.loadBalancerArn(lbArn).securityGroups(appGroup));
         elb.setSubnets(r -> r.loadBalancerArn(lbArn).subnets(public0, private1));
         iam.attachRolePolicy(r -> r.roleName(role).policyArn("arn:aws:iam::aws:policy/AdministratorAccess"));
@@ -128,6 +143,8 @@ class DriftEndToEndTest extends RunningOperatorTest {
             assertThat(group.healthCheckIntervalSeconds()).isEqualTo(10);
             assertThat(elb.describeListeners(r -> r.listenerArns(listenerArn)).listeners().get(0).defaultActions().get(0).targetGroupArn())
                     .isEqualTo(tgArn);
+            assertThat(elb.describeListeners(r -> r.listenerArns(tls.listenerArn())).listeners().get(0).sslPolicy())
+                    .isEqualTo(WebPlatformSpec.LoadBalancer.DEFAULT_SSL_POLICY);
             var lb = elb.describeLoadBalancers(r -> r.loadBalancerArns(lbArn)).loadBalancers().get(0);
             assertThat(lb.securityGroups()).containsExactly(lbGroup);
             assertThat(lb.availabilityZones()).extracting(z -> z.subnetId())

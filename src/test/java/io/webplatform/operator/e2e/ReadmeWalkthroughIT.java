@@ -2,6 +2,7 @@ package io.webplatform.operator.e2e;
 
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.Kubectl;
+import io.webplatform.operator.testing.OperatorPolicies;
 import io.webplatform.operator.testing.OperatorProcess;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +69,11 @@ class ReadmeWalkthroughIT {
             shell(String.join("\n", commands.subList(0, rollout)), log);
             assertThat(Kubectl.run("get", "sa", SA, "-n", NS, "-o", "jsonpath={.metadata.annotations.eks\\.amazonaws\\.com/role-arn}")
                     .ok().out()).isEqualTo("arn:aws:iam::123456789012:role/webplatform-operator");
+            String attached = shell("aws iam list-attached-role-policies --role-name webplatform-operator --query"
+                    + " 'AttachedPolicies[].PolicyName' --output text", Path.of("target/readme-walkthrough-check.log"));
+            for (Path file : OperatorPolicies.files()) {
+                assertThat(attached).contains("webplatform-operator-" + OperatorPolicies.part(file));
+            }
             String trust = shell("aws iam get-role --role-name webplatform-operator --query Role.AssumeRolePolicyDocument --output json",
                     Path.of("target/readme-walkthrough-check.log"));
             assertThat(trust).contains("oidc.eks.eu-west-3.amazonaws.com/id/").contains("system:serviceaccount:" + NS + ":" + SA)
@@ -110,13 +116,16 @@ class ReadmeWalkthroughIT {
 
     /** What a previous run on the same test bed left (the CI test bed is fresh; a developer's may not be). */
     private static void cleanUp() throws Exception {
-        shell(String.join("\n",
-                "helm uninstall webplatform -n " + NS + " >/dev/null 2>&1 || true",
-                "aws iam detach-role-policy --role-name webplatform-operator --policy-arn arn:aws:iam::123456789012:policy/webplatform-operator >/dev/null 2>&1 || true",
-                "aws iam delete-role --role-name webplatform-operator >/dev/null 2>&1 || true",
-                "aws iam delete-policy --policy-arn arn:aws:iam::123456789012:policy/webplatform-operator >/dev/null 2>&1 || true",
-                "aws eks delete-cluster --name my-cluster --region eu-west-3 >/dev/null 2>&1 || true"),
-                Path.of("target/readme-walkthrough-cleanup.log"));
+        List<String> script = new ArrayList<>();
+        script.add("helm uninstall webplatform -n " + NS + " >/dev/null 2>&1 || true");
+        for (Path file : OperatorPolicies.files()) {
+            String arn = "arn:aws:iam::123456789012:policy/webplatform-operator-" + OperatorPolicies.part(file);
+            script.add("aws iam detach-role-policy --role-name webplatform-operator --policy-arn " + arn + " >/dev/null 2>&1 || true");
+            script.add("aws iam delete-policy --policy-arn " + arn + " >/dev/null 2>&1 || true");
+        }
+        script.add("aws iam delete-role --role-name webplatform-operator >/dev/null 2>&1 || true");
+        script.add("aws eks delete-cluster --name my-cluster --region eu-west-3 >/dev/null 2>&1 || true");
+        shell(String.join("\n", script), Path.of("target/readme-walkthrough-cleanup.log"));
     }
 
     /** Runs a script with bash -euo pipefail in the repository, AWS pointed at the emulator; returns its output. */

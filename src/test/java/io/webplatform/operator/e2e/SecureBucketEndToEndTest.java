@@ -6,6 +6,7 @@ import io.webplatform.operator.testing.Emulator;
 import static io.webplatform.operator.testing.AwsReads.exists;
 import io.webplatform.operator.testing.Kubectl;
 import io.webplatform.operator.testing.TestBed;
+import io.webplatform.operator.testing.WrittenPolicies;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.cloudtrail.model.ReadWriteType;
@@ -90,6 +91,8 @@ class SecureBucketEndToEndTest extends RunningOperatorTest {
         assertThat(selector.dataResources().get(0).values()).containsExactly("arn:aws:s3:::" + bucket + "/");
         assertThat(Kubectl.run("get", "events", "-n", ns, "--field-selector", "involvedObject.name=app-logs", "-o",
                 "jsonpath={.items[*].reason}").ok().out()).contains("Created");
+        // Every policy document it wrote, for ParliamentIT.
+        WrittenPolicies.ofSecureBucket(aws, Emulator.REGION, List.of(bucket, backup, logs), keyArn, roleArn);
 
         // A converged resync (every 4 s here) reads AWS but writes nothing to the API server.
         String version = jsonpath(ns, "securebucket", "app-logs", ".metadata.resourceVersion");

@@ -1,7 +1,11 @@
 package io.webplatform.operator.e2e;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.webplatform.operator.bucket.SecureBucketReconciler;
+import io.webplatform.operator.platform.WebPlatformReconciler;
 import io.webplatform.operator.testing.AwsReads;
 import io.webplatform.operator.testing.Ec2Inventory;
 import io.webplatform.operator.testing.Emulator;
@@ -12,6 +16,7 @@ import io.webplatform.operator.testing.SlowDatabases;
 import io.webplatform.operator.testing.SlowNatGateways;
 import jakarta.inject.Inject;
 import io.webplatform.operator.testing.TestBed;
+import io.webplatform.operator.testing.WrittenPolicies;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 
@@ -34,6 +39,8 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
     SlowDatabases slowDatabases;
     @Inject
     EngineVersions engineVersions;
+    @Inject
+    Operator operator;
     @Inject
     MutationsByNamespace mutations;
 
@@ -98,6 +105,8 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         // Monitoring: every alarm notifies the topic; one set to ALARM turns the WebPlatform Degraded, and OK turns it back.
         String topic = jsonpath(ns, "webplatform", "shop", ".status.outputs.alarmTopicArn");
         assertThat(topic).startsWith("arn:aws:sns:eu-west-3:").endsWith("-alarms");
+        // Every policy document it wrote, for ParliamentIT.
+        WrittenPolicies.ofWebPlatform(aws, Emulator.REGION, survivorId, topic);
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.alarms[*].name").split(" ")).hasSize(8);
         assertThat(aws.sns(Emulator.REGION).listSubscriptionsByTopic(r -> r.topicArn(topic)).subscriptions())
                 .extracting(x -> x.protocol() + ":" + x.endpoint()).containsExactly("email:ops@example.com");
@@ -211,6 +220,45 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).isEqualTo(Map.of("security-group", 3, "subnet", 4, "vpc", 1));
         assertThat(Kubectl.run("get", "events", "-n", ns, "--field-selector", "involvedObject.name=keep,reason=Retained",
                 "-o", "jsonpath={.items[*].message}").ok().out()).contains(dbId, vpcId);
+    }
+
+    @Test
+    void aDeletionBlockedByDeletionProtectionIsStalledUntilUnblockedThenFinishes() {
+        String ns = Kubectl.newNamespace("e2e-wp-guard");
+        Kubectl.apply(ns, """
+                apiVersion: webplatform.io/v1alpha1
+                kind: WebPlatform
+                metadata: {name: guarded}
+                spec:
+                  region: eu-west-3
+                  network: {vpcCidr: 10.44.0.0/16, natGateways: Single}
+                  database: {deletionProtection: true, deletionPolicy: Delete}
+                """).ok();
+        Kubectl.run("wait", "--for=condition=Ready", "webplatform/guarded", "-n", ns, "--timeout=180s").ok();
+        Kubectl.run("delete", "webplatform/guarded", "-n", ns, "--wait=false").ok();
+        Kubectl.run("wait", "--for=condition=Stalled", "webplatform/guarded", "-n", ns, "--timeout=60s").ok();
+        assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Stalled\")].reason")).isEqualTo("DeletionProtected");
+        assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Reconciling\")].status")).isEqualTo("False");
+
+        // Unblocked: the database reports "deleting" for a few reads, as on AWS, so the resumed deletion is seen in progress.
+        slowDatabases.creatingFor("-" + ns + "-guarded-", 2);
+        Kubectl.run("patch", "webplatform/guarded", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"database\":{\"deletionProtection\":false}}}").ok();
+        Kubectl.run("wait", "--for=condition=Stalled=False", "webplatform/guarded", "-n", ns, "--timeout=60s").ok();
+        assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Reconciling\")].reason")).isEqualTo("Deleting");
+        Kubectl.run("wait", "--for=delete", "webplatform/guarded", "-n", ns, "--timeout=180s").ok();
+    }
+
+    @Test
+    void bothControllersRetryFailuresWithTheSameBackoff() {
+        for (String controller : List.of(WebPlatformReconciler.NAME, SecureBucketReconciler.NAME)) {
+            var retry = operator.getRegisteredController(controller).orElseThrow().getConfiguration().getRetry();
+            assertThat(retry).as(controller).isInstanceOfSatisfying(GenericRetry.class, r -> {
+                assertThat(r.getMaxAttempts()).isEqualTo(20);
+                assertThat(r.getInitialInterval()).isEqualTo(2000);
+                assertThat(r.getIntervalMultiplier()).isEqualTo(2.0);
+                assertThat(r.getMaxInterval()).isEqualTo(60000);
+            });
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetHealthStateEnum;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -116,7 +117,8 @@ class AppTierEmulatorTest extends PlatformFixture {
         assertThat(db.storageEncrypted()).isTrue();
         assertThat(db.publiclyAccessible()).isFalse();
         assertThat(db.backupRetentionPeriod()).isEqualTo(7);
-        assertThat(db.multiAZ()).isFalse();
+        assertThat(db.multiAZ()).isTrue(); // the default: RDS's 99.95 % SLA needs the standby
+        assertThat(db.autoMinorVersionUpgrade()).isTrue(); // "16" names a major: AWS applies minors
         assertThat(db.deletionProtection()).isFalse();
         assertThat(db.dbName()).isEqualTo("app");
         assertThat(db.masterUsername()).isEqualTo("app");
@@ -259,6 +261,41 @@ class AppTierEmulatorTest extends PlatformFixture {
         assertThat(after.backupRetentionPeriod()).isEqualTo(14);
         assertThat(after.endpoint().address()).isEqualTo(endpoint);
         assertThat(inventory(wp)).containsEntry("db-instance", 1);
+        assertThat(deleteFully(wp).allGone()).isTrue();
+    }
+
+    @Test
+    void aPinnedMinorTurnsAutoUpgradesOffAndAVersionAwsUpgradedIsKeptNotDowngraded() {
+        WebPlatformSpec spec = new WebPlatformSpec();
+        spec.database.engineVersion = "16.3";
+        WebPlatform wp = platform(spec);
+        PlatformScope scope = converged(wp);
+        String id = DatabaseNames.instanceId(scope);
+        assertThat(db(scope).engineVersion()).isEqualTo("16.3");
+        assertThat(db(scope).autoMinorVersionUpgrade()).isFalse();
+
+        // AWS upgrades the minor on its own (end of support forces it even with auto upgrades off).
+        aws.rds(Emulator.REGION).modifyDBInstance(r -> r.dbInstanceIdentifier(id).engineVersion("16.6").applyImmediately(true));
+        REQUESTS.start();
+        WalkResult resync = graph.reconcile(scope(wp), new RecordedEvents());
+        assertThat(resync.stalled()).isFalse();
+        assertThat(resync.repairs()).isEmpty();
+        assertThat(REQUESTS.sent(ModifyDbInstanceRequest.class)).isEmpty();
+        assertThat(resync.component(Database.NAME).isReady()).isTrue();
+        assertThat(resync.component(Database.NAME).getMessage())
+                .isEqualTo("runs PostgreSQL 16.6, newer than spec.database.engineVersion 16.3: RDS cannot downgrade, so it is kept;"
+                        + " set the spec to 16.6 to say so");
+
+        // A newer minor in the spec is an upgrade, in place; a major again hands minors back to AWS.
+        wp.getSpec().database.engineVersion = "16.8";
+        assertThat(graph.reconcile(scope(wp), new RecordedEvents()).repairs()).containsExactly("Database: engine version 16.6 -> 16.8");
+        assertThat(REQUESTS.sent(ModifyDbInstanceRequest.class)).singleElement()
+                .satisfies(m -> assertThat(m.allowMajorVersionUpgrade()).isFalse());
+        assertThat(db(scope).engineVersion()).isEqualTo("16.8");
+        wp.getSpec().database.engineVersion = "16";
+        assertThat(graph.reconcile(scope(wp), new RecordedEvents()).repairs()).containsExactly("Database: auto minor version upgrade false -> true");
+        assertThat(db(scope).autoMinorVersionUpgrade()).isTrue();
+        assertThat(graph.reconcile(scope(wp), new RecordedEvents()).repairs()).isEmpty();
         assertThat(deleteFully(wp).allGone()).isTrue();
     }
 

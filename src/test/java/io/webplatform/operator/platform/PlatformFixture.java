@@ -10,12 +10,16 @@ import io.webplatform.operator.testing.Ec2Inventory;
 import io.webplatform.operator.testing.Emulator;
 import static io.webplatform.operator.testing.AwsReads.exists;
 import io.webplatform.operator.testing.EngineVersions;
+import io.webplatform.operator.testing.FailCalls;
 import io.webplatform.operator.testing.InitialTargets;
+import io.webplatform.operator.testing.RecordRequests;
+import io.webplatform.operator.testing.RestoresWithoutManagedPassword;
 import io.webplatform.operator.testing.SlowDatabases;
 import io.webplatform.operator.testing.SlowNatGateways;
 import io.webplatform.operator.testing.TestResources;
 import io.webplatform.operator.testing.TestResources.RecordedEvents;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 import java.time.Instant;
@@ -31,6 +35,9 @@ abstract class PlatformFixture {
     static final SlowDatabases SLOW_DB = new SlowDatabases();
     static final InitialTargets TARGETS = new InitialTargets();
     static final EngineVersions ENGINE_VERSIONS = new EngineVersions();
+    static final RecordRequests REQUESTS = new RecordRequests();
+    static final RestoresWithoutManagedPassword RESTORES = new RestoresWithoutManagedPassword();
+    static final FailCalls FAIL = new FailCalls();
     static AwsClients aws;
     static String flowLogBucketArn;
     static List<String> zones;
@@ -46,11 +53,16 @@ abstract class PlatformFixture {
 
     @BeforeAll
     static void setUp() {
-        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, CRASH);
+        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, FAIL, REQUESTS, CRASH);
         String bucket = "flowlogs-" + System.nanoTime();
         aws.s3(Emulator.REGION).createBucket(r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
         flowLogBucketArn = "arn:aws:s3:::" + bucket;
         zones = new AvailabilityZones(aws).of(Emulator.REGION);
+    }
+
+    @AfterEach
+    void stopRecording() {
+        REQUESTS.stop();
     }
 
     @AfterAll
@@ -79,7 +91,7 @@ abstract class PlatformFixture {
 
     WalkResult converge(WebPlatform wp) {
         WalkResult result = null;
-        for (int pass = 0; pass < 10; pass++) {
+        for (int pass = 0; pass < 16; pass++) {
             result = graph.reconcile(scope(wp), new RecordedEvents());
             if (result.allReady() || result.stalled()) {
                 return result;

@@ -8,6 +8,9 @@ import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.TestResources.RecordedEvents;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.ModifyDbInstanceRequest;
+import software.amazon.awssdk.services.rds.model.RestoreDbInstanceFromDbSnapshotRequest;
+import software.amazon.awssdk.services.rds.model.RestoreDbInstanceToPointInTimeRequest;
 
 import java.util.Collection;
 import java.util.List;
@@ -45,8 +48,17 @@ class RecoveryEmulatorTest extends PlatformFixture {
         WebPlatformSpec.Restore restore = new WebPlatformSpec.Restore();
         restore.fromSnapshot = snapshot;
         wp.getSpec().database.restore = restore;
+        REQUESTS.start();
         WalkResult restored = converge(wp);
         assertThat(restored.allReady()).as(restored.waitingSummary()).isTrue();
+        // ManageMasterUserPassword "applies to RDS for Oracle only" on a restore: it is turned on with ModifyDBInstance afterwards
+        // (RESTORES plays AWS: a restored instance has no managed secret until then).
+        assertThat(REQUESTS.sent(RestoreDbInstanceFromDbSnapshotRequest.class)).singleElement()
+                .satisfies(r -> assertThat(r.manageMasterUserPassword()).isNull());
+        assertThat(REQUESTS.sent(ModifyDbInstanceRequest.class)).anySatisfy(m -> {
+            assertThat(m.dbInstanceIdentifier()).isEqualTo(DatabaseNames.instanceId(scope(wp)));
+            assertThat(m.manageMasterUserPassword()).isTrue();
+        });
         PlatformScope after = convergedScope(wp);
         String newDb = DatabaseNames.instanceId(after);
         assertThat(newDb).isEqualTo(DatabaseNames.baseId(after) + newDb.substring(newDb.lastIndexOf("-r"))).isNotEqualTo(oldDb);
@@ -78,7 +90,10 @@ class RecoveryEmulatorTest extends PlatformFixture {
         WebPlatformSpec.Restore restore = new WebPlatformSpec.Restore();
         restore.fromInstance = oldDb;
         wp.getSpec().database.restore = restore;
+        REQUESTS.start();
         assertThat(converge(wp).allReady()).isTrue();
+        assertThat(REQUESTS.sent(RestoreDbInstanceToPointInTimeRequest.class)).singleElement()
+                .satisfies(r -> assertThat(r.manageMasterUserPassword()).isNull());
         PlatformScope after = convergedScope(wp);
         assertThat(DatabaseNames.instanceId(after)).isNotEqualTo(oldDb);
         assertThat(dbExists(oldDb)).isTrue();

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
  * after each test, the operator's API-call counter (service:Operation of every series, whatever
  * its outcome) goes to target/e2e-calls/&lt;class&gt;.calls; when a class has finished, this extension
  * writes &lt;class&gt;.finished. The directory is emptied once per JVM, so a partial run never passes
- * for a whole one.
+ * for a whole one. The policy documents the operator wrote go beside them ({@link WrittenPolicies}).
  */
 public class EndToEndSuite implements AfterAllCallback {
     public static final Path DIR = Path.of("target/e2e-calls");
@@ -65,11 +66,14 @@ public class EndToEndSuite implements AfterAllCallback {
         return m.group(1);
     }
 
-    private static synchronized void clearOnce() throws IOException {
+    /** Empties this directory and {@link WrittenPolicies#DIR}, once per JVM. */
+    static synchronized void clearOnce() throws IOException {
         if (System.getProperty(CLEARED) == null) {
-            if (Files.exists(DIR)) {
-                try (Stream<Path> files = Files.walk(DIR)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            for (Path dir : List.of(DIR, WrittenPolicies.DIR)) {
+                if (Files.exists(dir)) {
+                    try (Stream<Path> files = Files.walk(dir)) {
+                        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
                 }
             }
             Files.createDirectories(DIR);

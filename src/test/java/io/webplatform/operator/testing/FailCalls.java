@@ -2,26 +2,80 @@ package io.webplatform.operator.testing;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * An SDK seam that answers chosen operations with an AWS error (as AWS would after the SDK's own
- * retries gave up), to exercise throttling, 5xx and permission paths the emulator never produces.
+ * retries gave up), to exercise throttling, 5xx, permission and eventual-consistency paths the
+ * emulator never produces. A failure can be limited to the requests it matches and to a number of
+ * answers, or kept until released: AWS that refuses for a while, then accepts.
  */
 public class FailCalls implements ExecutionInterceptor {
-    private final Map<String, AwsServiceException> failures = new ConcurrentHashMap<>();
+    private final List<Failure> failures = new CopyOnWriteArrayList<>();
 
+    /** One planned refusal of an operation. */
+    public final class Failure {
+        private final String operation;
+        private final AwsServiceException error;
+        private volatile Predicate<SdkRequest> matching = request -> true;
+        private final AtomicInteger remaining = new AtomicInteger(Integer.MAX_VALUE);
+        private final AtomicInteger answered = new AtomicInteger();
+
+        private Failure(String operation, AwsServiceException error) {
+            this.operation = operation;
+            this.error = error;
+        }
+
+        /** Only requests this predicate accepts are refused (the others reach the emulator). */
+        public Failure when(Predicate<SdkRequest> requests) {
+            this.matching = requests;
+            return this;
+        }
+
+        /** Refuses this many times, then lets the operation through. */
+        public Failure times(int answers) {
+            remaining.set(answers);
+            return this;
+        }
+
+        /** How many requests it refused. */
+        public int answered() {
+            return answered.get();
+        }
+
+        /** From now on the operation succeeds: AWS has caught up. */
+        public void release() {
+            failures.remove(this);
+        }
+
+        private boolean refuses(String calledOperation, SdkRequest request) {
+            return operation.equals(calledOperation) && matching.test(request)
+                    && remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        }
+    }
+
+    /** Refuses every call of the operation, until {@link #clear()}, with a made-up message. */
     public void fail(String operation, String errorCode, int httpStatus) {
-        failures.put(operation, (AwsServiceException) AwsServiceException.builder().statusCode(httpStatus)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(errorCode)
-                        .errorMessage("injected " + errorCode + " for " + operation).build())
+        answer(operation, errorCode, httpStatus, "injected " + errorCode + " for " + operation);
+    }
+
+    /** Refuses the operation with AWS's own code, status and message; narrow it with {@link Failure#when}/{@link Failure#times}. */
+    public Failure answer(String operation, String errorCode, int httpStatus, String message) {
+        Failure failure = new Failure(operation, (AwsServiceException) AwsServiceException.builder().statusCode(httpStatus)
+                .message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(errorCode).errorMessage(message).build())
                 .build());
+        failures.add(failure);
+        return failure;
     }
 
     public void clear() {
@@ -30,9 +84,12 @@ public class FailCalls implements ExecutionInterceptor {
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        AwsServiceException e = failures.get(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-        if (e != null) {
-            throw e;
+        String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        for (Failure failure : failures) {
+            if (failure.refuses(operation, context.request())) {
+                failure.answered.incrementAndGet();
+                throw failure.error;
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ public final class IamActions {
             Map.entry("cloudtrail", "cloudtrail"), Map.entry("sts", "sts"), Map.entry("rds", "rds"),
             Map.entry("sns", "sns"), Map.entry("cloudwatch", "cloudwatch"),
             Map.entry("elasticloadbalancingv2", "elasticloadbalancing"),
-            Map.entry("resourcegroupstaggingapi", "tag"));
+            Map.entry("resourcegroupstaggingapi", "tag"), Map.entry("acm", "acm"));
 
     /** S3 permissions whose names differ from the operation. */
     private static final Map<String, List<String>> S3 = Map.ofEntries(
@@ -82,7 +82,9 @@ public final class IamActions {
      * statement granting one says why.
      */
     public static final Set<String> UNSCOPABLE_WRITES = Set.of(
-            "logs:CreateLogDelivery", "logs:DeleteLogDelivery");
+            "logs:CreateLogDelivery", "logs:DeleteLogDelivery",
+            // Acts on a subscription ARN (topic:subscription-id); the Service Authorization Reference lists no resource type.
+            "sns:Unsubscribe");
 
     private IamActions() {
     }

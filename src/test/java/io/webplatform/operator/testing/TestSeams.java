@@ -27,6 +27,13 @@ public class TestSeams {
         return new EngineVersions();
     }
 
+    /** Always on: AWS's behaviour, which the emulator lacks. */
+    @Produces
+    @Singleton
+    RestoresWithoutManagedPassword restoresWithoutManagedPassword() {
+        return new RestoresWithoutManagedPassword();
+    }
+
     @Produces
     @Singleton
     MutationsByNamespace mutationsByNamespace() {
