@@ -71,7 +71,7 @@ public class KmsKey implements Component<BucketScope> {
         String keyId = scope.kms().createKey(r -> r
                 .description("SecureBucket " + scope.owner().getMetadata().getNamespace() + "/"
                         + scope.owner().getMetadata().getName() + ": default encryption of " + scope.names().bucket())
-                .policy(PolicyDocuments.toJson(BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery)))
+                .policy(PolicyDocuments.toJson(BucketPolicies.keyPolicy(scope.partition(), scope.accountId(), scope.spec().allowLogDelivery)))
                 .tags(kmsTags)).keyMetadata().keyId();
         scope.kms().createAlias(r -> r.aliasName(scope.names().keyAlias()).targetKeyId(keyId));
     }
@@ -83,7 +83,7 @@ public class KmsKey implements Component<BucketScope> {
             return List.of();
         }
         return OwnedKeys.repair(scope.kms(), state, scope.names().keyAlias(),
-                BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery));
+                BucketPolicies.keyPolicy(scope.partition(), scope.accountId(), scope.spec().allowLogDelivery));
     }
 
     @Override

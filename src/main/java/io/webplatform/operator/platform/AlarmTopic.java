@@ -39,7 +39,7 @@ public class AlarmTopic implements Component<PlatformScope> {
     }
 
     static String arn(PlatformScope scope) {
-        return "arn:aws:sns:" + scope.region() + ":" + scope.accountId() + ":" + topicName(scope);
+        return scope.partition().arn("sns", scope.region(), scope.accountId(), topicName(scope));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.webplatform.operator.platform;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.webplatform.operator.aws.OwnedKeys;
+import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -27,14 +28,14 @@ public class AlarmTopicKey implements Component<PlatformScope> {
     }
 
     /** The account administers the key; CloudWatch may use it to publish to the topic, for this account only. */
-    static ObjectNode policy(String accountId) {
+    static ObjectNode policy(Partition partition, String accountId) {
         ObjectNode doc = PolicyDocuments.document();
         ObjectNode admin = PolicyDocuments.statement(doc, "EnableIamPolicies", "Allow");
-        admin.putObject("Principal").put("AWS", "arn:aws:iam::" + accountId + ":root");
+        admin.putObject("Principal").put("AWS", partition.accountRoot(accountId));
         admin.put("Action", "kms:*");
         admin.put("Resource", "*");
         ObjectNode cloudWatch = PolicyDocuments.statement(doc, "AllowCloudWatchToPublish", "Allow");
-        cloudWatch.putObject("Principal").put("Service", "cloudwatch.amazonaws.com");
+        cloudWatch.putObject("Principal").put("Service", partition.servicePrincipal("cloudwatch"));
         PolicyDocuments.array(cloudWatch, "Action", "kms:Decrypt", "kms:GenerateDataKey*");
         cloudWatch.put("Resource", "*");
         cloudWatch.putObject("Condition").putObject("StringEquals").put("aws:SourceAccount", accountId);
@@ -57,14 +58,14 @@ public class AlarmTopicKey implements Component<PlatformScope> {
         String keyId = scope.kms().createKey(r -> r
                 .description("WebPlatform " + scope.owner().getMetadata().getNamespace() + "/" + scope.owner().getMetadata().getName()
                         + ": encryption of the alarm topic")
-                .policy(PolicyDocuments.toJson(policy(scope.accountId())))
+                .policy(PolicyDocuments.toJson(policy(scope.partition(), scope.accountId())))
                 .tags(tags)).keyMetadata().keyId();
         scope.kms().createAlias(r -> r.aliasName(alias(scope)).targetKeyId(keyId));
     }
 
     @Override
     public List<String> repair(PlatformScope scope, Observed current) {
-        return OwnedKeys.repair(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), policy(scope.accountId()));
+        return OwnedKeys.repair(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), policy(scope.partition(), scope.accountId()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Scope;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -42,6 +43,11 @@ public class PlatformScope extends Scope {
 
     public String accountId() {
         return accountId;
+    }
+
+    /** The region's partition: every ARN and service principal this WebPlatform writes comes from it. */
+    public Partition partition() {
+        return Partition.of(region());
     }
 
     public IamClient iam() {

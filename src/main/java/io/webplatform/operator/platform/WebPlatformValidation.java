@@ -1,6 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.WebPlatform;
+import io.webplatform.operator.aws.Partition;
 import software.amazon.awssdk.regions.Region;
 
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ public final class WebPlatformValidation {
         List<String> problems = new ArrayList<>();
         if (Region.regions().stream().noneMatch(r -> r.id().equals(region))) {
             problems.add("region " + region + " is not an AWS region this operator knows");
+        } else {
+            Partition.unsupported(region).ifPresent(problems::add);
         }
         return problems;
     }
