@@ -22,8 +22,9 @@ import java.util.Map;
         message = "database.restore cannot be removed once set: a new, empty database would replace the restored one; change it to restore again")
 public class WebPlatformSpec {
 
-    @JsonPropertyDescription("AWS region, e.g. eu-west-3. The operator's default region when omitted. Immutable.")
+    @JsonPropertyDescription(SecureBucketSpec.REGION_DESCRIPTION)
     @Pattern(SecureBucketSpec.REGION_PATTERN)
+    @ValidationRule(value = SecureBucketSpec.REGION_RULE, message = SecureBucketSpec.REGION_MESSAGE)
     public String region;
 
     @JsonPropertyDescription("The VPC, its subnets over two availability zones, NAT and flow logs.")
@@ -66,6 +67,7 @@ public class WebPlatformSpec {
         @JsonPropertyDescription("Exactly two availability zones; the region's first two available zones when omitted.")
         @Size(min = 2, max = 2)
         @ValidationRule(value = "self[0] != self[1]", message = "the two availability zones must differ")
+        @ValidationRule(value = "self.all(z, " + SecureBucketSpec.ZONE_RULE + ")", message = SecureBucketSpec.REGION_MESSAGE)
         public List<@Size(max = 32) @Pattern("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}[a-z]$") String> availabilityZones;
 
         @JsonPropertyDescription("Two public subnet CIDRs, one per zone; carved from vpcCidr when omitted.")
@@ -218,8 +220,8 @@ public class WebPlatformSpec {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "self.protocol != 'https' || self.endpoint.startsWith('https://')", message = "an https subscription needs an https:// URL")
-    @ValidationRule(value = "self.protocol != 'sqs' || self.endpoint.startsWith('arn:aws:sqs:')", message = "an sqs subscription needs a queue ARN")
-    @ValidationRule(value = "self.protocol != 'lambda' || self.endpoint.startsWith('arn:aws:lambda:')", message = "a lambda subscription needs a function ARN")
+    @ValidationRule(value = "self.protocol != 'sqs' || self.endpoint.matches('^arn:aws(-us-gov)?:sqs:')", message = "an sqs subscription needs a queue ARN")
+    @ValidationRule(value = "self.protocol != 'lambda' || self.endpoint.matches('^arn:aws(-us-gov)?:lambda:')", message = "a lambda subscription needs a function ARN")
     @ValidationRule(value = "self.protocol != 'sms' || self.endpoint.matches('^\\\\+[1-9][0-9]{6,14}$')", message = "an sms subscription needs a phone number in E.164 form, e.g. +33612345678")
     public static class Subscription {
         @JsonPropertyDescription("https, sqs, lambda or sms (e-mail addresses go in monitoring.email).")
