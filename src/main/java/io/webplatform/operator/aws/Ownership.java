@@ -16,17 +16,20 @@ public final class Ownership {
     private Ownership() {
     }
 
-    /** User tags first, then ownership tags (which win), then Name. */
+    /**
+     * User tags first, then ownership tags (which win), then Name. The owner and Name values grow with
+     * namespace and name, so they are bounded to the 256 characters a tag value may hold.
+     */
     public static Map<String, String> tags(HasMetadata owner, Map<String, String> userTags, String component, String name) {
         Map<String, String> tags = new LinkedHashMap<>();
         if (userTags != null) {
             tags.putAll(userTags);
         }
         tags.put(OWNER_UID, owner.getMetadata().getUid());
-        tags.put(OWNER, owner.getKind() + "/" + owner.getMetadata().getNamespace() + "/" + owner.getMetadata().getName());
+        tags.put(OWNER, ResourceNames.tagValue(owner.getKind() + "/" + owner.getMetadata().getNamespace() + "/" + owner.getMetadata().getName()));
         tags.put(COMPONENT, component);
         tags.put(MANAGED_BY, MANAGED_BY_VALUE);
-        tags.put("Name", name);
+        tags.put("Name", ResourceNames.tagValue(name));
         return tags;
     }
 

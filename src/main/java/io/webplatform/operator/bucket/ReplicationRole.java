@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 /** The IAM role S3 assumes to replicate into the backup bucket, with one least-privilege inline policy. */
 public class ReplicationRole implements Component<BucketScope> {
     public static final String NAME = "ReplicationRole";
-    static final String POLICY_NAME = "replicate-to-backup";
+    public static final String POLICY_NAME = "replicate-to-backup";
 
     static final class State {
         Role role;

@@ -1,6 +1,7 @@
 package io.webplatform.operator.platform;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
@@ -23,8 +24,9 @@ public class AlarmTopicKey implements Component<PlatformScope> {
         return NAME;
     }
 
+    /** KMS aliases allow no dots: a dotted namespace or name is sanitised (see AwsNameRules.KMS_ALIAS). */
     static String alias(PlatformScope scope) {
-        return "alias/webplatform/" + scope.baseName() + "-alarms";
+        return scope.name("alias/webplatform/", "-alarms", AwsNameRules.KMS_ALIAS, "[^a-zA-Z0-9/_-]");
     }
 
     /** The account administers the key; CloudWatch may use it to publish to the topic, for this account only. */
