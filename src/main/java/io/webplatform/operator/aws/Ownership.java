@@ -2,7 +2,9 @@ package io.webplatform.operator.aws;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The tags that mark an AWS resource as made by the operator for one custom resource. */
@@ -31,6 +33,24 @@ public final class Ownership {
         tags.put(MANAGED_BY, MANAGED_BY_VALUE);
         tags.put("Name", ResourceNames.tagValue(name));
         return tags;
+    }
+
+    /**
+     * What AWS would refuse in the user's tags: the schema bounds their length, but IAM and RDS also
+     * refuse characters other than letters, digits, spaces and _ . : / = + - @ (AwsNameRules.TAG_KEY,
+     * TAG_VALUE), which would fail a create half-way through.
+     */
+    public static List<String> userTagProblems(Map<String, String> userTags) {
+        List<String> problems = new ArrayList<>();
+        if (userTags != null) {
+            userTags.forEach((key, value) -> {
+                if (!AwsNameRules.TAG_KEY.accepts(key) || !AwsNameRules.TAG_VALUE.accepts(value == null ? "" : value)) {
+                    problems.add("tag \"" + key + "\": AWS accepts only letters, digits, spaces and _ . : / = + - @ in tag keys"
+                            + " (at most 128) and values (at most 256)");
+                }
+            });
+        }
+        return problems;
     }
 
     public static boolean ownedBy(Map<String, String> tags, String ownerUid) {

@@ -1,6 +1,7 @@
 package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.api.SecureBucket;
+import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.Partition;
 import software.amazon.awssdk.regions.Region;
 
@@ -26,6 +27,7 @@ public final class SecureBucketValidation {
         } else if (spec.region != null) {
             Partition.unsupported(spec.region).ifPresent(problems::add);
         }
+        problems.addAll(Ownership.userTagProblems(spec.tags));
         BucketNames names = BucketNames.of(resource);
         Set<String> used = new HashSet<>();
         used.add(names.bucket());

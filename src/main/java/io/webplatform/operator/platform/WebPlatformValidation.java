@@ -1,6 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.WebPlatform;
+import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.Partition;
 import software.amazon.awssdk.regions.Region;
 
@@ -20,6 +21,7 @@ public final class WebPlatformValidation {
         } else {
             Partition.unsupported(region).ifPresent(problems::add);
         }
+        problems.addAll(Ownership.userTagProblems(resource.getSpec().tags));
         return problems;
     }
 

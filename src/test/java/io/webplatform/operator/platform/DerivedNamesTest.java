@@ -265,6 +265,21 @@ class DerivedNamesTest {
     }
 
     @Test
+    void userTagsAwsWouldRefuseAreJudgedBeforeAnyCall() {
+        WebPlatform wp = platform(new Input("demo", "shop", UUID.randomUUID().toString()), null);
+        assertThat(WebPlatformValidation.validate(wp, "eu-west-3")).isEmpty();
+        wp.getSpec().tags.put("cost#center", "web");
+        wp.getSpec().tags.put("owner", "ops, web");
+        wp.getSpec().tags.put("team", "Équipe web 2 @paris");
+        assertThat(WebPlatformValidation.validate(wp, "eu-west-3")).hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("tag \"cost#center\""))
+                .anySatisfy(p -> assertThat(p).startsWith("tag \"owner\""));
+        SecureBucket sb = bucket("demo", "data", UUID.randomUUID().toString());
+        sb.getSpec().tags.put("a|b", "c");
+        assertThat(io.webplatform.operator.bucket.SecureBucketValidation.validate(sb)).anySatisfy(p -> assertThat(p).startsWith("tag \"a|b\""));
+    }
+
+    @Test
     void theCasesTheIssueNamesGetNamesAwsAccepts() {
         Input internal = new Input("internal", "shop", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
         PlatformScope scope = scope(platform(internal, null));
