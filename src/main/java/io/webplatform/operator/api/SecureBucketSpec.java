@@ -38,14 +38,26 @@ public class SecureBucketSpec {
     public static final String BUCKET_NAME_MESSAGE = "must be a valid S3 bucket name: 3-63 lowercase letters, digits, dots"
             + " and hyphens, not formatted as an IP address, without reserved prefixes (xn--, sthree-) or suffixes (-s3alias, --ol-s3)";
     public static final String REGION_PATTERN = "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$";
+    /**
+     * Only the aws and aws-us-gov partitions (see Partition): China's service principals and endpoints
+     * differ per service, ISO regions are closed, and nothing here can test either.
+     */
+    public static final String REGION_RULE = "!self.startsWith('cn-') && !self.matches('^[a-z]{2}-iso')";
+    public static final String ZONE_RULE = "!z.startsWith('cn-') && !z.matches('^[a-z]{2}-iso')";
+    public static final String REGION_MESSAGE = "China (cn-*) and ISO regions are not supported: use a region of the aws or aws-us-gov"
+            + " partition (e.g. eu-west-3, us-gov-west-1)";
+    public static final String REGION_DESCRIPTION = "AWS region, e.g. eu-west-3, in the standard (aws) or GovCloud (aws-us-gov)"
+            + " partition; China and ISO regions are refused (their service principals and endpoints differ). The operator's"
+            + " default region when omitted. Immutable.";
 
     @JsonPropertyDescription("The bucket's name. Generated from namespace, name and a hash of the UID when omitted. Immutable.")
     @Pattern(BUCKET_NAME_PATTERN)
     @ValidationRule(value = BUCKET_NAME_RULE, message = BUCKET_NAME_MESSAGE)
     public String bucketName;
 
-    @JsonPropertyDescription("AWS region, e.g. eu-west-3. The operator's default region when omitted. Immutable.")
+    @JsonPropertyDescription(REGION_DESCRIPTION)
     @Pattern(REGION_PATTERN)
+    @ValidationRule(value = REGION_RULE, message = REGION_MESSAGE)
     public String region;
 
     @JsonPropertyDescription("Default encryption of the bucket (SSE-KMS).")

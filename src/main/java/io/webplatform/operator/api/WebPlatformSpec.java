@@ -31,8 +31,9 @@ public class WebPlatformSpec {
     static final String TWO_APART = "!isCIDR(self[0]) || !isCIDR(self[1])"
             + " || (!cidr(self[0]).containsCIDR(self[1]) && !cidr(self[1]).containsCIDR(self[0]))";
 
-    @JsonPropertyDescription("AWS region, e.g. eu-west-3. The operator's default region when omitted. Immutable.")
+    @JsonPropertyDescription(SecureBucketSpec.REGION_DESCRIPTION)
     @Pattern(SecureBucketSpec.REGION_PATTERN)
+    @ValidationRule(value = SecureBucketSpec.REGION_RULE, message = SecureBucketSpec.REGION_MESSAGE)
     @Size(max = 32)
     public String region;
 
@@ -77,6 +78,7 @@ public class WebPlatformSpec {
         @JsonPropertyDescription("Exactly two availability zones; the region's first two available zones when omitted.")
         @Size(min = 2, max = 2)
         @ValidationRule(value = "self[0] != self[1]", message = "the two availability zones must differ")
+        @ValidationRule(value = "self.all(z, " + SecureBucketSpec.ZONE_RULE + ")", message = SecureBucketSpec.REGION_MESSAGE)
         public List<@Size(max = 32) @Pattern("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}[a-z]$") String> availabilityZones;
 
         @JsonPropertyDescription("Two public subnet CIDRs, one per zone; carved from vpcCidr when omitted.")
@@ -293,8 +295,8 @@ public class WebPlatformSpec {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @ValidationRule(value = "self.protocol != 'https' || self.endpoint.startsWith('https://')", message = "an https subscription needs an https:// URL")
-    @ValidationRule(value = "self.protocol != 'sqs' || self.endpoint.startsWith('arn:aws:sqs:')", message = "an sqs subscription needs a queue ARN")
-    @ValidationRule(value = "self.protocol != 'lambda' || self.endpoint.startsWith('arn:aws:lambda:')", message = "a lambda subscription needs a function ARN")
+    @ValidationRule(value = "self.protocol != 'sqs' || self.endpoint.matches('^arn:aws(-us-gov)?:sqs:')", message = "an sqs subscription needs a queue ARN")
+    @ValidationRule(value = "self.protocol != 'lambda' || self.endpoint.matches('^arn:aws(-us-gov)?:lambda:')", message = "a lambda subscription needs a function ARN")
     @ValidationRule(value = "self.protocol != 'sms' || self.endpoint.matches('^\\\\+[1-9][0-9]{6,14}$')", message = "an sms subscription needs a phone number in E.164 form, e.g. +33612345678")
     public static class Subscription {
         @JsonPropertyDescription("https, sqs, lambda or sms (e-mail addresses go in monitoring.email).")

@@ -46,6 +46,8 @@ public class AwsClients implements AutoCloseable {
     private final Map<String, Object> clients = new ConcurrentHashMap<>();
 
     public AwsClients(String defaultRegion, Optional<URI> endpoint, List<ExecutionInterceptor> interceptors) {
+        // Fails at start-up, with the reason, when the default region's partition is not supported.
+        Partition.of(defaultRegion);
         this.defaultRegion = defaultRegion;
         this.endpoint = endpoint;
         this.interceptors = List.copyOf(interceptors);
@@ -71,8 +73,9 @@ public class AwsClients implements AutoCloseable {
     }
 
     public IamClient iam(String region) {
-        // IAM is global; its endpoint lives in us-east-1 (aws-global) unless overridden.
-        return cached("iam", region, () -> configure(IamClient.builder(), endpoint.isPresent() ? region : "aws-global").build());
+        // IAM is global per partition: aws-global (us-east-1) or aws-us-gov-global, unless the endpoint is overridden.
+        return cached("iam", region, () -> configure(IamClient.builder(),
+                endpoint.isPresent() ? region : Partition.of(region(region)).iamRegion()).build());
     }
 
     public CloudTrailClient cloudTrail(String region) {

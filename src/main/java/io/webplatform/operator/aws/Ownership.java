@@ -2,7 +2,9 @@ package io.webplatform.operator.aws;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The tags that mark an AWS resource as made by the operator for one custom resource. */
@@ -16,18 +18,39 @@ public final class Ownership {
     private Ownership() {
     }
 
-    /** User tags first, then ownership tags (which win), then Name. */
+    /**
+     * User tags first, then ownership tags (which win), then Name. The owner and Name values grow with
+     * namespace and name, so they are bounded to the 256 characters a tag value may hold.
+     */
     public static Map<String, String> tags(HasMetadata owner, Map<String, String> userTags, String component, String name) {
         Map<String, String> tags = new LinkedHashMap<>();
         if (userTags != null) {
             tags.putAll(userTags);
         }
         tags.put(OWNER_UID, owner.getMetadata().getUid());
-        tags.put(OWNER, owner.getKind() + "/" + owner.getMetadata().getNamespace() + "/" + owner.getMetadata().getName());
+        tags.put(OWNER, ResourceNames.tagValue(owner.getKind() + "/" + owner.getMetadata().getNamespace() + "/" + owner.getMetadata().getName()));
         tags.put(COMPONENT, component);
         tags.put(MANAGED_BY, MANAGED_BY_VALUE);
-        tags.put("Name", name);
+        tags.put("Name", ResourceNames.tagValue(name));
         return tags;
+    }
+
+    /**
+     * What AWS would refuse in the user's tags: the schema bounds their length, but IAM and RDS also
+     * refuse characters other than letters, digits, spaces and _ . : / = + - @ (AwsNameRules.TAG_KEY,
+     * TAG_VALUE), which would fail a create half-way through.
+     */
+    public static List<String> userTagProblems(Map<String, String> userTags) {
+        List<String> problems = new ArrayList<>();
+        if (userTags != null) {
+            userTags.forEach((key, value) -> {
+                if (!AwsNameRules.TAG_KEY.accepts(key) || !AwsNameRules.TAG_VALUE.accepts(value == null ? "" : value)) {
+                    problems.add("tag \"" + key + "\": AWS accepts only letters, digits, spaces and _ . : / = + - @ in tag keys"
+                            + " (at most 128) and values (at most 256)");
+                }
+            });
+        }
+        return problems;
     }
 
     public static boolean ownedBy(Map<String, String> tags, String ownerUid) {

@@ -9,7 +9,9 @@ import java.util.Locale;
 /**
  * Deterministic AWS names derived from namespace, name and a short hash of the UID, so the
  * operator finds what it made after a crash, and a recreated custom resource (new UID) never
- * collides with one it retained.
+ * collides with one it retained. Every result satisfies its kind's rule in {@link AwsNameRules} for
+ * any valid namespace and name; a name AWS already accepted is never changed (existing resources
+ * would be orphaned). Also the Kubernetes names and tag values derived from a resource's name.
  */
 public final class ResourceNames {
 
@@ -31,7 +33,10 @@ public final class ResourceNames {
      * hyphens (dotted names break virtual-hosted TLS).
      */
     public static String bucket(String namespace, String name, String uid, String suffix) {
-        return fit(namespace + "-" + name, "-" + shortHash(uid) + suffix, 63, "[^a-z0-9-]", "-");
+        String bucket = fit(namespace + "-" + name, "-" + shortHash(uid) + suffix, 63, "[^a-z0-9-]", "-");
+        // A namespace such as "sthree" or "amzn-s3-demo" would make a reserved prefix.
+        return AwsNameRules.S3_BUCKET.accepts(bucket) ? bucket
+                : fit("wp-" + namespace + "-" + name, "-" + shortHash(uid) + suffix, 63, "[^a-z0-9-]", "-");
     }
 
     /** A name derived from a user-given bucket name: keeps it readable, stays unique and within 63. */
@@ -55,6 +60,55 @@ public final class ResourceNames {
     /** KMS alias: alias/ followed by at most 250 of [a-zA-Z0-9/_-]. */
     public static String kmsAlias(String namespace, String name, String uid, String suffix) {
         return "alias/webplatform/" + fit(namespace + "-" + name, "-" + shortHash(uid) + suffix, 200, "[^a-zA-Z0-9/_-]", "-");
+    }
+
+    /**
+     * prefix + namespace-name-hash + suffix, exactly so when {@code kind} accepts it (names made before
+     * this rule existed stay the same); otherwise with the characters {@code forbidden} replaced,
+     * shortened to fit, and led by "wp-" if it would start with a reserved prefix. The UID's hash
+     * always stays, so the name stays unique and deterministic.
+     */
+    public static String derive(String prefix, String namespace, String name, String uid, String suffix,
+                                AwsNameRules kind, String forbidden) {
+        String hashed = "-" + shortHash(uid) + suffix;
+        String plain = prefix + namespace + "-" + name + hashed;
+        if (kind.accepts(plain)) {
+            return plain;
+        }
+        int max = kind.maxLength() - prefix.length();
+        String fitted = prefix + fit(namespace + "-" + name, hashed, max, forbidden, "-");
+        return kind.accepts(fitted) ? fitted : prefix + fit("wp-" + namespace + "-" + name, hashed, max, forbidden, "-");
+    }
+
+    /**
+     * A tag value of at most 256 characters (the limit of every service the operator tags): unchanged
+     * when it fits, else cut with a hash of the whole value so two long values stay distinct.
+     */
+    public static String tagValue(String value) {
+        int max = AwsNameRules.TAG_VALUE.maxLength();
+        return value.length() <= max ? value : value.substring(0, max - 7) + "-" + shortHash(value);
+    }
+
+    /**
+     * A Kubernetes object name derived from another object's name: name + suffix while that is a valid
+     * DNS subdomain name (at most 253), else the name cut with a hash of it, so it stays unique.
+     */
+    public static String kubernetesName(String name, String suffix) {
+        String plain = name + suffix;
+        if (AwsNameRules.KUBERNETES_NAME.accepts(plain)) {
+            return plain;
+        }
+        int room = AwsNameRules.KUBERNETES_NAME.maxLength() - suffix.length() - 7;
+        return name.substring(0, Math.min(room, name.length())).replaceAll("[.-]+$", "") + "-" + shortHash(name) + suffix;
+    }
+
+    /** A label value naming an object: the name when it fits in 63 characters, else cut with a hash of it. */
+    public static String labelValue(String name) {
+        if (AwsNameRules.KUBERNETES_LABEL_VALUE.accepts(name)) {
+            return name;
+        }
+        int room = AwsNameRules.KUBERNETES_LABEL_VALUE.maxLength() - 7;
+        return name.substring(0, Math.min(room, name.length())).replaceAll("[^A-Za-z0-9]+$", "") + "-" + shortHash(name);
     }
 
     /**

@@ -30,7 +30,7 @@ public class BackupBucket extends ProtectedBucket {
 
     @Override
     protected JsonNode policy(BucketScope scope) {
-        return BucketPolicies.tlsOnly(bucketName(scope));
+        return BucketPolicies.tlsOnly(scope.partition(), bucketName(scope));
     }
 
     @Override

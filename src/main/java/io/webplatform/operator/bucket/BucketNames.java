@@ -23,8 +23,4 @@ public record BucketNames(String bucket, String backupBucket, String logBucket, 
                 ResourceNames.trail(ns, name, uid, "-writes"),
                 ResourceNames.kmsAlias(ns, name, uid, "-bucket"));
     }
-
-    public static String arn(String bucket) {
-        return "arn:aws:s3:::" + bucket;
-    }
 }

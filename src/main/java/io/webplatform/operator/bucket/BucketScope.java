@@ -4,6 +4,7 @@ import io.webplatform.operator.api.SecureBucket;
 import io.webplatform.operator.api.SecureBucketSpec;
 import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.engine.Scope;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -37,6 +38,11 @@ public class BucketScope extends Scope {
 
     public String accountId() {
         return accountId;
+    }
+
+    /** The region's partition: every ARN and service principal this SecureBucket writes comes from it. */
+    public Partition partition() {
+        return Partition.of(region());
     }
 
     public boolean replicationEnabled() {

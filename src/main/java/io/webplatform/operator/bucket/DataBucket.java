@@ -25,7 +25,7 @@ public class DataBucket extends ProtectedBucket {
 
     @Override
     protected JsonNode policy(BucketScope scope) {
-        return BucketPolicies.dataBucket(bucketName(scope), scope.spec().allowLogDelivery, scope.accountId(), scope.region());
+        return BucketPolicies.dataBucket(scope.partition(), bucketName(scope), scope.spec().allowLogDelivery, scope.accountId(), scope.region());
     }
 
     @Override

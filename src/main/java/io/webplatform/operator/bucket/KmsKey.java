@@ -69,7 +69,7 @@ public class KmsKey implements Component<BucketScope> {
                 .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build()).toList();
         OwnedKeys.create(scope.kms(), "SecureBucket " + scope.owner().getMetadata().getNamespace() + "/"
                         + scope.owner().getMetadata().getName() + ": default encryption of " + scope.names().bucket(),
-                BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery), kmsTags, scope.names().keyAlias(), scope.clock());
+                BucketPolicies.keyPolicy(scope.partition(), scope.accountId(), scope.spec().allowLogDelivery), kmsTags, scope.names().keyAlias(), scope.clock());
     }
 
     @Override
@@ -79,7 +79,7 @@ public class KmsKey implements Component<BucketScope> {
             return List.of();
         }
         return OwnedKeys.repair(scope.kms(), state, scope.names().keyAlias(),
-                BucketPolicies.keyPolicy(scope.accountId(), scope.spec().allowLogDelivery), scope.clock());
+                BucketPolicies.keyPolicy(scope.partition(), scope.accountId(), scope.spec().allowLogDelivery), scope.clock());
     }
 
     @Override

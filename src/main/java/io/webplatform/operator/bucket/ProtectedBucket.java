@@ -125,7 +125,7 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
         state.ownership = orNull(() -> s3.getBucketOwnershipControls(r -> r.bucket(bucket))
                 .ownershipControls().rules().stream().findFirst().map(rule -> rule.objectOwnership()).orElse(null));
         state.policy = orNull(() -> s3.getBucketPolicy(r -> r.bucket(bucket)).policy());
-        return Observed.ready(BucketNames.arn(bucket), state);
+        return Observed.ready(scope.partition().bucketArn(bucket), state);
     }
 
     /**

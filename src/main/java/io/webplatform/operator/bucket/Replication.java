@@ -43,7 +43,7 @@ public class Replication implements Component<BucketScope> {
         try {
             ReplicationConfiguration config = scope.s3()
                     .getBucketReplication(r -> r.bucket(scope.names().bucket())).replicationConfiguration();
-            return Observed.ready(RULE_ID + " -> " + BucketNames.arn(scope.names().backupBucket()), config);
+            return Observed.ready(RULE_ID + " -> " + scope.partition().bucketArn(scope.names().backupBucket()), config);
         } catch (RuntimeException e) {
             if (AwsErrors.isNotFound(e)) {
                 return null;
@@ -84,7 +84,7 @@ public class Replication implements Component<BucketScope> {
                         .filter(f -> f.prefix(""))
                         .deleteMarkerReplication(d -> d.status(DeleteMarkerReplicationStatus.DISABLED))
                         .sourceSelectionCriteria(s -> s.sseKmsEncryptedObjects(k -> k.status(SseKmsEncryptedObjectsStatus.ENABLED)))
-                        .destination(d -> d.bucket(BucketNames.arn(scope.names().backupBucket()))
+                        .destination(d -> d.bucket(scope.partition().bucketArn(scope.names().backupBucket()))
                                 .encryptionConfiguration(e -> e.replicaKmsKeyID(keyArn)))
                         .build())
                 .build();

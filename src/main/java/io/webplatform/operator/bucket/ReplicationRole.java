@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 /** The IAM role S3 assumes to replicate into the backup bucket, with one least-privilege inline policy. */
 public class ReplicationRole implements Component<BucketScope> {
     public static final String NAME = "ReplicationRole";
-    static final String POLICY_NAME = "replicate-to-backup";
+    public static final String POLICY_NAME = "replicate-to-backup";
 
     static final class State {
         Role role;
@@ -74,7 +74,7 @@ public class ReplicationRole implements Component<BucketScope> {
         String roleName = scope.names().replicationRole();
         List<Tag> tags = IamRoles.tags(scope.tags(NAME, roleName));
         scope.iam().createRole(r -> r.roleName(roleName)
-                .assumeRolePolicyDocument(PolicyDocuments.toJson(BucketPolicies.replicationTrust()))
+                .assumeRolePolicyDocument(PolicyDocuments.toJson(BucketPolicies.replicationTrust(scope.partition())))
                 .description("S3 replication of " + scope.names().bucket() + " to " + scope.names().backupBucket())
                 .tags(tags));
     }
@@ -84,12 +84,12 @@ public class ReplicationRole implements Component<BucketScope> {
         State state = current.detail(State.class);
         String roleName = scope.names().replicationRole();
         List<String> changes = new ArrayList<>();
-        JsonNode trust = BucketPolicies.replicationTrust();
+        JsonNode trust = BucketPolicies.replicationTrust(scope.partition());
         if (!PolicyDocuments.equivalent(state.role.assumeRolePolicyDocument(), trust)) {
             scope.iam().updateAssumeRolePolicy(r -> r.roleName(roleName).policyDocument(PolicyDocuments.toJson(trust)));
             changes.add("trust policy restored");
         }
-        JsonNode permissions = BucketPolicies.replicationPermissions(scope.names().bucket(), scope.names().backupBucket(),
+        JsonNode permissions = BucketPolicies.replicationPermissions(scope.partition(), scope.names().bucket(), scope.names().backupBucket(),
                 scope.keyArn(), scope.region());
         if (!PolicyDocuments.equivalent(state.inlinePolicy, permissions)) {
             scope.iam().putRolePolicy(r -> r.roleName(roleName).policyName(POLICY_NAME)

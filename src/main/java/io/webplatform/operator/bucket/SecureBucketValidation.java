@@ -1,6 +1,8 @@
 package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.api.SecureBucket;
+import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.aws.Partition;
 import software.amazon.awssdk.regions.Region;
 
 import java.util.ArrayList;
@@ -22,7 +24,10 @@ public final class SecureBucketValidation {
         }
         if (spec.region != null && Region.regions().stream().noneMatch(r -> r.id().equals(spec.region))) {
             problems.add("region " + spec.region + " is not an AWS region this operator knows");
+        } else if (spec.region != null) {
+            Partition.unsupported(spec.region).ifPresent(problems::add);
         }
+        problems.addAll(Ownership.userTagProblems(spec.tags));
         BucketNames names = BucketNames.of(resource);
         Set<String> used = new HashSet<>();
         used.add(names.bucket());

@@ -118,7 +118,7 @@ public class Trail implements Component<BucketScope> {
                 .readWriteType(ReadWriteType.WRITE_ONLY)
                 .includeManagementEvents(false)
                 .dataResources(DataResource.builder().type("AWS::S3::Object")
-                        .values(BucketNames.arn(scope.names().bucket()) + "/").build())
+                        .values(scope.partition().bucketArn(scope.names().bucket()) + "/").build())
                 .build();
     }
 

@@ -26,7 +26,7 @@ public class TrailBucket extends ProtectedBucket {
 
     @Override
     protected JsonNode policy(BucketScope scope) {
-        return BucketPolicies.trailLogBucket(bucketName(scope), scope.accountId(), scope.region(), scope.names().trail());
+        return BucketPolicies.trailLogBucket(scope.partition(), bucketName(scope), scope.accountId(), scope.region(), scope.names().trail());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.sns.model.Subscription;
@@ -34,12 +35,13 @@ public class AlarmTopic implements Component<PlatformScope> {
         return List.of(AlarmTopicKey.NAME);
     }
 
+    /** SNS topic names allow no dots: a dotted namespace or name is sanitised (see AwsNameRules.SNS_TOPIC). */
     static String topicName(PlatformScope scope) {
-        return scope.baseName() + "-alarms";
+        return scope.name("", "-alarms", AwsNameRules.SNS_TOPIC, "[^a-zA-Z0-9_-]");
     }
 
     static String arn(PlatformScope scope) {
-        return "arn:aws:sns:" + scope.region() + ":" + scope.accountId() + ":" + topicName(scope);
+        return scope.partition().arn("sns", scope.region(), scope.accountId(), topicName(scope));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.webplatform.operator.platform;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.aws.OwnedKeys;
+import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -22,19 +24,20 @@ public class AlarmTopicKey implements Component<PlatformScope> {
         return NAME;
     }
 
+    /** KMS aliases allow no dots: a dotted namespace or name is sanitised (see AwsNameRules.KMS_ALIAS). */
     static String alias(PlatformScope scope) {
-        return "alias/webplatform/" + scope.baseName() + "-alarms";
+        return scope.name("alias/webplatform/", "-alarms", AwsNameRules.KMS_ALIAS, "[^a-zA-Z0-9/_-]");
     }
 
     /** The account administers the key; CloudWatch may use it to publish to the topic, for this account only. */
-    static ObjectNode policy(String accountId) {
+    static ObjectNode policy(Partition partition, String accountId) {
         ObjectNode doc = PolicyDocuments.document();
         ObjectNode admin = PolicyDocuments.statement(doc, "EnableIamPolicies", "Allow");
-        admin.putObject("Principal").put("AWS", "arn:aws:iam::" + accountId + ":root");
+        admin.putObject("Principal").put("AWS", partition.accountRoot(accountId));
         admin.put("Action", "kms:*");
         admin.put("Resource", "*");
         ObjectNode cloudWatch = PolicyDocuments.statement(doc, "AllowCloudWatchToPublish", "Allow");
-        cloudWatch.putObject("Principal").put("Service", "cloudwatch.amazonaws.com");
+        cloudWatch.putObject("Principal").put("Service", partition.servicePrincipal("cloudwatch"));
         PolicyDocuments.array(cloudWatch, "Action", "kms:Decrypt", "kms:GenerateDataKey*");
         cloudWatch.put("Resource", "*");
         cloudWatch.putObject("Condition").putObject("StringEquals").put("aws:SourceAccount", accountId);
@@ -55,12 +58,12 @@ public class AlarmTopicKey implements Component<PlatformScope> {
         List<Tag> tags = scope.tags(NAME, alias(scope)).entrySet().stream()
                 .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build()).toList();
         OwnedKeys.create(scope.kms(), "WebPlatform " + scope.owner().getMetadata().getNamespace() + "/" + scope.owner().getMetadata().getName()
-                + ": encryption of the alarm topic", policy(scope.accountId()), tags, alias(scope), scope.clock());
+                + ": encryption of the alarm topic", policy(scope.partition(), scope.accountId()), tags, alias(scope), scope.clock());
     }
 
     @Override
     public List<String> repair(PlatformScope scope, Observed current) {
-        return OwnedKeys.repair(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), policy(scope.accountId()), scope.clock());
+        return OwnedKeys.repair(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), policy(scope.partition(), scope.accountId()), scope.clock());
     }
 
     @Override

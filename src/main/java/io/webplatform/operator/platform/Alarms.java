@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
@@ -45,8 +46,19 @@ public class Alarms implements Component<PlatformScope> {
         return List.of(AlarmTopic.NAME);
     }
 
+    /** The longest name an alarm adds to the prefix: packets in of an instance with a 17-digit id. */
+    static final String LONGEST_KIND = "packets-in-i-0123456789abcdef0";
+
+    /** The prefix of every alarm name: baseName- while the longest alarm name still fits in 255 characters. */
     static String prefix(PlatformScope scope) {
-        return scope.baseName() + "-";
+        String longest = scope.name("", "-" + LONGEST_KIND, AwsNameRules.CLOUDWATCH_ALARM, "\\p{Cntrl}");
+        return longest.substring(0, longest.length() - LONGEST_KIND.length());
+    }
+
+    /** The stem alarm rules add their kind to (the prefix without its last hyphen). */
+    static String stem(PlatformScope scope) {
+        String prefix = prefix(scope);
+        return prefix.substring(0, prefix.length() - 1);
     }
 
     /** Names this WebPlatform gives, and no other WebPlatform whose base name starts with ours does. */
@@ -111,7 +123,7 @@ public class Alarms implements Component<PlatformScope> {
     /** The rules for each kind whose resource this pass observed. */
     static Map<Kind, List<AlarmRule>> desired(PlatformScope scope) {
         var m = scope.spec().monitoring;
-        String base = scope.baseName();
+        String base = stem(scope);
         Map<Kind, List<AlarmRule>> desired = new LinkedHashMap<>();
         Map<String, String> instances = AppInstances.idsByZone(scope);
         if (instances != null) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.webplatform.operator.api.WebPlatform;
+import io.webplatform.operator.aws.ResourceNames;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 
 import java.util.LinkedHashMap;
@@ -19,8 +20,14 @@ public final class ConnectionSecret {
     private ConnectionSecret() {
     }
 
+    /** &lt;name&gt;-database, shortened with a hash when that would pass the 253 characters of a Kubernetes name. */
     public static String name(WebPlatform resource) {
-        return resource.getMetadata().getName() + "-database";
+        return ResourceNames.kubernetesName(resource.getMetadata().getName(), "-database");
+    }
+
+    /** The label naming the WebPlatform: label values hold at most 63 characters. */
+    static String ownerLabel(WebPlatform resource) {
+        return ResourceNames.labelValue(resource.getMetadata().getName());
     }
 
     static Map<String, String> data(DBInstance db, String databaseName, String region) {
@@ -46,7 +53,7 @@ public final class ConnectionSecret {
         Secret secret = new SecretBuilder()
                 .withNewMetadata().withName(name(resource)).withNamespace(m.getNamespace())
                 .addToLabels("app.kubernetes.io/managed-by", "webplatform-operator")
-                .addToLabels("webplatform.io/webplatform", m.getName())
+                .addToLabels("webplatform.io/webplatform", ownerLabel(resource))
                 .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(resource.getApiVersion()).withKind(resource.getKind())
                         .withName(m.getName()).withUid(m.getUid()).withController(true).withBlockOwnerDeletion(false).build())
                 .endMetadata()

@@ -8,6 +8,7 @@ import io.webplatform.operator.api.DeletionPolicy;
 import io.webplatform.operator.api.SecureBucket;
 import io.webplatform.operator.api.SecureBucketSpec;
 import io.webplatform.operator.api.WebPlatform;
+import io.webplatform.operator.aws.ResourceNames;
 
 /**
  * Where the flow logs go: the SecureBucket the spec names, or — when it names none — a SecureBucket
@@ -37,8 +38,9 @@ public final class FlowLogDestination {
     private FlowLogDestination() {
     }
 
+    /** &lt;name&gt;-flowlogs, shortened with a hash when that would pass the 253 characters of a Kubernetes name. */
     public static String ownBucketName(WebPlatform platform) {
-        return platform.getMetadata().getName() + "-flowlogs";
+        return ResourceNames.kubernetesName(platform.getMetadata().getName(), "-flowlogs");
     }
 
     public static Resolution resolve(KubernetesClient client, WebPlatform platform, String region) {

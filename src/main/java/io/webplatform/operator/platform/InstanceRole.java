@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.IamRoles;
 import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Component;
@@ -30,7 +31,7 @@ import static io.webplatform.operator.aws.PolicyDocuments.statement;
  */
 public class InstanceRole implements Component<PlatformScope> {
     public static final String NAME = "InstanceRole";
-    public static final String SSM_MANAGED = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+    static final String SSM_MANAGED_POLICY = "AmazonSSMManagedInstanceCore";
     static final String SECRET_POLICY = "read-database-secret";
 
     static final class State {
@@ -80,7 +81,7 @@ public class InstanceRole implements Component<PlatformScope> {
     public void create(PlatformScope scope) {
         String roleName = roleName(scope);
         scope.iam().createRole(r -> r.roleName(roleName)
-                .assumeRolePolicyDocument(PolicyDocuments.toJson(trust()))
+                .assumeRolePolicyDocument(PolicyDocuments.toJson(trust(scope.partition())))
                 .description("WebPlatform " + scope.owner().getMetadata().getNamespace() + "/" + scope.owner().getMetadata().getName()
                         + ": app instances (Systems Manager, database secret)")
                 .tags(IamRoles.tags(scope.tags(NAME, roleName))));
@@ -92,19 +93,21 @@ public class InstanceRole implements Component<PlatformScope> {
         IamClient iam = scope.iam();
         String roleName = roleName(scope);
         List<String> changes = new ArrayList<>();
-        if (!PolicyDocuments.equivalent(state.role.assumeRolePolicyDocument(), trust())) {
-            iam.updateAssumeRolePolicy(r -> r.roleName(roleName).policyDocument(PolicyDocuments.toJson(trust())));
+        String ssmManaged = ssmManaged(scope.partition());
+        ObjectNode trust = trust(scope.partition());
+        if (!PolicyDocuments.equivalent(state.role.assumeRolePolicyDocument(), trust)) {
+            iam.updateAssumeRolePolicy(r -> r.roleName(roleName).policyDocument(PolicyDocuments.toJson(trust)));
             changes.add("trust policy restored");
         }
         for (String arn : state.attached) {
-            if (!SSM_MANAGED.equals(arn)) {
+            if (!ssmManaged.equals(arn)) {
                 iam.detachRolePolicy(r -> r.roleName(roleName).policyArn(arn));
                 changes.add("detached " + arn);
             }
         }
-        if (!state.attached.contains(SSM_MANAGED)) {
-            iam.attachRolePolicy(r -> r.roleName(roleName).policyArn(SSM_MANAGED));
-            changes.add("attached " + SSM_MANAGED);
+        if (!state.attached.contains(ssmManaged)) {
+            iam.attachRolePolicy(r -> r.roleName(roleName).policyArn(ssmManaged));
+            changes.add("attached " + ssmManaged);
         }
         for (String policy : state.inline) {
             if (!SECRET_POLICY.equals(policy)) {
@@ -126,10 +129,15 @@ public class InstanceRole implements Component<PlatformScope> {
         return true;
     }
 
-    static ObjectNode trust() {
+    /** The AWS-managed policy that lets Systems Manager manage the instances, in the region's partition. */
+    public static String ssmManaged(Partition partition) {
+        return partition.awsManagedPolicy(SSM_MANAGED_POLICY);
+    }
+
+    static ObjectNode trust(Partition partition) {
         ObjectNode doc = document();
         ObjectNode s = statement(doc, "Ec2AssumesAppRole", "Allow");
-        s.putObject("Principal").put("Service", "ec2.amazonaws.com");
+        s.putObject("Principal").put("Service", partition.servicePrincipal("ec2"));
         s.put("Action", "sts:AssumeRole");
         return doc;
     }
@@ -139,9 +147,9 @@ public class InstanceRole implements Component<PlatformScope> {
         ObjectNode doc = document();
         ObjectNode s = statement(doc, "ReadDatabaseMasterSecret", "Allow");
         array(s, "Action", "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret");
-        s.put("Resource", "arn:aws:secretsmanager:" + scope.region() + ":" + scope.accountId() + ":secret:rds!db-*");
+        s.put("Resource", scope.partition().arn("secretsmanager", scope.region(), scope.accountId(), "secret:rds!db-*"));
         // This WebPlatform's database, and any it restored (named with a "-r" suffix).
-        String db = "arn:aws:rds:" + scope.region() + ":" + scope.accountId() + ":db:" + DatabaseNames.baseId(scope);
+        String db = scope.partition().arn("rds", scope.region(), scope.accountId(), "db:" + DatabaseNames.baseId(scope));
         array(s.putObject("Condition").putObject("StringLike"), "aws:ResourceTag/aws:rds:primaryDBInstanceArn", db, db + "-r*");
         return doc;
     }

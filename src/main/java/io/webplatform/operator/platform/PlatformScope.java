@@ -3,7 +3,9 @@ package io.webplatform.operator.platform;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Scope;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -42,6 +44,11 @@ public class PlatformScope extends Scope {
 
     public String accountId() {
         return accountId;
+    }
+
+    /** The region's partition: every ARN and service principal this WebPlatform writes comes from it. */
+    public Partition partition() {
+        return Partition.of(region());
     }
 
     public IamClient iam() {
@@ -97,10 +104,19 @@ public class PlatformScope extends Scope {
         return clients.ec2(region());
     }
 
-    /** namespace-name-hash, the stem of every name this WebPlatform gives. */
+    /** namespace-name-hash, the stem of every name this WebPlatform gives (tags bound it; names use {@link #name}). */
     public String baseName() {
         var m = resource.getMetadata();
         return m.getNamespace() + "-" + m.getName() + "-" + ResourceNames.shortHash(m.getUid());
+    }
+
+    /**
+     * prefix + baseName + suffix as AWS accepts it for {@code kind}: unchanged where valid, otherwise
+     * without the {@code forbidden} characters and shortened, keeping the UID's hash.
+     */
+    public String name(String prefix, String suffix, AwsNameRules kind, String forbidden) {
+        var m = resource.getMetadata();
+        return ResourceNames.derive(prefix, m.getNamespace(), m.getName(), m.getUid(), suffix, kind, forbidden);
     }
 
     /** Tags set at creation (TagSpecifications), never in a second call. */

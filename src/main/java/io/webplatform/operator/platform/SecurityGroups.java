@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -157,8 +158,13 @@ public class SecurityGroups implements Component<PlatformScope> {
         }
     }
 
+    /** baseName-role where EC2 accepts it (at most 255 characters, not starting sg-). */
+    static String groupName(PlatformScope scope, String role) {
+        return scope.name("", "-" + role, AwsNameRules.EC2_SECURITY_GROUP, "[^a-zA-Z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*]");
+    }
+
     private static String createGroupId(PlatformScope scope, String role) {
-        String name = scope.baseName() + "-" + role;
+        String name = groupName(scope, role);
         return scope.ec2().createSecurityGroup(r -> r.groupName(name).vpcId(scope.idOf(Vpc.NAME))
                 .description(description(role))
                 .tagSpecifications(scope.tagSpec(ResourceType.SECURITY_GROUP, NAME, role))).groupId();

@@ -1,6 +1,8 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.WebPlatform;
+import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.aws.Partition;
 import software.amazon.awssdk.regions.Region;
 
 import java.util.ArrayList;
@@ -16,7 +18,10 @@ public final class WebPlatformValidation {
         List<String> problems = new ArrayList<>();
         if (Region.regions().stream().noneMatch(r -> r.id().equals(region))) {
             problems.add("region " + region + " is not an AWS region this operator knows");
+        } else {
+            Partition.unsupported(region).ifPresent(problems::add);
         }
+        problems.addAll(Ownership.userTagProblems(resource.getSpec().tags));
         return problems;
     }
 

@@ -13,7 +13,7 @@ class PolicyDocumentsTest {
 
     @Test
     void reformattedPoliciesAreEquivalent() {
-        JsonNode desired = BucketPolicies.tlsOnly("b");
+        JsonNode desired = BucketPolicies.tlsOnly(Partition.of("eu-west-3"), "b");
         String reordered = """
                 {"Statement":[{"Condition":{"Bool":{"aws:SecureTransport":"false"}},"Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],
                  "Action":["s3:*"],"Principal":{"AWS":"*"},"Effect":"Deny","Sid":"DenyInsecureTransport"}],"Version":"2012-10-17"}""";
@@ -24,7 +24,7 @@ class PolicyDocumentsTest {
 
     @Test
     void aChangedStatementIsNotEquivalent() {
-        JsonNode desired = BucketPolicies.tlsOnly("b");
+        JsonNode desired = BucketPolicies.tlsOnly(Partition.of("eu-west-3"), "b");
         String weakened = PolicyDocuments.toJson(desired).replace("\"false\"", "\"true\"");
         assertThat(PolicyDocuments.equivalent(weakened, desired)).isFalse();
         assertThat(PolicyDocuments.equivalent(null, desired)).isFalse();

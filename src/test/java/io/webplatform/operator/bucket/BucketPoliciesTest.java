@@ -1,6 +1,7 @@
 package io.webplatform.operator.bucket;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.webplatform.operator.aws.Partition;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -9,10 +10,11 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class BucketPoliciesTest {
+    private static final Partition AWS = Partition.of("eu-west-3");
 
     @Test
     void tlsOnlyDeniesEveryActionWithoutTlsOnBucketAndObjects() {
-        JsonNode s = BucketPolicies.tlsOnly("data").get("Statement").get(0);
+        JsonNode s = BucketPolicies.tlsOnly(AWS, "data").get("Statement").get(0);
         assertThat(s.get("Effect").asText()).isEqualTo("Deny");
         assertThat(s.get("Principal").asText()).isEqualTo("*");
         assertThat(s.get("Action").asText()).isEqualTo("s3:*");
@@ -22,7 +24,7 @@ class BucketPoliciesTest {
 
     @Test
     void trailBucketPolicyLetsOnlyThisTrailWriteWithBucketOwnerControl() {
-        JsonNode doc = BucketPolicies.trailLogBucket("logs", "111122223333", "eu-west-3", "t1");
+        JsonNode doc = BucketPolicies.trailLogBucket(AWS, "logs", "111122223333", "eu-west-3", "t1");
         assertThat(doc.get("Statement")).hasSize(3);
         JsonNode acl = doc.get("Statement").get(1);
         assertThat(acl.get("Action").asText()).isEqualTo("s3:GetBucketAcl");
@@ -37,7 +39,7 @@ class BucketPoliciesTest {
 
     @Test
     void replicationRoleIsLeastPrivilege() {
-        JsonNode doc = BucketPolicies.replicationPermissions("src", "dst", "arn:aws:kms:eu-west-3:1:key/k", "eu-west-3");
+        JsonNode doc = BucketPolicies.replicationPermissions(AWS, "src", "dst", "arn:aws:kms:eu-west-3:1:key/k", "eu-west-3");
         List<String> resources = new ArrayList<>();
         List<String> actions = new ArrayList<>();
         doc.get("Statement").forEach(s -> {
@@ -52,7 +54,7 @@ class BucketPoliciesTest {
         JsonNode write = doc.get("Statement").get(2);
         assertThat(texts(write.get("Action"))).containsExactly("s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags");
         assertThat(write.get("Resource").asText()).isEqualTo("arn:aws:s3:::dst/*");
-        JsonNode trust = BucketPolicies.replicationTrust().get("Statement").get(0);
+        JsonNode trust = BucketPolicies.replicationTrust(AWS).get("Statement").get(0);
         assertThat(trust.at("/Principal/Service").asText()).isEqualTo("s3.amazonaws.com");
     }
 
@@ -63,7 +65,7 @@ class BucketPoliciesTest {
      */
     @Test
     void replicationKeyConditionsMatchTheEncryptionContextWithAndWithoutABucketKey() {
-        JsonNode doc = BucketPolicies.replicationPermissions("src", "dst", "arn:aws:kms:eu-west-3:1:key/k", "eu-west-3");
+        JsonNode doc = BucketPolicies.replicationPermissions(AWS, "src", "dst", "arn:aws:kms:eu-west-3:1:key/k", "eu-west-3");
         JsonNode decrypt = doc.get("Statement").get(3);
         assertThat(decrypt.get("Sid").asText()).isEqualTo("DecryptSourceObjects");
         assertThat(texts(decrypt.get("Action"))).containsExactly("kms:Decrypt");

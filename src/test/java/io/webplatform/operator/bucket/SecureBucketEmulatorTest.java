@@ -5,6 +5,7 @@ import io.webplatform.operator.api.SecureBucket;
 import io.webplatform.operator.api.SecureBucketSpec;
 import io.webplatform.operator.aws.ApiCallMetrics;
 import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.WalkResult;
 import io.webplatform.operator.testing.CrashAfterMutation;
@@ -110,13 +111,13 @@ class SecureBucketEmulatorTest {
         assertThat(sse.applyServerSideEncryptionByDefault().kmsMasterKeyID()).isEqualTo(keyArn);
         assertThat(aws.kms(Emulator.REGION).getKeyRotationStatus(r -> r.keyId(keyArn)).keyRotationEnabled()).isTrue();
         var replication = s3.getBucketReplication(r -> r.bucket(names.bucket())).replicationConfiguration();
-        assertThat(replication.rules().get(0).destination().bucket()).isEqualTo(BucketNames.arn(names.backupBucket()));
+        assertThat(replication.rules().get(0).destination().bucket()).isEqualTo(Partition.of(Emulator.REGION).bucketArn(names.backupBucket()));
         var ct = aws.cloudTrail(Emulator.REGION);
         assertThat(ct.getTrailStatus(r -> r.name(names.trail())).isLogging()).isTrue();
         assertThat(ct.getTrail(r -> r.name(names.trail())).trail().logFileValidationEnabled()).isTrue();
         var selector = ct.getEventSelectors(r -> r.trailName(names.trail())).eventSelectors().get(0);
         assertThat(selector.readWriteType()).isEqualTo(ReadWriteType.WRITE_ONLY);
-        assertThat(selector.dataResources().get(0).values()).containsExactly(BucketNames.arn(names.bucket()) + "/");
+        assertThat(selector.dataResources().get(0).values()).containsExactly(Partition.of(Emulator.REGION).bucketArn(names.bucket()) + "/");
         assertThat(events.normal).filteredOn(e -> e.startsWith("Created")).hasSize(7);
     }
 

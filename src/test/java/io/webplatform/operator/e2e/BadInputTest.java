@@ -43,6 +43,8 @@ class BadInputTest {
             unknown deletion policy      | '  deletionPolicy: Shred'                                          | Unsupported value: "Shred"
             emptyOnDelete with Retain    | '  emptyOnDelete: true'                                            | emptyOnDelete: true needs deletionPolicy: Delete
             reserved tag key             | '  tags: {"aws:owner": x}'                                         | reserved
+            China region                 | '  region: cn-north-1'                                             | China (cn-*) and ISO regions are not supported
+            ISO region                   | '  region: us-iso-east-1'                                          | China (cn-*) and ISO regions are not supported
             """)
     void secureBucketRejected(String title, String body, String expected) {
         String name = "bad-" + Math.abs(title.hashCode() % 100000);
@@ -50,6 +52,16 @@ class BadInputTest {
         assertThat(r.exit()).as(title + ": " + r.out()).isNotZero();
         assertThat(r.err()).as(title).contains(expected);
         assertThat(Kubectl.run("get", "securebucket", name, "-n", ns).exit()).as("nothing stored for " + title).isNotZero();
+    }
+
+    @Test
+    void govCloudIsAccepted() {
+        Kubectl.apply(ns, bucket("gov", "  region: us-gov-west-1\n")).ok();
+        Kubectl.apply(ns, "apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: gov}\nspec:\n  region: us-gov-east-1\n"
+                + "  network: {availabilityZones: [us-gov-east-1a, us-gov-east-1b]}\n"
+                + "  monitoring: {subscriptions: [{protocol: sqs, endpoint: \"arn:aws-us-gov:sqs:us-gov-east-1:123456789012:q\"}]}\n").ok();
+        Kubectl.run("delete", "securebucket", "gov", "-n", ns, "--wait=false").ok();
+        Kubectl.run("delete", "webplatform", "gov", "-n", ns, "--wait=false").ok();
     }
 
     @Test
@@ -109,6 +121,9 @@ class BadInputTest {
             certificate of other region | '  region: eu-west-1\n  loadBalancer: {ports: [443], certificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000001"}' | certificateArn must be a certificate of the
             TLS 1.0 security policy    | '  loadBalancer: {ports: [443], certificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000001", sslPolicy: ELBSecurityPolicy-2016-08}' | sslPolicy must be a TLS 1.3 security policy with TLS 1.2 or 1.3 as its minimum
             repeated port              | '  loadBalancer: {ports: [80, 80]}'                                                   | ports must not repeat
+            China region               | '  region: cn-northwest-1'                                                            | China (cn-*) and ISO regions are not supported
+            China zones                | '  network: {availabilityZones: [cn-north-1a, cn-north-1b]}'                          | China (cn-*) and ISO regions are not supported
+            sqs queue of China         | '  monitoring: {subscriptions: [{protocol: sqs, endpoint: "arn:aws-cn:sqs:cn-north-1:123456789012:q"}]}' | an sqs subscription needs a queue ARN
             """)
     void webPlatformRejected(String title, String body, String expected) {
         String name = "bad-" + Math.abs(title.hashCode() % 100000);

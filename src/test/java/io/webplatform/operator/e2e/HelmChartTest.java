@@ -127,6 +127,12 @@ class HelmChartTest {
         Kubectl.Result region = helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "aws.region=Paris");
         assertThat(region.exit()).isNotZero();
         assertThat(region.err()).contains("/aws/region");
+        for (String unsupported : new String[] {"cn-north-1", "us-iso-east-1"}) {
+            Kubectl.Result china = helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "aws.region=" + unsupported);
+            assertThat(china.exit()).as(unsupported).isNotZero();
+            assertThat(china.err()).as(unsupported).contains("/aws/region");
+        }
+        assertThat(helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "aws.region=us-gov-west-1").exit()).isZero();
         Kubectl.Result typo = helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "resync=PT1M");
         assertThat(typo.exit()).isNotZero();
         assertThat(typo.err()).contains("resync");

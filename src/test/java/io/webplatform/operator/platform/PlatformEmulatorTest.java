@@ -186,7 +186,7 @@ class PlatformEmulatorTest extends PlatformFixture {
         String role = InstanceRole.roleName(scope);
         var iam = aws.iam(Emulator.REGION);
         assertThat(iam.listAttachedRolePolicies(r -> r.roleName(role)).attachedPolicies())
-                .extracting(p -> p.policyArn()).containsExactly(InstanceRole.SSM_MANAGED);
+                .extracting(p -> p.policyArn()).containsExactly(InstanceRole.ssmManaged(scope.partition()));
         String secretPolicy = java.net.URLDecoder.decode(iam.getRolePolicy(r -> r.roleName(role).policyName(InstanceRole.SECRET_POLICY))
                 .policyDocument(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(secretPolicy).contains("secretsmanager:GetSecretValue", ":secret:rds!db-*",
