@@ -63,7 +63,7 @@ public record Propagation(String reason, Duration window, Predicate<Throwable> r
     public static final Propagation INSTANCE_PROFILE = new Propagation("InstanceProfileNotUsable", Duration.ofMinutes(2),
             codeWithMessage("InvalidParameterValue", "Invalid IAM Instance Profile")
                     .or(codeWithMessage("InvalidParameterValue", "has no associated IAM Roles")),
-            "the instance profile must hold the app role, and the operator must be allowed iam:PassRole on it to ec2.amazonaws.com");
+            "the instance profile must hold the app role, and the operator must be allowed iam:PassRole on it to the EC2 service");
 
     /**
      * CreateTrail right after PutBucketPolicy on the log bucket: CloudTrail reads the policy S3 has just
