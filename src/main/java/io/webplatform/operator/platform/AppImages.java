@@ -1,6 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -9,12 +10,9 @@ import software.amazon.awssdk.services.ec2.model.ImageState;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The image the app instances boot: the spec's AMI, checked to exist and to be built for an
@@ -29,19 +27,15 @@ public class AppImages {
     static final String AMAZON_LINUX_2023 = "al2023-ami-2023.*-kernel-*-";
     private static final Duration CACHED_FOR = Duration.ofHours(1);
 
-    private record Cached(Image image, Instant at) {
-    }
-
-    private final Clock clock;
     private final InstanceTypes instanceTypes;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final ExpiringCache<Image> images;
 
     public AppImages(InstanceTypes instanceTypes) {
         this(Clock.systemUTC(), instanceTypes);
     }
 
     AppImages(Clock clock, InstanceTypes instanceTypes) {
-        this.clock = clock;
+        this.images = new ExpiringCache<>(clock);
         this.instanceTypes = instanceTypes;
     }
 
@@ -54,14 +48,8 @@ public class AppImages {
         InstanceTypes.Facts type = instanceTypes.of(scope);
         String arch = type.bootArchitecture();
         String key = scope.region() + "/" + (pinned != null ? pinned : arch);
-        Cached cached = cache.get(key);
-        Image image;
-        if (cached != null && cached.at().plus(CACHED_FOR).isAfter(clock.instant())) {
-            image = cached.image();
-        } else {
-            image = pinned != null ? pinned(scope.ec2(), pinned, scope.region()) : latest(scope.ec2(), arch, scope.region());
-            cache.put(key, new Cached(image, clock.instant()));
-        }
+        Image image = images.get(key, CACHED_FOR,
+                () -> pinned != null ? pinned(scope.ec2(), pinned, scope.region()) : latest(scope.ec2(), arch, scope.region()));
         if (pinned != null) {
             requireArchitecture(image, type);
         }

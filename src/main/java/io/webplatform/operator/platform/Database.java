@@ -4,6 +4,7 @@ import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.Observed;
 import io.webplatform.operator.engine.StillWorking;
 import io.webplatform.operator.engine.UserError;
@@ -21,7 +22,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -42,8 +42,8 @@ public class Database implements Component<PlatformScope> {
     private static final Logger LOG = Logger.getLogger(Database.class);
 
     private final Clock clock;
-    /** Until when a class, version and Multi-AZ choice counts as orderable, by region: a resync does not ask again. */
-    private final Map<String, Instant> orderableUntil = new ConcurrentHashMap<>();
+    /** Class, version and Multi-AZ choices judged orderable, by region: a resync does not ask again. */
+    private final ExpiringCache<Boolean> orderable;
     /** Restored instances whose source was checked or that exist: a resync does not check again. */
     private final Set<String> restoreChecked = ConcurrentHashMap.newKeySet();
 
@@ -53,6 +53,7 @@ public class Database implements Component<PlatformScope> {
 
     Database(Clock clock) {
         this.clock = clock;
+        this.orderable = new ExpiringCache<>(clock);
     }
 
     @Override
@@ -87,8 +88,7 @@ public class Database implements Component<PlatformScope> {
      */
     private void requireOrderable(PlatformScope scope, WebPlatformSpec.Database spec) {
         String key = scope.region() + "/" + spec.instanceClass + "/" + spec.engineVersion + "/" + spec.multiAZ;
-        Instant until = orderableUntil.get(key);
-        if (until != null && until.isAfter(clock.instant())) {
+        if (orderable.get(key) != null) {
             return;
         }
         List<OrderableDBInstanceOption> options;
@@ -98,13 +98,13 @@ public class Database implements Component<PlatformScope> {
             if (options.isEmpty() && scope.rds().describeOrderableDBInstanceOptions(r -> r.engine(ENGINE).maxRecords(20))
                     .orderableDBInstanceOptions().isEmpty()) {
                 LOG.debugf("no orderable PostgreSQL option listed in %s; CreateDBInstance will judge %s", scope.region(), spec.instanceClass);
-                orderableUntil.put(key, clock.instant().plus(UNANSWERED_CACHED_FOR));
+                orderable.put(key, true, UNANSWERED_CACHED_FOR);
                 return;
             }
         } catch (RuntimeException e) {
             if (AwsErrors.classify(e) == AwsErrors.Kind.RETRYABLE) {
                 LOG.debugf("orderable options not listed (%s); CreateDBInstance will judge %s", AwsErrors.message(e), spec.instanceClass);
-                orderableUntil.put(key, clock.instant().plus(UNANSWERED_CACHED_FOR));
+                orderable.put(key, true, UNANSWERED_CACHED_FOR);
                 return;
             }
             throw e;
@@ -126,7 +126,7 @@ public class Database implements Component<PlatformScope> {
                     + " is not orderable in " + scope.region() + " with gp3 storage" + (spec.multiAZ ? " as Multi-AZ" : "")
                     + "; choose another spec.database.instanceClass");
         }
-        orderableUntil.put(key, clock.instant().plus(ORDERABLE_CACHED_FOR));
+        orderable.put(key, true, ORDERABLE_CACHED_FOR);
     }
 
     /** The snapshot or source instance must exist before anything is made; once the restored instance exists, it need not. */

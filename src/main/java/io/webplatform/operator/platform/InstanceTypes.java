@@ -1,6 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeOffering;
@@ -8,10 +9,7 @@ import software.amazon.awssdk.services.ec2.model.LocationType;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What EC2 says of an instance type in a region, judged before anything is made: the architectures
@@ -41,28 +39,23 @@ public class InstanceTypes {
         }
     }
 
-    private record Cached(Facts facts, Instant until) {
-    }
-
-    private final Clock clock;
-    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final ExpiringCache<Facts> facts;
 
     public InstanceTypes() {
         this(Clock.systemUTC());
     }
 
     InstanceTypes(Clock clock) {
-        this.clock = clock;
+        this.facts = new ExpiringCache<>(clock);
     }
 
     /** The facts of the spec's instance type; UserError when the region does not know it. */
     public Facts of(PlatformScope scope) {
         String type = scope.spec().app.instanceType;
-        String key = scope.region() + "/" + type;
-        Cached cached = cache.get(key);
-        if (cached != null && cached.until().isAfter(clock.instant())) {
-            return cached.facts();
-        }
+        return facts.get(scope.region() + "/" + type, CACHED_FOR, () -> ask(scope, type));
+    }
+
+    private static Facts ask(PlatformScope scope, String type) {
         List<String> architectures;
         try {
             architectures = scope.ec2().describeInstanceTypes(r -> r.instanceTypesWithStrings(type)).instanceTypes().stream()
@@ -79,9 +72,7 @@ public class InstanceTypes {
         List<String> zones = scope.ec2().describeInstanceTypeOfferingsPaginator(r -> r.locationType(LocationType.AVAILABILITY_ZONE)
                         .filters(Filter.builder().name("instance-type").values(type).build()))
                 .instanceTypeOfferings().stream().map(InstanceTypeOffering::location).distinct().sorted().toList();
-        Facts facts = new Facts(type, architectures, zones);
-        cache.put(key, new Cached(facts, clock.instant().plus(CACHED_FOR)));
-        return facts;
+        return new Facts(type, architectures, zones);
     }
 
     /** UserError unless the type exists in the region and both of the plan's zones offer it. */

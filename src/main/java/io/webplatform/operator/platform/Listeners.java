@@ -3,6 +3,7 @@ package io.webplatform.operator.platform;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.Observed;
 import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
@@ -13,6 +14,8 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ModifyListenerRequest;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +31,10 @@ import java.util.Objects;
 public class Listeners implements Component<PlatformScope> {
     public static final String NAME = "Listeners";
     public static final int TLS_PORT = 443;
+    private static final Duration JUDGED_FOR = Duration.ofHours(1);
+
+    /** Certificates and security policies judged usable, by region. */
+    private final ExpiringCache<Boolean> usable = new ExpiringCache<>(Clock.systemUTC());
 
     /** What one listener must be. Certificate and policy are null for a TCP listener. */
     public record Wanted(int port, ProtocolEnum protocol, String certificateArn, String sslPolicy) {
@@ -61,8 +68,15 @@ public class Listeners implements Component<PlatformScope> {
             throw new UserError("CertificateRequired", "port 443 needs loadBalancer.certificateArn: the load balancer terminates TLS"
                     + " with that ACM certificate");
         }
-        ListenerCertificate.requireUsable(scope, spec.certificateArn);
-        String policy = spec.sslPolicy;
+        // Judged once an hour: a resync asks nothing.
+        usable.get(scope.region() + "/" + spec.certificateArn + "/" + spec.sslPolicy, JUDGED_FOR, () -> {
+            ListenerCertificate.requireUsable(scope, spec.certificateArn);
+            requireKnownPolicy(scope, spec.sslPolicy);
+            return true;
+        });
+    }
+
+    private static void requireKnownPolicy(PlatformScope scope, String policy) {
         boolean known;
         try {
             known = !scope.elbv2().describeSSLPolicies(r -> r.names(policy).loadBalancerType(LoadBalancerTypeEnum.NETWORK))

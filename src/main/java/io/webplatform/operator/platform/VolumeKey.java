@@ -1,6 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeySpec;
@@ -9,9 +10,6 @@ import software.amazon.awssdk.services.kms.model.KeyUsageType;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The KMS key the spec names for the app's root volumes (spec.app.volumeKmsKeyId), judged with
@@ -23,15 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public class VolumeKey {
     private static final Duration CACHED_FOR = Duration.ofHours(1);
 
-    private final Clock clock;
-    private final Map<String, Instant> usableUntil = new ConcurrentHashMap<>();
+    private final ExpiringCache<Boolean> usable;
 
     public VolumeKey() {
         this(Clock.systemUTC());
     }
 
     VolumeKey(Clock clock) {
-        this.clock = clock;
+        this.usable = new ExpiringCache<>(clock);
     }
 
     /** UserError unless the spec names no key or a usable one. */
@@ -40,11 +37,10 @@ public class VolumeKey {
         if (keyId == null) {
             return;
         }
-        String cacheKey = scope.region() + "/" + keyId;
-        Instant until = usableUntil.get(cacheKey);
-        if (until != null && until.isAfter(clock.instant())) {
-            return;
-        }
+        usable.get(scope.region() + "/" + keyId, CACHED_FOR, () -> judge(scope, keyId));
+    }
+
+    private static boolean judge(PlatformScope scope, String keyId) {
         KeyMetadata key;
         try {
             key = scope.kms().describeKey(r -> r.keyId(keyId)).keyMetadata();
@@ -62,7 +58,7 @@ public class VolumeKey {
             throw notUsable(keyId, "is a " + key.keySpecAsString() + " key for " + key.keyUsageAsString()
                     + "; EBS encrypts only with symmetric encryption keys (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT)");
         }
-        usableUntil.put(cacheKey, clock.instant().plus(CACHED_FOR));
+        return true;
     }
 
     private static UserError notUsable(String keyId, String why) {

@@ -1,0 +1,48 @@
+package io.webplatform.operator.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Answers AWS gave to questions that change rarely (does this image exist, is this class orderable,
+ * is this key usable), kept for a while so that a resync asks nothing. A question that throws (a
+ * {@link UserError}, say) is not kept: it is asked again at the next pass. Thread-safe.
+ *
+ * @param <V> the answer
+ */
+public final class ExpiringCache<V> {
+    private record Entry<V>(V value, Instant until) {
+    }
+
+    private final Clock clock;
+    private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();
+
+    public ExpiringCache(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** The kept answer, or null when there is none or it has expired. */
+    public V get(String key) {
+        Entry<V> entry = entries.get(key);
+        return entry != null && entry.until().isAfter(clock.instant()) ? entry.value() : null;
+    }
+
+    public void put(String key, V value, Duration keptFor) {
+        entries.put(key, new Entry<>(value, clock.instant().plus(keptFor)));
+    }
+
+    /** The kept answer, or else {@code ask}'s, kept for {@code keptFor}. */
+    public V get(String key, Duration keptFor, Supplier<V> ask) {
+        V kept = get(key);
+        if (kept != null) {
+            return kept;
+        }
+        V answer = ask.get();
+        put(key, answer, keptFor);
+        return answer;
+    }
+}
