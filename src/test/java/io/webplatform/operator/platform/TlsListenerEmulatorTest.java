@@ -2,6 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformSpec;
+import io.webplatform.operator.aws.ApiCallMetrics;
 import io.webplatform.operator.engine.WalkResult;
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.TestResources.RecordedEvents;
@@ -91,7 +92,14 @@ class TlsListenerEmulatorTest extends PlatformFixture {
         assertThat(repaired.repairs()).containsExactly(
                 "Listeners: listener on port 443: security policy ELBSecurityPolicy-2016-08 set to " + DEFAULT_POLICY);
         assertThat(listeners(scope).get(443).sslPolicy()).isEqualTo(DEFAULT_POLICY);
-        assertThat(graph.reconcile(scope(wp), new RecordedEvents()).repairs()).isEmpty();
+        // A resync judges certificate and policy from what it learnt: no ACM or policy read each pass.
+        List<String> calls = ApiCallMetrics.startRecording();
+        try {
+            assertThat(graph.reconcile(scope(wp), new RecordedEvents()).repairs()).isEmpty();
+        } finally {
+            ApiCallMetrics.stopRecording();
+        }
+        assertThat(calls).allMatch(ApiCallMetrics::isReadOnly).noneMatch(c -> c.toLowerCase().startsWith("acm:") || c.endsWith(":DescribeSSLPolicies"));
 
         // A new certificate in the spec swaps it on the same listener: one ModifyListener with only the certificate.
         wp.getSpec().loadBalancer.certificateArn = second;
