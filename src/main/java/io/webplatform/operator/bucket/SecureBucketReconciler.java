@@ -144,7 +144,12 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
             StatusConditions.set(status, generation, Condition.STALLED, false, "Deleting", "progressing");
         }
         patchStatus(resource, status);
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(walk.stalled() ? resyncPeriod.toMillis() : requeue.next(key).toMillis());
+        if (walk.stalled()) {
+            // Once a person unblocks it, the deletion starts again at the shortest delay.
+            requeue.reset(key);
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(resyncPeriod.toMillis());
+        }
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.nextWhileDeleting(key, walk).toMillis());
     }
 
     @Override

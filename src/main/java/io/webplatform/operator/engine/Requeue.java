@@ -12,6 +12,7 @@ public final class Requeue {
     private static final Duration FIRST = Duration.ofSeconds(2);
     private static final Duration MAX = Duration.ofSeconds(60);
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    /** Components ready (or, while deleting, gone) at the last call, by resource. */
     private final Map<String, Integer> readySeen = new ConcurrentHashMap<>();
 
     /**
@@ -19,9 +20,17 @@ public final class Requeue {
      * than at the last call, or changes made (a rolling replacement advances a step at a time).
      */
     public Duration next(String key, WalkResult walk) {
-        int ready = (int) walk.components().stream().filter(c -> c.isReady()).count();
-        Integer before = readySeen.put(key, ready);
-        if (before != null && ready > before || !walk.repairs().isEmpty()) {
+        return next(key, (int) walk.components().stream().filter(c -> c.isReady()).count(), !walk.repairs().isEmpty());
+    }
+
+    /** While deleting, progress is more components gone (or kept by policy) than at the last call. */
+    public Duration nextWhileDeleting(String key, WalkResult walk) {
+        return next(key, (int) walk.components().stream().filter(c -> walk.isGoneOrRetained(c.getName())).count(), false);
+    }
+
+    private Duration next(String key, int progress, boolean changed) {
+        Integer before = readySeen.put(key, progress);
+        if (before != null && progress > before || changed) {
             attempts.remove(key);
         }
         return next(key);

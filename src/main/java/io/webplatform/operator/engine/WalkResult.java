@@ -46,7 +46,7 @@ public final class WalkResult {
         return s != null && s.isReady();
     }
 
-    boolean isGoneOrRetained(String name) {
+    public boolean isGoneOrRetained(String name) {
         ComponentStatus s = components.get(name);
         return s != null && (ComponentGraph.DELETED.equals(s.getState()) || ComponentGraph.RETAINED.equals(s.getState())
                 || ComponentGraph.DISABLED.equals(s.getState()));

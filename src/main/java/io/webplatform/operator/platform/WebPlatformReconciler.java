@@ -184,6 +184,8 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
             StatusConditions.set(status, generation, Condition.RECONCILING, false, walk.stalledReason(), "waiting for a person: " + walk.stalledMessage());
             StatusConditions.set(status, generation, Condition.STALLED, true, walk.stalledReason(), "deletion blocked: " + walk.stalledMessage());
             patchStatus(resource, status);
+            // Once a person unblocks it, the deletion starts again at the shortest delay.
+            requeue.reset(key);
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(resyncPeriod.toMillis());
         } else {
             waiting = walk.waitingSummary();
@@ -193,7 +195,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         // A deletion that was blocked and resumed is no longer stalled.
         StatusConditions.set(status, generation, Condition.STALLED, false, "Deleting", "progressing");
         patchStatus(resource, status);
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.next(key).toMillis());
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.nextWhileDeleting(key, walk).toMillis());
     }
 
     @Override
