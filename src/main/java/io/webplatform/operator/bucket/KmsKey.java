@@ -1,13 +1,11 @@
 package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.api.SecureBucketSpec.EncryptionMode;
-import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.OwnedKeys;
+import io.webplatform.operator.aws.ReferencedKeys;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
-import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.Tag;
 
 import java.util.List;
@@ -98,19 +96,6 @@ public class KmsKey implements Component<BucketScope> {
     }
 
     private static KeyMetadata describeReferenced(BucketScope scope) {
-        String arn = scope.spec().encryption.keyArn;
-        KeyMetadata key;
-        try {
-            key = scope.kms().describeKey(r -> r.keyId(arn)).keyMetadata();
-        } catch (RuntimeException e) {
-            if (AwsErrors.isNotFound(e) || AwsErrors.classify(e) == AwsErrors.Kind.USER_ERROR) {
-                throw new UserError("KmsKeyNotUsable", "encryption.keyArn " + arn + " cannot be used: " + AwsErrors.message(e));
-            }
-            throw e;
-        }
-        if (key.keyState() != KeyState.ENABLED) {
-            throw new UserError("KmsKeyNotUsable", "encryption.keyArn " + arn + " is " + key.keyStateAsString() + ", not Enabled");
-        }
-        return key;
+        return ReferencedKeys.describeUsable(scope.kms(), scope.spec().encryption.keyArn, "encryption.keyArn", "S3");
     }
 }

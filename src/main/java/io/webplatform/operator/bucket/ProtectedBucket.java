@@ -5,6 +5,7 @@ import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.Observed;
 import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -18,13 +19,12 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
 import software.amazon.awssdk.services.s3.model.Tag;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -38,8 +38,8 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
     private static final int EMPTY_PAGES_PER_PASS = 10;
     private static final Duration USABLE_CACHED_FOR = Duration.ofHours(1);
 
-    /** Until when a bucket name counts as usable, by region/name/owner: a resync's preflight asks nothing. */
-    private final Map<String, Instant> usableUntil = new ConcurrentHashMap<>();
+    /** Bucket names judged usable, by region/name/owner: a resync's preflight asks nothing. */
+    private final ExpiringCache<Boolean> usable = new ExpiringCache<>(Clock.systemUTC());
 
     /** The bucket as S3 reports it. */
     public static final class State {
@@ -68,13 +68,10 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
     @Override
     public void preflight(BucketScope scope) {
         String bucket = bucketName(scope);
-        String key = scope.region() + "/" + bucket + "/" + scope.ownerUid();
-        Instant until = usableUntil.get(key);
-        if (until != null && until.isAfter(Instant.now())) {
-            return;
-        }
-        tagsIfOurs(scope, bucket);
-        usableUntil.put(key, Instant.now().plus(USABLE_CACHED_FOR));
+        usable.get(scope.region() + "/" + bucket + "/" + scope.ownerUid(), USABLE_CACHED_FOR, () -> {
+            tagsIfOurs(scope, bucket);
+            return true;
+        });
     }
 
     /**

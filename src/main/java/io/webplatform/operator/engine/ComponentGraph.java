@@ -63,7 +63,12 @@ public final class ComponentGraph<S extends Scope> {
         } catch (UserError e) {
             result.stall(e.reason(), e.getMessage());
         } catch (RuntimeException e) {
-            result.fail("Preflight", e);
+            if (AwsErrors.classify(e) == AwsErrors.Kind.USER_ERROR) {
+                // Refused, not failed (a read the operator's IAM policy lacks, say): a person must act, as in the walk.
+                result.stall("AwsRejected", "preflight: " + AwsErrors.message(e));
+            } else {
+                result.fail("Preflight", e);
+            }
         }
         return result;
     }

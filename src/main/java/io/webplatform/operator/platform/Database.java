@@ -44,8 +44,8 @@ public class Database implements Component<PlatformScope> {
     private final Clock clock;
     /** Class, version and Multi-AZ choices judged orderable, by region: a resync does not ask again. */
     private final ExpiringCache<Boolean> orderable;
-    /** Restored instances whose source was checked or that exist: a resync does not check again. */
-    private final Set<String> restoreChecked = ConcurrentHashMap.newKeySet();
+    /** DB instances seen to exist, by region/id: their spec is no longer judged in preflight, so a resync asks nothing. */
+    private final Set<String> made = ConcurrentHashMap.newKeySet();
 
     public Database() {
         this(Clock.systemUTC());
@@ -72,10 +72,18 @@ public class Database implements Component<PlatformScope> {
         if (spec.multiAZ && scope.plan().zones().stream().distinct().count() < 2) {
             throw new UserError("InvalidSpec", "a Multi-AZ database needs two availability zones");
         }
-        String restored = scope.region() + "/" + DatabaseNames.instanceId(scope);
-        if (spec.restore != null && !restoreChecked.contains(restored)) {
+        // Judged only until the instance exists: then AWS judges each change (ModifyDBInstance) on this component alone,
+        // and a version or class AWS has since retired (it upgrades retired minors itself) must not stop the whole walk.
+        String id = DatabaseNames.instanceId(scope);
+        if (made.contains(scope.region() + "/" + id)) {
+            return;
+        }
+        if (exists(() -> scope.rds().describeDBInstances(r -> r.dbInstanceIdentifier(id)))) {
+            made.add(scope.region() + "/" + id);
+            return;
+        }
+        if (spec.restore != null) {
             checkRestoreSource(scope, spec.restore);
-            restoreChecked.add(restored);
         }
         requireOrderable(scope, spec);
     }
@@ -129,11 +137,8 @@ public class Database implements Component<PlatformScope> {
         orderable.put(key, true, ORDERABLE_CACHED_FOR);
     }
 
-    /** The snapshot or source instance must exist before anything is made; once the restored instance exists, it need not. */
+    /** The snapshot or source instance must exist before anything is made. */
     private static void checkRestoreSource(PlatformScope scope, WebPlatformSpec.Restore restore) {
-        if (exists(() -> scope.rds().describeDBInstances(r -> r.dbInstanceIdentifier(DatabaseNames.instanceId(scope))))) {
-            return;
-        }
         if (restore.fromSnapshot != null) {
             if (!exists(() -> scope.rds().describeDBSnapshots(r -> r.dbSnapshotIdentifier(restore.fromSnapshot)))) {
                 throw new UserError("RestoreSourceNotFound", "DB snapshot " + restore.fromSnapshot + " does not exist in " + scope.region());

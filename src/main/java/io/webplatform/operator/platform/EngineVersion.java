@@ -11,8 +11,9 @@ import java.util.List;
  */
 record EngineVersion(String text, List<Integer> parts) {
 
+    /** "16", "16.4", or an RDS Extended Support version such as "11.22-RDS.20240208" (compared by its 11.22). */
     static EngineVersion of(String text) {
-        return new EngineVersion(text, Arrays.stream(text.split("\\.")).map(Integer::parseInt).toList());
+        return new EngineVersion(text, Arrays.stream(text.replaceFirst("-.*$", "").split("\\.")).map(Integer::parseInt).toList());
     }
 
     String major() {

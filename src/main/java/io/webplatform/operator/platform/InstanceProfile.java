@@ -29,10 +29,14 @@ public class InstanceProfile implements Component<PlatformScope> {
     /**
      * When the profile and its role were made, as IAM records them: the later CreateDate of the two.
      * AddRoleToInstanceProfile has no date of its own; on a first run it follows CreateInstanceProfile
-     * within the same pass.
+     * within the same pass, and a role added back by repair counts from now.
      */
     static Instant madeAt(PlatformScope scope) {
         var profile = scope.observed(NAME).detail(software.amazon.awssdk.services.iam.model.InstanceProfile.class);
+        if (profile.roles().stream().noneMatch(r -> InstanceRole.roleName(scope).equals(r.roleName()))) {
+            // Observed without its role, so repair added it in this pass (a person had removed it): new again.
+            return scope.clock().instant();
+        }
         return profile.roles().stream().map(Role::createDate).filter(Objects::nonNull)
                 .reduce(profile.createDate(), (a, b) -> a == null || b.isAfter(a) ? b : a);
     }

@@ -34,7 +34,15 @@ public class Listeners implements Component<PlatformScope> {
     private static final Duration JUDGED_FOR = Duration.ofHours(1);
 
     /** Certificates and security policies judged usable, by region. */
-    private final ExpiringCache<Boolean> usable = new ExpiringCache<>(Clock.systemUTC());
+    private final ExpiringCache<Boolean> usable;
+
+    public Listeners() {
+        this(Clock.systemUTC());
+    }
+
+    Listeners(Clock clock) {
+        this.usable = new ExpiringCache<>(clock);
+    }
 
     /** What one listener must be. Certificate and policy are null for a TCP listener. */
     public record Wanted(int port, ProtocolEnum protocol, String certificateArn, String sslPolicy) {

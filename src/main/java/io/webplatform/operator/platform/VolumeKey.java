@@ -1,12 +1,7 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.ReferencedKeys;
 import io.webplatform.operator.engine.ExpiringCache;
-import io.webplatform.operator.engine.UserError;
-import software.amazon.awssdk.services.kms.model.KeyMetadata;
-import software.amazon.awssdk.services.kms.model.KeySpec;
-import software.amazon.awssdk.services.kms.model.KeyState;
-import software.amazon.awssdk.services.kms.model.KeyUsageType;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -41,27 +36,7 @@ public class VolumeKey {
     }
 
     private static boolean judge(PlatformScope scope, String keyId) {
-        KeyMetadata key;
-        try {
-            key = scope.kms().describeKey(r -> r.keyId(keyId)).keyMetadata();
-        } catch (RuntimeException e) {
-            if (AwsErrors.isNotFound(e) || AwsErrors.classify(e) == AwsErrors.Kind.USER_ERROR) {
-                throw notUsable(keyId, "cannot be used: " + AwsErrors.message(e));
-            }
-            throw e;
-        }
-        if (key.keyState() != KeyState.ENABLED) {
-            throw notUsable(keyId, "is " + key.keyStateAsString() + ", not Enabled");
-        }
-        if (key.keyUsage() != null && key.keyUsage() != KeyUsageType.ENCRYPT_DECRYPT
-                || key.keySpec() != null && key.keySpec() != KeySpec.SYMMETRIC_DEFAULT) {
-            throw notUsable(keyId, "is a " + key.keySpecAsString() + " key for " + key.keyUsageAsString()
-                    + "; EBS encrypts only with symmetric encryption keys (SYMMETRIC_DEFAULT, ENCRYPT_DECRYPT)");
-        }
+        ReferencedKeys.describeUsable(scope.kms(), keyId, "spec.app.volumeKmsKeyId", "EBS");
         return true;
-    }
-
-    private static UserError notUsable(String keyId, String why) {
-        return new UserError("KmsKeyNotUsable", "spec.app.volumeKmsKeyId " + keyId + " " + why);
     }
 }

@@ -285,6 +285,16 @@ class AppTierEmulatorTest extends PlatformFixture {
         assertThat(resync.component(Database.NAME).getMessage())
                 .isEqualTo("runs PostgreSQL 16.6, newer than spec.database.engineVersion 16.3: RDS cannot downgrade, so it is kept;"
                         + " set the spec to 16.6 to say so");
+        // AWS retired 16.3 meanwhile: an operator that starts afresh (nothing cached) judges the spec only until the instance
+        // exists, so the running platform is not stopped by it.
+        ENGINE_VERSIONS.offer(List.of("16.6", "16.8"));
+        try {
+            WalkResult restarted = WebPlatformGraph.create().reconcile(scope(wp), new RecordedEvents());
+            assertThat(restarted.stalled()).as(restarted.stalledMessage()).isFalse();
+            assertThat(restarted.allReady()).isTrue();
+        } finally {
+            ENGINE_VERSIONS.offer(null);
+        }
 
         // A newer minor in the spec is an upgrade, in place; a major again hands minors back to AWS.
         wp.getSpec().database.engineVersion = "16.8";

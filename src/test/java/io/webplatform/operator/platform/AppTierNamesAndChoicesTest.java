@@ -74,6 +74,21 @@ class AppTierNamesAndChoicesTest {
     }
 
     @Test
+    void aRunningVersionIsJudgedAgainstAMajorOrAPinnedMinorAndNeverDowngraded() {
+        assertThat(EngineVersion.of("16").judge("16.4")).isEqualTo(EngineVersion.Verdict.SATISFIED);
+        assertThat(EngineVersion.of("16").judge("15.8")).isEqualTo(EngineVersion.Verdict.UPGRADE);
+        assertThat(EngineVersion.of("16").judge("17.1")).isEqualTo(EngineVersion.Verdict.NEWER_KEPT);
+        assertThat(EngineVersion.of("16.4").judge("16.4")).isEqualTo(EngineVersion.Verdict.SATISFIED);
+        assertThat(EngineVersion.of("16.4").judge("16.10")).isEqualTo(EngineVersion.Verdict.NEWER_KEPT);
+        assertThat(EngineVersion.of("16.10").judge("16.9")).isEqualTo(EngineVersion.Verdict.UPGRADE);
+        assertThat(EngineVersion.of("16.4").pinsMinor()).isTrue();
+        assertThat(EngineVersion.of("16").pinsMinor()).isFalse();
+        // RDS Extended Support names its versions "<major>.<minor>-RDS.<date>" (RDS user guide): compared by major.minor.
+        assertThat(EngineVersion.of("11").judge("11.22-RDS.20240208")).isEqualTo(EngineVersion.Verdict.SATISFIED);
+        assertThat(EngineVersion.of("11.21").judge("11.22-RDS.20240208")).isEqualTo(EngineVersion.Verdict.NEWER_KEPT);
+    }
+
+    @Test
     void finalSnapshotsAreNamedByInstanceAndTime() {
         assertThat(Database.finalSnapshotId("wp-demo-shop-abc123", Instant.parse("2026-11-23T15:04:05Z")))
                 .isEqualTo("wp-demo-shop-abc123-final-20261123150405");

@@ -99,6 +99,25 @@ class PreflightEmulatorTest extends PlatformFixture {
         assertThat(inventory(wp)).as(title).isEmpty();
     }
 
+    /** An operator upgraded without a new read in its IAM policy: a person must act, so Stalled, not retried forever. */
+    @Test
+    void aReadThePolicyDeniesStallsBeforeTheFirstWrite() {
+        WebPlatformSpec spec = new WebPlatformSpec();
+        spec.app.instanceType = "t3.small";
+        WebPlatform wp = platform(spec);
+        FAIL.fail("DescribeInstanceTypes", "UnauthorizedOperation", 403);
+        CRASH.arm(Integer.MAX_VALUE);
+        try {
+            WalkResult result = graph.reconcile(scope(wp), new RecordedEvents());
+            assertThat(result.stalledReason()).as(result.stalledMessage() + result.failures()).isEqualTo("AwsRejected");
+            assertThat(result.stalledMessage()).contains("UnauthorizedOperation");
+            assertThat(CRASH.mutations()).isEmpty();
+        } finally {
+            FAIL.clear();
+        }
+        assertThat(inventory(wp)).isEmpty();
+    }
+
     @Test
     void aConvergedPlatformIsJudgedAgainWithoutAskingAws() {
         ENGINE_VERSIONS.offer(List.of("16.4", "17.2"));
