@@ -8,6 +8,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class Finding {
+    /** The severity of a check that holds. */
+    public static final String PASS = "PASS";
+
     @JsonPropertyDescription("Check id, e.g. S3_PUBLIC_ACCESS_BLOCKED.")
     private String id;
     @JsonPropertyDescription("PASS when the check holds; otherwise the severity: LOW, MEDIUM, HIGH or CRITICAL.")
@@ -25,6 +28,16 @@ public class Finding {
         this.severity = severity;
         this.resource = resource;
         this.message = message;
+    }
+
+    /** PASS when the check holds, else a failure of the given severity; the message says which. */
+    public static Finding check(String id, boolean pass, String severity, String resource, String what) {
+        return new Finding(id, pass ? PASS : severity, resource, (pass ? "ok: " : "failed: ") + what);
+    }
+
+    /** True when the check does not hold. */
+    public boolean failed() {
+        return !PASS.equals(severity);
     }
 
     public String getId() { return id; }

@@ -36,12 +36,6 @@ public class AwsClientsProducer {
 
     @Produces
     @Singleton
-    io.webplatform.operator.platform.AvailabilityZones availabilityZones(AwsClients clients) {
-        return new io.webplatform.operator.platform.AvailabilityZones(clients);
-    }
-
-    @Produces
-    @Singleton
     AccountIds accountIds(AwsClients clients) {
         return new AccountIds(clients);
     }

@@ -1,7 +1,5 @@
 package io.webplatform.operator.aws;
 
-import io.webplatform.operator.engine.StillWorking;
-import io.webplatform.operator.engine.UserError;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package io.webplatform.operator.aws;
 
-import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeySpec;

@@ -23,7 +23,6 @@ import io.webplatform.operator.engine.Requeue;
 import io.webplatform.operator.engine.StatusConditions;
 import io.webplatform.operator.engine.StatusUpdates;
 import io.webplatform.operator.engine.WalkResult;
-import io.webplatform.operator.policy.BucketFindings;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -88,7 +87,7 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
             ApiCallMetrics.stopRecording();
         }
         List<Finding> findings = BucketFindings.evaluate(scope);
-        List<String> failed = findings.stream().filter(f -> !BucketFindings.PASS.equals(f.getSeverity()))
+        List<String> failed = findings.stream().filter(Finding::failed)
                 .map(f -> f.getId() + " on " + f.getResource()).toList();
         status.setFindings(findings);
         status.setRetained(null);

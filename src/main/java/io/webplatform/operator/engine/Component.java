@@ -1,5 +1,7 @@
 package io.webplatform.operator.engine;
 
+import io.webplatform.operator.aws.UserError;
+
 import java.util.List;
 
 /**

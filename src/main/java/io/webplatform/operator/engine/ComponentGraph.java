@@ -2,6 +2,8 @@ package io.webplatform.operator.engine;
 
 import io.webplatform.operator.api.ComponentStatus;
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.StillWorking;
+import io.webplatform.operator.aws.UserError;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 

@@ -1,6 +1,8 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsClients;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import software.amazon.awssdk.services.ec2.model.AvailabilityZoneState;
 
 import java.util.List;
@@ -8,10 +10,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The available zones of each region, asked once per region: they do not change under a running operator. */
+@Singleton
 public class AvailabilityZones {
     private final AwsClients clients;
     private final Map<String, List<String>> byRegion = new ConcurrentHashMap<>();
 
+    @Inject
     public AvailabilityZones(AwsClients clients) {
         this.clients = clients;
     }

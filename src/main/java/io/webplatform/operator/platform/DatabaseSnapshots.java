@@ -3,9 +3,9 @@ package io.webplatform.operator.platform;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.aws.UserError;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.rds.model.DBSnapshot;
 import software.amazon.awssdk.services.rds.model.Tag;
 

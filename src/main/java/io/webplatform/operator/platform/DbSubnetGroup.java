@@ -1,9 +1,9 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-import io.webplatform.operator.engine.StillWorking;
 import software.amazon.awssdk.services.rds.model.DBSubnetGroup;
 import software.amazon.awssdk.services.rds.model.Subnet;
 import software.amazon.awssdk.services.rds.model.Tag;

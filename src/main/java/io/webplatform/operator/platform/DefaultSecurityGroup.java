@@ -1,8 +1,8 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-import io.webplatform.operator.engine.StillWorking;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
 import java.util.ArrayList;

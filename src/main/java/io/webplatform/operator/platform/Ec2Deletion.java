@@ -1,7 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
-import io.webplatform.operator.engine.StillWorking;
+import io.webplatform.operator.aws.StillWorking;
 
 /** EC2 deletes: a resource already gone is deleted; one still in use by something AWS is releasing is pending. */
 final class Ec2Deletion {

@@ -1,8 +1,8 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.UserError;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.ec2.model.FlowLogsResourceType;
 import software.amazon.awssdk.services.ec2.model.LogDestinationType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;

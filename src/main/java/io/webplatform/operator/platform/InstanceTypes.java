@@ -1,8 +1,8 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.UserError;
 import io.webplatform.operator.engine.ExpiringCache;
-import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeOffering;
 import software.amazon.awssdk.services.ec2.model.LocationType;

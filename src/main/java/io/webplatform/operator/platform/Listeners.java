@@ -2,10 +2,10 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.UserError;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.Observed;
-import io.webplatform.operator.engine.UserError;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate;

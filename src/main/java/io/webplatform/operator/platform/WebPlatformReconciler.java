@@ -21,8 +21,6 @@ import io.webplatform.operator.engine.Requeue;
 import io.webplatform.operator.engine.StatusConditions;
 import io.webplatform.operator.engine.StatusUpdates;
 import io.webplatform.operator.engine.WalkResult;
-import io.webplatform.operator.policy.BucketFindings;
-import io.webplatform.operator.policy.NetworkFindings;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -102,7 +100,7 @@ public class WebPlatformReconciler implements Reconciler<WebPlatform>, Cleaner<W
         PlatformScope scope = new PlatformScope(resource, plan, clients, accountIds.of(region), destination.bucketArn());
         WalkResult walk = graph.reconcile(scope, events);
         List<Finding> findings = NetworkFindings.evaluate(scope);
-        List<String> failed = findings.stream().filter(f -> !BucketFindings.PASS.equals(f.getSeverity()))
+        List<String> failed = findings.stream().filter(Finding::failed)
                 .map(f -> f.getId() + " on " + f.getResource()).toList();
         status.setFindings(findings);
         Alarms.State alarms = Alarms.of(scope);

@@ -1,7 +1,5 @@
 package io.webplatform.operator.aws;
 
-import io.webplatform.operator.engine.StillWorking;
-import io.webplatform.operator.engine.UserError;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;

@@ -1,5 +1,6 @@
 package io.webplatform.operator.engine;
 
+import io.webplatform.operator.aws.UserError;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

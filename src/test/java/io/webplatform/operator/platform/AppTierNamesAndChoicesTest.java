@@ -1,7 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.WebPlatformSpec;
-import io.webplatform.operator.engine.UserError;
+import io.webplatform.operator.aws.UserError;
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.TestResources;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.webplatform.operator.engine;
+package io.webplatform.operator.aws;
 
 /**
  * AWS accepted the request but is not done (or not consistent) yet, e.g. a new IAM role not yet

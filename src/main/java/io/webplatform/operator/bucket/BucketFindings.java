@@ -1,14 +1,6 @@
-package io.webplatform.operator.policy;
+package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.api.Finding;
-import io.webplatform.operator.bucket.BucketPolicies;
-import io.webplatform.operator.bucket.BucketScope;
-import io.webplatform.operator.bucket.DataBucket;
-import io.webplatform.operator.bucket.BackupBucket;
-import io.webplatform.operator.bucket.KmsKey;
-import io.webplatform.operator.bucket.ProtectedBucket;
-import io.webplatform.operator.bucket.Trail;
-import io.webplatform.operator.bucket.TrailBucket;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.s3.model.ObjectOwnership;
@@ -22,8 +14,6 @@ import java.util.List;
  * repairs: PASS, or the severity of what is wrong.
  */
 public final class BucketFindings {
-    public static final String PASS = "PASS";
-
     private BucketFindings() {
     }
 
@@ -37,12 +27,12 @@ public final class BucketFindings {
         }
         Observed key = scope.observed(KmsKey.NAME);
         if (key != null && scope.spec().encryption.mode == io.webplatform.operator.api.SecureBucketSpec.EncryptionMode.CreateKey) {
-            findings.add(check("KMS_KEY_ROTATION", KmsKey.rotationEnabled(key), "MEDIUM", key.id(), "key rotation enabled"));
+            findings.add(Finding.check("KMS_KEY_ROTATION", KmsKey.rotationEnabled(key), "MEDIUM", key.id(), "key rotation enabled"));
         }
         Observed trail = scope.observed(Trail.NAME);
         if (trail != null) {
-            findings.add(check("CLOUDTRAIL_LOG_VALIDATION", Trail.validationEnabled(trail), "MEDIUM", trail.id(), "log file validation on"));
-            findings.add(check("CLOUDTRAIL_LOGGING", Trail.logging(trail), "HIGH", trail.id(), "trail is logging"));
+            findings.add(Finding.check("CLOUDTRAIL_LOG_VALIDATION", Trail.validationEnabled(trail), "MEDIUM", trail.id(), "log file validation on"));
+            findings.add(Finding.check("CLOUDTRAIL_LOGGING", Trail.logging(trail), "HIGH", trail.id(), "trail is logging"));
         }
         return findings;
     }
@@ -52,19 +42,15 @@ public final class BucketFindings {
         PublicAccessBlockConfiguration pab = s.publicAccessBlock;
         boolean blocked = pab != null && Boolean.TRUE.equals(pab.blockPublicAcls()) && Boolean.TRUE.equals(pab.ignorePublicAcls())
                 && Boolean.TRUE.equals(pab.blockPublicPolicy()) && Boolean.TRUE.equals(pab.restrictPublicBuckets());
-        findings.add(check("S3_PUBLIC_ACCESS_BLOCK", blocked, "HIGH", o.id(), "all four public access block settings on"));
+        findings.add(Finding.check("S3_PUBLIC_ACCESS_BLOCK", blocked, "HIGH", o.id(), "all four public access block settings on"));
         boolean encrypted = s.encryption != null && s.encryption.applyServerSideEncryptionByDefault() != null;
-        findings.add(check("S3_DEFAULT_ENCRYPTION", encrypted, "HIGH", o.id(), "default encryption "
+        findings.add(Finding.check("S3_DEFAULT_ENCRYPTION", encrypted, "HIGH", o.id(), "default encryption "
                 + (encrypted ? s.encryption.applyServerSideEncryptionByDefault().sseAlgorithmAsString() : "missing")));
-        findings.add(check("S3_VERSIONING", "Enabled".equals(s.versioning), "MEDIUM", o.id(), "versioning enabled"));
-        findings.add(check("S3_ACLS_DISABLED", s.ownership == ObjectOwnership.BUCKET_OWNER_ENFORCED, "MEDIUM", o.id(),
+        findings.add(Finding.check("S3_VERSIONING", "Enabled".equals(s.versioning), "MEDIUM", o.id(), "versioning enabled"));
+        findings.add(Finding.check("S3_ACLS_DISABLED", s.ownership == ObjectOwnership.BUCKET_OWNER_ENFORCED, "MEDIUM", o.id(),
                 "object ownership BucketOwnerEnforced"));
         boolean tlsOnly = s.policy != null && PolicyDocuments.parse(s.policy) != null
                 && s.policy.contains(BucketPolicies.DENY_INSECURE_TRANSPORT);
-        findings.add(check("S3_TLS_ONLY", tlsOnly, "MEDIUM", o.id(), "bucket policy denies requests without TLS"));
-    }
-
-    private static Finding check(String id, boolean pass, String severity, String resource, String what) {
-        return new Finding(id, pass ? PASS : severity, resource, (pass ? "ok: " : "failed: ") + what);
+        findings.add(Finding.check("S3_TLS_ONLY", tlsOnly, "MEDIUM", o.id(), "bucket policy denies requests without TLS"));
     }
 }

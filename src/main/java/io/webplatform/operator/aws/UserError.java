@@ -1,4 +1,4 @@
-package io.webplatform.operator.engine;
+package io.webplatform.operator.aws;
 
 /** A problem only a person can fix (invalid spec, missing permission, a resource owned by someone else). */
 public class UserError extends RuntimeException {

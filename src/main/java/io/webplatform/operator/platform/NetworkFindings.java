@@ -1,13 +1,7 @@
-package io.webplatform.operator.policy;
+package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.Finding;
 import io.webplatform.operator.engine.Observed;
-import io.webplatform.operator.platform.DefaultSecurityGroup;
-import io.webplatform.operator.platform.FlowLog;
-import io.webplatform.operator.platform.PlatformScope;
-import io.webplatform.operator.platform.SecurityGroupRule;
-import io.webplatform.operator.platform.SecurityGroups;
-import io.webplatform.operator.platform.Subnets;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,32 +15,28 @@ public final class NetworkFindings {
         List<Finding> findings = new ArrayList<>();
         Observed subnets = scope.observed(Subnets.NAME);
         if (subnets != null) {
-            subnets.detail(Subnets.State.class).byRole.forEach((role, s) -> findings.add(check("SUBNET_NO_PUBLIC_IP_ON_LAUNCH",
+            subnets.detail(Subnets.State.class).byRole.forEach((role, s) -> findings.add(Finding.check("SUBNET_NO_PUBLIC_IP_ON_LAUNCH",
                     !Boolean.TRUE.equals(s.mapPublicIpOnLaunch()), "MEDIUM", s.subnetId(), role + " subnet does not map public IPs on launch")));
         }
         Observed groups = scope.observed(SecurityGroups.NAME);
         if (groups != null) {
             groups.detail(SecurityGroups.State.class).byRole.forEach((role, g) -> {
                 var rules = SecurityGroupRule.of(g);
-                findings.add(check("SG_NO_ADMIN_PORTS_FROM_INTERNET", rules.stream().noneMatch(SecurityGroupRule::opensAdminPortToTheWorld),
+                findings.add(Finding.check("SG_NO_ADMIN_PORTS_FROM_INTERNET", rules.stream().noneMatch(SecurityGroupRule::opensAdminPortToTheWorld),
                         "CRITICAL", g.groupId(), role + " group opens no SSH/RDP/all-ports to 0.0.0.0/0"));
-                findings.add(check("SG_EGRESS_RESTRICTED", rules.stream().noneMatch(r -> !r.ingress() && "-1".equals(r.protocol())),
+                findings.add(Finding.check("SG_EGRESS_RESTRICTED", rules.stream().noneMatch(r -> !r.ingress() && "-1".equals(r.protocol())),
                         "MEDIUM", g.groupId(), role + " group has no allow-all egress"));
             });
         }
         Observed defaultGroup = scope.observed(DefaultSecurityGroup.NAME);
         if (defaultGroup != null) {
             var group = defaultGroup.detail(DefaultSecurityGroup.State.class).group;
-            findings.add(check("SG_DEFAULT_RESTRICTS_ALL", SecurityGroupRule.of(group).isEmpty(), "MEDIUM", group.groupId(),
+            findings.add(Finding.check("SG_DEFAULT_RESTRICTS_ALL", SecurityGroupRule.of(group).isEmpty(), "MEDIUM", group.groupId(),
                     "the VPC's default security group allows no traffic"));
         }
         Observed flowLog = scope.observed(FlowLog.NAME);
-        findings.add(check("VPC_FLOW_LOGS", flowLog != null, "MEDIUM", flowLog == null ? "vpc" : flowLog.id(),
+        findings.add(Finding.check("VPC_FLOW_LOGS", flowLog != null, "MEDIUM", flowLog == null ? "vpc" : flowLog.id(),
                 "VPC flow logs of rejected traffic are on"));
         return findings;
-    }
-
-    private static Finding check(String id, boolean pass, String severity, String resource, String what) {
-        return new Finding(id, pass ? BucketFindings.PASS : severity, resource, (pass ? "ok: " : "failed: ") + what);
     }
 }
