@@ -13,10 +13,6 @@ public class BackupBucket extends ProtectedBucket {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(KmsKey.NAME);
-    }
 
     @Override
     public boolean wanted(BucketScope scope) {

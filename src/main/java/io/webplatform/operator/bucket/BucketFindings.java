@@ -20,16 +20,16 @@ public final class BucketFindings {
     public static List<Finding> evaluate(BucketScope scope) {
         List<Finding> findings = new ArrayList<>();
         for (String component : List.of(DataBucket.NAME, BackupBucket.NAME, TrailBucket.NAME)) {
-            Observed o = scope.observed(component);
+            Observed<?> o = scope.observed(component);
             if (o != null) {
                 bucket(findings, o);
             }
         }
-        Observed key = scope.observed(KmsKey.NAME);
+        Observed<?> key = scope.observed(KmsKey.NAME);
         if (key != null && scope.spec().encryption.mode == io.webplatform.operator.api.SecureBucketSpec.EncryptionMode.CreateKey) {
             findings.add(Finding.check("KMS_KEY_ROTATION", KmsKey.rotationEnabled(key), "MEDIUM", key.id(), "key rotation enabled"));
         }
-        Observed trail = scope.observed(Trail.NAME);
+        Observed<?> trail = scope.observed(Trail.NAME);
         if (trail != null) {
             findings.add(Finding.check("CLOUDTRAIL_LOG_VALIDATION", Trail.validationEnabled(trail), "MEDIUM", trail.id(), "log file validation on"));
             findings.add(Finding.check("CLOUDTRAIL_LOGGING", Trail.logging(trail), "HIGH", trail.id(), "trail is logging"));
@@ -37,7 +37,7 @@ public final class BucketFindings {
         return findings;
     }
 
-    private static void bucket(List<Finding> findings, Observed o) {
+    private static void bucket(List<Finding> findings, Observed<?> o) {
         ProtectedBucket.State s = o.detail(ProtectedBucket.State.class);
         PublicAccessBlockConfiguration pab = s.publicAccessBlock;
         boolean blocked = pab != null && Boolean.TRUE.equals(pab.blockPublicAcls()) && Boolean.TRUE.equals(pab.ignorePublicAcls())

@@ -13,10 +13,6 @@ public class DataBucket extends ProtectedBucket {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(KmsKey.NAME);
-    }
 
     @Override
     protected String bucketName(BucketScope scope) {

@@ -3,7 +3,7 @@ package io.webplatform.operator.bucket;
 import io.webplatform.operator.api.SecureBucketSpec.EncryptionMode;
 import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.ReferencedKeys;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.Tag;
@@ -16,7 +16,7 @@ import java.util.Map;
  * key with yearly rotation, found again through its alias, or through its ownership tags when a
  * crash came between CreateKey and CreateAlias. With mode ExistingKey it only checks the key.
  */
-public class KmsKey implements Component<BucketScope> {
+public class KmsKey extends RepairingComponent<BucketScope> {
     public static final String NAME = "Key";
 
     /** What the operator knows of the key. */
@@ -41,7 +41,7 @@ public class KmsKey implements Component<BucketScope> {
     }
 
     @Override
-    public Observed observe(BucketScope scope) {
+    public Observed<Object> observe(BucketScope scope) {
         if (referenced(scope)) {
             State state = new State();
             if (scope.owner().getMetadata().getDeletionTimestamp() != null) {
@@ -71,7 +71,7 @@ public class KmsKey implements Component<BucketScope> {
     }
 
     @Override
-    public List<String> repair(BucketScope scope, Observed current) {
+    public List<String> repair(BucketScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         if (!state.owned) {
             return List.of();
@@ -81,7 +81,7 @@ public class KmsKey implements Component<BucketScope> {
     }
 
     @Override
-    public boolean delete(BucketScope scope, Observed current) {
+    public boolean delete(BucketScope scope, Observed<Object> current) {
         OwnedKeys.delete(scope.kms(), current.detail(State.class), scope.names().keyAlias(), scope.clock());
         return true;
     }
@@ -91,7 +91,7 @@ public class KmsKey implements Component<BucketScope> {
         return referenced(scope) || scope.retainOnDelete();
     }
 
-    public static boolean rotationEnabled(Observed observed) {
+    public static boolean rotationEnabled(Observed<?> observed) {
         return observed.detail(State.class).rotationEnabled;
     }
 

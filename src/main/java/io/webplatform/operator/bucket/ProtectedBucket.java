@@ -5,7 +5,7 @@ import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * settings, owner-enforced object ownership (no ACLs), a TLS-only policy and the ownership tags.
  * Each drifted setting is put back on its own, so a repair touches only what changed.
  */
-public abstract class ProtectedBucket implements Component<BucketScope> {
+public abstract class ProtectedBucket extends RepairingComponent<BucketScope> {
 
     /** Pages of 1000 versions emptied per pass, so one reconcile never runs for long. */
     private static final int EMPTY_PAGES_PER_PASS = 10;
@@ -103,7 +103,7 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
     }
 
     @Override
-    public Observed observe(BucketScope scope) {
+    public Observed<Object> observe(BucketScope scope) {
         S3Client s3 = scope.s3();
         String bucket = bucketName(scope);
         State state = new State();
@@ -162,7 +162,7 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
     }
 
     @Override
-    public List<String> repair(BucketScope scope, Observed current) {
+    public List<String> repair(BucketScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         S3Client s3 = scope.s3();
         String bucket = bucketName(scope);
@@ -208,7 +208,7 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
     }
 
     @Override
-    public boolean delete(BucketScope scope, Observed current) {
+    public boolean delete(BucketScope scope, Observed<Object> current) {
         S3Client s3 = scope.s3();
         String bucket = bucketName(scope);
         ListObjectVersionsResponse first = s3.listObjectVersions(r -> r.bucket(bucket).maxKeys(1));
@@ -246,7 +246,7 @@ public abstract class ProtectedBucket implements Component<BucketScope> {
 
     @Override
     public boolean retainedOnDelete(BucketScope scope) {
-        Observed o = scope.observed(name());
+        Observed<?> o = scope.observed(name());
         boolean adopted = o != null && o.detail(State.class).adopted;
         return adopted || scope.retainOnDelete();
     }

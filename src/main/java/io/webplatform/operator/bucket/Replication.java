@@ -2,7 +2,7 @@ package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Propagation;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerReplicationStatus;
@@ -19,7 +19,7 @@ import java.util.Objects;
  * backup bucket. Delete markers are deliberately not replicated: deleting an object in the data bucket
  * must not hide it in its backup.
  */
-public class Replication implements Component<BucketScope> {
+public class Replication extends RepairingComponent<BucketScope> {
     public static final String NAME = "Replication";
     static final String RULE_ID = "webplatform-backup";
 
@@ -28,10 +28,6 @@ public class Replication implements Component<BucketScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(DataBucket.NAME, BackupBucket.NAME, ReplicationRole.NAME);
-    }
 
     @Override
     public boolean wanted(BucketScope scope) {
@@ -39,7 +35,7 @@ public class Replication implements Component<BucketScope> {
     }
 
     @Override
-    public Observed observe(BucketScope scope) {
+    public Observed<Object> observe(BucketScope scope) {
         try {
             ReplicationConfiguration config = scope.s3()
                     .getBucketReplication(r -> r.bucket(scope.names().bucket())).replicationConfiguration();
@@ -58,9 +54,9 @@ public class Replication implements Component<BucketScope> {
     }
 
     @Override
-    public List<String> repair(BucketScope scope, Observed current) {
+    public List<String> repair(BucketScope scope, Observed<Object> current) {
         ReplicationConfiguration actual = current.detail(ReplicationConfiguration.class);
-        if (matches(actual, desired(scope))) {
+        if (matches(actual, configuration(scope))) {
             return List.of();
         }
         put(scope);
@@ -68,12 +64,12 @@ public class Replication implements Component<BucketScope> {
     }
 
     @Override
-    public boolean delete(BucketScope scope, Observed current) {
+    public boolean delete(BucketScope scope, Observed<Object> current) {
         scope.s3().deleteBucketReplication(r -> r.bucket(scope.names().bucket()));
         return true;
     }
 
-    static ReplicationConfiguration desired(BucketScope scope) {
+    static ReplicationConfiguration configuration(BucketScope scope) {
         String keyArn = scope.keyArn();
         return ReplicationConfiguration.builder()
                 .role(scope.idOf(ReplicationRole.NAME))
@@ -116,6 +112,6 @@ public class Replication implements Component<BucketScope> {
     private static void put(BucketScope scope) {
         Role role = scope.observed(ReplicationRole.NAME).detail(ReplicationRole.State.class).role;
         Propagation.REPLICATION_ROLE.run("IAM role " + role.roleName(), role.createDate(), scope.clock(),
-                () -> scope.s3().putBucketReplication(r -> r.bucket(scope.names().bucket()).replicationConfiguration(desired(scope))));
+                () -> scope.s3().putBucketReplication(r -> r.bucket(scope.names().bucket()).replicationConfiguration(configuration(scope))));
     }
 }

@@ -6,7 +6,7 @@ import io.webplatform.operator.aws.IamRoles;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Role;
@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The IAM role S3 assumes to replicate into the backup bucket, with one least-privilege inline policy. */
-public class ReplicationRole implements Component<BucketScope> {
+public class ReplicationRole extends RepairingComponent<BucketScope> {
     public static final String NAME = "ReplicationRole";
     public static final String POLICY_NAME = "replicate-to-backup";
 
@@ -32,10 +32,6 @@ public class ReplicationRole implements Component<BucketScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(DataBucket.NAME, BackupBucket.NAME);
-    }
 
     @Override
     public boolean wanted(BucketScope scope) {
@@ -43,7 +39,7 @@ public class ReplicationRole implements Component<BucketScope> {
     }
 
     @Override
-    public Observed observe(BucketScope scope) {
+    public Observed<Object> observe(BucketScope scope) {
         IamClient iam = scope.iam();
         String roleName = scope.names().replicationRole();
         State state = new State();
@@ -80,7 +76,7 @@ public class ReplicationRole implements Component<BucketScope> {
     }
 
     @Override
-    public List<String> repair(BucketScope scope, Observed current) {
+    public List<String> repair(BucketScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         String roleName = scope.names().replicationRole();
         List<String> changes = new ArrayList<>();
@@ -100,7 +96,7 @@ public class ReplicationRole implements Component<BucketScope> {
     }
 
     @Override
-    public boolean delete(BucketScope scope, Observed current) {
+    public boolean delete(BucketScope scope, Observed<Object> current) {
         IamRoles.delete(scope.iam(), scope.names().replicationRole());
         return true;
     }

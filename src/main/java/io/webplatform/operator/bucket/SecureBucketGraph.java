@@ -2,28 +2,25 @@ package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.engine.ComponentGraph;
 
+import static io.webplatform.operator.engine.ComponentGraph.after;
+
 /**
- * A SecureBucket, as a diagram:
- * <pre>
- *   Key ──► Bucket ─────────┬──► ReplicationRole ──► Replication
- *      └──► BackupBucket ───┘                          ▲
- *                            (Bucket, BackupBucket) ───┘
- *   TrailBucket ──► Trail ◄── Bucket
- * </pre>
- * Created left to right, deleted right to left.
+ * A SecureBucket as a graph, every edge in this one place (see {@code WebPlatformGraph} for what
+ * the edges mean). The README's diagram is generated from it.
  */
 public final class SecureBucketGraph {
     private SecureBucketGraph() {
     }
 
     public static ComponentGraph<BucketScope> create() {
-        return new ComponentGraph<>(
-                new KmsKey(),
-                new DataBucket(),
-                new BackupBucket(),
-                new ReplicationRole(),
-                new Replication(),
-                new TrailBucket(),
-                new Trail());
+        return ComponentGraph.<BucketScope>builder()
+                .add(new KmsKey())
+                .add(new DataBucket(), after(KmsKey.NAME))
+                .add(new BackupBucket(), after(KmsKey.NAME))
+                .add(new ReplicationRole(), after(KmsKey.NAME, DataBucket.NAME, BackupBucket.NAME))
+                .add(new Replication(), after(KmsKey.NAME, DataBucket.NAME, BackupBucket.NAME, ReplicationRole.NAME))
+                .add(new TrailBucket())
+                .add(new Trail(), after(TrailBucket.NAME, DataBucket.NAME))
+                .build();
     }
 }

@@ -208,7 +208,7 @@ public class SecureBucketReconciler implements Reconciler<SecureBucket>, Cleaner
     }
 
     private static String idIfPresent(BucketScope scope, String component) {
-        Observed o = scope.observed(component);
+        Observed<?> o = scope.observed(component);
         return o == null ? null : o.id();
     }
 

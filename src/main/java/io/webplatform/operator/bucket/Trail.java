@@ -2,7 +2,7 @@ package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Propagation;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.cloudtrail.model.DataResource;
@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A CloudTrail trail of the data bucket's object writes (S3 data events, WriteOnly), validated and logging. */
-public class Trail implements Component<BucketScope> {
+public class Trail extends RepairingComponent<BucketScope> {
     public static final String NAME = "Trail";
 
     static final class State {
@@ -29,10 +29,6 @@ public class Trail implements Component<BucketScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(TrailBucket.NAME, DataBucket.NAME);
-    }
 
     @Override
     public boolean wanted(BucketScope scope) {
@@ -40,7 +36,7 @@ public class Trail implements Component<BucketScope> {
     }
 
     @Override
-    public Observed observe(BucketScope scope) {
+    public Observed<Object> observe(BucketScope scope) {
         CloudTrailClient ct = scope.cloudTrail();
         String name = scope.names().trail();
         State state = new State();
@@ -82,7 +78,7 @@ public class Trail implements Component<BucketScope> {
     }
 
     @Override
-    public List<String> repair(BucketScope scope, Observed current) {
+    public List<String> repair(BucketScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         CloudTrailClient ct = scope.cloudTrail();
         String name = scope.names().trail();
@@ -108,7 +104,7 @@ public class Trail implements Component<BucketScope> {
     }
 
     @Override
-    public boolean delete(BucketScope scope, Observed current) {
+    public boolean delete(BucketScope scope, Observed<Object> current) {
         scope.cloudTrail().deleteTrail(r -> r.name(scope.names().trail()));
         return true;
     }
@@ -134,11 +130,11 @@ public class Trail implements Component<BucketScope> {
                 && desired.dataResources().get(0).values().equals(a.dataResources().get(0).values());
     }
 
-    public static boolean logging(Observed observed) {
+    public static boolean logging(Observed<?> observed) {
         return observed.detail(State.class).logging;
     }
 
-    public static boolean validationEnabled(Observed observed) {
+    public static boolean validationEnabled(Observed<?> observed) {
         return Boolean.TRUE.equals(observed.detail(State.class).trail.logFileValidationEnabled());
     }
 }

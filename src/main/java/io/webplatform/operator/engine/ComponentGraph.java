@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * <p>Why not JOSDK's workflows of external dependent resources: they poll each resource on its own
  * schedule and fit one desired object per dependent; here one pass reads each resource once, the
  * order of deletion must wait for real disappearance, and drift repair is field by field. The graph
- * keeps JOSDK's ideas (dependsOn, ready post-conditions, reverse cleanup) in about a hundred lines.
+ * keeps JOSDK's ideas (dependsOn, ready post-conditions, reverse cleanup) in a few hundred lines.
  */
 public final class ComponentGraph<S extends Scope> {
 
@@ -38,15 +38,83 @@ public final class ComponentGraph<S extends Scope> {
 
     private static final Logger LOG = Logger.getLogger(ComponentGraph.class);
 
-    private final List<Component<S>> ordered;
+    /** The edges of one component, as declared in its kind's graph. */
+    public record Node<S extends Scope>(Component<S, ?, ?> component, List<String> after, List<String> reads) {
+        public String name() {
+            return component.name();
+        }
+    }
 
-    @SafeVarargs
-    public ComponentGraph(Component<S>... components) {
-        this.ordered = topologicalOrder(List.of(components));
+    /** One kind of edge to other components. */
+    public record Edge(boolean mustBeReady, List<String> targets) {
+    }
+
+    /** The targets must be ready before this component is created, and gone before it is deleted. */
+    public static Edge after(String... components) {
+        return new Edge(true, List.of(components));
+    }
+
+    /**
+     * This component reads what the targets observed in the same pass (their ids, their state), but
+     * does not wait for them to be ready: the targets are walked first, and a target that is absent
+     * reads as null.
+     */
+    public static Edge reads(String... components) {
+        return new Edge(false, List.of(components));
+    }
+
+    /** Declares a kind's graph in one place: every component with every edge. */
+    public static final class Builder<S extends Scope> {
+        private final List<Node<S>> nodes = new ArrayList<>();
+
+        public Builder<S> add(Component<S, ?, ?> component, Edge... edges) {
+            List<String> after = new ArrayList<>();
+            List<String> reads = new ArrayList<>();
+            for (Edge e : edges) {
+                (e.mustBeReady() ? after : reads).addAll(e.targets());
+            }
+            nodes.add(new Node<>(component, List.copyOf(after), List.copyOf(reads)));
+            return this;
+        }
+
+        public ComponentGraph<S> build() {
+            return new ComponentGraph<>(topologicalOrder(nodes));
+        }
+    }
+
+    public static <S extends Scope> Builder<S> builder() {
+        return new Builder<>();
+    }
+
+    private final List<Node<S>> ordered;
+
+    private ComponentGraph(List<Node<S>> ordered) {
+        this.ordered = ordered;
     }
 
     public List<String> names() {
-        return ordered.stream().map(Component::name).toList();
+        return ordered.stream().map(Node::name).toList();
+    }
+
+    /** Every component with its edges, in walk order. */
+    public List<Node<S>> nodes() {
+        return ordered;
+    }
+
+    /**
+     * The graph as a Mermaid flowchart: a solid arrow from what must be ready first, a dotted one from
+     * what is only read. The README's diagram is this text (a test compares them).
+     */
+    public String mermaid() {
+        StringBuilder out = new StringBuilder("flowchart LR\n");
+        for (Node<S> n : ordered) {
+            if (n.after().isEmpty() && n.reads().isEmpty() && ordered.stream().noneMatch(o -> o.after().contains(n.name()) || o.reads().contains(n.name()))) {
+                out.append("  ").append(n.name()).append('\n');
+            }
+            n.after().forEach(d -> out.append("  ").append(d).append(" --> ").append(n.name()).append('\n'));
+            n.reads().forEach(d -> out.append("  ").append(d).append(" -. reads .-> ").append(n.name()).append('\n'));
+        }
+        return out.toString();
     }
 
     /**
@@ -57,9 +125,9 @@ public final class ComponentGraph<S extends Scope> {
     public WalkResult preflight(S scope) {
         WalkResult result = new WalkResult();
         try {
-            for (Component<S> c : ordered) {
-                if (c.wanted(scope)) {
-                    c.preflight(scope);
+            for (Node<S> n : ordered) {
+                if (n.component().wanted(scope)) {
+                    n.component().preflight(scope);
                 }
             }
         } catch (UserError e) {
@@ -86,42 +154,20 @@ public final class ComponentGraph<S extends Scope> {
             return judged;
         }
         WalkResult result = new WalkResult();
-        for (Component<S> c : ordered) {
-            String name = c.name();
+        for (Node<S> n : ordered) {
+            String name = n.name();
+            scope.walking(n);
             try {
-                if (!c.wanted(scope)) {
-                    removeUnwanted(c, scope, events, result);
+                if (!n.component().wanted(scope)) {
+                    removeUnwanted(n.component(), scope, events, result);
                     continue;
                 }
-                List<String> notReady = c.dependsOn().stream()
-                        .filter(d -> !result.isReady(d)).toList();
+                List<String> notReady = n.after().stream().filter(d -> !result.isReady(d)).toList();
                 if (!notReady.isEmpty()) {
                     result.put(new ComponentStatus(name, null, WAITING, false, "waiting for " + String.join(", ", notReady), null));
                     continue;
                 }
-                Observed current = c.observe(scope);
-                boolean created = false;
-                if (current == null) {
-                    c.create(scope);
-                    created = true;
-                    current = c.observe(scope);
-                    if (current == null) {
-                        result.put(new ComponentStatus(name, null, PENDING, false, "created; not visible in AWS yet", null));
-                        continue;
-                    }
-                    logAction(scope, name, current.id(), "created");
-                    events.normal("Created", name + " " + current.id() + " created");
-                }
-                scope.record(name, current);
-                for (String change : c.repair(scope, current)) {
-                    if (!created) {
-                        logAction(scope, name, current.id(), "repaired", ": " + change);
-                        events.normal("Repaired", name + " " + current.id() + ": " + change);
-                        result.repairs.add(name + ": " + change);
-                    }
-                }
-                result.put(new ComponentStatus(name, current.id(), current.ready() ? READY : PENDING, current.ready(),
-                        current.waitingFor(), null));
+                converge(n.component(), scope, events, result);
             } catch (StillWorking e) {
                 result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, e.getMessage(), null));
             } catch (UserError e) {
@@ -130,9 +176,55 @@ public final class ComponentGraph<S extends Scope> {
                 result.stall(e.reason(), name + ": " + e.getMessage());
             } catch (RuntimeException e) {
                 handle(name, scope, e, events, result);
+            } finally {
+                scope.walking(null);
             }
         }
         return result;
+    }
+
+    /** Observe; create from the desired value when absent; then apply the diff between what exists and what is wanted. */
+    private <D, A> void converge(Component<S, D, A> c, S scope, EventSink events, WalkResult result) {
+        String name = c.name();
+        Observed<A> current = c.observe(scope);
+        boolean created = false;
+        if (current == null) {
+            c.create(scope, c.desired(scope));
+            created = true;
+            current = c.observe(scope);
+            if (current == null) {
+                result.put(new ComponentStatus(name, null, PENDING, false, "created; not visible in AWS yet", null));
+                return;
+            }
+            logAction(scope, name, current.id(), "created");
+            events.normal("Created", name + " " + current.id() + " created");
+        }
+        scope.record(name, current);
+        List<String> made;
+        if (c instanceof RepairingComponent<?>) {
+            @SuppressWarnings("unchecked")
+            RepairingComponent<S> legacy = (RepairingComponent<S>) (Object) c;
+            @SuppressWarnings("unchecked")
+            Observed<Object> untyped = (Observed<Object>) current;
+            made = legacy.repair(scope, untyped);
+        } else {
+            D desired = c.desired(scope);
+            List<Change> changes = c.diff(current.detail(), desired);
+            if (!changes.isEmpty()) {
+                c.apply(scope, current, desired, changes);
+            }
+            made = changes.stream().map(Change::summary).toList();
+        }
+        // What completes a fresh resource is part of its creation, not a repair.
+        if (!created) {
+            for (String change : made) {
+                logAction(scope, name, current.id(), "repaired", ": " + change);
+                events.normal("Repaired", name + " " + current.id() + ": " + change);
+                result.repairs.add(name + ": " + change);
+            }
+        }
+        result.put(new ComponentStatus(name, current.id(), current.ready() ? READY : PENDING, current.ready(),
+                current.waitingFor(), null));
     }
 
     /** Deletes in reverse dependency order, keeping what the deletion policy retains. */
@@ -140,8 +232,9 @@ public final class ComponentGraph<S extends Scope> {
         WalkResult result = new WalkResult();
         Map<String, List<String>> dependents = dependents();
         for (int i = ordered.size() - 1; i >= 0; i--) {
-            Component<S> c = ordered.get(i);
-            String name = c.name();
+            Node<S> n = ordered.get(i);
+            String name = n.name();
+            scope.walking(n);
             try {
                 List<String> blocking = dependents.getOrDefault(name, List.of()).stream()
                         .filter(d -> !result.isGoneOrRetained(d)).toList();
@@ -152,22 +245,7 @@ public final class ComponentGraph<S extends Scope> {
                 // What a kept resource needs is kept too: a retained database keeps its subnets.
                 List<String> keptDependents = dependents.getOrDefault(name, List.of()).stream()
                         .filter(d -> RETAINED.equals(result.component(d).getState())).toList();
-                Observed current = c.observe(scope);
-                scope.record(name, current);
-                if (current == null) {
-                    result.put(new ComponentStatus(name, null, DELETED, false, null, null));
-                } else if (c.retainedOnDelete(scope) || !keptDependents.isEmpty()) {
-                    String why = c.retainedOnDelete(scope) ? "kept by the deletion policy"
-                            : "kept because " + String.join(", ", keptDependents) + " is kept and needs it";
-                    result.put(new ComponentStatus(name, current.id(), RETAINED, true, why, null));
-                    result.retained.add(name + " " + current.id());
-                } else if (c.delete(scope, current)) {
-                    logAction(scope, name, current.id(), "deleted");
-                    events.normal("Deleted", name + " " + current.id() + " deleted");
-                    result.put(new ComponentStatus(name, current.id(), DELETED, false, null, null));
-                } else {
-                    result.put(new ComponentStatus(name, current.id(), DELETING, false, "AWS is deleting it", null));
-                }
+                deleteOne(n.component(), keptDependents, scope, events, result);
             } catch (StillWorking e) {
                 result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, e.getMessage(), null));
             } catch (UserError e) {
@@ -176,13 +254,35 @@ public final class ComponentGraph<S extends Scope> {
                 result.stall(e.reason(), name + ": " + e.getMessage());
             } catch (RuntimeException e) {
                 handle(name, scope, e, events, result);
+            } finally {
+                scope.walking(null);
             }
         }
         return result;
     }
 
-    private void removeUnwanted(Component<S> c, S scope, EventSink events, WalkResult result) {
-        Observed current = c.observe(scope);
+    private <A> void deleteOne(Component<S, ?, A> c, List<String> keptDependents, S scope, EventSink events, WalkResult result) {
+        String name = c.name();
+        Observed<A> current = c.observe(scope);
+        scope.record(name, current);
+        if (current == null) {
+            result.put(new ComponentStatus(name, null, DELETED, false, null, null));
+        } else if (c.retainedOnDelete(scope) || !keptDependents.isEmpty()) {
+            String why = c.retainedOnDelete(scope) ? "kept by the deletion policy"
+                    : "kept because " + String.join(", ", keptDependents) + " is kept and needs it";
+            result.put(new ComponentStatus(name, current.id(), RETAINED, true, why, null));
+            result.retained.add(name + " " + current.id());
+        } else if (c.delete(scope, current)) {
+            logAction(scope, name, current.id(), "deleted");
+            events.normal("Deleted", name + " " + current.id() + " deleted");
+            result.put(new ComponentStatus(name, current.id(), DELETED, false, null, null));
+        } else {
+            result.put(new ComponentStatus(name, current.id(), DELETING, false, "AWS is deleting it", null));
+        }
+    }
+
+    private <A> void removeUnwanted(Component<S, ?, A> c, S scope, EventSink events, WalkResult result) {
+        Observed<A> current = c.observe(scope);
         scope.record(c.name(), null);
         if (current == null) {
             result.put(new ComponentStatus(c.name(), null, DISABLED, false, "not requested by the spec", null));
@@ -249,40 +349,46 @@ public final class ComponentGraph<S extends Scope> {
 
     private Map<String, List<String>> dependents() {
         Map<String, List<String>> result = new HashMap<>();
-        for (Component<S> c : ordered) {
-            for (String d : c.dependsOn()) {
-                result.computeIfAbsent(d, k -> new ArrayList<>()).add(c.name());
+        for (Node<S> n : ordered) {
+            for (String d : n.after()) {
+                result.computeIfAbsent(d, k -> new ArrayList<>()).add(n.name());
             }
         }
         return result;
     }
 
-    /** Kahn's algorithm; keeps the declaration order among independent components, rejects cycles. */
-    private static <S extends Scope> List<Component<S>> topologicalOrder(List<Component<S>> components) {
-        Map<String, Component<S>> byName = new LinkedHashMap<>();
-        for (Component<S> c : components) {
-            if (byName.put(c.name(), c) != null) {
-                throw new IllegalArgumentException("duplicate component " + c.name());
+    /** Kahn's algorithm over both kinds of edge; keeps the declaration order among independent components, rejects cycles. */
+    private static <S extends Scope> List<Node<S>> topologicalOrder(List<Node<S>> nodes) {
+        Map<String, Node<S>> byName = new LinkedHashMap<>();
+        for (Node<S> n : nodes) {
+            if (byName.put(n.name(), n) != null) {
+                throw new IllegalArgumentException("duplicate component " + n.name());
             }
         }
-        for (Component<S> c : components) {
-            for (String d : c.dependsOn()) {
+        for (Node<S> n : nodes) {
+            for (String d : edgesOf(n)) {
                 if (!byName.containsKey(d)) {
-                    throw new IllegalArgumentException(c.name() + " depends on unknown component " + d);
+                    throw new IllegalArgumentException(n.name() + " depends on unknown component " + d);
                 }
             }
         }
-        List<Component<S>> order = new ArrayList<>();
+        List<Node<S>> order = new ArrayList<>();
         Set<String> done = new java.util.HashSet<>();
-        while (order.size() < components.size()) {
-            Component<S> next = components.stream()
-                    .filter(c -> !done.contains(c.name()) && done.containsAll(c.dependsOn()))
+        while (order.size() < nodes.size()) {
+            Node<S> next = nodes.stream()
+                    .filter(n -> !done.contains(n.name()) && done.containsAll(edgesOf(n)))
                     .findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("dependency cycle among " + components.stream()
-                            .map(Component::name).filter(n -> !done.contains(n)).collect(Collectors.joining(", "))));
+                    .orElseThrow(() -> new IllegalArgumentException("dependency cycle among " + nodes.stream()
+                            .map(Node::name).filter(n -> !done.contains(n)).collect(Collectors.joining(", "))));
             order.add(next);
             done.add(next.name());
         }
         return List.copyOf(order);
+    }
+
+    private static List<String> edgesOf(Node<?> n) {
+        List<String> all = new ArrayList<>(n.after());
+        all.addAll(n.reads());
+        return all;
     }
 }

@@ -7,23 +7,24 @@ package io.webplatform.operator.engine;
  * @param ready      false while AWS is still working on it (pending, creating)
  * @param waitingFor what AWS is still doing, for the Reconciling message; when ready, a note for the
  *                   component's status (something a person should know but nothing to repair), or null
- * @param detail     the component's own view of the resource, passed back to repair and delete
+ * @param detail     the component's typed view of the resource, passed to diff, apply and delete
  */
-public record Observed(String id, boolean ready, String waitingFor, Object detail) {
+public record Observed<A>(String id, boolean ready, String waitingFor, A detail) {
 
-    public static Observed ready(String id, Object detail) {
-        return new Observed(id, true, null, detail);
+    public static <A> Observed<A> ready(String id, A detail) {
+        return new Observed<>(id, true, null, detail);
     }
 
     /** Ready, with a note for the component's status message. */
-    public static Observed ready(String id, Object detail, String note) {
-        return new Observed(id, true, note, detail);
+    public static <A> Observed<A> ready(String id, A detail, String note) {
+        return new Observed<>(id, true, note, detail);
     }
 
-    public static Observed pending(String id, String waitingFor, Object detail) {
-        return new Observed(id, false, waitingFor, detail);
+    public static <A> Observed<A> pending(String id, String waitingFor, A detail) {
+        return new Observed<>(id, false, waitingFor, detail);
     }
 
+    /** Transitional: the untyped read of a component not yet converted to desired/diff/apply. */
     @SuppressWarnings("unchecked")
     public <T> T detail(Class<T> type) {
         return (T) detail;

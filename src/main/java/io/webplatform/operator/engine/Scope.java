@@ -13,7 +13,8 @@ import java.util.Map;
 public abstract class Scope {
     private final HasMetadata owner;
     private final String region;
-    private final Map<String, Observed> observed = new HashMap<>();
+    private final Map<String, Observed<?>> observed = new HashMap<>();
+    private ComponentGraph.Node<?> walking;
     private Clock clock = Clock.systemUTC();
 
     protected Scope(HasMetadata owner, String region) {
@@ -44,13 +45,15 @@ public abstract class Scope {
     }
 
     /** What a component found in this pass; null when absent or not yet observed. */
-    public Observed observed(String component) {
+    public Observed<?> observed(String component) {
+        assert declared(component) : walking.name() + " reads what " + component + " observed, but its graph declares no edge to it";
         return observed.get(component);
     }
 
     /** The AWS id a component reported; fails loudly when a dependency ordering bug reads it too early. */
     public String idOf(String component) {
-        Observed o = observed.get(component);
+        assert declared(component) : walking.name() + " reads the id of " + component + ", but its graph declares no edge to it";
+        Observed<?> o = observed.get(component);
         if (o == null) {
             throw new IllegalStateException(component + " has not been observed in this pass");
         }
@@ -58,11 +61,22 @@ public abstract class Scope {
     }
 
     /** Remembers what a component found in this pass (null: absent). The engine calls it after observe. */
-    public void record(String component, Observed value) {
+    public void record(String component, Observed<?> value) {
         if (value == null) {
             observed.remove(component);
         } else {
             observed.put(component, value);
         }
+    }
+
+    /** The component the walk is at (null between components): what it may read is what its edges name. */
+    void walking(ComponentGraph.Node<?> node) {
+        this.walking = node;
+    }
+
+    /** Checked with assertions on (every test): a read the graph does not declare is an ordering bug waiting to happen. */
+    private boolean declared(String component) {
+        return walking == null || walking.name().equals(component) || walking.after().contains(component)
+                || walking.reads().contains(component);
     }
 }

@@ -5,6 +5,7 @@ import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,17 +79,39 @@ public record AlarmRule(String name, String namespace, String metric, Map<String
         return m.treatMissingData.name();
     }
 
-    /** True when the alarm in AWS says what this rule says, notifying the topic on ALARM and OK. */
-    public boolean matches(MetricAlarm actual, String topicArn) {
+    /** What the alarm in AWS says differently from this rule (notifying the topic on ALARM and OK included); empty when it matches. */
+    public List<String> differences(MetricAlarm actual, String topicArn) {
         Map<String, String> actualDimensions = new LinkedHashMap<>();
         actual.dimensions().forEach(d -> actualDimensions.put(d.name(), d.value()));
-        return namespace.equals(actual.namespace()) && metric.equals(actual.metricName()) && dimensions.equals(actualDimensions)
-                && statistic == actual.statistic() && Integer.valueOf(periodSeconds).equals(actual.period())
-                && Integer.valueOf(evaluationPeriods).equals(actual.evaluationPeriods())
-                && Integer.valueOf(datapointsToAlarm).equals(actual.datapointsToAlarm() == null ? evaluationPeriods : actual.datapointsToAlarm())
-                && actual.threshold() != null && Double.compare(threshold, actual.threshold()) == 0
-                && comparison == actual.comparisonOperator() && treatMissingData.equals(actual.treatMissingData())
-                && List.of(topicArn).equals(actual.alarmActions()) && List.of(topicArn).equals(actual.okActions())
-                && !Boolean.FALSE.equals(actual.actionsEnabled());
+        List<String> differing = new ArrayList<>();
+        differs(differing, "namespace", namespace, actual.namespace());
+        differs(differing, "metric", metric, actual.metricName());
+        differs(differing, "dimensions", dimensions, actualDimensions);
+        differs(differing, "statistic", statistic, actual.statistic());
+        differs(differing, "period", periodSeconds, actual.period());
+        differs(differing, "evaluation periods", evaluationPeriods, actual.evaluationPeriods());
+        differs(differing, "datapoints to alarm", datapointsToAlarm, actual.datapointsToAlarm() == null ? actual.evaluationPeriods() : actual.datapointsToAlarm());
+        if (actual.threshold() == null || Double.compare(threshold, actual.threshold()) != 0) {
+            differing.add("threshold " + actual.threshold() + " -> " + threshold);
+        }
+        differs(differing, "comparison", comparison, actual.comparisonOperator());
+        differs(differing, "missing data", treatMissingData, actual.treatMissingData());
+        differs(differing, "alarm actions", List.of(topicArn), actual.alarmActions());
+        differs(differing, "OK actions", List.of(topicArn), actual.okActions());
+        if (Boolean.FALSE.equals(actual.actionsEnabled())) {
+            differing.add("actions disabled -> enabled");
+        }
+        return differing;
+    }
+
+    private static void differs(List<String> differing, String field, Object wanted, Object actual) {
+        if (!wanted.equals(actual)) {
+            differing.add(field + " " + actual + " -> " + wanted);
+        }
+    }
+
+    /** True when the alarm in AWS says what this rule says, notifying the topic on ALARM and OK. */
+    public boolean matches(MetricAlarm actual, String topicArn) {
+        return differences(actual, topicArn).isEmpty();
     }
 }

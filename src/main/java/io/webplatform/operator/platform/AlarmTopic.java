@@ -2,7 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.AwsNameRules;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sns.model.Tag;
@@ -18,7 +18,7 @@ import java.util.Set;
  * spec's e-mail addresses and other endpoints. A subscription not in the spec is removed (one still
  * waiting for its confirmation cannot be: SNS drops those after three days).
  */
-public class AlarmTopic implements Component<PlatformScope> {
+public class AlarmTopic extends RepairingComponent<PlatformScope> {
     public static final String NAME = "AlarmTopic";
     static final String PENDING = "PendingConfirmation";
 
@@ -30,10 +30,6 @@ public class AlarmTopic implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(AlarmTopicKey.NAME);
-    }
 
     /** SNS topic names allow no dots: a dotted namespace or name is sanitised (see AwsNameRules.SNS_TOPIC). */
     static String topicName(PlatformScope scope) {
@@ -45,7 +41,7 @@ public class AlarmTopic implements Component<PlatformScope> {
     }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         String arn = arn(scope);
         Map<String, String> attributes;
         try {
@@ -70,7 +66,7 @@ public class AlarmTopic implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         String arn = current.id();
         List<String> changes = new ArrayList<>();
@@ -109,7 +105,7 @@ public class AlarmTopic implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         // Deleting a topic removes its subscriptions.
         scope.sns().deleteTopic(r -> r.topicArn(current.id()));
         return true;

@@ -5,7 +5,7 @@ import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.kms.model.Tag;
 
@@ -16,7 +16,7 @@ import java.util.List;
  * a topic encrypted with the AWS-managed SNS key: its policy cannot grant CloudWatch. Found by alias,
  * or by ownership tags after a crash between CreateKey and CreateAlias; rotation on.
  */
-public class AlarmTopicKey implements Component<PlatformScope> {
+public class AlarmTopicKey extends RepairingComponent<PlatformScope> {
     public static final String NAME = "AlarmTopicKey";
 
     @Override
@@ -45,7 +45,7 @@ public class AlarmTopicKey implements Component<PlatformScope> {
     }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         OwnedKeys.Key key = new OwnedKeys.Key();
         if (!OwnedKeys.read(scope.kms(), alias(scope), scope.ownerUid(), NAME, scope.owner().getMetadata().getDeletionTimestamp() != null, key)) {
             return null;
@@ -62,12 +62,12 @@ public class AlarmTopicKey implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         return OwnedKeys.repair(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), policy(scope.partition(), scope.accountId()), scope.clock());
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         OwnedKeys.delete(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), scope.clock());
         return true;
     }

@@ -1,6 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsNameRules;
+import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
@@ -24,10 +25,10 @@ import java.util.regex.Pattern;
  * instance's alarms are deleted, the new one's made). Alarms of a kind whose resource was not
  * observed in this pass are left as they are.
  */
-public class Alarms implements Component<PlatformScope> {
+public class Alarms implements Component<PlatformScope, Alarms.Desired, Alarms.State> {
     public static final String NAME = "Alarms";
 
-    private enum Kind { INSTANCE, DATABASE, LOAD_BALANCER }
+    enum Kind { INSTANCE, DATABASE, LOAD_BALANCER }
 
     /** The alarms found, by name. */
     public record State(Map<String, MetricAlarm> byName) {
@@ -41,10 +42,6 @@ public class Alarms implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(AlarmTopic.NAME);
-    }
 
     /** The longest name an alarm adds to the prefix: packets in of an instance with a 17-digit id. */
     static final String LONGEST_KIND = "packets-in-i-0123456789abcdef0";
@@ -67,16 +64,27 @@ public class Alarms implements Component<PlatformScope> {
                 + "(cpu-i-[0-9a-f]+|packets-in-i-[0-9a-f]+|db-connections|db-free-storage|unhealthy-hosts|healthy-hosts)$");
     }
 
-    private static Kind kind(PlatformScope scope, String name) {
-        String rest = name.substring(prefix(scope).length());
-        if (rest.startsWith("cpu-") || rest.startsWith("packets-in-")) {
-            return Kind.INSTANCE;
+
+    /**
+     * The alarms as the operator wants them: the rules of each kind whose resource this pass observed,
+     * all notifying the topic. Alarms of a kind missing from {@code rules} are left as they are.
+     */
+    public record Desired(String prefix, String topicArn, Map<Kind, List<AlarmRule>> rules) {
+        Kind kindOf(String alarmName) {
+            String rest = alarmName.substring(prefix.length());
+            if (rest.startsWith("cpu-") || rest.startsWith("packets-in-")) {
+                return Kind.INSTANCE;
+            }
+            return rest.startsWith("db-") ? Kind.DATABASE : Kind.LOAD_BALANCER;
         }
-        return rest.startsWith("db-") ? Kind.DATABASE : Kind.LOAD_BALANCER;
+
+        AlarmRule rule(String name) {
+            return rules.values().stream().flatMap(List::stream).filter(r -> r.name().equals(name)).findFirst().orElse(null);
+        }
     }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<State> observe(PlatformScope scope) {
         Pattern ours = ours(scope);
         Map<String, MetricAlarm> byName = new LinkedHashMap<>();
         scope.cloudWatch().describeAlarmsPaginator(r -> r.alarmNamePrefix(prefix(scope))).metricAlarms().stream()
@@ -88,63 +96,71 @@ public class Alarms implements Component<PlatformScope> {
     }
 
     @Override
-    public void create(PlatformScope scope) {
-        repair(scope, new State(Map.of()));
-    }
-
-    @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
-        return repair(scope, current.detail(State.class));
-    }
-
-    private List<String> repair(PlatformScope scope, State state) {
-        Map<Kind, List<AlarmRule>> desired = desired(scope);
-        String topic = scope.idOf(AlarmTopic.NAME);
-        List<String> changes = new ArrayList<>();
-        for (var rules : desired.values()) {
-            for (AlarmRule rule : rules) {
-                MetricAlarm actual = state.byName().get(rule.name());
-                if (actual == null || !rule.matches(actual, topic)) {
-                    put(scope, rule, topic);
-                    changes.add((actual == null ? "created " : "restored ") + rule.name());
-                }
-            }
-        }
-        List<String> stale = state.byName().keySet().stream()
-                .filter(name -> desired.containsKey(kind(scope, name)) && desired.get(kind(scope, name)).stream().noneMatch(r -> r.name().equals(name)))
-                .toList();
-        if (!stale.isEmpty()) {
-            scope.cloudWatch().deleteAlarms(r -> r.alarmNames(stale));
-            stale.forEach(name -> changes.add("deleted " + name + ": its resource is gone"));
-        }
-        return changes;
-    }
-
-    /** The rules for each kind whose resource this pass observed. */
-    static Map<Kind, List<AlarmRule>> desired(PlatformScope scope) {
+    public Desired desired(PlatformScope scope) {
         var m = scope.spec().monitoring;
         String base = stem(scope);
-        Map<Kind, List<AlarmRule>> desired = new LinkedHashMap<>();
+        Map<Kind, List<AlarmRule>> rules = new LinkedHashMap<>();
         Map<String, String> instances = AppInstances.idsByZone(scope);
         if (instances != null) {
-            List<AlarmRule> rules = new ArrayList<>();
+            List<AlarmRule> forInstances = new ArrayList<>();
             instances.values().forEach(id -> {
-                rules.add(AlarmRule.cpu(base, id, m));
-                rules.add(AlarmRule.packetsIn(base, id, m));
+                forInstances.add(AlarmRule.cpu(base, id, m));
+                forInstances.add(AlarmRule.packetsIn(base, id, m));
             });
-            desired.put(Kind.INSTANCE, rules);
+            rules.put(Kind.INSTANCE, forInstances);
         }
         var db = Database.of(scope);
         if (db != null) {
-            desired.put(Kind.DATABASE, List.of(AlarmRule.dbConnections(base, db.dbInstanceIdentifier(), m),
+            rules.put(Kind.DATABASE, List.of(AlarmRule.dbConnections(base, db.dbInstanceIdentifier(), m),
                     AlarmRule.dbFreeStorage(base, db.dbInstanceIdentifier(), m)));
         }
         if (scope.observed(TargetGroup.NAME) != null && scope.observed(LoadBalancer.NAME) != null) {
             String tg = scope.idOf(TargetGroup.NAME);
             String lb = scope.idOf(LoadBalancer.NAME);
-            desired.put(Kind.LOAD_BALANCER, List.of(AlarmRule.unhealthyHosts(base, tg, lb, m), AlarmRule.healthyHosts(base, tg, lb, m)));
+            rules.put(Kind.LOAD_BALANCER, List.of(AlarmRule.unhealthyHosts(base, tg, lb, m), AlarmRule.healthyHosts(base, tg, lb, m)));
         }
-        return desired;
+        return new Desired(prefix(scope), scope.idOf(AlarmTopic.NAME), rules);
+    }
+
+    @Override
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        for (var rules : desired.rules().values()) {
+            for (AlarmRule rule : rules) {
+                MetricAlarm alarm = actual.byName().get(rule.name());
+                if (alarm == null) {
+                    changes.add(Change.missing(rule.name(), rule.description(), "created " + rule.name()));
+                } else {
+                    List<String> differing = rule.differences(alarm, desired.topicArn());
+                    if (!differing.isEmpty()) {
+                        changes.add(Change.described(rule.name(), String.join(", ", differing), rule.description(), "restored " + rule.name()));
+                    }
+                }
+            }
+        }
+        actual.byName().keySet().stream()
+                .filter(name -> desired.rules().containsKey(desired.kindOf(name)) && desired.rule(name) == null)
+                .forEach(name -> changes.add(Change.unwanted(name, "alarm", "deleted " + name + ": its resource is gone")));
+        return changes;
+    }
+
+    @Override
+    public void create(PlatformScope scope, Desired desired) {
+        apply(scope, null, desired, diff(new State(Map.of()), desired));
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        List<String> stale = new ArrayList<>();
+        for (Change change : changes) {
+            AlarmRule rule = desired.rule(change.field());
+            if (rule != null) {
+                put(scope, rule, desired.topicArn());
+            } else {
+                stale.add(change.field());
+            }
+        }
+        deleteInBatches(scope, stale);
     }
 
     private static void put(PlatformScope scope, AlarmRule rule, String topic) {
@@ -167,18 +183,21 @@ public class Alarms implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
-        List<String> names = List.copyOf(current.detail(State.class).byName().keySet());
-        // DeleteAlarms takes at most 100 names per call.
+    public boolean delete(PlatformScope scope, Observed<State> current) {
+        deleteInBatches(scope, List.copyOf(current.detail().byName().keySet()));
+        return true;
+    }
+
+    /** DeleteAlarms takes at most 100 names per call. */
+    private static void deleteInBatches(PlatformScope scope, List<String> names) {
         for (int i = 0; i < names.size(); i += 100) {
             List<String> batch = names.subList(i, Math.min(names.size(), i + 100));
             scope.cloudWatch().deleteAlarms(r -> r.alarmNames(batch));
         }
-        return true;
     }
 
     public static State of(PlatformScope scope) {
         var observed = scope.observed(NAME);
-        return observed == null ? null : observed.detail(State.class);
+        return observed == null ? null : (State) observed.detail();
     }
 }

@@ -2,7 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.Propagation;
 import io.webplatform.operator.aws.ResourceNames;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.model.BlockDeviceMapping;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -43,7 +43,7 @@ import java.util.Set;
  * healthy instance is only replaced while every other zone serves, so a rolling change replaces one
  * instance at a time and the target group never empties.
  */
-public class AppInstances implements Component<PlatformScope> {
+public class AppInstances extends RepairingComponent<PlatformScope> {
     public static final String NAME = "AppInstances";
     static final String CONFIG_TAG = "webplatform.io/config";
     static final List<String> ROLES = List.of("app-0", "app-1");
@@ -106,11 +106,6 @@ public class AppInstances implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        // Route tables: the bootstrap downloads packages through NAT. Database: its endpoint is in the user data.
-        return List.of(Subnets.NAME, SecurityGroups.NAME, RouteTables.NAME, InstanceProfile.NAME, Database.NAME, TargetGroup.NAME);
-    }
 
     /** What RunInstances would refuse only after the network and the database are made: type, zones, image, volume key. */
     @Override
@@ -121,7 +116,7 @@ public class AppInstances implements Component<PlatformScope> {
     }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         boolean deleting = scope.owner().getMetadata().getDeletionTimestamp() != null;
         State state = new State();
         state.config = deleting ? null : config(scope);
@@ -175,7 +170,7 @@ public class AppInstances implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         List<String> changes = new ArrayList<>();
         int port = scope.spec().app.port;
@@ -268,7 +263,7 @@ public class AppInstances implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         List<String> ids = state.byRole.values().stream().flatMap(List::stream)
                 .filter(i -> i.state().name() != InstanceStateName.SHUTTING_DOWN).map(Instance::instanceId).toList();

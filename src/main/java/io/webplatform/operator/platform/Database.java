@@ -5,7 +5,7 @@ import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.Observed;
 import org.jboss.logging.Logger;
@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * security group, automated backups (point-in-time recovery), the master password kept by AWS in
  * Secrets Manager. Class, storage growth, backups, Multi-AZ and deletion protection change in place.
  */
-public class Database implements Component<PlatformScope> {
+public class Database extends RepairingComponent<PlatformScope> {
     public static final String NAME = "Database";
     static final String ENGINE = "postgres";
     /** States in which the database serves and accepts modifications. */
@@ -61,10 +61,6 @@ public class Database implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(DbSubnetGroup.NAME, SecurityGroups.NAME);
-    }
 
     @Override
     public void preflight(PlatformScope scope) {
@@ -188,7 +184,7 @@ public class Database implements Component<PlatformScope> {
     }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         DBInstance db;
         try {
             db = scope.rds().describeDBInstances(r -> r.dbInstanceIdentifier(DatabaseNames.instanceId(scope))).dbInstances().get(0);
@@ -291,7 +287,7 @@ public class Database implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         DBInstance db = current.detail(DBInstance.class);
         if ("stopped".equals(db.dbInstanceStatus())) {
             scope.rds().startDBInstance(r -> r.dbInstanceIdentifier(db.dbInstanceIdentifier()));
@@ -362,7 +358,7 @@ public class Database implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         return retire(scope, current.detail(DBInstance.class), scope.spec().database.deletionProtection, clock);
     }
 

@@ -4,7 +4,7 @@ import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.rds.model.DBSnapshot;
 import software.amazon.awssdk.services.rds.model.Tag;
@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * generation, and removing the request must not delete the snapshot. Snapshots are listed in
  * status; on delete they are kept, except with deletionPolicy Delete.
  */
-public class DatabaseSnapshots implements Component<PlatformScope> {
+public class DatabaseSnapshots extends RepairingComponent<PlatformScope> {
     public static final String NAME = "DatabaseSnapshots";
     public static final String ANNOTATION = "webplatform.io/db-snapshot";
     private static final Pattern LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$");
@@ -29,9 +29,6 @@ public class DatabaseSnapshots implements Component<PlatformScope> {
     public String name() {
         return NAME;
     }
-
-    // No dependsOn: a kept snapshot needs nothing, and the engine keeps what a kept component depends on.
-    // Declared after Database, whose id it needs to take a snapshot.
 
     static String requested(PlatformScope scope) {
         var annotations = scope.owner().getMetadata().getAnnotations();
@@ -52,7 +49,7 @@ public class DatabaseSnapshots implements Component<PlatformScope> {
     }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         boolean deleting = scope.owner().getMetadata().getDeletionTimestamp() != null;
         List<DBSnapshot> owned = scope.rds().describeDBSnapshotsPaginator(r -> r.snapshotType("manual")).dbSnapshots().stream()
                 .filter(s -> s.tagList().stream().anyMatch(t -> t.key().equals(Ownership.OWNER_UID) && t.value().equals(scope.ownerUid()))
@@ -71,9 +68,9 @@ public class DatabaseSnapshots implements Component<PlatformScope> {
 
     @Override
     @SuppressWarnings("unchecked")
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         String label = requested(scope);
-        Observed database = scope.observed(Database.NAME);
+        Observed<?> database = scope.observed(Database.NAME);
         if (label == null || database == null || !database.ready()) {
             return List.of(); // a request waits until the database is available
         }
@@ -100,7 +97,7 @@ public class DatabaseSnapshots implements Component<PlatformScope> {
 
     @Override
     @SuppressWarnings("unchecked")
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         for (DBSnapshot s : (List<DBSnapshot>) current.detail(List.class)) {
             try {
                 scope.rds().deleteDBSnapshot(r -> r.dbSnapshotIdentifier(s.dbSnapshotIdentifier()));

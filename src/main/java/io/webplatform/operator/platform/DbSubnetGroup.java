@@ -2,7 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.StillWorking;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.rds.model.DBSubnetGroup;
 import software.amazon.awssdk.services.rds.model.Subnet;
@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The DB subnet group over both private subnets, so the database (and a Multi-AZ standby) stays private. */
-public class DbSubnetGroup implements Component<PlatformScope> {
+public class DbSubnetGroup extends RepairingComponent<PlatformScope> {
     public static final String NAME = "DbSubnetGroup";
 
     @Override
@@ -21,13 +21,9 @@ public class DbSubnetGroup implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(Subnets.NAME);
-    }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         try {
             DBSubnetGroup group = scope.rds().describeDBSubnetGroups(r -> r.dbSubnetGroupName(DatabaseNames.baseId(scope)))
                     .dbSubnetGroups().get(0);
@@ -53,7 +49,7 @@ public class DbSubnetGroup implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         DBSubnetGroup group = current.detail(DBSubnetGroup.class);
         Set<String> actual = group.subnets().stream().map(Subnet::subnetIdentifier).collect(Collectors.toSet());
         List<String> desired = privateSubnets(scope);
@@ -65,7 +61,7 @@ public class DbSubnetGroup implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         try {
             scope.rds().deleteDBSubnetGroup(r -> r.dbSubnetGroupName(current.id()));
             return true;

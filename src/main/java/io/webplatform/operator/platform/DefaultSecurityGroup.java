@@ -1,7 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.StillWorking;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
@@ -14,7 +14,7 @@ import java.util.Set;
  * launched without an explicit group can reach nothing (CIS AWS Foundations, "default security group
  * restricts all traffic"). AWS deletes it with the VPC.
  */
-public class DefaultSecurityGroup implements Component<PlatformScope> {
+public class DefaultSecurityGroup extends RepairingComponent<PlatformScope> {
     public static final String NAME = "DefaultSecurityGroup";
 
     /** The group, as it is after this pass's repairs. */
@@ -27,13 +27,9 @@ public class DefaultSecurityGroup implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(Vpc.NAME);
-    }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         if (scope.observed(Vpc.NAME) == null) {
             return null; // deleting: the VPC takes it along
         }
@@ -43,7 +39,7 @@ public class DefaultSecurityGroup implements Component<PlatformScope> {
                 .map(g -> {
                     State state = new State();
                     state.group = g;
-                    return Observed.ready(g.groupId(), state);
+                    return Observed.<Object>ready(g.groupId(), state);
                 })
                 .orElse(null);
     }
@@ -55,7 +51,7 @@ public class DefaultSecurityGroup implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         SecurityGroup group = state.group;
         Set<SecurityGroupRule> rules = SecurityGroupRule.of(group);
@@ -77,7 +73,7 @@ public class DefaultSecurityGroup implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         return true;
     }
 }

@@ -1,6 +1,6 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.DomainType;
@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /** One Elastic IP per NAT gateway (nat-0, nat-1); released only after its NAT gateway is deleted. */
-public class ElasticIps implements Component<PlatformScope> {
+public class ElasticIps extends RepairingComponent<PlatformScope> {
     public static final String NAME = "ElasticIps";
 
     public static final class State {
@@ -25,7 +25,7 @@ public class ElasticIps implements Component<PlatformScope> {
     }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         State state = new State();
         state.byRole.putAll(scope.byRole(scope.ec2().describeAddresses(r -> r.filters(scope.ownedBy(NAME))).addresses(),
                 Address::tags, NAME));
@@ -43,7 +43,7 @@ public class ElasticIps implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         List<String> changes = new ArrayList<>();
         for (int i = 0; i < scope.plan().natGateways(); i++) {
@@ -66,7 +66,7 @@ public class ElasticIps implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         for (Address address : current.detail(State.class).byRole.values()) {
             Ec2Deletion.delete("Elastic IP " + address.publicIp(), () -> scope.ec2().releaseAddress(r -> r.allocationId(address.allocationId())));
         }

@@ -1,7 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.model.FlowLogsResourceType;
 import software.amazon.awssdk.services.ec2.model.LogDestinationType;
@@ -14,7 +14,7 @@ import java.util.List;
  * VPC flow logs of REJECTED traffic, delivered to the S3 bucket of a SecureBucket. A flow log cannot
  * be changed in place: one pointing elsewhere or recording other traffic is replaced.
  */
-public class FlowLog implements Component<PlatformScope> {
+public class FlowLog extends RepairingComponent<PlatformScope> {
     public static final String NAME = "FlowLog";
 
     @Override
@@ -22,17 +22,13 @@ public class FlowLog implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(Vpc.NAME);
-    }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         return scope.ec2().describeFlowLogs(r -> r.filter(scope.ownedBy(NAME))).flowLogs().stream()
                 .filter(f -> scope.owns(f.tags(), NAME))
                 .findFirst()
-                .map(f -> Observed.ready(f.flowLogId(), f))
+                .map(f -> Observed.<Object>ready(f.flowLogId(), f))
                 .orElse(null);
     }
 
@@ -56,7 +52,7 @@ public class FlowLog implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         var flowLog = current.detail(software.amazon.awssdk.services.ec2.model.FlowLog.class);
         boolean right = flowLog.trafficType() == TrafficType.REJECT
                 && flowLog.logDestinationType() == LogDestinationType.S3
@@ -71,7 +67,7 @@ public class FlowLog implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         Ec2Deletion.delete("flow log " + current.id(), () -> scope.ec2().deleteFlowLogs(r -> r.flowLogIds(current.id())));
         return true;
     }

@@ -2,7 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.IamRoles;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Role;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** The instance profile that hands the app role to the instances; named like the role, holding only it. */
-public class InstanceProfile implements Component<PlatformScope> {
+public class InstanceProfile extends RepairingComponent<PlatformScope> {
     public static final String NAME = "InstanceProfile";
 
     @Override
@@ -21,10 +21,6 @@ public class InstanceProfile implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(InstanceRole.NAME);
-    }
 
     /**
      * When the profile and its role were made, as IAM records them: the later CreateDate of the two.
@@ -42,7 +38,7 @@ public class InstanceProfile implements Component<PlatformScope> {
     }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         try {
             var profile = scope.iam().getInstanceProfile(r -> r.instanceProfileName(InstanceRole.roleName(scope))).instanceProfile();
             return Observed.ready(profile.arn(), profile);
@@ -61,7 +57,7 @@ public class InstanceProfile implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         var profile = current.detail(software.amazon.awssdk.services.iam.model.InstanceProfile.class);
         IamClient iam = scope.iam();
         String name = InstanceRole.roleName(scope);
@@ -80,7 +76,7 @@ public class InstanceProfile implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         var profile = current.detail(software.amazon.awssdk.services.iam.model.InstanceProfile.class);
         IamClient iam = scope.iam();
         String name = InstanceRole.roleName(scope);

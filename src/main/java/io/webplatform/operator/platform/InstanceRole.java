@@ -8,7 +8,7 @@ import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
@@ -29,7 +29,7 @@ import static io.webplatform.operator.aws.PolicyDocuments.statement;
  * database's AWS-managed master secret — that one secret only, picked by the tag RDS puts on it.
  * Nothing else: a policy a person attaches or adds is removed on the next resync.
  */
-public class InstanceRole implements Component<PlatformScope> {
+public class InstanceRole extends RepairingComponent<PlatformScope> {
     public static final String NAME = "InstanceRole";
     static final String SSM_MANAGED_POLICY = "AmazonSSMManagedInstanceCore";
     static final String SECRET_POLICY = "read-database-secret";
@@ -52,7 +52,7 @@ public class InstanceRole implements Component<PlatformScope> {
     }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         IamClient iam = scope.iam();
         String roleName = roleName(scope);
         State state = new State();
@@ -88,7 +88,7 @@ public class InstanceRole implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         IamClient iam = scope.iam();
         String roleName = roleName(scope);
@@ -124,7 +124,7 @@ public class InstanceRole implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         IamRoles.delete(scope.iam(), roleName(scope));
         return true;
     }

@@ -1,13 +1,13 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 
 import java.util.List;
 
 /** The Internet gateway, attached to the VPC; detached before it is deleted. */
-public class InternetGateway implements Component<PlatformScope> {
+public class InternetGateway extends RepairingComponent<PlatformScope> {
     public static final String NAME = "InternetGateway";
 
     @Override
@@ -15,17 +15,13 @@ public class InternetGateway implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(Vpc.NAME);
-    }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         return scope.ec2().describeInternetGateways(r -> r.filters(scope.ownedBy(NAME))).internetGateways().stream()
                 .filter(g -> scope.owns(g.tags(), NAME))
                 .findFirst()
-                .map(g -> Observed.ready(g.internetGatewayId(), g))
+                .map(g -> Observed.<Object>ready(g.internetGatewayId(), g))
                 .orElse(null);
     }
 
@@ -35,7 +31,7 @@ public class InternetGateway implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         var gateway = current.detail(software.amazon.awssdk.services.ec2.model.InternetGateway.class);
         String vpcId = scope.idOf(Vpc.NAME);
         boolean attached = gateway.attachments().stream().anyMatch(a -> vpcId.equals(a.vpcId()));
@@ -47,7 +43,7 @@ public class InternetGateway implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         var gateway = current.detail(software.amazon.awssdk.services.ec2.model.InternetGateway.class);
         for (var attachment : gateway.attachments()) {
             Ec2Deletion.delete("Internet gateway " + current.id(), () -> scope.ec2().detachInternetGateway(r -> r

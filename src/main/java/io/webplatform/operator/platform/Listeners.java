@@ -3,7 +3,7 @@ package io.webplatform.operator.platform;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
@@ -28,7 +28,7 @@ import java.util.Objects;
  * (the app serves plain HTTP, so a TCP pass-through on 443 would answer HTTPS clients with HTTP).
  * Drift and spec changes are applied in place with ModifyListener, sending only what differs.
  */
-public class Listeners implements Component<PlatformScope> {
+public class Listeners extends RepairingComponent<PlatformScope> {
     public static final String NAME = "Listeners";
     public static final int TLS_PORT = 443;
     private static final Duration JUDGED_FOR = Duration.ofHours(1);
@@ -57,10 +57,6 @@ public class Listeners implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(LoadBalancer.NAME, TargetGroup.NAME);
-    }
 
     /**
      * A TLS listener's certificate and policy are judged before anything is made: otherwise CreateListener
@@ -102,7 +98,7 @@ public class Listeners implements Component<PlatformScope> {
     }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         // While deleting, the load balancer is observed after its listeners: find it by name.
         String lbArn = scope.observed(LoadBalancer.NAME) != null ? scope.idOf(LoadBalancer.NAME) : LoadBalancer.findArn(scope);
         if (lbArn == null) {
@@ -124,7 +120,7 @@ public class Listeners implements Component<PlatformScope> {
 
     @Override
     @SuppressWarnings("unchecked")
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         Map<Integer, Listener> byPort = current.detail(Map.class);
         String targetGroup = TargetGroup.arn(scope);
         List<String> changes = new ArrayList<>();
@@ -187,7 +183,7 @@ public class Listeners implements Component<PlatformScope> {
 
     @Override
     @SuppressWarnings("unchecked")
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         Map<Integer, Listener> byPort = current.detail(Map.class);
         byPort.values().forEach(l -> scope.elbv2().deleteListener(r -> r.listenerArn(l.listenerArn())));
         return true;

@@ -1,7 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.AvailabilityZone;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.IpAddressType;
@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * The internet-facing Network Load Balancer in both public subnets, behind the lb security group,
  * with cross-zone load balancing on (a zone that loses its instance still serves through the other).
  */
-public class LoadBalancer implements Component<PlatformScope> {
+public class LoadBalancer extends RepairingComponent<PlatformScope> {
     public static final String NAME = "LoadBalancer";
     static final String CROSS_ZONE = "load_balancing.cross_zone.enabled";
 
@@ -33,13 +33,9 @@ public class LoadBalancer implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(Subnets.NAME, SecurityGroups.NAME, InternetGateway.NAME);
-    }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer lb;
         try {
             lb = scope.elbv2().describeLoadBalancers(r -> r.names(LoadBalancerNames.loadBalancer(scope))).loadBalancers().get(0);
@@ -72,7 +68,7 @@ public class LoadBalancer implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         List<String> changes = new ArrayList<>();
         String arn = state.lb().loadBalancerArn();
@@ -95,7 +91,7 @@ public class LoadBalancer implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         scope.elbv2().deleteLoadBalancer(r -> r.loadBalancerArn(current.id()));
         // Its network interfaces linger a little; the subnets' deletion retries until they are gone.
         return true;

@@ -1,6 +1,6 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.NatGateway;
@@ -16,7 +16,7 @@ import java.util.Map;
  * NAT gateways in the public subnets: one per zone (PerZone) or one shared (Single). They take
  * minutes to become available and to go away; the walk never waits for them, it comes back.
  */
-public class NatGateways implements Component<PlatformScope> {
+public class NatGateways extends RepairingComponent<PlatformScope> {
     public static final String NAME = "NatGateways";
 
     public static final class State {
@@ -31,13 +31,9 @@ public class NatGateways implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(Subnets.NAME, ElasticIps.NAME, InternetGateway.NAME);
-    }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         boolean deleting = scope.owner().getMetadata().getDeletionTimestamp() != null;
         State state = new State();
         List<Filter> filters = new ArrayList<>(scope.ownedBy(NAME));
@@ -74,7 +70,7 @@ public class NatGateways implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         List<String> changes = new ArrayList<>();
         for (int i = 0; i < scope.plan().natGateways(); i++) {
@@ -97,7 +93,7 @@ public class NatGateways implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         boolean gone = true;
         for (NatGateway nat : current.detail(State.class).byRole.values()) {
             if (nat.state() != NatGatewayState.DELETING) {

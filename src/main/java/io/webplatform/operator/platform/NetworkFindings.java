@@ -13,12 +13,12 @@ public final class NetworkFindings {
 
     public static List<Finding> evaluate(PlatformScope scope) {
         List<Finding> findings = new ArrayList<>();
-        Observed subnets = scope.observed(Subnets.NAME);
+        Observed<?> subnets = scope.observed(Subnets.NAME);
         if (subnets != null) {
             subnets.detail(Subnets.State.class).byRole.forEach((role, s) -> findings.add(Finding.check("SUBNET_NO_PUBLIC_IP_ON_LAUNCH",
                     !Boolean.TRUE.equals(s.mapPublicIpOnLaunch()), "MEDIUM", s.subnetId(), role + " subnet does not map public IPs on launch")));
         }
-        Observed groups = scope.observed(SecurityGroups.NAME);
+        Observed<?> groups = scope.observed(SecurityGroups.NAME);
         if (groups != null) {
             groups.detail(SecurityGroups.State.class).byRole.forEach((role, g) -> {
                 var rules = SecurityGroupRule.of(g);
@@ -28,13 +28,13 @@ public final class NetworkFindings {
                         "MEDIUM", g.groupId(), role + " group has no allow-all egress"));
             });
         }
-        Observed defaultGroup = scope.observed(DefaultSecurityGroup.NAME);
+        Observed<?> defaultGroup = scope.observed(DefaultSecurityGroup.NAME);
         if (defaultGroup != null) {
             var group = defaultGroup.detail(DefaultSecurityGroup.State.class).group;
             findings.add(Finding.check("SG_DEFAULT_RESTRICTS_ALL", SecurityGroupRule.of(group).isEmpty(), "MEDIUM", group.groupId(),
                     "the VPC's default security group allows no traffic"));
         }
-        Observed flowLog = scope.observed(FlowLog.NAME);
+        Observed<?> flowLog = scope.observed(FlowLog.NAME);
         findings.add(Finding.check("VPC_FLOW_LOGS", flowLog != null, "MEDIUM", flowLog == null ? "vpc" : flowLog.id(),
                 "VPC flow logs of rejected traffic are on"));
         return findings;

@@ -2,7 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.Ownership;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 
@@ -17,7 +17,7 @@ import java.util.List;
  * app never points at a database being deleted.
  * One protected by deletion protection is kept: a restore is no reason to lift a guard.
  */
-public class RetiredDatabases implements Component<PlatformScope> {
+public class RetiredDatabases extends RepairingComponent<PlatformScope> {
     public static final String NAME = "RetiredDatabases";
     private final Clock clock = Clock.systemUTC();
 
@@ -27,13 +27,9 @@ public class RetiredDatabases implements Component<PlatformScope> {
     }
 
     /** What a retired database still stands in (and keeps, when it is retained). It is declared after the database and the instances. */
-    @Override
-    public List<String> dependsOn() {
-        return List.of(DbSubnetGroup.NAME, SecurityGroups.NAME);
-    }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         String current = DatabaseNames.instanceId(scope);
         boolean deleting = scope.owner().getMetadata().getDeletionTimestamp() != null;
         List<DBInstance> retired = scope.rds().describeDBInstancesPaginator().dbInstances().stream()
@@ -64,11 +60,11 @@ public class RetiredDatabases implements Component<PlatformScope> {
 
     @Override
     @SuppressWarnings("unchecked")
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         List<String> changes = new ArrayList<>();
         // Only once the new database serves and every app instance has moved to it.
-        Observed database = scope.observed(Database.NAME);
-        Observed instances = scope.observed(AppInstances.NAME);
+        Observed<?> database = scope.observed(Database.NAME);
+        Observed<?> instances = scope.observed(AppInstances.NAME);
         if (database == null || !database.ready() || instances == null || !instances.ready()) {
             return changes;
         }
@@ -88,7 +84,7 @@ public class RetiredDatabases implements Component<PlatformScope> {
 
     @Override
     @SuppressWarnings("unchecked")
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         boolean gone = true;
         for (DBInstance db : (List<DBInstance>) current.detail(List.class)) {
             gone &= Database.retire(scope, db, Boolean.TRUE.equals(db.deletionProtection()), clock);

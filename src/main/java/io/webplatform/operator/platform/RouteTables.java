@@ -1,6 +1,6 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -18,7 +18,7 @@ import java.util.Objects;
  * Route tables: "public" (0.0.0.0/0 to the Internet gateway) for both public subnets, and
  * "private-0"/"private-1" (0.0.0.0/0 to the zone's NAT gateway, or the shared one) for the private subnets.
  */
-public class RouteTables implements Component<PlatformScope> {
+public class RouteTables extends RepairingComponent<PlatformScope> {
     public static final String NAME = "RouteTables";
     static final String DEFAULT_ROUTE = "0.0.0.0/0";
 
@@ -35,13 +35,9 @@ public class RouteTables implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(Vpc.NAME, Subnets.NAME, InternetGateway.NAME, NatGateways.NAME);
-    }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         State state = new State();
         state.byRole.putAll(scope.byRole(scope.ec2().describeRouteTables(r -> r.filters(scope.ownedBy(NAME))).routeTables(),
                 RouteTable::tags, NAME));
@@ -59,7 +55,7 @@ public class RouteTables implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         Ec2Client ec2 = scope.ec2();
         List<String> changes = new ArrayList<>();
@@ -104,7 +100,7 @@ public class RouteTables implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         Ec2Client ec2 = scope.ec2();
         for (RouteTable table : current.detail(State.class).byRole.values()) {
             for (RouteTableAssociation association : table.associations()) {

@@ -1,7 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsNameRules;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -23,7 +23,7 @@ import java.util.TreeSet;
  * Manager, Secrets Manager and package repositories, through NAT); the database reaches nothing.
  * Any rule added by hand is revoked on the next resync.
  */
-public class SecurityGroups implements Component<PlatformScope> {
+public class SecurityGroups extends RepairingComponent<PlatformScope> {
     public static final String NAME = "SecurityGroups";
     public static final int POSTGRES = 5432;
 
@@ -40,13 +40,9 @@ public class SecurityGroups implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(Vpc.NAME);
-    }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         State state = new State();
         state.byRole.putAll(scope.byRole(scope.ec2().describeSecurityGroups(r -> r.filters(scope.ownedBy(NAME))).securityGroups(),
                 SecurityGroup::tags, NAME));
@@ -64,7 +60,7 @@ public class SecurityGroups implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         Ec2Client ec2 = scope.ec2();
         List<String> changes = new ArrayList<>();
@@ -98,7 +94,7 @@ public class SecurityGroups implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         Ec2Client ec2 = scope.ec2();
         // Groups that refer to each other cannot be deleted until those references go.

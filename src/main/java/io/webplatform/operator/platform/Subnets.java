@@ -1,6 +1,6 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -16,7 +16,7 @@ import java.util.Map;
  * The four subnets: public-0/1 and private-0/1, one of each per zone. None maps public IPs on launch:
  * only the load balancer and the NAT gateways face the Internet, through their own addresses.
  */
-public class Subnets implements Component<PlatformScope> {
+public class Subnets extends RepairingComponent<PlatformScope> {
     public static final String NAME = "Subnets";
 
     /** Subnets by role, e.g. "public-0" -> subnet. */
@@ -33,13 +33,9 @@ public class Subnets implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(Vpc.NAME);
-    }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         State state = new State();
         state.byRole.putAll(scope.byRole(scope.ec2().describeSubnets(r -> r.filters(scope.ownedBy(NAME))).subnets(), Subnet::tags, NAME));
         if (state.byRole.isEmpty()) {
@@ -59,7 +55,7 @@ public class Subnets implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         Ec2Client ec2 = scope.ec2();
         List<String> changes = new ArrayList<>();
@@ -78,7 +74,7 @@ public class Subnets implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         for (Subnet subnet : current.detail(State.class).byRole.values()) {
             Ec2Deletion.delete("subnet " + subnet.subnetId(), () -> scope.ec2().deleteSubnet(r -> r.subnetId(subnet.subnetId())));
         }

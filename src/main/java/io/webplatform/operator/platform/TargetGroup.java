@@ -2,7 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.StillWorking;
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroupAttribute;
@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * app's "/" on the traffic port, and a short deregistration delay so a replaced instance leaves fast.
  * Targets are registered with an explicit port, so changing the app port needs no new target group.
  */
-public class TargetGroup implements Component<PlatformScope> {
+public class TargetGroup extends RepairingComponent<PlatformScope> {
     public static final String NAME = "TargetGroup";
     static final String DEREGISTRATION_DELAY = "deregistration_delay.timeout_seconds";
     static final String DEREGISTRATION_SECONDS = "30";
@@ -35,13 +35,9 @@ public class TargetGroup implements Component<PlatformScope> {
         return NAME;
     }
 
-    @Override
-    public List<String> dependsOn() {
-        return List.of(Vpc.NAME);
-    }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup group;
         try {
             group = scope.elbv2().describeTargetGroups(r -> r.names(LoadBalancerNames.targetGroup(scope))).targetGroups().get(0);
@@ -74,7 +70,7 @@ public class TargetGroup implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         var group = state.group();
         List<String> changes = new ArrayList<>();
@@ -101,7 +97,7 @@ public class TargetGroup implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         try {
             scope.elbv2().deleteTargetGroup(r -> r.targetGroupArn(current.id()));
             return true;

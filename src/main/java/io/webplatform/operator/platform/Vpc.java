@@ -1,6 +1,6 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.RepairingComponent;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -12,7 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** The VPC, with DNS support and DNS hostnames on (RDS endpoints and SSM need both). */
-public class Vpc implements Component<PlatformScope> {
+public class Vpc extends RepairingComponent<PlatformScope> {
     public static final String NAME = "Vpc";
 
     static final class State {
@@ -27,7 +27,7 @@ public class Vpc implements Component<PlatformScope> {
     }
 
     @Override
-    public Observed observe(PlatformScope scope) {
+    public Observed<Object> observe(PlatformScope scope) {
         Ec2Client ec2 = scope.ec2();
         var vpc = ec2.describeVpcs(r -> r.filters(scope.ownedBy(NAME))).vpcs().stream()
                 .filter(v -> scope.owns(v.tags(), NAME))
@@ -53,7 +53,7 @@ public class Vpc implements Component<PlatformScope> {
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed current) {
+    public List<String> repair(PlatformScope scope, Observed<Object> current) {
         State state = current.detail(State.class);
         List<String> changes = new ArrayList<>();
         // One attribute per call: the API takes no more.
@@ -71,7 +71,7 @@ public class Vpc implements Component<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed current) {
+    public boolean delete(PlatformScope scope, Observed<Object> current) {
         // ENIs of a deleted load balancer or NAT gateway linger for a while: that is pending, not failed.
         Ec2Deletion.delete("VPC " + current.id(), () -> scope.ec2().deleteVpc(r -> r.vpcId(current.id())));
         return true;

@@ -2,25 +2,14 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.engine.ComponentGraph;
 
+import static io.webplatform.operator.engine.ComponentGraph.after;
+import static io.webplatform.operator.engine.ComponentGraph.reads;
+
 /**
- * A WebPlatform's network, as a diagram (created top-down, deleted bottom-up):
- * <pre>
- *   Vpc ─┬─► Subnets ──────────────┐
- *        ├─► InternetGateway ──────┼─► NatGateways ─► RouteTables
- *        │   ElasticIps ───────────┘        (and Subnets, InternetGateway)
- *        ├─► SecurityGroups   (lb ─► app ─► db)
- *        ├─► DefaultSecurityGroup (emptied: nothing may use it)
- *        └─► FlowLog          (REJECT traffic to the flow-log SecureBucket)
- *   Subnets ─► DbSubnetGroup          (the private subnets, for the database)
- *   InstanceRole ─► InstanceProfile   (Systems Manager + the database secret, for the app instances)
- *   DbSubnetGroup, SecurityGroups ─► Database            (RDS PostgreSQL)
- *   Subnets, SecurityGroups, InternetGateway ─► LoadBalancer ─┐
- *   Vpc ─► TargetGroup ───────────────────────────────────────┴─► Listeners
- *   RouteTables, InstanceProfile, Database, TargetGroup ─► AppInstances (one per zone, registered as targets)
- *   Database, AppInstances ─► RetiredDatabases   (what a restore replaced, retired by deletionPolicy)
- *   DatabaseSnapshots   (manual snapshots asked for with an annotation; after Database, needing nothing once taken)
- *   AlarmTopicKey ─► AlarmTopic ─► Alarms   (declared last: they watch the instances, database and load balancer)
- * </pre>
+ * A WebPlatform as a graph, every edge in this one place: {@code after} means the other component
+ * must be ready before this one is created and gone before it is deleted; {@code reads} means this
+ * one reads what the other observed in the same pass, without waiting for it. The README's diagram
+ * is generated from it ({@code ArchitectureDiagramTest}).
  */
 public final class WebPlatformGraph {
     private WebPlatformGraph() {
@@ -28,29 +17,35 @@ public final class WebPlatformGraph {
 
     public static ComponentGraph<PlatformScope> create() {
         InstanceTypes instanceTypes = new InstanceTypes();
-        return new ComponentGraph<>(
-                new Vpc(),
-                new Subnets(),
-                new InternetGateway(),
-                new ElasticIps(),
-                new NatGateways(),
-                new RouteTables(),
-                new SecurityGroups(),
-                new DefaultSecurityGroup(),
-                new FlowLog(),
-                new DbSubnetGroup(),
-                new InstanceRole(),
-                new InstanceProfile(),
-                new Database(),
-                new LoadBalancer(),
-                new TargetGroup(),
-                new Listeners(),
-                new AppInstances(instanceTypes, new AppImages(instanceTypes), new VolumeKey()),
-                new RetiredDatabases(),
-                new DatabaseSnapshots(),
-                // Monitoring last: alarms watch what is above, and go first on delete.
-                new AlarmTopicKey(),
-                new AlarmTopic(),
-                new Alarms());
+        return ComponentGraph.<PlatformScope>builder()
+                .add(new Vpc())
+                .add(new Subnets(), after(Vpc.NAME))
+                .add(new InternetGateway(), after(Vpc.NAME))
+                .add(new ElasticIps())
+                .add(new NatGateways(), after(Subnets.NAME, ElasticIps.NAME, InternetGateway.NAME))
+                .add(new RouteTables(), after(Vpc.NAME, Subnets.NAME, InternetGateway.NAME, NatGateways.NAME))
+                .add(new SecurityGroups(), after(Vpc.NAME))
+                // Emptied: nothing may use the VPC's default group.
+                .add(new DefaultSecurityGroup(), after(Vpc.NAME))
+                .add(new FlowLog(), after(Vpc.NAME))
+                .add(new DbSubnetGroup(), after(Subnets.NAME))
+                .add(new InstanceRole())
+                .add(new InstanceProfile(), after(InstanceRole.NAME))
+                .add(new Database(), after(DbSubnetGroup.NAME, SecurityGroups.NAME))
+                .add(new LoadBalancer(), after(Subnets.NAME, SecurityGroups.NAME, InternetGateway.NAME))
+                .add(new TargetGroup(), after(Vpc.NAME))
+                .add(new Listeners(), after(LoadBalancer.NAME, TargetGroup.NAME))
+                // Route tables: the bootstrap downloads packages through NAT. Database: its endpoint is in the user data.
+                .add(new AppInstances(instanceTypes, new AppImages(instanceTypes), new VolumeKey()),
+                        after(Subnets.NAME, SecurityGroups.NAME, RouteTables.NAME, InstanceProfile.NAME, Database.NAME, TargetGroup.NAME))
+                // What a restore replaced, retired by deletionPolicy once the instances use the new database.
+                .add(new RetiredDatabases(), after(DbSubnetGroup.NAME, SecurityGroups.NAME), reads(Database.NAME, AppInstances.NAME))
+                // Snapshots asked for with an annotation: a kept snapshot needs nothing, so only a read of the database's id.
+                .add(new DatabaseSnapshots(), reads(Database.NAME))
+                .add(new AlarmTopicKey())
+                .add(new AlarmTopic(), after(AlarmTopicKey.NAME))
+                // Alarms follow what they watch in the same pass, even while it is pending; they go first on delete.
+                .add(new Alarms(), after(AlarmTopic.NAME), reads(AppInstances.NAME, Database.NAME, TargetGroup.NAME, LoadBalancer.NAME))
+                .build();
     }
 }

@@ -32,7 +32,7 @@ class DesiredStateTest {
     @Test
     void replicationRuleReplicatesEverythingEncryptedWithTheKeyButNotDeleteMarkers() {
         BucketScope scope = scope();
-        ReplicationConfiguration desired = Replication.desired(scope);
+        ReplicationConfiguration desired = Replication.configuration(scope);
         assertThat(desired.role()).isEqualTo(ROLE);
         ReplicationRule rule = desired.rules().get(0);
         assertThat(rule.filter().prefix()).isEmpty();
@@ -45,7 +45,7 @@ class DesiredStateTest {
     @Test
     void replicationComparisonIgnoresDefaultsButSeesRealChanges() {
         BucketScope scope = scope();
-        ReplicationConfiguration desired = Replication.desired(scope);
+        ReplicationConfiguration desired = Replication.configuration(scope);
         // As the emulator reports it: no SourceSelectionCriteria.
         ReplicationConfiguration echoed = desired.toBuilder()
                 .rules(desired.rules().get(0).toBuilder().sourceSelectionCriteria((software.amazon.awssdk.services.s3.model.SourceSelectionCriteria) null).build())

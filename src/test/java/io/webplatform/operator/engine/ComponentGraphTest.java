@@ -29,9 +29,11 @@ class ComponentGraphTest {
         }
     }
 
-    static class Node implements Component<MapScope> {
+    /** A component whose AWS is the scope's map: absent, "pending", "ready", or "drifted" (repaired to "ready"). */
+    static class Node implements Component<MapScope, String, String> {
         final String name;
         final List<String> deps;
+        final List<String> reads = new ArrayList<>();
         boolean pendingAfterCreate;
         RuntimeException failOnObserve;
         boolean retain;
@@ -42,27 +44,36 @@ class ComponentGraphTest {
         }
 
         public String name() { return name; }
-        public List<String> dependsOn() { return deps; }
 
-        public Observed observe(MapScope s) {
+        public String desired(MapScope s) { return "ready"; }
+
+        public Observed<String> observe(MapScope s) {
             if (failOnObserve != null) {
                 throw failOnObserve;
             }
+            reads.forEach(s::observed);
             String v = s.world.get(name);
             if (v == null) {
                 return null;
             }
-            return "pending".equals(v) ? Observed.pending(name, "AWS is busy", null) : Observed.ready(name, null);
+            return "pending".equals(v) ? Observed.pending(name, "AWS is busy", v) : Observed.ready(name, v);
         }
 
-        public void create(MapScope s) {
+        public List<Change> diff(String actual, String desired) {
+            return "drifted".equals(actual) ? List.of(Change.of("state", actual, desired)) : List.of();
+        }
+
+        public void create(MapScope s, String desired) {
             s.log.add("create " + name);
-            s.world.put(name, pendingAfterCreate ? "pending" : "ready");
+            s.world.put(name, pendingAfterCreate ? "pending" : desired);
         }
 
-        public List<String> repair(MapScope s, Observed current) { return List.of(); }
+        public void apply(MapScope s, Observed<String> current, String desired, List<Change> changes) {
+            s.log.add("apply " + name + " " + changes);
+            s.world.put(name, desired);
+        }
 
-        public boolean delete(MapScope s, Observed current) {
+        public boolean delete(MapScope s, Observed<String> current) {
             s.log.add("delete " + name);
             s.world.remove(name);
             return true;
@@ -71,9 +82,71 @@ class ComponentGraphTest {
         public boolean retainedOnDelete(MapScope s) { return retain; }
     }
 
+    static ComponentGraph<MapScope> graph(Node... nodes) {
+        ComponentGraph.Builder<MapScope> builder = ComponentGraph.builder();
+        for (Node n : nodes) {
+            builder.add(n, ComponentGraph.after(n.deps.toArray(String[]::new)));
+        }
+        return builder.build();
+    }
+
+    @Test
+    void appliesTheDiffAndReportsItAsARepair() {
+        ComponentGraph<MapScope> graph = graph(new Node("a"));
+        MapScope scope = new MapScope();
+        scope.world.put("a", "drifted");
+        RecordedEvents events = new RecordedEvents();
+        WalkResult result = graph.reconcile(scope, events);
+        assertThat(result.repairs()).containsExactly("a: state drifted -> ready");
+        assertThat(scope.log).containsExactly("apply a [state drifted -> ready]");
+        assertThat(events.normal).anyMatch(e -> e.contains("a: state drifted -> ready"));
+        scope.log.clear();
+        assertThat(graph.reconcile(scope, new RecordedEvents()).repairs()).isEmpty();
+        assertThat(scope.log).isEmpty();
+    }
+
+    @Test
+    void aReadEdgeOrdersWithoutWaitingAndAnUndeclaredReadFails() {
+        Node watched = new Node("watched");
+        watched.pendingAfterCreate = true;
+        Node watcher = new Node("watcher");
+        watcher.reads.add("watched");
+        ComponentGraph<MapScope> graph = ComponentGraph.<MapScope>builder()
+                .add(watcher, ComponentGraph.reads("watched"))
+                .add(watched)
+                .build();
+        assertThat(graph.names()).containsExactly("watched", "watcher");
+        MapScope scope = new MapScope();
+        assertThat(graph.reconcile(scope, new RecordedEvents()).isReady("watcher")).isTrue();
+
+        Node sneaky = new Node("sneaky");
+        sneaky.reads.add("watched");
+        // A programming error, not an AWS failure: it escapes the walk (tests run with assertions on).
+        assertThatThrownBy(() -> graph(new Node("watched"), sneaky).reconcile(new MapScope(), new RecordedEvents()))
+                .isInstanceOf(AssertionError.class)
+                .hasMessage("sneaky reads what watched observed, but its graph declares no edge to it");
+    }
+
+    @Test
+    void drawsTheGraphAsMermaid() {
+        ComponentGraph<MapScope> graph = ComponentGraph.<MapScope>builder()
+                .add(new Node("a"))
+                .add(new Node("b"), ComponentGraph.after("a"))
+                .add(new Node("c"), ComponentGraph.after("b"), ComponentGraph.reads("a"))
+                .add(new Node("lonely"))
+                .build();
+        assertThat(graph.mermaid()).isEqualTo("""
+                flowchart LR
+                  a --> b
+                  b --> c
+                  a -. reads .-> c
+                  lonely
+                """);
+    }
+
     @Test
     void createsInDependencyOrderAndDeletesInReverse() {
-        ComponentGraph<MapScope> graph = new ComponentGraph<>(new Node("c", "b"), new Node("b", "a"), new Node("a"));
+        ComponentGraph<MapScope> graph = graph(new Node("c", "b"), new Node("b", "a"), new Node("a"));
         MapScope scope = new MapScope();
         assertThat(graph.reconcile(scope, new RecordedEvents()).allReady()).isTrue();
         assertThat(scope.log).containsExactly("create a", "create b", "create c");
@@ -86,7 +159,7 @@ class ComponentGraphTest {
     void dependentsWaitWhileADependencyIsPending() {
         Node a = new Node("a");
         a.pendingAfterCreate = true;
-        ComponentGraph<MapScope> graph = new ComponentGraph<>(a, new Node("b", "a"));
+        ComponentGraph<MapScope> graph = graph(a, new Node("b", "a"));
         MapScope scope = new MapScope();
         WalkResult result = graph.reconcile(scope, new RecordedEvents());
         assertThat(result.allReady()).isFalse();
@@ -101,7 +174,7 @@ class ComponentGraphTest {
         Node a = new Node("a");
         a.failOnObserve = AwsServiceException.builder().statusCode(400)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("Throttling").build()).build();
-        ComponentGraph<MapScope> graph = new ComponentGraph<>(a, new Node("b"), new Node("c", "a"));
+        ComponentGraph<MapScope> graph = graph(a, new Node("b"), new Node("c", "a"));
         MapScope scope = new MapScope();
         RecordedEvents events = new RecordedEvents();
         WalkResult result = graph.reconcile(scope, events);
@@ -118,7 +191,7 @@ class ComponentGraphTest {
         Node a = new Node("a");
         a.failOnObserve = AwsServiceException.builder().statusCode(403)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDenied").errorMessage("not allowed").build()).build();
-        WalkResult result = new ComponentGraph<>(a).reconcile(new MapScope(), new RecordedEvents());
+        WalkResult result = graph(a).reconcile(new MapScope(), new RecordedEvents());
         assertThat(result.stalled()).isTrue();
         assertThat(result.stalledMessage()).contains("AccessDenied: not allowed");
     }
@@ -127,7 +200,7 @@ class ComponentGraphTest {
     void retainedComponentsAreKeptAndReported() {
         Node a = new Node("a");
         a.retain = true;
-        ComponentGraph<MapScope> graph = new ComponentGraph<>(a, new Node("b", "a"));
+        ComponentGraph<MapScope> graph = graph(a, new Node("b", "a"));
         MapScope scope = new MapScope();
         graph.reconcile(scope, new RecordedEvents());
         WalkResult result = graph.delete(scope, new RecordedEvents());
@@ -143,7 +216,7 @@ class ComponentGraphTest {
         database.retain = true;
         Node cache = new Node("cache", "network");
         Node dns = new Node("dns");
-        ComponentGraph<MapScope> graph = new ComponentGraph<>(network, database, cache, dns);
+        ComponentGraph<MapScope> graph = graph(network, database, cache, dns);
         MapScope scope = new MapScope();
         graph.reconcile(scope, new RecordedEvents());
         WalkResult result = graph.delete(scope, new RecordedEvents());
@@ -157,8 +230,8 @@ class ComponentGraphTest {
 
     @Test
     void rejectsCyclesAndUnknownDependencies() {
-        assertThatThrownBy(() -> new ComponentGraph<>(new Node("a", "b"), new Node("b", "a")))
+        assertThatThrownBy(() -> graph(new Node("a", "b"), new Node("b", "a")))
                 .hasMessageContaining("cycle");
-        assertThatThrownBy(() -> new ComponentGraph<>(new Node("a", "zzz"))).hasMessageContaining("unknown component zzz");
+        assertThatThrownBy(() -> graph(new Node("a", "zzz"))).hasMessageContaining("unknown component zzz");
     }
 }
