@@ -28,12 +28,7 @@ public final class StatusConditions {
         }
     }
 
-    /** Fills Ready, Reconciling, Stalled and Degraded (failed security checks) from one walk of the graph. */
-    public static void fromWalk(ManagedStatus status, long generation, WalkResult walk, boolean degraded, String degradedMessage) {
-        fromWalk(status, generation, walk, degraded ? "SecurityFindings" : null, degradedMessage);
-    }
-
-    /** As above, with the Degraded reason given; null when nothing is degraded. */
+    /** Fills Ready, Reconciling, Stalled and Degraded from one walk of the graph; a null Degraded reason: healthy. */
     public static void fromWalk(ManagedStatus status, long generation, WalkResult walk, String degradedReason, String degradedMessage) {
         boolean degraded = degradedReason != null;
         status.setObservedGeneration(generation);

@@ -1,0 +1,251 @@
+package io.webplatform.operator.engine;
+
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.webplatform.operator.api.Condition;
+import io.webplatform.operator.api.ManagedStatus;
+import io.webplatform.operator.aws.ApiCallMetrics;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * The one reconcile and cleanup skeleton of both kinds: judge the spec, walk the graph, compute the
+ * status conditions from the walk, requeue; on delete, walk the graph backwards and keep the
+ * finalizer until everything is gone or kept. A kind supplies only what is its own: how to judge
+ * its spec into a scope, what its status reports after a walk, and what a deletion must finish.
+ *
+ * @param <R> the custom resource
+ * @param <S> the scope a pass walks with
+ * @param <T> the resource's status
+ */
+public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extends Scope, T extends ManagedStatus>
+        implements Reconciler<R>, Cleaner<R> {
+
+    private static final Logger LOG = Logger.getLogger(ManagedReconciler.class);
+
+    private final String kind;
+    private final ComponentGraph<S> graph;
+    private final Supplier<T> newStatus;
+    private final Requeue requeue = new Requeue();
+
+    @Inject
+    protected KubernetesClient kubernetes;
+    @Inject
+    ReconcileTimer timer;
+    @ConfigProperty(name = "webplatform.resync-period", defaultValue = "PT5M")
+    protected Duration resyncPeriod;
+
+    protected ManagedReconciler(String kind, ComponentGraph<S> graph, Supplier<T> newStatus) {
+        this.kind = kind;
+        this.graph = graph;
+        this.newStatus = newStatus;
+    }
+
+    /** Why a pass stops before the walk: a person must act (Stalled), or something else must happen first (Reconciling). */
+    public record Stop(boolean needsPerson, String reason, String message) {
+        public static Stop stalled(String reason, String message) {
+            return new Stop(true, reason, message);
+        }
+
+        public static Stop progressing(String reason, String message) {
+            return new Stop(false, reason, message);
+        }
+    }
+
+    /** A judged spec: the scope to walk, or why not. */
+    public record Judged<S>(S scope, Stop stop) {
+        public static <S> Judged<S> walk(S scope) {
+            return new Judged<>(scope, null);
+        }
+
+        public static <S> Judged<S> stop(Stop stop) {
+            return new Judged<>(null, stop);
+        }
+    }
+
+    /**
+     * What the kind's status says after a walk: Degraded (null reason when healthy), and the Ready
+     * condition's reason and message when every component is ready (null keeps "Converged").
+     */
+    public record Report(String degradedReason, String degradedMessage, String readyReason, String readyMessage) {
+        public static Report healthy() {
+            return new Report(null, null, null, null);
+        }
+    }
+
+    /**
+     * Judges the spec into a scope, before any mutating call: what needs no AWS call, then what does
+     * (the graph's preflight, for a kind that must make something of its own before the walk).
+     */
+    protected abstract Judged<S> judge(R resource, KubernetesEvents events);
+
+    /** Fills the kind's own status (outputs, findings, ...) after a walk and says what Degraded and Ready report. */
+    protected abstract Report report(R resource, T status, S scope, WalkResult walk, KubernetesEvents events);
+
+    /** The scope a deletion walks with: only what identifies what exists, nothing judged. */
+    protected abstract S deletionScope(R resource);
+
+    /**
+     * What a deletion must still finish once every component is gone or kept (tagged leftovers, say);
+     * null when the finalizer may go.
+     */
+    protected String finishDeletion(R resource, S scope, WalkResult walk, KubernetesEvents events) {
+        return null;
+    }
+
+    /** The Ready condition's message once the deletion is done. */
+    protected abstract String deletedMessage(R resource, WalkResult walk);
+
+    protected ComponentGraph<S> graph() {
+        return graph;
+    }
+
+    @Override
+    public UpdateControl<R> reconcile(R resource, Context<R> context) {
+        return timer.time(kind, "reconcile", () -> reconcilePass(resource));
+    }
+
+    private UpdateControl<R> reconcilePass(R resource) {
+        long generation = resource.getMetadata().getGeneration();
+        String statusBefore = StatusUpdates.snapshot(resource.getStatus());
+        T status = statusOf(resource);
+        KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
+
+        Judged<S> judged = judge(resource, events);
+        if (judged.stop() != null) {
+            Stop stop = judged.stop();
+            return stop.needsPerson() ? stalled(resource, status, statusBefore, events, stop)
+                    : progressing(resource, status, statusBefore, stop);
+        }
+        S scope = judged.scope();
+        List<String> calls = ApiCallMetrics.startRecording();
+        WalkResult walk;
+        try {
+            walk = graph.reconcile(scope, events);
+        } finally {
+            ApiCallMetrics.stopRecording();
+        }
+        LOG.debugf("%s %s/%s: %d AWS calls: %s", kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
+                calls.size(), calls.stream().collect(Collectors.groupingBy(c -> c, TreeMap::new, Collectors.counting())));
+        Report report = report(resource, status, scope, walk, events);
+        StatusConditions.fromWalk(status, generation, walk, report.degradedReason(), report.degradedMessage());
+        if (walk.allReady() && report.readyMessage() != null) {
+            StatusConditions.set(status, generation, Condition.READY, true, report.readyReason(), report.readyMessage());
+        }
+        String key = resource.getMetadata().getUid();
+        Duration next;
+        if (walk.allReady() || walk.stalled()) {
+            requeue.reset(key);
+            next = resyncPeriod;
+        } else {
+            next = requeue.next(key, walk);
+        }
+        return finish(resource, status, statusBefore, next);
+    }
+
+    @Override
+    public DeleteControl cleanup(R resource, Context<R> context) {
+        return timer.time(kind, "cleanup", () -> cleanupPass(resource));
+    }
+
+    private DeleteControl cleanupPass(R resource) {
+        long generation = resource.getMetadata().getGeneration();
+        T status = statusOf(resource);
+        KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
+        String key = resource.getMetadata().getUid();
+        S scope = deletionScope(resource);
+        WalkResult walk = graph.delete(scope, events);
+        status.setComponents(walk.components());
+        status.setRetained(walk.retained().isEmpty() ? null : walk.retained());
+        String waiting;
+        if (walk.allGone()) {
+            waiting = finishDeletion(resource, scope, walk, events);
+            if (waiting == null) {
+                String deleted = deletedMessage(resource, walk);
+                StatusConditions.set(status, generation, Condition.READY, false, "Deleted", deleted);
+                StatusConditions.set(status, generation, Condition.RECONCILING, false, "Deleted", deleted);
+                if (!walk.retained().isEmpty()) {
+                    events.normal("Retained", deleted);
+                }
+                patchWhileDeleting(resource, status);
+                requeue.reset(key);
+                return DeleteControl.defaultDelete();
+            }
+        } else if (walk.stalled()) {
+            String blocked = "deletion blocked: " + walk.stalledMessage();
+            StatusConditions.set(status, generation, Condition.READY, false, walk.stalledReason(), blocked);
+            StatusConditions.set(status, generation, Condition.RECONCILING, false, walk.stalledReason(), "waiting for a person: " + walk.stalledMessage());
+            StatusConditions.set(status, generation, Condition.STALLED, true, walk.stalledReason(), blocked);
+            patchWhileDeleting(resource, status);
+            // Once a person unblocks it, the deletion starts again at the shortest delay.
+            requeue.reset(key);
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(resyncPeriod.toMillis());
+        } else {
+            waiting = walk.waitingSummary();
+        }
+        StatusConditions.set(status, generation, Condition.READY, false, "Deleting", "deleting: " + waiting);
+        StatusConditions.set(status, generation, Condition.RECONCILING, true, "Deleting", "deleting: " + waiting);
+        // A deletion that was blocked and resumed is no longer stalled.
+        StatusConditions.set(status, generation, Condition.STALLED, false, "Deleting", "progressing");
+        patchWhileDeleting(resource, status);
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.nextWhileDeleting(key, walk).toMillis());
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<R> updateErrorStatus(R resource, Context<R> context, Exception e) {
+        T status = statusOf(resource);
+        resource.setStatus(status);
+        return StatusUpdates.onError(resource, status, e);
+    }
+
+    /** Nothing was changed in AWS; a person must change the spec or AWS. Warned once per distinct message. */
+    private UpdateControl<R> stalled(R resource, T status, String statusBefore, KubernetesEvents events, Stop stop) {
+        long generation = resource.getMetadata().getGeneration();
+        Condition previous = status.condition(Condition.STALLED);
+        if (previous == null || !stop.message().equals(previous.getMessage())) {
+            events.warning(stop.reason(), stop.message());
+        }
+        status.setObservedGeneration(generation);
+        StatusConditions.set(status, generation, Condition.READY, false, stop.reason(), stop.message());
+        StatusConditions.set(status, generation, Condition.RECONCILING, false, stop.reason(), "nothing was changed in AWS");
+        StatusConditions.set(status, generation, Condition.STALLED, true, stop.reason(), stop.message());
+        return finish(resource, status, statusBefore, resyncPeriod);
+    }
+
+    /** Not ready, nothing for a person to do: called again with backoff. */
+    private UpdateControl<R> progressing(R resource, T status, String statusBefore, Stop stop) {
+        long generation = resource.getMetadata().getGeneration();
+        status.setObservedGeneration(generation);
+        StatusConditions.set(status, generation, Condition.READY, false, stop.reason(), stop.message());
+        StatusConditions.set(status, generation, Condition.RECONCILING, true, stop.reason(), stop.message());
+        StatusConditions.set(status, generation, Condition.STALLED, false, stop.reason(), "progressing");
+        return finish(resource, status, statusBefore, requeue.next(resource.getMetadata().getUid()));
+    }
+
+    private UpdateControl<R> finish(R resource, T status, String statusBefore, Duration next) {
+        resource.setStatus(status);
+        return StatusUpdates.patchIfChanged(resource, status, statusBefore, next);
+    }
+
+    private void patchWhileDeleting(R resource, T status) {
+        resource.setStatus(status);
+        StatusUpdates.patchWhileDeleting(kubernetes, resource);
+    }
+
+    private T statusOf(R resource) {
+        return resource.getStatus() == null ? newStatus.get() : resource.getStatus();
+    }
+}
