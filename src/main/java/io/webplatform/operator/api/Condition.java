@@ -13,6 +13,8 @@ public class Condition {
     public static final String RECONCILING = "Reconciling";
     public static final String STALLED = "Stalled";
     public static final String DEGRADED = "Degraded";
+    /** True when AWS matches the spec: nothing left to change (Manage), or no difference found (Observe). */
+    public static final String SYNCED = "Synced";
 
     @JsonPropertyDescription("Condition type: Ready, Reconciling, Stalled or Degraded.")
     private String type;

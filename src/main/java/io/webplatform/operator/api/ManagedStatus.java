@@ -21,6 +21,8 @@ public class ManagedStatus {
     private List<Finding> findings = new ArrayList<>();
     @JsonPropertyDescription("AWS resources kept on delete because the deletion policy says Retain.")
     private List<String> retained;
+    @JsonPropertyDescription("Under managementPolicy Observe: every difference between AWS and the spec, left as it is.")
+    private List<Drift> drift;
 
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
@@ -32,6 +34,8 @@ public class ManagedStatus {
     public void setFindings(List<Finding> findings) { this.findings = findings; }
     public List<String> getRetained() { return retained; }
     public void setRetained(List<String> retained) { this.retained = retained; }
+    public List<Drift> getDrift() { return drift; }
+    public void setDrift(List<Drift> drift) { this.drift = drift; }
 
     public Condition condition(String type) {
         return conditions == null ? null

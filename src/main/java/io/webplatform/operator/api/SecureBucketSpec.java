@@ -69,6 +69,10 @@ public class SecureBucketSpec {
     @JsonPropertyDescription("A CloudTrail trail that records the bucket's object writes (PutObject, DeleteObject...).")
     public Trail trail;
 
+    @JsonPropertyDescription(ManagementPolicy.DESCRIPTION)
+    @Default("Manage")
+    public ManagementPolicy managementPolicy = ManagementPolicy.Manage;
+
     @JsonPropertyDescription("Retain (default) keeps the buckets and the key on delete; Delete removes them.")
     @Default("Retain")
     public DeletionPolicy deletionPolicy = DeletionPolicy.Retain;

@@ -37,6 +37,10 @@ public class WebPlatformSpec {
     @Size(max = 32)
     public String region;
 
+    @JsonPropertyDescription(ManagementPolicy.DESCRIPTION)
+    @Default("Manage")
+    public ManagementPolicy managementPolicy = ManagementPolicy.Manage;
+
     @JsonPropertyDescription("The VPC, its subnets over two availability zones, NAT and flow logs.")
     public Network network = new Network();
 

@@ -2,6 +2,7 @@ package io.webplatform.operator.bucket;
 
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.webplatform.operator.api.Finding;
+import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.api.SecureBucket;
 import io.webplatform.operator.api.SecureBucketStatus;
 import io.webplatform.operator.aws.AccountIds;
@@ -52,6 +53,11 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     @Override
     protected BucketScope deletionScope(SecureBucket resource) {
         return scope(resource);
+    }
+
+    @Override
+    protected ManagementPolicy managementPolicy(SecureBucket resource) {
+        return resource.getSpec().managementPolicy;
     }
 
     @Override

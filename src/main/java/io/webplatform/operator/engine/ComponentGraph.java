@@ -1,6 +1,8 @@
 package io.webplatform.operator.engine;
 
 import io.webplatform.operator.api.ComponentStatus;
+import io.webplatform.operator.api.Drift;
+import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.aws.UserError;
@@ -35,6 +37,8 @@ public final class ComponentGraph<S extends Scope> {
     public static final String DELETING = "Deleting";
     public static final String DELETED = "Deleted";
     public static final String RETAINED = "Retained";
+    /** Under managementPolicy Observe: wanted, but not in AWS (nothing is created). */
+    public static final String MISSING = "Missing";
 
     private static final Logger LOG = Logger.getLogger(ComponentGraph.class);
 
@@ -145,6 +149,14 @@ public final class ComponentGraph<S extends Scope> {
 
     /** Judges the spec (preflight), then creates what is missing and repairs what drifted, in dependency order. */
     public WalkResult reconcile(S scope, EventSink events) {
+        return reconcile(scope, events, ManagementPolicy.Manage);
+    }
+
+    /**
+     * As above under Manage. Under Observe the same walk reads and diffs only: what is missing, what
+     * differs and what is unwanted becomes the result's drift, and nothing is written.
+     */
+    public WalkResult reconcile(S scope, EventSink events, ManagementPolicy policy) {
         WalkResult judged = preflight(scope);
         if (judged.stalled()) {
             events.warning(judged.stalledReason(), judged.stalledMessage());
@@ -154,12 +166,18 @@ public final class ComponentGraph<S extends Scope> {
             return judged;
         }
         WalkResult result = new WalkResult();
+        result.policy = policy;
+        boolean observeOnly = policy == ManagementPolicy.Observe;
         for (Node<S> n : ordered) {
             String name = n.name();
             scope.walking(n);
             try {
                 if (!n.component().wanted(scope)) {
-                    removeUnwanted(n.component(), scope, events, result);
+                    if (observeOnly) {
+                        reportUnwanted(n.component(), scope, result);
+                    } else {
+                        removeUnwanted(n.component(), scope, events, result);
+                    }
                     continue;
                 }
                 List<String> notReady = n.after().stream().filter(d -> !result.isReady(d)).toList();
@@ -167,7 +185,11 @@ public final class ComponentGraph<S extends Scope> {
                     result.put(new ComponentStatus(name, null, WAITING, false, "waiting for " + String.join(", ", notReady), null));
                     continue;
                 }
-                converge(n.component(), scope, events, result);
+                if (observeOnly) {
+                    observeOnly(n.component(), scope, result);
+                } else {
+                    converge(n.component(), scope, events, result);
+                }
             } catch (StillWorking e) {
                 result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, e.getMessage(), null));
             } catch (UserError e) {
@@ -225,6 +247,35 @@ public final class ComponentGraph<S extends Scope> {
         }
         result.put(new ComponentStatus(name, current.id(), current.ready() ? READY : PENDING, current.ready(),
                 current.waitingFor(), null));
+    }
+
+    /** Observe and diff, never write: what is missing or differs is reported as drift. */
+    private <D, A> void observeOnly(Component<S, D, A> c, S scope, WalkResult result) {
+        String name = c.name();
+        Observed<A> current = c.observe(scope);
+        if (current == null) {
+            result.drift.add(new Drift(name, "exists", "yes", Change.ABSENT));
+            result.put(new ComponentStatus(name, null, MISSING, false, "does not exist in AWS; managementPolicy Observe creates nothing", null));
+            return;
+        }
+        scope.record(name, current);
+        List<Change> changes = c instanceof RepairingComponent<?> ? List.of() : c.diff(current.detail(), c.desired(scope));
+        changes.forEach(change -> result.drift.add(new Drift(name, change.field(), change.desired(), change.actual())));
+        String note = changes.isEmpty() ? current.waitingFor()
+                : changes.size() + " difference(s) left as they are (managementPolicy Observe)";
+        result.put(new ComponentStatus(name, current.id(), current.ready() ? READY : PENDING, current.ready(), note, null));
+    }
+
+    private <A> void reportUnwanted(Component<S, ?, A> c, S scope, WalkResult result) {
+        Observed<A> current = c.observe(scope);
+        scope.record(c.name(), null);
+        if (current == null || c.retainedOnDelete(scope)) {
+            result.put(new ComponentStatus(c.name(), current == null ? null : current.id(), DISABLED, false, "not requested by the spec", null));
+            return;
+        }
+        result.drift.add(new Drift(c.name(), "exists", Change.ABSENT, current.id()));
+        result.put(new ComponentStatus(c.name(), current.id(), DISABLED, false,
+                "not requested by the spec; left in AWS (managementPolicy Observe)", null));
     }
 
     /** Deletes in reverse dependency order, keeping what the deletion policy retains. */

@@ -9,7 +9,9 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.webplatform.operator.api.Condition;
+import io.webplatform.operator.api.Drift;
 import io.webplatform.operator.api.ManagedStatus;
+import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.aws.ApiCallMetrics;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -109,6 +111,9 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
     /** The Ready condition's message once the deletion is done. */
     protected abstract String deletedMessage(R resource, WalkResult walk);
 
+    /** Manage, or Observe: read and report only. */
+    protected abstract ManagementPolicy managementPolicy(R resource);
+
     protected ComponentGraph<S> graph() {
         return graph;
     }
@@ -131,10 +136,12 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
                     : progressing(resource, status, statusBefore, stop);
         }
         S scope = judged.scope();
+        ManagementPolicy policy = managementPolicy(resource);
+        List<Drift> driftBefore = status.getDrift() == null ? List.of() : status.getDrift();
         List<String> calls = ApiCallMetrics.startRecording();
         WalkResult walk;
         try {
-            walk = graph.reconcile(scope, events);
+            walk = graph.reconcile(scope, events, policy);
         } finally {
             ApiCallMetrics.stopRecording();
         }
@@ -142,12 +149,19 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
                 calls.size(), calls.stream().collect(Collectors.groupingBy(c -> c, TreeMap::new, Collectors.counting())));
         Report report = report(resource, status, scope, walk, events);
         StatusConditions.fromWalk(status, generation, walk, report.degradedReason(), report.degradedMessage());
-        if (walk.allReady() && report.readyMessage() != null) {
+        if (walk.allReady() && walk.drift().isEmpty() && report.readyMessage() != null) {
             StatusConditions.set(status, generation, Condition.READY, true, report.readyReason(), report.readyMessage());
         }
+        if (!walk.drift().isEmpty() && !walk.drift().equals(driftBefore)) {
+            events.warning("Drifted", walk.drift().size() + " difference(s) from the spec, left as they are (managementPolicy Observe): "
+                    + walk.drift().stream().map(Drift::toString).collect(Collectors.joining("; ")));
+        }
         String key = resource.getMetadata().getUid();
+        // Under Observe nothing changes by the operator's hand: once AWS is not busy, the resync period is soon enough.
+        boolean settled = policy == ManagementPolicy.Observe && walk.failures().isEmpty()
+                && walk.components().stream().noneMatch(c -> ComponentGraph.PENDING.equals(c.getState()));
         Duration next;
-        if (walk.allReady() || walk.stalled()) {
+        if (walk.allReady() || walk.stalled() || settled) {
             requeue.reset(key);
             next = resyncPeriod;
         } else {
@@ -166,6 +180,12 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         T status = statusOf(resource);
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
         String key = resource.getMetadata().getUid();
+        if (managementPolicy(resource) == ManagementPolicy.Observe) {
+            // Read only means read only: the AWS resources outlive the object, as they were.
+            events.warning("Released", "managementPolicy Observe: the AWS resources were left as they are");
+            requeue.reset(key);
+            return DeleteControl.defaultDelete();
+        }
         S scope = deletionScope(resource);
         WalkResult walk = graph.delete(scope, events);
         status.setComponents(walk.components());
@@ -222,6 +242,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         StatusConditions.set(status, generation, Condition.READY, false, stop.reason(), stop.message());
         StatusConditions.set(status, generation, Condition.RECONCILING, false, stop.reason(), "nothing was changed in AWS");
         StatusConditions.set(status, generation, Condition.STALLED, true, stop.reason(), stop.message());
+        StatusConditions.set(status, generation, Condition.SYNCED, false, stop.reason(), stop.message());
         return finish(resource, status, statusBefore, resyncPeriod);
     }
 
@@ -232,6 +253,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         StatusConditions.set(status, generation, Condition.READY, false, stop.reason(), stop.message());
         StatusConditions.set(status, generation, Condition.RECONCILING, true, stop.reason(), stop.message());
         StatusConditions.set(status, generation, Condition.STALLED, false, stop.reason(), "progressing");
+        StatusConditions.set(status, generation, Condition.SYNCED, false, stop.reason(), stop.message());
         return finish(resource, status, statusBefore, requeue.next(resource.getMetadata().getUid()));
     }
 

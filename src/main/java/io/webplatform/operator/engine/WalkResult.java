@@ -1,6 +1,8 @@
 package io.webplatform.operator.engine;
 
 import io.webplatform.operator.api.ComponentStatus;
+import io.webplatform.operator.api.Drift;
+import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.aws.AwsErrors;
 
 import java.util.ArrayList;
@@ -17,6 +19,8 @@ public final class WalkResult {
     private String stalledReason;
     private final List<String> failures = new ArrayList<>();
     int transientErrors;
+    final List<Drift> drift = new ArrayList<>();
+    ManagementPolicy policy = ManagementPolicy.Manage;
 
     void put(ComponentStatus status) {
         components.put(status.getName(), status);
@@ -95,6 +99,15 @@ public final class WalkResult {
         components.values().stream().filter(s -> ComponentGraph.RETAINED.equals(s.getState()) && s.getId() != null)
                 .forEach(s -> ids.addAll(List.of(s.getId().split(","))));
         return ids;
+    }
+
+    /** Under Observe: every difference found and left as it is. Empty under Manage, which repairs them. */
+    public List<Drift> drift() {
+        return drift;
+    }
+
+    public ManagementPolicy policy() {
+        return policy;
     }
 
     public int transientErrors() {

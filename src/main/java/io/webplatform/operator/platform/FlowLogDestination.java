@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.webplatform.operator.api.Condition;
 import io.webplatform.operator.api.DeletionPolicy;
+import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.api.SecureBucket;
 import io.webplatform.operator.api.SecureBucketSpec;
 import io.webplatform.operator.api.WebPlatform;
@@ -43,7 +44,11 @@ public final class FlowLogDestination {
         return ResourceNames.kubernetesName(platform.getMetadata().getName(), "-flowlogs");
     }
 
-    public static Resolution resolve(KubernetesClient client, WebPlatform platform, String region) {
+    /**
+     * The flow-log bucket, made when missing under Manage. The WebPlatform's own bucket follows its
+     * managementPolicy, so an observed platform's bucket is observed too (and released with it).
+     */
+    public static Resolution resolve(KubernetesClient client, WebPlatform platform, String region, ManagementPolicy policy) {
         String namespace = platform.getMetadata().getNamespace();
         String ref = platform.getSpec().network.flowLogs == null ? null : platform.getSpec().network.flowLogs.bucketRef;
         String name = ref != null ? ref : ownBucketName(platform);
@@ -53,8 +58,12 @@ public final class FlowLogDestination {
                 return Resolution.invalid("FlowLogBucketNotFound", "spec.network.flowLogs.bucketRef names SecureBucket " + ref
                         + ", which does not exist in namespace " + namespace + "; create it or remove bucketRef");
             }
+            if (policy == ManagementPolicy.Observe) {
+                return Resolution.invalid("FlowLogBucketNotFound", "SecureBucket " + name + " for the flow logs does not exist,"
+                        + " and managementPolicy Observe creates nothing; set managementPolicy: Manage or name a bucket with spec.network.flowLogs.bucketRef");
+            }
             try {
-                client.resource(ownBucket(platform, region)).create();
+                client.resource(ownBucket(platform, region, policy)).create();
             } catch (KubernetesClientException e) {
                 // Made by an earlier pass whose answer was lost: it is ours, judged at the next pass.
                 if (e.getCode() != 409) {
@@ -66,6 +75,11 @@ public final class FlowLogDestination {
         if (ref == null && !ownedBy(bucket, platform)) {
             return Resolution.invalid("FlowLogBucketInvalid", "SecureBucket " + name + " exists but was not made by this"
                     + " WebPlatform; reference it with spec.network.flowLogs.bucketRef, or rename it");
+        }
+        if (ref == null && bucket.getSpec().managementPolicy != policy) {
+            bucket.getSpec().managementPolicy = policy;
+            client.resource(bucket).update();
+            return Resolution.waiting("SecureBucket " + name + " now follows managementPolicy " + policy);
         }
         SecureBucketSpec spec = bucket.getSpec();
         String bucketRegion = spec.region == null ? region : spec.region;
@@ -108,8 +122,9 @@ public final class FlowLogDestination {
                 .anyMatch(o -> platform.getMetadata().getUid().equals(o.getUid()) && Boolean.TRUE.equals(o.getController()));
     }
 
-    private static SecureBucket ownBucket(WebPlatform platform, String region) {
+    private static SecureBucket ownBucket(WebPlatform platform, String region, ManagementPolicy policy) {
         SecureBucketSpec spec = new SecureBucketSpec();
+        spec.managementPolicy = policy;
         spec.region = region;
         spec.allowLogDelivery = true;
         spec.deletionPolicy = DeletionPolicy.Delete;

@@ -2,6 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.webplatform.operator.api.Finding;
+import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformStatus;
 import io.webplatform.operator.aws.AccountIds;
@@ -59,7 +60,7 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
         if (!judged.failures().isEmpty()) {
             return Judged.stop(Stop.progressing("RetryingAfterError", "AWS could not judge the spec yet: " + String.join("; ", judged.failures())));
         }
-        FlowLogDestination.Resolution destination = FlowLogDestination.resolve(kubernetes, resource, region);
+        FlowLogDestination.Resolution destination = FlowLogDestination.resolve(kubernetes, resource, region, resource.getSpec().managementPolicy);
         if (destination.needsPerson()) {
             return Judged.stop(Stop.stalled(destination.reason(), destination.message()));
         }
@@ -127,6 +128,11 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
             return "the WebPlatform's own flow-log SecureBucket " + FlowLogDestination.ownBucketName(resource);
         }
         return null;
+    }
+
+    @Override
+    protected ManagementPolicy managementPolicy(WebPlatform resource) {
+        return resource.getSpec().managementPolicy;
     }
 
     @Override

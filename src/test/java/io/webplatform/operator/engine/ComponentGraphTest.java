@@ -2,6 +2,8 @@ package io.webplatform.operator.engine;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.webplatform.operator.api.Drift;
+import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.testing.TestResources.RecordedEvents;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -125,6 +127,41 @@ class ComponentGraphTest {
         assertThatThrownBy(() -> graph(new Node("watched"), sneaky).reconcile(new MapScope(), new RecordedEvents()))
                 .isInstanceOf(AssertionError.class)
                 .hasMessage("sneaky reads what watched observed, but its graph declares no edge to it");
+    }
+
+    @Test
+    void observeOnlyReportsWhatIsMissingDriftedOrUnwantedAndWritesNothing() {
+        Node missing = new Node("missing");
+        Node drifted = new Node("drifted");
+        Node unwanted = new Node("unwanted") {
+            @Override
+            public boolean wanted(MapScope s) { return false; }
+        };
+        ComponentGraph<MapScope> graph = graph(missing, drifted, unwanted, new Node("fine"));
+        MapScope scope = new MapScope();
+        scope.world.put("drifted", "drifted");
+        scope.world.put("unwanted", "ready");
+        scope.world.put("fine", "ready");
+        RecordedEvents events = new RecordedEvents();
+
+        WalkResult observed = graph.reconcile(scope, events, ManagementPolicy.Observe);
+
+        assertThat(scope.log).as("no create, apply or delete").isEmpty();
+        assertThat(observed.drift()).containsExactly(
+                new Drift("missing", "exists", "yes", "absent"),
+                new Drift("drifted", "state", "ready", "drifted"),
+                new Drift("unwanted", "exists", "absent", "unwanted"));
+        assertThat(observed.component("missing").getState()).isEqualTo(ComponentGraph.MISSING);
+        assertThat(observed.isReady("drifted")).isTrue();
+        assertThat(observed.repairs()).isEmpty();
+        assertThat(observed.allReady()).isFalse();
+
+        // Back to Manage: the same walk repairs it all.
+        WalkResult managed = graph.reconcile(scope, events);
+        assertThat(scope.log).containsExactly("create missing", "apply drifted [state drifted -> ready]", "delete unwanted");
+        assertThat(managed.drift()).isEmpty();
+        assertThat(managed.allReady()).isTrue();
+        assertThat(graph.reconcile(scope, events, ManagementPolicy.Observe).drift()).isEmpty();
     }
 
     @Test
