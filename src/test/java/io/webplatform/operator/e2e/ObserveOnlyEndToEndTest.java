@@ -32,6 +32,7 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(TestBed.class)
 class ObserveOnlyEndToEndTest extends RunningOperatorTest {
+    static final String MARKER = "<!-- run by: ObserveOnlyEndToEndTest -->";
     @Inject
     MutationsByNamespace mutations;
 
@@ -73,6 +74,10 @@ class ObserveOnlyEndToEndTest extends RunningOperatorTest {
         });
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.drift[?(@.component==\"TargetGroup\")].desired")).contains("/");
         assertThat(jsonpath(ns, "webplatform", "shop", ".status.drift[?(@.component==\"TargetGroup\")].actual")).contains("/admin");
+        // The README's lines, as a user runs them: the drift as a list.
+        String block = ReadmeCommandsTest.shellBlockMarked(MARKER).replace("-n demo", "-n " + ns);
+        var readmeLines = Kubectl.exec(List.of("bash", "-euo", "pipefail", "-c", block), null);
+        assertThat(readmeLines.out()).as(readmeLines.err()).contains("Subnets ", "TargetGroup ");
         String drifted = Kubectl.run("get", "events", "-n", ns, "--field-selector", "reason=Drifted", "-o",
                 "jsonpath={range .items[*]}{.involvedObject.name}: {.message}{\"\\n\"}{end}").ok().out();
         assertThat(drifted).contains("shop: ", "app-logs: ");

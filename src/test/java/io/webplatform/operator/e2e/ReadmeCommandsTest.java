@@ -21,7 +21,8 @@ class ReadmeCommandsTest {
     static final List<String> RUNNERS = List.of(
             "<!-- run by: .ci/run (hack/test.sh) and SandboxIT (hack/sandbox.sh) -->",
             "<!-- run by: SandboxIT -->",
-            ReadmeWalkthroughIT.MARKER);
+            ReadmeWalkthroughIT.MARKER,
+            ObserveOnlyEndToEndTest.MARKER);
 
     /** The sh block that follows a runner's marker in the README. */
     static String shellBlockMarked(String marker) throws IOException {
