@@ -1,0 +1,146 @@
+package io.webplatform.operator.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the operator would create for one object, as a CloudFormation template: the plan. References
+ * written ${X} in property strings become {@code Ref}, {@code Fn::GetAtt} or {@code Fn::Sub}; a
+ * reference to something the plan does not make (the flow-log bucket of another object, say) must
+ * be declared as a parameter. Rendered as YAML with only JSON-style intrinsics, so every YAML tool reads it.
+ */
+public final class CloudFormationTemplate {
+    private static final Pattern WHOLE_REFERENCE = Pattern.compile("^\\$\\{([A-Za-z0-9:]+)(?:\\.([A-Za-z0-9.]+))?}$");
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z0-9:]+)(?:\\.[A-Za-z0-9.]+)?}");
+
+    private final String description;
+    private final Map<String, Map<String, Object>> parameters = new LinkedHashMap<>();
+    private final Map<String, CfnResource> resources = new LinkedHashMap<>();
+    private final Map<String, Object> metadata = new LinkedHashMap<>();
+
+    public CloudFormationTemplate(String description) {
+        this.description = description;
+    }
+
+    /** A value the plan needs but does not make, passed in when the template is used. */
+    public CloudFormationTemplate parameter(String name, String type, String description) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("Type", type);
+        p.put("Description", description);
+        parameters.put(name, p);
+        return this;
+    }
+
+    /** Something a reader of the plan should know that is no resource (what the operator does besides). */
+    public CloudFormationTemplate note(String key, Object value) {
+        metadata.put(key, value);
+        return this;
+    }
+
+    public void add(CfnResource resource) {
+        if (resources.putIfAbsent(resource.logicalId(), resource) != null) {
+            throw new IllegalArgumentException("duplicate logical id " + resource.logicalId());
+        }
+    }
+
+    public Map<String, CfnResource> resources() {
+        return resources;
+    }
+
+    /** Every ${X} a resource refers to names a resource, a parameter or a pseudo parameter (AWS::...). */
+    public List<String> unresolvedReferences() {
+        List<String> unresolved = new ArrayList<>();
+        for (CfnResource r : resources.values()) {
+            for (String target : referencesIn(r.properties())) {
+                if (!target.startsWith("AWS::") && !resources.containsKey(target) && !parameters.containsKey(target)) {
+                    unresolved.add(r.logicalId() + " -> " + target);
+                }
+            }
+        }
+        return unresolved;
+    }
+
+    /** The logical ids a value refers to. */
+    public static Set<String> referencesIn(Object value) {
+        Set<String> found = new LinkedHashSet<>();
+        collect(value, found);
+        return found;
+    }
+
+    private static void collect(Object value, Set<String> found) {
+        if (value instanceof String s) {
+            Matcher m = REFERENCE.matcher(s);
+            while (m.find()) {
+                found.add(m.group(1));
+            }
+        } else if (value instanceof Map<?, ?> map) {
+            map.values().forEach(v -> collect(v, found));
+        } else if (value instanceof List<?> list) {
+            list.forEach(v -> collect(v, found));
+        }
+    }
+
+    public String toYaml() {
+        List<String> unresolved = unresolvedReferences();
+        if (!unresolved.isEmpty()) {
+            throw new IllegalStateException("the plan refers to what it does not make: " + unresolved);
+        }
+        Map<String, Object> template = new LinkedHashMap<>();
+        template.put("AWSTemplateFormatVersion", "2010-09-09");
+        template.put("Description", description);
+        if (!metadata.isEmpty()) {
+            template.put("Metadata", metadata);
+        }
+        if (!parameters.isEmpty()) {
+            template.put("Parameters", parameters);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (CfnResource r : resources.values()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("Type", r.type());
+            if (!r.dependsOn().isEmpty()) {
+                body.put("DependsOn", r.dependsOn());
+            }
+            body.put("Properties", intrinsics(r.properties()));
+            out.put(r.logicalId(), body);
+        }
+        template.put("Resources", out);
+        try {
+            return new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()).writeValueAsString(template);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** ${X} alone: Ref (or Fn::GetAtt with an attribute); within other text: Fn::Sub. */
+    static Object intrinsics(Object value) {
+        if (value instanceof String s) {
+            Matcher whole = WHOLE_REFERENCE.matcher(s);
+            if (whole.matches()) {
+                return whole.group(2) == null ? Map.of("Ref", whole.group(1)) : Map.of("Fn::GetAtt", List.of(whole.group(1), whole.group(2)));
+            }
+            return REFERENCE.matcher(s).find() ? Map.of("Fn::Sub", s) : s;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), intrinsics(v)));
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(CloudFormationTemplate::intrinsics).toList();
+        }
+        return value;
+    }
+}
