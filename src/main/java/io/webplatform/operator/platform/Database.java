@@ -5,7 +5,8 @@ import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.Observed;
 import org.jboss.logging.Logger;
@@ -22,15 +23,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * RDS PostgreSQL in the private subnets: encrypted gp3 storage, not publicly accessible, only the db
  * security group, automated backups (point-in-time recovery), the master password kept by AWS in
- * Secrets Manager. Class, storage growth, backups, Multi-AZ and deletion protection change in place.
+ * Secrets Manager. Class, storage growth, backups, Multi-AZ, deletion protection and engine upgrades change in place.
  */
-public class Database extends RepairingComponent<PlatformScope> {
+public class Database implements Component<PlatformScope, Database.Desired, DBInstance> {
     public static final String NAME = "Database";
     static final String ENGINE = "postgres";
     /** States in which the database serves and accepts modifications. */
@@ -183,8 +185,36 @@ public class Database extends RepairingComponent<PlatformScope> {
         return versions.stream().map(v -> v.contains(".") ? v.substring(0, v.indexOf('.')) : v).distinct().sorted().toList();
     }
 
+    /**
+     * The instance as the operator wants it: what CreateDBInstance (or the restore call) sends, and what
+     * ModifyDBInstance keeps in place afterwards. The subnet group and the db security group are read from
+     * what their components observed in this pass.
+     */
+    public record Desired(String id, String engineVersion, String instanceClass, int storageGiB, String databaseName,
+                          String masterUsername, String subnetGroup, String securityGroupId, boolean multiAZ,
+                          int backupRetentionDays, boolean deletionProtection, boolean autoMinorVersionUpgrade,
+                          RestoreSource restore, Map<String, String> tags) {
+    }
+
+    /** A restore's source: a snapshot, or an instance at a time (its latest restorable time when null). */
+    public record RestoreSource(String fromSnapshot, String fromInstance, Instant toTime) {
+    }
+
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Desired desired(PlatformScope scope) {
+        WebPlatformSpec.Database spec = scope.spec().database;
+        String id = DatabaseNames.instanceId(scope);
+        WebPlatformSpec.Restore restore = spec.restore;
+        return new Desired(id, spec.engineVersion, spec.instanceClass, spec.storageGiB, spec.databaseName, spec.masterUsername,
+                scope.idOf(DbSubnetGroup.NAME), SecurityGroups.groupId(scope, "db"), spec.multiAZ, spec.backupRetentionDays,
+                spec.deletionProtection, autoMinorVersionUpgrade(spec),
+                restore == null ? null : new RestoreSource(restore.fromSnapshot, restore.fromInstance,
+                        restore.toTime == null ? null : Instant.parse(restore.toTime)),
+                scope.tags(NAME, id));
+    }
+
+    @Override
+    public Observed<DBInstance> observe(PlatformScope scope) {
         DBInstance db;
         try {
             db = scope.rds().describeDBInstances(r -> r.dbInstanceIdentifier(DatabaseNames.instanceId(scope))).dbInstances().get(0);
@@ -200,7 +230,7 @@ public class Database extends RepairingComponent<PlatformScope> {
         }
         if (SERVING.contains(db.dbInstanceStatus()) && db.endpoint() != null) {
             if (db.masterUserSecret() == null) {
-                // The app reads its password from this secret: the instances wait for it (repair asks AWS to make it).
+                // The app reads its password from this secret: the instances wait for it (apply asks AWS to make it).
                 return Observed.pending(db.dbInstanceIdentifier(), "master user secret being created", db);
             }
             return Observed.ready(db.dbInstanceIdentifier(), db, newerThanSpec(scope, db));
@@ -218,37 +248,106 @@ public class Database extends RepairingComponent<PlatformScope> {
                 + ": RDS cannot downgrade, so it is kept; set the spec to " + db.engineVersion() + " to say so";
     }
 
+    // Change fields, one per ModifyDBInstance parameter (STATUS: StartDBInstance).
+    static final String STATUS = "status";
+    static final String CLASS = "class";
+    static final String STORAGE = "storage";
+    static final String BACKUP_RETENTION = "backup retention";
+    static final String MULTI_AZ = "Multi-AZ";
+    static final String DELETION_PROTECTION = "deletion protection";
+    static final String PUBLICLY_ACCESSIBLE = "publicly accessible";
+    static final String SECURITY_GROUPS = "security groups";
+    static final String MASTER_PASSWORD = "master password";
+    static final String AUTO_MINOR_VERSION_UPGRADE = "auto minor version upgrade";
+    static final String ENGINE_VERSION = "engine version";
+
+    /**
+     * A stopped instance is only started (nothing else is modified until it serves); one AWS is working
+     * on is left alone. What a pending modification already brings is not asked for again. Storage only
+     * grows (RDS cannot shrink it); the engine version only goes up (RDS cannot downgrade).
+     */
     @Override
-    public void create(PlatformScope scope) {
-        WebPlatformSpec.Database spec = scope.spec().database;
-        String id = DatabaseNames.instanceId(scope);
-        List<Tag> tags = scope.tags(NAME, id).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-        if (spec.restore != null) {
-            restore(scope, id, tags);
-            return;
+    public List<Change> diff(DBInstance db, Desired desired) {
+        if ("stopped".equals(db.dbInstanceStatus())) {
+            return List.of(Change.described(STATUS, "stopped", "available", "started: it was stopped"));
         }
+        if (!SERVING.contains(db.dbInstanceStatus())) {
+            return List.of();
+        }
+        var pending = db.pendingModifiedValues();
+        List<Change> changes = new ArrayList<>();
+        if (!desired.instanceClass().equals(db.dbInstanceClass())
+                && (pending == null || !desired.instanceClass().equals(pending.dbInstanceClass()))) {
+            changes.add(Change.of(CLASS, db.dbInstanceClass(), desired.instanceClass()));
+        }
+        if (db.allocatedStorage() != null && db.allocatedStorage() < desired.storageGiB()
+                && (pending == null || pending.allocatedStorage() == null || pending.allocatedStorage() < desired.storageGiB())) {
+            changes.add(Change.described(STORAGE, db.allocatedStorage(), desired.storageGiB(),
+                    "storage " + db.allocatedStorage() + " -> " + desired.storageGiB() + " GiB"));
+        }
+        if (db.backupRetentionPeriod() == null || db.backupRetentionPeriod() != desired.backupRetentionDays()) {
+            changes.add(Change.described(BACKUP_RETENTION, db.backupRetentionPeriod(), desired.backupRetentionDays(),
+                    "backup retention " + db.backupRetentionPeriod() + " -> " + desired.backupRetentionDays() + " days"));
+        }
+        if (!Boolean.valueOf(desired.multiAZ()).equals(db.multiAZ())
+                && (pending == null || !Boolean.valueOf(desired.multiAZ()).equals(pending.multiAZ()))) {
+            changes.add(Change.of(MULTI_AZ, db.multiAZ(), desired.multiAZ()));
+        }
+        if (!Boolean.valueOf(desired.deletionProtection()).equals(db.deletionProtection())) {
+            changes.add(Change.of(DELETION_PROTECTION, db.deletionProtection(), desired.deletionProtection()));
+        }
+        if (Boolean.TRUE.equals(db.publiclyAccessible())) {
+            changes.add(Change.described(PUBLICLY_ACCESSIBLE, true, false, "no longer publicly accessible"));
+        }
+        List<String> groups = db.vpcSecurityGroups().stream().map(VpcSecurityGroupMembership::vpcSecurityGroupId).toList();
+        if (!groups.equals(List.of(desired.securityGroupId()))) {
+            changes.add(Change.of(SECURITY_GROUPS, groups, List.of(desired.securityGroupId())));
+        }
+        if (db.masterUserSecret() == null) {
+            // A restore cannot ask for it (ManageMasterUserPassword applies to Oracle only there), and a person may have turned it off.
+            changes.add(Change.described(MASTER_PASSWORD, "not managed", "managed by Secrets Manager",
+                    "master password handed back to Secrets Manager"));
+        }
+        if (!Boolean.valueOf(desired.autoMinorVersionUpgrade()).equals(db.autoMinorVersionUpgrade())) {
+            changes.add(Change.of(AUTO_MINOR_VERSION_UPGRADE, db.autoMinorVersionUpgrade(), desired.autoMinorVersionUpgrade()));
+        }
+        EngineVersion wanted = EngineVersion.of(desired.engineVersion());
+        if (wanted.judge(db.engineVersion()) == EngineVersion.Verdict.UPGRADE
+                && (pending == null || pending.engineVersion() == null || wanted.judge(pending.engineVersion()) == EngineVersion.Verdict.UPGRADE)) {
+            changes.add(Change.of(ENGINE_VERSION, db.engineVersion(), desired.engineVersion()));
+        }
+        return changes;
+    }
+
+    @Override
+    public void create(PlatformScope scope, Desired desired) {
+        List<Tag> tags = desired.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         try {
-            scope.rds().createDBInstance(r -> r.dbInstanceIdentifier(id)
+            if (desired.restore() != null) {
+                restore(scope, desired, tags);
+                return;
+            }
+            scope.rds().createDBInstance(r -> r.dbInstanceIdentifier(desired.id())
                     .engine(ENGINE)
-                    .engineVersion(spec.engineVersion)
-                    .dbInstanceClass(spec.instanceClass)
-                    .allocatedStorage(spec.storageGiB)
+                    .engineVersion(desired.engineVersion())
+                    .dbInstanceClass(desired.instanceClass())
+                    .allocatedStorage(desired.storageGiB())
                     .storageType("gp3")
                     .storageEncrypted(true)
-                    .dbName(spec.databaseName)
-                    .masterUsername(spec.masterUsername)
+                    .dbName(desired.databaseName())
+                    .masterUsername(desired.masterUsername())
                     .manageMasterUserPassword(true)
-                    .dbSubnetGroupName(scope.idOf(DbSubnetGroup.NAME))
-                    .vpcSecurityGroupIds(SecurityGroups.groupId(scope, "db"))
+                    .dbSubnetGroupName(desired.subnetGroup())
+                    .vpcSecurityGroupIds(desired.securityGroupId())
                     .publiclyAccessible(false)
-                    .multiAZ(spec.multiAZ)
-                    .backupRetentionPeriod(spec.backupRetentionDays)
-                    .deletionProtection(spec.deletionProtection)
+                    .multiAZ(desired.multiAZ())
+                    .backupRetentionPeriod(desired.backupRetentionDays())
+                    .deletionProtection(desired.deletionProtection())
                     .copyTagsToSnapshot(true)
-                    .autoMinorVersionUpgrade(autoMinorVersionUpgrade(spec))
+                    .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade())
                     .tags(tags));
         } catch (RuntimeException e) {
-            // CreateDBInstance takes no client token; the deterministic identifier makes a retry harmless.
+            // CreateDBInstance and the restores take no client token; the deterministic identifier makes a retry harmless.
             if (!AwsErrors.errorCode(e).startsWith("DBInstanceAlreadyExists")) {
                 throw e;
             }
@@ -256,100 +355,58 @@ public class Database extends RepairingComponent<PlatformScope> {
     }
 
     /**
-     * A new instance from the snapshot or point in time; repair then applies what restores do not take:
+     * A new instance from the snapshot or point in time; apply then makes what restores do not take:
      * backups, the engine version, and the AWS-managed master password (ManageMasterUserPassword
      * "applies to RDS for Oracle only" on both restore calls, so it is turned on with ModifyDBInstance
      * once the restored instance is available).
      */
-    private static void restore(PlatformScope scope, String id, List<Tag> tags) {
-        WebPlatformSpec.Database spec = scope.spec().database;
-        String subnetGroup = scope.idOf(DbSubnetGroup.NAME);
-        String dbGroup = SecurityGroups.groupId(scope, "db");
-        try {
-            if (spec.restore.fromSnapshot != null) {
-                scope.rds().restoreDBInstanceFromDBSnapshot(r -> r.dbInstanceIdentifier(id).dbSnapshotIdentifier(spec.restore.fromSnapshot)
-                        .dbInstanceClass(spec.instanceClass).storageType("gp3").dbSubnetGroupName(subnetGroup).vpcSecurityGroupIds(dbGroup)
-                        .publiclyAccessible(false).multiAZ(spec.multiAZ).deletionProtection(spec.deletionProtection)
-                        .copyTagsToSnapshot(true).autoMinorVersionUpgrade(autoMinorVersionUpgrade(spec)).tags(tags));
-            } else {
-                scope.rds().restoreDBInstanceToPointInTime(r -> r.targetDBInstanceIdentifier(id).sourceDBInstanceIdentifier(spec.restore.fromInstance)
-                        .restoreTime(spec.restore.toTime == null ? null : Instant.parse(spec.restore.toTime))
-                        .useLatestRestorableTime(spec.restore.toTime == null ? Boolean.TRUE : null)
-                        .dbInstanceClass(spec.instanceClass).storageType("gp3").dbSubnetGroupName(subnetGroup).vpcSecurityGroupIds(dbGroup)
-                        .publiclyAccessible(false).multiAZ(spec.multiAZ).deletionProtection(spec.deletionProtection)
-                        .copyTagsToSnapshot(true).autoMinorVersionUpgrade(autoMinorVersionUpgrade(spec)).tags(tags));
-            }
-        } catch (RuntimeException e) {
-            if (!AwsErrors.errorCode(e).startsWith("DBInstanceAlreadyExists")) {
-                throw e;
-            }
+    private static void restore(PlatformScope scope, Desired desired, List<Tag> tags) {
+        RestoreSource source = desired.restore();
+        if (source.fromSnapshot() != null) {
+            scope.rds().restoreDBInstanceFromDBSnapshot(r -> r.dbInstanceIdentifier(desired.id()).dbSnapshotIdentifier(source.fromSnapshot())
+                    .dbInstanceClass(desired.instanceClass()).storageType("gp3").dbSubnetGroupName(desired.subnetGroup())
+                    .vpcSecurityGroupIds(desired.securityGroupId()).publiclyAccessible(false).multiAZ(desired.multiAZ())
+                    .deletionProtection(desired.deletionProtection()).copyTagsToSnapshot(true)
+                    .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade()).tags(tags));
+        } else {
+            scope.rds().restoreDBInstanceToPointInTime(r -> r.targetDBInstanceIdentifier(desired.id())
+                    .sourceDBInstanceIdentifier(source.fromInstance())
+                    .restoreTime(source.toTime())
+                    .useLatestRestorableTime(source.toTime() == null ? Boolean.TRUE : null)
+                    .dbInstanceClass(desired.instanceClass()).storageType("gp3").dbSubnetGroupName(desired.subnetGroup())
+                    .vpcSecurityGroupIds(desired.securityGroupId()).publiclyAccessible(false).multiAZ(desired.multiAZ())
+                    .deletionProtection(desired.deletionProtection()).copyTagsToSnapshot(true)
+                    .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade()).tags(tags));
         }
     }
 
+    /** Starts a stopped instance, or sends every other change in one ModifyDBInstance, applied immediately. */
     @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        DBInstance db = current.detail(DBInstance.class);
-        if ("stopped".equals(db.dbInstanceStatus())) {
+    public void apply(PlatformScope scope, Observed<DBInstance> current, Desired desired, List<Change> changes) {
+        DBInstance db = current.detail();
+        if (changes.stream().anyMatch(c -> c.field().equals(STATUS))) {
             scope.rds().startDBInstance(r -> r.dbInstanceIdentifier(db.dbInstanceIdentifier()));
-            return List.of("started: it was stopped");
+            return;
         }
-        if (!SERVING.contains(db.dbInstanceStatus())) {
-            return List.of();
-        }
-        WebPlatformSpec.Database spec = scope.spec().database;
-        var pending = db.pendingModifiedValues();
         ModifyDbInstanceRequest.Builder modify = ModifyDbInstanceRequest.builder().dbInstanceIdentifier(db.dbInstanceIdentifier())
                 .applyImmediately(true);
-        List<String> changes = new ArrayList<>();
-        if (!spec.instanceClass.equals(db.dbInstanceClass()) && (pending == null || !spec.instanceClass.equals(pending.dbInstanceClass()))) {
-            modify.dbInstanceClass(spec.instanceClass);
-            changes.add("class " + db.dbInstanceClass() + " -> " + spec.instanceClass);
+        for (Change change : changes) {
+            switch (change.field()) {
+                case CLASS -> modify.dbInstanceClass(desired.instanceClass());
+                case STORAGE -> modify.allocatedStorage(desired.storageGiB());
+                case BACKUP_RETENTION -> modify.backupRetentionPeriod(desired.backupRetentionDays());
+                case MULTI_AZ -> modify.multiAZ(desired.multiAZ());
+                case DELETION_PROTECTION -> modify.deletionProtection(desired.deletionProtection());
+                case PUBLICLY_ACCESSIBLE -> modify.publiclyAccessible(false);
+                case SECURITY_GROUPS -> modify.vpcSecurityGroupIds(desired.securityGroupId());
+                case MASTER_PASSWORD -> modify.manageMasterUserPassword(true);
+                case AUTO_MINOR_VERSION_UPGRADE -> modify.autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade());
+                case ENGINE_VERSION -> modify.engineVersion(desired.engineVersion()).allowMajorVersionUpgrade(
+                        !EngineVersion.of(db.engineVersion()).major().equals(EngineVersion.of(desired.engineVersion()).major()));
+                default -> throw new IllegalArgumentException("Database cannot apply " + change);
+            }
         }
-        if (db.allocatedStorage() != null && db.allocatedStorage() < spec.storageGiB
-                && (pending == null || pending.allocatedStorage() == null || pending.allocatedStorage() < spec.storageGiB)) {
-            modify.allocatedStorage(spec.storageGiB);
-            changes.add("storage " + db.allocatedStorage() + " -> " + spec.storageGiB + " GiB");
-        }
-        if (db.backupRetentionPeriod() == null || db.backupRetentionPeriod() != spec.backupRetentionDays) {
-            modify.backupRetentionPeriod(spec.backupRetentionDays);
-            changes.add("backup retention " + db.backupRetentionPeriod() + " -> " + spec.backupRetentionDays + " days");
-        }
-        if (!Boolean.valueOf(spec.multiAZ).equals(db.multiAZ()) && (pending == null || !Boolean.valueOf(spec.multiAZ).equals(pending.multiAZ()))) {
-            modify.multiAZ(spec.multiAZ);
-            changes.add("Multi-AZ " + db.multiAZ() + " -> " + spec.multiAZ);
-        }
-        if (!Boolean.valueOf(spec.deletionProtection).equals(db.deletionProtection())) {
-            modify.deletionProtection(spec.deletionProtection);
-            changes.add("deletion protection " + db.deletionProtection() + " -> " + spec.deletionProtection);
-        }
-        if (Boolean.TRUE.equals(db.publiclyAccessible())) {
-            modify.publiclyAccessible(false);
-            changes.add("no longer publicly accessible");
-        }
-        String dbGroup = SecurityGroups.groupId(scope, "db");
-        List<String> groups = db.vpcSecurityGroups().stream().map(VpcSecurityGroupMembership::vpcSecurityGroupId).toList();
-        if (!groups.equals(List.of(dbGroup))) {
-            modify.vpcSecurityGroupIds(dbGroup);
-            changes.add("security groups " + groups + " -> [" + dbGroup + "]");
-        }
-        if (db.masterUserSecret() == null) {
-            modify.manageMasterUserPassword(true);
-            changes.add("master password handed back to Secrets Manager");
-        }
-        if (!Boolean.valueOf(autoMinorVersionUpgrade(spec)).equals(db.autoMinorVersionUpgrade())) {
-            modify.autoMinorVersionUpgrade(autoMinorVersionUpgrade(spec));
-            changes.add("auto minor version upgrade " + db.autoMinorVersionUpgrade() + " -> " + autoMinorVersionUpgrade(spec));
-        }
-        EngineVersion wanted = EngineVersion.of(spec.engineVersion);
-        if (wanted.judge(db.engineVersion()) == EngineVersion.Verdict.UPGRADE
-                && (pending == null || pending.engineVersion() == null || wanted.judge(pending.engineVersion()) == EngineVersion.Verdict.UPGRADE)) {
-            modify.engineVersion(spec.engineVersion).allowMajorVersionUpgrade(!EngineVersion.of(db.engineVersion()).major().equals(wanted.major()));
-            changes.add("engine version " + db.engineVersion() + " -> " + spec.engineVersion);
-        }
-        if (!changes.isEmpty()) {
-            scope.rds().modifyDBInstance(modify.build());
-        }
-        return changes;
+        scope.rds().modifyDBInstance(modify.build());
     }
 
     @Override
@@ -358,8 +415,8 @@ public class Database extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
-        return retire(scope, current.detail(DBInstance.class), scope.spec().database.deletionProtection, clock);
+    public boolean delete(PlatformScope scope, Observed<DBInstance> current) {
+        return retire(scope, current.detail(), scope.spec().database.deletionProtection, clock);
     }
 
     /**
@@ -402,6 +459,6 @@ public class Database extends RepairingComponent<PlatformScope> {
 
     public static DBInstance of(PlatformScope scope) {
         var observed = scope.observed(NAME);
-        return observed == null ? null : observed.detail(DBInstance.class);
+        return observed == null ? null : (DBInstance) observed.detail();
     }
 }

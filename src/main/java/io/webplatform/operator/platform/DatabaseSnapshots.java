@@ -4,13 +4,15 @@ import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.rds.model.DBSnapshot;
 import software.amazon.awssdk.services.rds.model.Tag;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
  * generation, and removing the request must not delete the snapshot. Snapshots are listed in
  * status; on delete they are kept, except with deletionPolicy Delete.
  */
-public class DatabaseSnapshots extends RepairingComponent<PlatformScope> {
+public class DatabaseSnapshots implements Component<PlatformScope, DatabaseSnapshots.Desired, DatabaseSnapshots.State> {
     public static final String NAME = "DatabaseSnapshots";
     public static final String ANNOTATION = "webplatform.io/db-snapshot";
     private static final Pattern LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$");
@@ -48,46 +50,69 @@ public class DatabaseSnapshots extends RepairingComponent<PlatformScope> {
         return DatabaseNames.baseId(scope) + "-" + label;
     }
 
+    /** The manual snapshots this WebPlatform took on request. */
+    public record State(List<DBSnapshot> snapshots) {
+    }
+
+    /**
+     * The snapshot the annotation asks for, of the current database, with its tags; {@code snapshotId}
+     * null when none is asked for, {@code databaseId} null until the database serves (a request waits).
+     */
+    public record Desired(String snapshotId, String databaseId, Map<String, String> tags) {
+    }
+
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Desired desired(PlatformScope scope) {
+        String label = requested(scope);
+        if (label == null) {
+            return new Desired(null, null, Map.of());
+        }
+        String id = snapshotId(scope, label);
+        Observed<?> database = scope.observed(Database.NAME);
+        return new Desired(id, database == null || !database.ready() ? null : database.id(), scope.tags(NAME, id));
+    }
+
+    @Override
+    public Observed<State> observe(PlatformScope scope) {
         boolean deleting = scope.owner().getMetadata().getDeletionTimestamp() != null;
         List<DBSnapshot> owned = scope.rds().describeDBSnapshotsPaginator(r -> r.snapshotType("manual")).dbSnapshots().stream()
                 .filter(s -> s.tagList().stream().anyMatch(t -> t.key().equals(Ownership.OWNER_UID) && t.value().equals(scope.ownerUid()))
                         && s.tagList().stream().anyMatch(t -> t.key().equals(Ownership.COMPONENT) && t.value().equals(NAME)))
                 .toList();
         if (owned.isEmpty()) {
-            return deleting ? null : Observed.ready("none", owned);
+            return deleting ? null : Observed.ready("none", new State(owned));
         }
-        return Observed.ready(String.join(",", owned.stream().map(DBSnapshot::dbSnapshotIdentifier).toList()), owned);
+        return Observed.ready(String.join(",", owned.stream().map(DBSnapshot::dbSnapshotIdentifier).toList()), new State(owned));
+    }
+
+    /** The requested snapshot when it is not taken yet; snapshots no longer asked for are kept (a request is an action). */
+    @Override
+    public List<Change> diff(State actual, Desired desired) {
+        if (desired.snapshotId() == null || desired.databaseId() == null
+                || actual.snapshots().stream().anyMatch(s -> s.dbSnapshotIdentifier().equals(desired.snapshotId()))) {
+            return List.of();
+        }
+        return List.of(Change.missing(desired.snapshotId(), "snapshot of " + desired.databaseId(), "snapshot " + desired.snapshotId() + " requested"));
     }
 
     @Override
-    public void create(PlatformScope scope) {
+    public void create(PlatformScope scope, Desired desired) {
         // Nothing until asked: observe reports "none".
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        String label = requested(scope);
-        Observed<?> database = scope.observed(Database.NAME);
-        if (label == null || database == null || !database.ready()) {
-            return List.of(); // a request waits until the database is available
-        }
-        String id = snapshotId(scope, label);
-        if (((List<DBSnapshot>) current.detail(List.class)).stream().anyMatch(s -> s.dbSnapshotIdentifier().equals(id))) {
-            return List.of();
-        }
-        List<Tag> tags = scope.tags(NAME, id).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        // diff finds at most the one snapshot asked for.
+        String id = desired.snapshotId();
+        List<Tag> tags = desired.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         try {
-            scope.rds().createDBSnapshot(r -> r.dbSnapshotIdentifier(id).dbInstanceIdentifier(database.id()).tags(tags));
+            scope.rds().createDBSnapshot(r -> r.dbSnapshotIdentifier(id).dbInstanceIdentifier(desired.databaseId()).tags(tags));
         } catch (RuntimeException e) {
             if (AwsErrors.errorCode(e).startsWith("DBSnapshotAlreadyExists")) {
                 throw new UserError("SnapshotNameTaken", "DB snapshot " + id + " exists and was not taken for this WebPlatform; choose another label");
             }
             throw e;
         }
-        return List.of("snapshot " + id + " requested");
     }
 
     @Override
@@ -96,9 +121,8 @@ public class DatabaseSnapshots extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
-        for (DBSnapshot s : (List<DBSnapshot>) current.detail(List.class)) {
+    public boolean delete(PlatformScope scope, Observed<State> current) {
+        for (DBSnapshot s : current.detail().snapshots()) {
             try {
                 scope.rds().deleteDBSnapshot(r -> r.dbSnapshotIdentifier(s.dbSnapshotIdentifier()));
             } catch (RuntimeException e) {
@@ -111,9 +135,8 @@ public class DatabaseSnapshots extends RepairingComponent<PlatformScope> {
     }
 
     /** The snapshots, for status. */
-    @SuppressWarnings("unchecked")
     public static List<DBSnapshot> of(PlatformScope scope) {
         var observed = scope.observed(NAME);
-        return observed == null ? List.of() : new ArrayList<>((List<DBSnapshot>) observed.detail(List.class));
+        return observed == null ? List.of() : new ArrayList<>(((State) observed.detail()).snapshots());
     }
 }

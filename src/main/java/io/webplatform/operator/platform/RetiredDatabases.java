@@ -2,12 +2,12 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.Ownership;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,7 +17,7 @@ import java.util.List;
  * app never points at a database being deleted.
  * One protected by deletion protection is kept: a restore is no reason to lift a guard.
  */
-public class RetiredDatabases extends RepairingComponent<PlatformScope> {
+public class RetiredDatabases implements Component<PlatformScope, RetiredDatabases.Desired, RetiredDatabases.State> {
     public static final String NAME = "RetiredDatabases";
     private final Clock clock = Clock.systemUTC();
 
@@ -26,22 +26,48 @@ public class RetiredDatabases extends RepairingComponent<PlatformScope> {
         return NAME;
     }
 
-    /** What a retired database still stands in (and keeps, when it is retained). It is declared after the database and the instances. */
+    /** The DB instances of this WebPlatform other than its current database; empty when there is nothing to retire. */
+    public record State(List<DBInstance> retired) {
+    }
+
+    /**
+     * None of the retired instances is wanted, except those the deletion policy or their deletion
+     * protection keeps; they go only once the app has moved ({@code appMoved}: the current database
+     * serves and every app instance is ready with its endpoint).
+     */
+    public record Desired(WebPlatformSpec.DatabaseDeletionPolicy deletionPolicy, boolean appMoved) {
+        boolean keeps(DBInstance db) {
+            return kept(deletionPolicy, db);
+        }
+    }
+
+    static boolean kept(WebPlatformSpec.DatabaseDeletionPolicy policy, DBInstance db) {
+        return policy == WebPlatformSpec.DatabaseDeletionPolicy.Retain || Boolean.TRUE.equals(db.deletionProtection());
+    }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Desired desired(PlatformScope scope) {
+        Observed<?> database = scope.observed(Database.NAME);
+        Observed<?> instances = scope.observed(AppInstances.NAME);
+        boolean appMoved = database != null && database.ready() && instances != null && instances.ready();
+        return new Desired(scope.spec().database.deletionPolicy, appMoved);
+    }
+
+    @Override
+    public Observed<State> observe(PlatformScope scope) {
         String current = DatabaseNames.instanceId(scope);
         boolean deleting = scope.owner().getMetadata().getDeletionTimestamp() != null;
         List<DBInstance> retired = scope.rds().describeDBInstancesPaginator().dbInstances().stream()
                 .filter(d -> !d.dbInstanceIdentifier().equals(current) && owned(scope, d)).toList();
         if (retired.isEmpty()) {
             // Nothing to retire is this component's normal, converged state.
-            return deleting ? null : Observed.ready("none", retired);
+            return deleting ? null : Observed.ready("none", new State(retired));
         }
         String ids = String.join(",", retired.stream().map(DBInstance::dbInstanceIdentifier).toList());
-        List<String> waiting = retired.stream().filter(d -> !kept(scope, d)).map(d -> d.dbInstanceIdentifier() + " " + d.dbInstanceStatus()
+        var policy = scope.spec().database.deletionPolicy;
+        List<String> waiting = retired.stream().filter(d -> !kept(policy, d)).map(d -> d.dbInstanceIdentifier() + " " + d.dbInstanceStatus()
                 + (d.dbInstanceStatus().equals("deleting") ? "" : ", to be retired")).toList();
-        return waiting.isEmpty() ? Observed.ready(ids, retired) : Observed.pending(ids, String.join(", ", waiting), retired);
+        return waiting.isEmpty() ? Observed.ready(ids, new State(retired)) : Observed.pending(ids, String.join(", ", waiting), new State(retired));
     }
 
     private static boolean owned(PlatformScope scope, DBInstance db) {
@@ -49,32 +75,31 @@ public class RetiredDatabases extends RepairingComponent<PlatformScope> {
                 && db.tagList().stream().anyMatch(t -> t.key().equals(Ownership.COMPONENT) && t.value().equals(Database.NAME));
     }
 
-    private static boolean kept(PlatformScope scope, DBInstance db) {
-        return scope.spec().database.deletionPolicy == WebPlatformSpec.DatabaseDeletionPolicy.Retain || Boolean.TRUE.equals(db.deletionProtection());
+    /** One change per retired instance to delete now: not kept, not already deleting, and the app has moved. */
+    @Override
+    public List<Change> diff(State actual, Desired desired) {
+        if (!desired.appMoved()) {
+            return List.of();
+        }
+        return actual.retired().stream()
+                .filter(db -> !desired.keeps(db) && !"deleting".equals(db.dbInstanceStatus()))
+                .map(db -> Change.unwanted(db.dbInstanceIdentifier(), db.dbInstanceStatus(),
+                        "retiring " + db.dbInstanceIdentifier() + " by deletionPolicy " + desired.deletionPolicy()))
+                .toList();
     }
 
     @Override
-    public void create(PlatformScope scope) {
+    public void create(PlatformScope scope, Desired desired) {
         // Nothing to make: observe reports "none" when there is nothing to retire.
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        List<String> changes = new ArrayList<>();
-        // Only once the new database serves and every app instance has moved to it.
-        Observed<?> database = scope.observed(Database.NAME);
-        Observed<?> instances = scope.observed(AppInstances.NAME);
-        if (database == null || !database.ready() || instances == null || !instances.ready()) {
-            return changes;
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        for (Change change : changes) {
+            DBInstance db = current.detail().retired().stream()
+                    .filter(d -> d.dbInstanceIdentifier().equals(change.field())).findFirst().orElseThrow();
+            Database.retire(scope, db, false, clock);
         }
-        for (DBInstance db : (List<DBInstance>) current.detail(List.class)) {
-            if (!kept(scope, db) && !"deleting".equals(db.dbInstanceStatus())) {
-                Database.retire(scope, db, false, clock);
-                changes.add("retiring " + db.dbInstanceIdentifier() + " by deletionPolicy " + scope.spec().database.deletionPolicy);
-            }
-        }
-        return changes;
     }
 
     @Override
@@ -83,10 +108,9 @@ public class RetiredDatabases extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
+    public boolean delete(PlatformScope scope, Observed<State> current) {
         boolean gone = true;
-        for (DBInstance db : (List<DBInstance>) current.detail(List.class)) {
+        for (DBInstance db : current.detail().retired()) {
             gone &= Database.retire(scope, db, Boolean.TRUE.equals(db.deletionProtection()), clock);
         }
         return gone;
