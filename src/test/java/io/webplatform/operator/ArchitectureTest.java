@@ -12,7 +12,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The packages' allowed directions, read from the compiled classes: api (the custom resources) and
  * aws (SDK clients, names, tags, error classification) depend on no other package of the operator;
- * engine (the generic graph) on those two; each kind (bucket, platform) on those three. No cycle.
+ * engine (the generic graph) on those two; each kind (bucket, platform) on those three; plan (a
+ * manifest's CloudFormation plan) on all of them, and nothing on it. No cycle.
  */
 class ArchitectureTest {
     private static JavaClasses operator;
@@ -31,11 +32,13 @@ class ArchitectureTest {
                 .layer("engine").definedBy("io.webplatform.operator.engine..")
                 .layer("bucket").definedBy("io.webplatform.operator.bucket..")
                 .layer("platform").definedBy("io.webplatform.operator.platform..")
-                .whereLayer("platform").mayNotBeAccessedByAnyLayer()
-                .whereLayer("bucket").mayOnlyBeAccessedByLayers("platform")
-                .whereLayer("engine").mayOnlyBeAccessedByLayers("bucket", "platform")
-                .whereLayer("aws").mayOnlyBeAccessedByLayers("engine", "bucket", "platform")
-                .whereLayer("api").mayOnlyBeAccessedByLayers("aws", "engine", "bucket", "platform")
+                .layer("plan").definedBy("io.webplatform.operator.plan..")
+                .whereLayer("plan").mayNotBeAccessedByAnyLayer()
+                .whereLayer("platform").mayOnlyBeAccessedByLayers("plan")
+                .whereLayer("bucket").mayOnlyBeAccessedByLayers("platform", "plan")
+                .whereLayer("engine").mayOnlyBeAccessedByLayers("bucket", "platform", "plan")
+                .whereLayer("aws").mayOnlyBeAccessedByLayers("engine", "bucket", "platform", "plan")
+                .whereLayer("api").mayOnlyBeAccessedByLayers("aws", "engine", "bucket", "platform", "plan")
                 .check(operator);
     }
 

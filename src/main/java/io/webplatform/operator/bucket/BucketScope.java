@@ -21,7 +21,16 @@ public class BucketScope extends Scope {
     private final String accountId;
 
     public BucketScope(SecureBucket resource, AwsClients clients, String accountId) {
-        super(resource, clients.region(resource.getSpec().region));
+        this(resource, clients, clients.region(resource.getSpec().region), accountId);
+    }
+
+    /** A plan's scope: no AWS clients (so any AWS call fails), the account as a reference. */
+    public static BucketScope forPlan(SecureBucket resource, String region, String accountId) {
+        return new BucketScope(resource, null, region, accountId);
+    }
+
+    private BucketScope(SecureBucket resource, AwsClients clients, String region, String accountId) {
+        super(resource, region);
         this.resource = resource;
         this.names = BucketNames.of(resource);
         this.clients = clients;

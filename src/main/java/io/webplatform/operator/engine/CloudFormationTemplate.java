@@ -118,7 +118,7 @@ public final class CloudFormationTemplate {
         template.put("Resources", out);
         try {
             return new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build()).writeValueAsString(template);
+                    .build()).writeValueAsString(template);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

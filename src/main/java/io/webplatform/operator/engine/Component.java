@@ -64,6 +64,23 @@ public interface Component<S extends Scope, D, A> {
     /** Starts or completes the deletion; returns true when the resource is gone on return. */
     boolean delete(S scope, Observed<A> current);
 
+    /**
+     * The CloudFormation resources the desired value stands for: the plan ({@code hack/plan.sh})
+     * renders them without any AWS call. Properties say what create and apply send, with references
+     * to other components' resources in Fn::Sub syntax ({@link CfnResource#ref}).
+     */
+    default List<CfnResource> cloudFormation(D desired) {
+        throw new UnsupportedOperationException(name() + " is not in the plan yet");
+    }
+
+    /**
+     * What observe would report right after create, its ids as references to this component's plan
+     * resources, so that dependents compute their desired values in a plan exactly as in a pass.
+     */
+    default Observed<A> planned(S scope, D desired) {
+        throw new UnsupportedOperationException(name() + " is not in the plan yet");
+    }
+
     /** True when the deletion policy keeps this resource. */
     default boolean retainedOnDelete(S scope) {
         return false;

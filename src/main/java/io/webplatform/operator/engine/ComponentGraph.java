@@ -278,6 +278,41 @@ public final class ComponentGraph<S extends Scope> {
                 "not requested by the spec; left in AWS (managementPolicy Observe)", null));
     }
 
+    /**
+     * Everything a first pass would create, without any AWS call: each wanted component's desired
+     * value as CloudFormation resources, computed from what its dependencies would report once made
+     * (their planned observations, ids as references). An {@code after} edge becomes DependsOn on
+     * the dependency's resources, unless the properties already refer to them.
+     */
+    public void plan(S scope, CloudFormationTemplate template) {
+        Map<String, List<String>> logicalIds = new HashMap<>();
+        for (Node<S> n : ordered) {
+            scope.walking(n);
+            try {
+                if (n.component().wanted(scope)) {
+                    logicalIds.put(n.name(), planOne(n, n.component(), scope, template, logicalIds));
+                }
+            } finally {
+                scope.walking(null);
+            }
+        }
+    }
+
+    private <D, A> List<String> planOne(Node<S> n, Component<S, D, A> c, S scope, CloudFormationTemplate template,
+                                        Map<String, List<String>> logicalIds) {
+        D desired = c.desired(scope);
+        List<String> ids = new ArrayList<>();
+        for (CfnResource r : c.cloudFormation(desired)) {
+            java.util.Set<String> referenced = CloudFormationTemplate.referencesIn(r.properties());
+            List<String> dependsOn = n.after().stream().flatMap(d -> logicalIds.getOrDefault(d, List.of()).stream())
+                    .filter(id -> !referenced.contains(id)).distinct().toList();
+            template.add(dependsOn.isEmpty() ? r : r.dependingOn(dependsOn));
+            ids.add(r.logicalId());
+        }
+        scope.record(c.name(), c.planned(scope, desired));
+        return ids;
+    }
+
     /** Deletes in reverse dependency order, keeping what the deletion policy retains. */
     public WalkResult delete(S scope, EventSink events) {
         WalkResult result = new WalkResult();

@@ -122,7 +122,8 @@ public final class FlowLogDestination {
                 .anyMatch(o -> platform.getMetadata().getUid().equals(o.getUid()) && Boolean.TRUE.equals(o.getController()));
     }
 
-    private static SecureBucket ownBucket(WebPlatform platform, String region, ManagementPolicy policy) {
+    /** The SecureBucket a WebPlatform without bucketRef makes for its flow logs. */
+    public static SecureBucket ownBucket(WebPlatform platform, String region, ManagementPolicy policy) {
         SecureBucketSpec spec = new SecureBucketSpec();
         spec.managementPolicy = policy;
         spec.region = region;

@@ -34,7 +34,16 @@ public class PlatformScope extends Scope {
     private final String accountId;
 
     public PlatformScope(WebPlatform resource, NetworkPlan plan, AwsClients clients, String accountId, String flowLogBucketArn) {
-        super(resource, clients.region(resource.getSpec().region));
+        this(resource, plan, clients, clients.region(resource.getSpec().region), accountId, flowLogBucketArn);
+    }
+
+    /** A plan's scope: no AWS clients (so any AWS call fails), the account and the flow-log bucket as references. */
+    public static PlatformScope forPlan(WebPlatform resource, NetworkPlan plan, String region, String accountId, String flowLogBucketArn) {
+        return new PlatformScope(resource, plan, null, region, accountId, flowLogBucketArn);
+    }
+
+    private PlatformScope(WebPlatform resource, NetworkPlan plan, AwsClients clients, String region, String accountId, String flowLogBucketArn) {
+        super(resource, region);
         this.resource = resource;
         this.plan = plan;
         this.clients = clients;

@@ -82,6 +82,15 @@ class ComponentGraphTest {
         }
 
         public boolean retainedOnDelete(MapScope s) { return retain; }
+
+        /** One AWS::Test::Thing per node, naming the first dependency's id (a reference in a plan). */
+        public List<CfnResource> cloudFormation(String desired) {
+            return List.of(CfnResource.of(CfnResource.logicalId(name), "AWS::Test::Thing", Map.of("State", desired)));
+        }
+
+        public Observed<String> planned(MapScope s, String desired) {
+            return Observed.ready(CfnResource.ref(CfnResource.logicalId(name)), desired);
+        }
     }
 
     static ComponentGraph<MapScope> graph(Node... nodes) {
@@ -162,6 +171,72 @@ class ComponentGraphTest {
         assertThat(managed.drift()).isEmpty();
         assertThat(managed.allReady()).isTrue();
         assertThat(graph.reconcile(scope, events, ManagementPolicy.Observe).drift()).isEmpty();
+    }
+
+    @Test
+    void plansEveryWantedComponentWithReferencesAndDependsOnWithoutAnyCall() {
+        Node network = new Node("network") {
+            @Override
+            public String desired(MapScope s) { return "cidr 10.0.0.0/16"; }
+        };
+        Node subnet = new Node("subnet") {
+            @Override
+            public String desired(MapScope s) { return s.idOf("network"); }
+        };
+        Node server = new Node("server") {
+            @Override
+            public String desired(MapScope s) { return "in " + s.idOf("subnet"); }
+        };
+        Node unwanted = new Node("unwanted") {
+            @Override
+            public boolean wanted(MapScope s) { return false; }
+        };
+        ComponentGraph<MapScope> graph = ComponentGraph.<MapScope>builder()
+                .add(network)
+                .add(subnet, ComponentGraph.after("network"))
+                .add(server, ComponentGraph.after("network", "subnet"))
+                .add(unwanted)
+                .build();
+        MapScope scope = new MapScope();
+        CloudFormationTemplate template = new CloudFormationTemplate("test");
+        graph.plan(scope, template);
+
+        assertThat(scope.log).isEmpty();
+        assertThat(template.resources()).containsOnlyKeys("Network", "Subnet", "Server");
+        // Referenced: no DependsOn needed; only ordered: DependsOn.
+        assertThat(template.resources().get("Subnet").dependsOn()).isEmpty();
+        assertThat(template.resources().get("Server").dependsOn()).containsExactly("Network");
+        assertThat(template.toYaml()).isEqualTo("""
+                AWSTemplateFormatVersion: "2010-09-09"
+                Description: "test"
+                Resources:
+                  Network:
+                    Type: "AWS::Test::Thing"
+                    Properties:
+                      State: "cidr 10.0.0.0/16"
+                  Subnet:
+                    Type: "AWS::Test::Thing"
+                    Properties:
+                      State:
+                        Ref: "Network"
+                  Server:
+                    Type: "AWS::Test::Thing"
+                    DependsOn:
+                    - "Network"
+                    Properties:
+                      State:
+                        Fn::Sub: "in ${Subnet}"
+                """);
+    }
+
+    @Test
+    void aPlanThatRefersToWhatItDoesNotMakeIsRefused() {
+        CloudFormationTemplate template = new CloudFormationTemplate("test");
+        template.add(CfnResource.of("Thing", "AWS::Test::Thing", Map.of("Arn", "arn:aws:s3:::${Elsewhere}", "Account", "${AWS::AccountId}")));
+        assertThat(template.unresolvedReferences()).containsExactly("Thing -> Elsewhere");
+        assertThatThrownBy(template::toYaml).hasMessageContaining("Thing -> Elsewhere");
+        template.parameter("Elsewhere", "String", "made elsewhere");
+        assertThat(template.toYaml()).contains("Fn::Sub: \"arn:aws:s3:::${Elsewhere}\"", "Ref: \"AWS::AccountId\"");
     }
 
     @Test
