@@ -9,101 +9,162 @@ import software.amazon.awssdk.services.kms.model.Tag;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
  * The life of a KMS key a resource made for itself: found by its alias, or by its ownership tags when
- * a crash came between CreateKey and CreateAlias; repaired (deletion cancelled, enabled, alias, policy,
- * rotation); deleted (alias removed, key scheduled for deletion).
+ * a crash came between CreateKey and CreateAlias; compared with what is wanted (deletion cancelled,
+ * enabled, alias, policy, rotation) and brought back; deleted (alias removed, key scheduled for deletion).
+ * The components that own such a key turn {@link Difference}s into their changes.
  */
 public final class OwnedKeys {
     private OwnedKeys() {
     }
 
-    /** What is known of an owned key; components keep it as (part of) their observed state. */
-    public static class Key {
-        public KeyMetadata metadata;
-        public boolean aliasPresent;
-        public boolean rotationEnabled;
-        public String policy;
+    /** The key as the operator wants it: what CreateKey and CreateAlias send, and yearly rotation. */
+    public record Desired(String alias, String description, JsonNode policy, Map<String, String> tags) {
+        /** The tags in KMS's shape. */
+        public List<Tag> kmsTags() {
+            return tags.entrySet().stream().map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build()).toList();
+        }
     }
 
     /**
-     * Fills {@code into} with the key behind the alias, or the one tagged with this owner and component;
-     * false when there is none (a key this delete already scheduled counts as none).
+     * What is known of an owned key. While its deletion is scheduled, rotation and policy are not read
+     * (null): they are judged once the deletion is cancelled.
      */
-    public static boolean read(KmsClient kms, String alias, String ownerUid, String component, boolean deleting, Key into) {
+    public record Key(KeyMetadata metadata, boolean aliasPresent, Boolean rotationEnabled, String policy) {
+        public String arn() {
+            return metadata.arn();
+        }
+    }
+
+    /** One way the key differs from what is wanted; {@code field} is what {@link #apply} is given back. */
+    public record Difference(String field, String actual, String desired, String summary) {
+    }
+
+    public static final String DELETION = "deletion";
+    public static final String STATE = "state";
+    public static final String ALIAS = "alias";
+    public static final String POLICY = "policy";
+    public static final String ROTATION = "rotation";
+
+    /**
+     * The key behind the alias, or the one tagged with this owner and component; null when there is
+     * none (a key this delete already scheduled counts as none).
+     */
+    public static Key read(KmsClient kms, String alias, String ownerUid, String component, boolean deleting) {
+        KeyMetadata metadata;
+        boolean aliasPresent = false;
         try {
-            into.metadata = kms.describeKey(r -> r.keyId(alias)).keyMetadata();
-            into.aliasPresent = true;
+            metadata = kms.describeKey(r -> r.keyId(alias)).keyMetadata();
+            aliasPresent = true;
         } catch (RuntimeException e) {
             if (!AwsErrors.isNotFound(e)) {
                 throw e;
             }
-            into.metadata = find(kms, ownerUid, component, deleting);
-            if (into.metadata == null) {
-                return false;
+            metadata = find(kms, ownerUid, component, deleting);
+            if (metadata == null) {
+                return null;
             }
         }
-        if (into.metadata.keyState() == KeyState.PENDING_DELETION) {
+        if (metadata.keyState() == KeyState.PENDING_DELETION) {
             // Scheduled by hand: drift to repair. Scheduled by this delete: gone.
-            return !deleting;
+            return deleting ? null : new Key(metadata, aliasPresent, null, null);
         }
-        into.rotationEnabled = kms.getKeyRotationStatus(r -> r.keyId(into.metadata.keyId())).keyRotationEnabled();
-        into.policy = kms.getKeyPolicy(r -> r.keyId(into.metadata.keyId()).policyName("default")).policy();
-        return true;
+        String keyId = metadata.keyId();
+        boolean rotation = kms.getKeyRotationStatus(r -> r.keyId(keyId)).keyRotationEnabled();
+        String policy = kms.getKeyPolicy(r -> r.keyId(keyId).policyName("default")).policy();
+        return new Key(metadata, aliasPresent, rotation, policy);
     }
 
     /**
      * Makes a key tagged at creation, then its alias. CreateAlias, like every later change, is authorised
      * by the key's ownership tag, which KMS may take minutes to honour: until then the key is found again
-     * by its tags and the alias made by repair.
+     * by its tags and the alias made by {@link #apply}.
      */
-    public static void create(KmsClient kms, String description, JsonNode policy, List<Tag> tags, String alias, Clock clock) {
-        KeyMetadata key = kms.createKey(r -> r.description(description).policy(PolicyDocuments.toJson(policy)).tags(tags)).keyMetadata();
-        authorisedByTags(key, clock, () -> kms.createAlias(r -> r.aliasName(alias).targetKeyId(key.keyId())));
+    public static void create(KmsClient kms, Desired desired, Clock clock) {
+        KeyMetadata key = kms.createKey(r -> r.description(desired.description()).policy(PolicyDocuments.toJson(desired.policy()))
+                .tags(desired.kmsTags())).keyMetadata();
+        authorisedByTags(key, clock, () -> kms.createAlias(r -> r.aliasName(desired.alias()).targetKeyId(key.keyId())));
     }
 
-    /** Brings the key back to enabled, aliased, with this policy and yearly rotation; one line per change. */
-    public static List<String> repair(KmsClient kms, Key key, String alias, JsonNode policy, Clock clock) {
-        String keyId = key.metadata.keyId();
-        List<String> changes = new ArrayList<>();
-        if (key.metadata.keyState() == KeyState.PENDING_DELETION) {
-            authorisedByTags(key.metadata, clock, () -> kms.cancelKeyDeletion(r -> r.keyId(keyId)));
-            changes.add("cancelled a scheduled deletion");
-            key.rotationEnabled = kms.getKeyRotationStatus(r -> r.keyId(keyId)).keyRotationEnabled();
+    /** What differs from an enabled, aliased key with this policy and yearly rotation, in the order {@link #apply} fixes it. Pure. */
+    public static List<Difference> differences(Key actual, Desired desired) {
+        List<Difference> differences = new ArrayList<>();
+        KeyState state = actual.metadata().keyState();
+        if (state == KeyState.PENDING_DELETION) {
+            differences.add(new Difference(DELETION, "scheduled", "none", "cancelled a scheduled deletion"));
         }
-        if (key.metadata.keyState() == KeyState.DISABLED || key.metadata.keyState() == KeyState.PENDING_DELETION) {
-            authorisedByTags(key.metadata, clock, () -> kms.enableKey(r -> r.keyId(keyId)));
-            changes.add("enabled the key");
+        if (state == KeyState.DISABLED || state == KeyState.PENDING_DELETION) {
+            differences.add(new Difference(STATE, actual.metadata().keyStateAsString(), "Enabled",
+                    "enabled the key"));
         }
-        if (!key.aliasPresent) {
-            authorisedByTags(key.metadata, clock, () -> kms.createAlias(r -> r.aliasName(alias).targetKeyId(keyId)));
-            key.aliasPresent = true;
-            changes.add("created alias " + alias);
+        if (!actual.aliasPresent()) {
+            differences.add(new Difference(ALIAS, "absent", desired.alias(), "created alias " + desired.alias()));
         }
-        if (key.policy != null && !PolicyDocuments.equivalent(key.policy, policy)) {
-            authorisedByTags(key.metadata, clock,
-                    () -> kms.putKeyPolicy(r -> r.keyId(keyId).policyName("default").policy(PolicyDocuments.toJson(policy))));
-            key.policy = PolicyDocuments.toJson(policy);
-            changes.add("key policy restored");
+        // Unknown while the deletion was scheduled: judged at the next pass.
+        if (actual.policy() != null && !PolicyDocuments.equivalent(actual.policy(), desired.policy())) {
+            differences.add(new Difference(POLICY, "another policy", "the operator's policy", "key policy restored"));
         }
-        if (!key.rotationEnabled) {
-            authorisedByTags(key.metadata, clock, () -> kms.enableKeyRotation(r -> r.keyId(keyId)));
-            key.rotationEnabled = true;
-            changes.add("enabled yearly key rotation");
+        // Unknown while the deletion was scheduled: enabling it is harmless when it was on.
+        if (!Boolean.TRUE.equals(actual.rotationEnabled())) {
+            differences.add(new Difference(ROTATION, actual.rotationEnabled() == null ? "unknown" : "off", "yearly",
+                    "enabled yearly key rotation"));
         }
-        return changes;
+        return differences;
+    }
+
+    /**
+     * Makes the differences named by {@code fields} (from {@link #differences}), in that order: a key
+     * must be enabled before its rotation can be. Returns the key as it is after them.
+     */
+    public static Key apply(KmsClient kms, Key key, Desired desired, Collection<String> fields, Clock clock) {
+        KeyMetadata metadata = key.metadata();
+        String keyId = metadata.keyId();
+        boolean aliasPresent = key.aliasPresent();
+        Boolean rotation = key.rotationEnabled();
+        String policy = key.policy();
+        for (String field : List.of(DELETION, STATE, ALIAS, POLICY, ROTATION)) {
+            if (!fields.contains(field)) {
+                continue;
+            }
+            switch (field) {
+                case DELETION -> {
+                    authorisedByTags(metadata, clock, () -> kms.cancelKeyDeletion(r -> r.keyId(keyId)));
+                    metadata = metadata.toBuilder().keyState(KeyState.DISABLED).build();
+                }
+                case STATE -> {
+                    authorisedByTags(metadata, clock, () -> kms.enableKey(r -> r.keyId(keyId)));
+                    metadata = metadata.toBuilder().keyState(KeyState.ENABLED).build();
+                }
+                case ALIAS -> {
+                    authorisedByTags(metadata, clock, () -> kms.createAlias(r -> r.aliasName(desired.alias()).targetKeyId(keyId)));
+                    aliasPresent = true;
+                }
+                case POLICY -> {
+                    String json = PolicyDocuments.toJson(desired.policy());
+                    authorisedByTags(metadata, clock, () -> kms.putKeyPolicy(r -> r.keyId(keyId).policyName("default").policy(json)));
+                    policy = json;
+                }
+                default -> {
+                    authorisedByTags(metadata, clock, () -> kms.enableKeyRotation(r -> r.keyId(keyId)));
+                    rotation = true;
+                }
+            }
+        }
+        return new Key(metadata, aliasPresent, rotation, policy);
     }
 
     /** Removes the alias and schedules the key's deletion: 7 days, the shortest wait KMS allows; recoverable until then. */
     public static void delete(KmsClient kms, Key key, String alias, Clock clock) {
-        if (key.aliasPresent) {
-            authorisedByTags(key.metadata, clock, () -> kms.deleteAlias(r -> r.aliasName(alias)));
+        if (key.aliasPresent()) {
+            authorisedByTags(key.metadata(), clock, () -> kms.deleteAlias(r -> r.aliasName(alias)));
         }
-        authorisedByTags(key.metadata, clock, () -> kms.scheduleKeyDeletion(r -> r.keyId(key.metadata.keyId()).pendingWindowInDays(7)));
+        authorisedByTags(key.metadata(), clock, () -> kms.scheduleKeyDeletion(r -> r.keyId(key.metadata().keyId()).pendingWindowInDays(7)));
     }
 
     /**

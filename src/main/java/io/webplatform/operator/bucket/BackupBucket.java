@@ -2,7 +2,6 @@ package io.webplatform.operator.bucket;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.util.List;
 
 /** The replica of the data bucket, in the same region, with the same protections and key. */
 public class BackupBucket extends ProtectedBucket {

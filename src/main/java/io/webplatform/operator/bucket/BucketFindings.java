@@ -2,7 +2,6 @@ package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.api.Finding;
 import io.webplatform.operator.aws.PolicyDocuments;
-import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.s3.model.ObjectOwnership;
 import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
 
@@ -20,37 +19,37 @@ public final class BucketFindings {
     public static List<Finding> evaluate(BucketScope scope) {
         List<Finding> findings = new ArrayList<>();
         for (String component : List.of(DataBucket.NAME, BackupBucket.NAME, TrailBucket.NAME)) {
-            Observed<?> o = scope.observed(component);
-            if (o != null) {
-                bucket(findings, o);
+            ProtectedBucket.State bucket = ProtectedBucket.of(scope, component);
+            if (bucket != null) {
+                bucket(findings, scope.observed(component).id(), bucket);
             }
         }
-        Observed<?> key = scope.observed(KmsKey.NAME);
+        KmsKey.State key = KmsKey.of(scope);
         if (key != null && scope.spec().encryption.mode == io.webplatform.operator.api.SecureBucketSpec.EncryptionMode.CreateKey) {
-            findings.add(Finding.check("KMS_KEY_ROTATION", KmsKey.rotationEnabled(key), "MEDIUM", key.id(), "key rotation enabled"));
+            findings.add(Finding.check("KMS_KEY_ROTATION", key.rotationEnabled(), "MEDIUM", scope.idOf(KmsKey.NAME), "key rotation enabled"));
         }
-        Observed<?> trail = scope.observed(Trail.NAME);
+        Trail.State trail = Trail.of(scope);
         if (trail != null) {
-            findings.add(Finding.check("CLOUDTRAIL_LOG_VALIDATION", Trail.validationEnabled(trail), "MEDIUM", trail.id(), "log file validation on"));
-            findings.add(Finding.check("CLOUDTRAIL_LOGGING", Trail.logging(trail), "HIGH", trail.id(), "trail is logging"));
+            String id = scope.idOf(Trail.NAME);
+            findings.add(Finding.check("CLOUDTRAIL_LOG_VALIDATION", trail.validationEnabled(), "MEDIUM", id, "log file validation on"));
+            findings.add(Finding.check("CLOUDTRAIL_LOGGING", trail.logging(), "HIGH", id, "trail is logging"));
         }
         return findings;
     }
 
-    private static void bucket(List<Finding> findings, Observed<?> o) {
-        ProtectedBucket.State s = o.detail(ProtectedBucket.State.class);
-        PublicAccessBlockConfiguration pab = s.publicAccessBlock;
+    private static void bucket(List<Finding> findings, String id, ProtectedBucket.State s) {
+        PublicAccessBlockConfiguration pab = s.publicAccessBlock();
         boolean blocked = pab != null && Boolean.TRUE.equals(pab.blockPublicAcls()) && Boolean.TRUE.equals(pab.ignorePublicAcls())
                 && Boolean.TRUE.equals(pab.blockPublicPolicy()) && Boolean.TRUE.equals(pab.restrictPublicBuckets());
-        findings.add(Finding.check("S3_PUBLIC_ACCESS_BLOCK", blocked, "HIGH", o.id(), "all four public access block settings on"));
-        boolean encrypted = s.encryption != null && s.encryption.applyServerSideEncryptionByDefault() != null;
-        findings.add(Finding.check("S3_DEFAULT_ENCRYPTION", encrypted, "HIGH", o.id(), "default encryption "
-                + (encrypted ? s.encryption.applyServerSideEncryptionByDefault().sseAlgorithmAsString() : "missing")));
-        findings.add(Finding.check("S3_VERSIONING", "Enabled".equals(s.versioning), "MEDIUM", o.id(), "versioning enabled"));
-        findings.add(Finding.check("S3_ACLS_DISABLED", s.ownership == ObjectOwnership.BUCKET_OWNER_ENFORCED, "MEDIUM", o.id(),
+        findings.add(Finding.check("S3_PUBLIC_ACCESS_BLOCK", blocked, "HIGH", id, "all four public access block settings on"));
+        boolean encrypted = s.encryption() != null && s.encryption().applyServerSideEncryptionByDefault() != null;
+        findings.add(Finding.check("S3_DEFAULT_ENCRYPTION", encrypted, "HIGH", id, "default encryption "
+                + (encrypted ? s.encryption().applyServerSideEncryptionByDefault().sseAlgorithmAsString() : "missing")));
+        findings.add(Finding.check("S3_VERSIONING", "Enabled".equals(s.versioning()), "MEDIUM", id, "versioning enabled"));
+        findings.add(Finding.check("S3_ACLS_DISABLED", s.ownership() == ObjectOwnership.BUCKET_OWNER_ENFORCED, "MEDIUM", id,
                 "object ownership BucketOwnerEnforced"));
-        boolean tlsOnly = s.policy != null && PolicyDocuments.parse(s.policy) != null
-                && s.policy.contains(BucketPolicies.DENY_INSECURE_TRANSPORT);
-        findings.add(Finding.check("S3_TLS_ONLY", tlsOnly, "MEDIUM", o.id(), "bucket policy denies requests without TLS"));
+        boolean tlsOnly = s.policy() != null && PolicyDocuments.parse(s.policy()) != null
+                && s.policy().contains(BucketPolicies.DENY_INSECURE_TRANSPORT);
+        findings.add(Finding.check("S3_TLS_ONLY", tlsOnly, "MEDIUM", id, "bucket policy denies requests without TLS"));
     }
 }

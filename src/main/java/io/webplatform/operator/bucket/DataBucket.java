@@ -2,7 +2,6 @@ package io.webplatform.operator.bucket;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.util.List;
 
 /** The bucket the user asked for, encrypted with the SecureBucket's key. */
 public class DataBucket extends ProtectedBucket {

@@ -3,25 +3,37 @@ package io.webplatform.operator.bucket;
 import io.webplatform.operator.api.SecureBucketSpec.EncryptionMode;
 import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.ReferencedKeys;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
-import software.amazon.awssdk.services.kms.model.Tag;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * The KMS key that encrypts the data buckets. With mode CreateKey the operator makes a symmetric
  * key with yearly rotation, found again through its alias, or through its ownership tags when a
  * crash came between CreateKey and CreateAlias. With mode ExistingKey it only checks the key.
  */
-public class KmsKey extends RepairingComponent<BucketScope> {
+public class KmsKey implements Component<BucketScope, KmsKey.Desired, KmsKey.State> {
     public static final String NAME = "Key";
 
-    /** What the operator knows of the key. */
-    public static final class State extends OwnedKeys.Key {
-        boolean owned;
+    /**
+     * The key as the operator wants it: its own ({@code owned}), or the one the spec references,
+     * which is never made, changed or deleted.
+     */
+    public record Desired(String referencedKeyArn, OwnedKeys.Desired owned) {
+    }
+
+    /**
+     * What the operator knows of the key: {@code owned} when it made it; {@code referenced} when the
+     * spec names it (null while the SecureBucket is deleted: nothing is checked then).
+     */
+    public record State(OwnedKeys.Key owned, KeyMetadata referenced) {
+        /** Only an owned key's rotation is the operator's to judge. */
+        public boolean rotationEnabled() {
+            return owned != null && Boolean.TRUE.equals(owned.rotationEnabled());
+        }
     }
 
     @Override
@@ -41,48 +53,64 @@ public class KmsKey extends RepairingComponent<BucketScope> {
     }
 
     @Override
-    public Observed<Object> observe(BucketScope scope) {
+    public Desired desired(BucketScope scope) {
         if (referenced(scope)) {
-            State state = new State();
+            return new Desired(scope.spec().encryption.keyArn, null);
+        }
+        String alias = scope.names().keyAlias();
+        return new Desired(null, new OwnedKeys.Desired(alias,
+                "SecureBucket " + scope.owner().getMetadata().getNamespace() + "/" + scope.owner().getMetadata().getName()
+                        + ": default encryption of " + scope.names().bucket(),
+                BucketPolicies.keyPolicy(scope.partition(), scope.accountId(), scope.spec().allowLogDelivery),
+                scope.tags(NAME, alias)));
+    }
+
+    @Override
+    public Observed<State> observe(BucketScope scope) {
+        if (referenced(scope)) {
             if (scope.owner().getMetadata().getDeletionTimestamp() != null) {
                 // Never deleted, so nothing to check: even a key that is gone must not block the delete.
-                return Observed.ready(scope.spec().encryption.keyArn, state);
+                return Observed.ready(scope.spec().encryption.keyArn, new State(null, null));
             }
-            state.metadata = describeReferenced(scope);
-            return Observed.ready(state.metadata.arn(), state);
+            KeyMetadata metadata = describeReferenced(scope);
+            return Observed.ready(metadata.arn(), new State(null, metadata));
         }
-        State state = new State();
-        state.owned = true;
-        if (!OwnedKeys.read(scope.kms(), scope.names().keyAlias(), scope.ownerUid(), NAME,
-                scope.owner().getMetadata().getDeletionTimestamp() != null, state)) {
-            return null;
-        }
-        return Observed.ready(state.metadata.arn(), state);
+        OwnedKeys.Key key = OwnedKeys.read(scope.kms(), scope.names().keyAlias(), scope.ownerUid(), NAME,
+                scope.owner().getMetadata().getDeletionTimestamp() != null);
+        return key == null ? null : Observed.ready(key.arn(), new State(key, null));
     }
 
+    /** A referenced key is only checked (in preflight and observe): nothing of it differs. */
     @Override
-    public void create(BucketScope scope) {
-        Map<String, String> tags = scope.tags(NAME, scope.names().keyAlias());
-        List<Tag> kmsTags = tags.entrySet().stream()
-                .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build()).toList();
-        OwnedKeys.create(scope.kms(), "SecureBucket " + scope.owner().getMetadata().getNamespace() + "/"
-                        + scope.owner().getMetadata().getName() + ": default encryption of " + scope.names().bucket(),
-                BucketPolicies.keyPolicy(scope.partition(), scope.accountId(), scope.spec().allowLogDelivery), kmsTags, scope.names().keyAlias(), scope.clock());
-    }
-
-    @Override
-    public List<String> repair(BucketScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        if (!state.owned) {
+    public List<Change> diff(State actual, Desired desired) {
+        if (actual.owned() == null || desired.owned() == null) {
             return List.of();
         }
-        return OwnedKeys.repair(scope.kms(), state, scope.names().keyAlias(),
-                BucketPolicies.keyPolicy(scope.partition(), scope.accountId(), scope.spec().allowLogDelivery), scope.clock());
+        return OwnedKeys.differences(actual.owned(), desired.owned()).stream()
+                .map(d -> Change.described(d.field(), d.actual(), d.desired(), d.summary())).toList();
     }
 
     @Override
-    public boolean delete(BucketScope scope, Observed<Object> current) {
-        OwnedKeys.delete(scope.kms(), current.detail(State.class), scope.names().keyAlias(), scope.clock());
+    public void create(BucketScope scope, Desired desired) {
+        if (desired.owned() == null) {
+            throw new IllegalStateException("a referenced key is never created");
+        }
+        OwnedKeys.create(scope.kms(), desired.owned(), scope.clock());
+    }
+
+    @Override
+    public void apply(BucketScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        OwnedKeys.Key after = OwnedKeys.apply(scope.kms(), current.detail().owned(), desired.owned(),
+                changes.stream().map(Change::field).toList(), scope.clock());
+        // The findings, judged after the walk, read the key as it is now.
+        scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(), new State(after, null)));
+    }
+
+    @Override
+    public boolean delete(BucketScope scope, Observed<State> current) {
+        if (current.detail().owned() != null) {
+            OwnedKeys.delete(scope.kms(), current.detail().owned(), scope.names().keyAlias(), scope.clock());
+        }
         return true;
     }
 
@@ -91,8 +119,10 @@ public class KmsKey extends RepairingComponent<BucketScope> {
         return referenced(scope) || scope.retainOnDelete();
     }
 
-    public static boolean rotationEnabled(Observed<?> observed) {
-        return observed.detail(State.class).rotationEnabled;
+    /** The key as this pass found it (and left it); null when absent. */
+    public static State of(BucketScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : (State) observed.detail();
     }
 
     private static KeyMetadata describeReferenced(BucketScope scope) {

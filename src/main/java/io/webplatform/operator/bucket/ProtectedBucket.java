@@ -5,7 +5,8 @@ import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -32,24 +33,53 @@ import java.util.function.Supplier;
  * settings, owner-enforced object ownership (no ACLs), a TLS-only policy and the ownership tags.
  * Each drifted setting is put back on its own, so a repair touches only what changed.
  */
-public abstract class ProtectedBucket extends RepairingComponent<BucketScope> {
+public abstract class ProtectedBucket implements Component<BucketScope, ProtectedBucket.Desired, ProtectedBucket.State> {
 
     /** Pages of 1000 versions emptied per pass, so one reconcile never runs for long. */
     private static final int EMPTY_PAGES_PER_PASS = 10;
     private static final Duration USABLE_CACHED_FOR = Duration.ofHours(1);
 
+    static final String TAGS = "tags";
+    static final String VERSIONING = "versioning";
+    static final String ENCRYPTION = "default encryption";
+    static final String PUBLIC_ACCESS_BLOCK = "public access block";
+    static final String OWNERSHIP = "object ownership";
+    static final String POLICY = "bucket policy";
+
+    /** All four public-access-block settings on. */
+    static final PublicAccessBlockConfiguration ALL_PUBLIC_ACCESS_BLOCKED = PublicAccessBlockConfiguration.builder()
+            .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true).build();
+
     /** Bucket names judged usable, by region/name/owner: a resync's preflight asks nothing. */
     private final ExpiringCache<Boolean> usable = new ExpiringCache<>(Clock.systemUTC());
 
-    /** The bucket as S3 reports it. */
-    public static final class State {
-        public Map<String, String> tags = new LinkedHashMap<>();
-        public String versioning;
-        public ServerSideEncryptionRule encryption;
-        public PublicAccessBlockConfiguration publicAccessBlock;
-        public ObjectOwnership ownership;
-        public String policy;
-        public boolean adopted;
+    /**
+     * The bucket as S3 reports it; a setting never made is null. {@code adopted}: the bucket held data
+     * or settings before this resource asked for its name (see {@link #ADOPTED}).
+     */
+    public record State(Map<String, String> tags, String versioning, ServerSideEncryptionRule encryption,
+                        PublicAccessBlockConfiguration publicAccessBlock, ObjectOwnership ownership, String policy, boolean adopted) {
+
+        State with(String field, Desired desired) {
+            return switch (field) {
+                case TAGS -> new State(wantedTags(this, desired), versioning, encryption, publicAccessBlock, ownership, policy, adopted);
+                case VERSIONING -> new State(tags, desired.versioning().toString(), encryption, publicAccessBlock, ownership, policy, adopted);
+                case ENCRYPTION -> new State(tags, versioning, desired.encryption(), publicAccessBlock, ownership, policy, adopted);
+                case PUBLIC_ACCESS_BLOCK -> new State(tags, versioning, encryption, desired.publicAccessBlock(), ownership, policy, adopted);
+                case OWNERSHIP -> new State(tags, versioning, encryption, publicAccessBlock, desired.ownership(), policy, adopted);
+                case POLICY -> new State(tags, versioning, encryption, publicAccessBlock, ownership, PolicyDocuments.toJson(desired.policy()), adopted);
+                default -> throw new IllegalArgumentException(field);
+            };
+        }
+    }
+
+    /**
+     * The bucket as the operator wants it: what CreateBucket sends (name, region, object ownership),
+     * its ownership tags, and each protection.
+     */
+    public record Desired(String bucket, String region, Map<String, String> tags, BucketVersioningStatus versioning,
+                          ServerSideEncryptionRule encryption, PublicAccessBlockConfiguration publicAccessBlock,
+                          ObjectOwnership ownership, JsonNode policy) {
     }
 
     protected abstract String bucketName(BucketScope scope);
@@ -103,26 +133,44 @@ public abstract class ProtectedBucket extends RepairingComponent<BucketScope> {
     }
 
     @Override
-    public Observed<Object> observe(BucketScope scope) {
+    public Desired desired(BucketScope scope) {
+        String bucket = bucketName(scope);
+        String key = kmsKeyArn(scope);
+        ServerSideEncryptionRule encryption = ServerSideEncryptionRule.builder()
+                .applyServerSideEncryptionByDefault(d -> {
+                    if (key == null) {
+                        d.sseAlgorithm(ServerSideEncryption.AES256);
+                    } else {
+                        d.sseAlgorithm(ServerSideEncryption.AWS_KMS).kmsMasterKeyID(key);
+                    }
+                })
+                .bucketKeyEnabled(key != null)
+                .build();
+        return new Desired(bucket, scope.region(), scope.tags(name(), bucket), BucketVersioningStatus.ENABLED, encryption,
+                ALL_PUBLIC_ACCESS_BLOCKED, ObjectOwnership.BUCKET_OWNER_ENFORCED, policy(scope));
+    }
+
+    @Override
+    public Observed<State> observe(BucketScope scope) {
         S3Client s3 = scope.s3();
         String bucket = bucketName(scope);
-        State state = new State();
         Map<String, String> tags = tagsIfOurs(scope, bucket);
         if (tags == null) {
             return null;
         }
-        state.tags = tags;
-        String owner = state.tags.get(Ownership.OWNER_UID);
-        state.versioning = s3.getBucketVersioning(r -> r.bucket(bucket)).statusAsString();
-        state.adopted = "true".equals(state.tags.get(ADOPTED))
-                || owner == null && !bucket.contains(hashOf(scope)) && !pristine(s3, bucket, state);
-        state.encryption = orNull(() -> s3.getBucketEncryption(r -> r.bucket(bucket))
+        String owner = tags.get(Ownership.OWNER_UID);
+        String versioning = s3.getBucketVersioning(r -> r.bucket(bucket)).statusAsString();
+        boolean adopted = "true".equals(tags.get(ADOPTED))
+                || owner == null && !bucket.contains(hashOf(scope)) && !pristine(s3, bucket, versioning);
+        ServerSideEncryptionRule encryption = orNull(() -> s3.getBucketEncryption(r -> r.bucket(bucket))
                 .serverSideEncryptionConfiguration().rules().stream().findFirst().orElse(null));
-        state.publicAccessBlock = orNull(() -> s3.getPublicAccessBlock(r -> r.bucket(bucket)).publicAccessBlockConfiguration());
-        state.ownership = orNull(() -> s3.getBucketOwnershipControls(r -> r.bucket(bucket))
+        PublicAccessBlockConfiguration publicAccessBlock = orNull(() -> s3.getPublicAccessBlock(r -> r.bucket(bucket))
+                .publicAccessBlockConfiguration());
+        ObjectOwnership ownership = orNull(() -> s3.getBucketOwnershipControls(r -> r.bucket(bucket))
                 .ownershipControls().rules().stream().findFirst().map(rule -> rule.objectOwnership()).orElse(null));
-        state.policy = orNull(() -> s3.getBucketPolicy(r -> r.bucket(bucket)).policy());
-        return Observed.ready(scope.partition().bucketArn(bucket), state);
+        String policy = orNull(() -> s3.getBucketPolicy(r -> r.bucket(bucket)).policy());
+        return Observed.ready(scope.partition().bucketArn(bucket),
+                new State(tags, versioning, encryption, publicAccessBlock, ownership, policy, adopted));
     }
 
     /**
@@ -135,8 +183,8 @@ public abstract class ProtectedBucket extends RepairingComponent<BucketScope> {
      * An untagged bucket exactly as CreateBucket leaves it (versioning never set, no object): what a
      * crash between CreateBucket and PutBucketTagging leaves behind. Owning it risks no one's data.
      */
-    private static boolean pristine(S3Client s3, String bucket, State state) {
-        if (state.versioning != null) {
+    private static boolean pristine(S3Client s3, String bucket, String versioning) {
+        if (versioning != null) {
             return false;
         }
         ListObjectVersionsResponse any = s3.listObjectVersions(r -> r.bucket(bucket).maxKeys(1));
@@ -147,68 +195,97 @@ public abstract class ProtectedBucket extends RepairingComponent<BucketScope> {
         return io.webplatform.operator.aws.ResourceNames.shortHash(scope.ownerUid());
     }
 
-    @Override
-    public void create(BucketScope scope) {
-        String bucket = bucketName(scope);
-        scope.s3().createBucket(r -> {
-            r.bucket(bucket).objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED);
-            if (!"us-east-1".equals(scope.region())) {
-                r.createBucketConfiguration(c -> c.locationConstraint(BucketLocationConstraint.fromValue(scope.region())));
-            }
-        });
-        // S3 cannot tag at creation: a crash before this call leaves an untagged bucket whose
-        // deterministic name lets observe() adopt it.
-        putTags(scope, bucket, new LinkedHashMap<>());
+    /** The bucket's tags with the ownership tags (and the adoption mark) put over them: other tags are kept. */
+    static Map<String, String> wantedTags(State actual, Desired desired) {
+        Map<String, String> tags = new LinkedHashMap<>(actual.tags());
+        tags.putAll(desired.tags());
+        if (actual.adopted()) {
+            tags.put(ADOPTED, "true");
+        }
+        return tags;
     }
 
     @Override
-    public List<String> repair(BucketScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        S3Client s3 = scope.s3();
-        String bucket = bucketName(scope);
-        List<String> changes = new ArrayList<>();
-        Map<String, String> desiredTags = desiredTags(scope, state);
-        if (!state.tags.equals(desiredTags)) {
-            putTags(scope, bucket, state.tags);
-            state.tags = desiredTags;
-            changes.add("restored tags");
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        Map<String, String> tags = wantedTags(actual, desired);
+        if (!actual.tags().equals(tags)) {
+            Map<String, String> differing = new LinkedHashMap<>();
+            tags.forEach((k, v) -> {
+                if (!v.equals(actual.tags().get(k))) {
+                    differing.put(k, v);
+                }
+            });
+            Map<String, String> had = new LinkedHashMap<>();
+            differing.keySet().forEach(k -> had.put(k, actual.tags().getOrDefault(k, Change.ABSENT)));
+            changes.add(Change.described(TAGS, had, differing, "restored tags"));
         }
-        if (!BucketVersioningStatus.ENABLED.toString().equals(state.versioning)) {
-            s3.putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED)));
-            changes.add("versioning " + (state.versioning == null ? "never enabled" : state.versioning) + " -> Enabled");
-            state.versioning = BucketVersioningStatus.ENABLED.toString();
+        if (!desired.versioning().toString().equals(actual.versioning())) {
+            changes.add(Change.of(VERSIONING, actual.versioning() == null ? "never enabled" : actual.versioning(), desired.versioning()));
         }
-        ServerSideEncryptionRule rule = desiredEncryption(scope);
-        if (!sameEncryption(state.encryption, rule)) {
-            s3.putBucketEncryption(r -> r.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(rule)));
-            changes.add("default encryption set to " + describe(rule));
-            state.encryption = rule;
+        if (!sameEncryption(actual.encryption(), desired.encryption())) {
+            changes.add(Change.described(ENCRYPTION, actual.encryption() == null ? Change.ABSENT : describe(actual.encryption()),
+                    describe(desired.encryption()), "default encryption set to " + describe(desired.encryption())));
         }
-        PublicAccessBlockConfiguration block = PublicAccessBlockConfiguration.builder()
-                .blockPublicAcls(true).ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true).build();
-        if (!block.equals(state.publicAccessBlock)) {
-            s3.putPublicAccessBlock(r -> r.bucket(bucket).publicAccessBlockConfiguration(block));
-            changes.add("public access block restored (all four settings on)");
-            state.publicAccessBlock = block;
+        if (!desired.publicAccessBlock().equals(actual.publicAccessBlock())) {
+            changes.add(Change.described(PUBLIC_ACCESS_BLOCK, describe(actual.publicAccessBlock()), "all four on",
+                    "public access block restored (all four settings on)"));
         }
-        if (state.ownership != ObjectOwnership.BUCKET_OWNER_ENFORCED) {
-            s3.putBucketOwnershipControls(r -> r.bucket(bucket)
-                    .ownershipControls(o -> o.rules(x -> x.objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED))));
-            changes.add("object ownership set to BucketOwnerEnforced (ACLs disabled)");
-            state.ownership = ObjectOwnership.BUCKET_OWNER_ENFORCED;
+        if (actual.ownership() != desired.ownership()) {
+            changes.add(Change.described(OWNERSHIP, actual.ownership() == null ? Change.ABSENT : actual.ownership().toString(),
+                    desired.ownership(), "object ownership set to " + desired.ownership() + " (ACLs disabled)"));
         }
-        JsonNode policy = policy(scope);
-        if (!PolicyDocuments.equivalent(state.policy, policy)) {
-            String json = PolicyDocuments.toJson(policy);
-            s3.putBucketPolicy(r -> r.bucket(bucket).policy(json));
-            changes.add(state.policy == null ? "bucket policy restored" : "bucket policy reset to the TLS-only policy");
-            state.policy = json;
+        if (!PolicyDocuments.equivalent(actual.policy(), desired.policy())) {
+            changes.add(actual.policy() == null ? Change.missing(POLICY, "TLS-only", "bucket policy restored")
+                    : Change.described(POLICY, "another policy", "TLS-only", "bucket policy reset to the TLS-only policy"));
         }
         return changes;
     }
 
     @Override
-    public boolean delete(BucketScope scope, Observed<Object> current) {
+    public void create(BucketScope scope, Desired desired) {
+        scope.s3().createBucket(r -> {
+            r.bucket(desired.bucket()).objectOwnership(desired.ownership());
+            if (!"us-east-1".equals(desired.region())) {
+                r.createBucketConfiguration(c -> c.locationConstraint(BucketLocationConstraint.fromValue(desired.region())));
+            }
+        });
+        // S3 cannot tag at creation: a crash before this call leaves an untagged bucket whose
+        // deterministic name lets observe() own it again.
+        putTags(scope, desired.bucket(), desired.tags());
+    }
+
+    @Override
+    public void apply(BucketScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        S3Client s3 = scope.s3();
+        String bucket = desired.bucket();
+        State after = current.detail();
+        try {
+            for (Change change : changes) {
+                switch (change.field()) {
+                    case TAGS -> putTags(scope, bucket, wantedTags(current.detail(), desired));
+                    case VERSIONING -> s3.putBucketVersioning(r -> r.bucket(bucket).versioningConfiguration(v -> v.status(desired.versioning())));
+                    case ENCRYPTION -> s3.putBucketEncryption(r -> r.bucket(bucket)
+                            .serverSideEncryptionConfiguration(c -> c.rules(desired.encryption())));
+                    case PUBLIC_ACCESS_BLOCK -> s3.putPublicAccessBlock(r -> r.bucket(bucket).publicAccessBlockConfiguration(desired.publicAccessBlock()));
+                    case OWNERSHIP -> s3.putBucketOwnershipControls(r -> r.bucket(bucket)
+                            .ownershipControls(o -> o.rules(x -> x.objectOwnership(desired.ownership()))));
+                    case POLICY -> {
+                        String json = PolicyDocuments.toJson(desired.policy());
+                        s3.putBucketPolicy(r -> r.bucket(bucket).policy(json));
+                    }
+                    default -> throw new IllegalArgumentException("no such bucket setting: " + change.field());
+                }
+                after = after.with(change.field(), desired);
+            }
+        } finally {
+            // The findings, judged after the walk, read the bucket as this pass left it.
+            scope.record(name(), new Observed<>(current.id(), current.ready(), current.waitingFor(), after));
+        }
+    }
+
+    @Override
+    public boolean delete(BucketScope scope, Observed<State> current) {
         S3Client s3 = scope.s3();
         String bucket = bucketName(scope);
         ListObjectVersionsResponse first = s3.listObjectVersions(r -> r.bucket(bucket).maxKeys(1));
@@ -219,7 +296,7 @@ public abstract class ProtectedBucket extends RepairingComponent<BucketScope> {
                         + " to let the operator delete every version, or empty it yourself");
             }
             // The TLS-only deny would also stop an endpoint reached over plain HTTP; the bucket is going away.
-            if (current.detail(State.class).policy != null) {
+            if (current.detail().policy() != null) {
                 s3.deleteBucketPolicy(r -> r.bucket(bucket));
             }
             for (int page = 0; page < EMPTY_PAGES_PER_PASS; page++) {
@@ -246,42 +323,19 @@ public abstract class ProtectedBucket extends RepairingComponent<BucketScope> {
 
     @Override
     public boolean retainedOnDelete(BucketScope scope) {
-        Observed<?> o = scope.observed(name());
-        boolean adopted = o != null && o.detail(State.class).adopted;
-        return adopted || scope.retainOnDelete();
+        State state = of(scope, name());
+        return state != null && state.adopted() || scope.retainOnDelete();
     }
 
-    private Map<String, String> desiredTags(BucketScope scope, State state) {
-        Map<String, String> tags = new LinkedHashMap<>(state.tags);
-        tags.putAll(scope.tags(name(), bucketName(scope)));
-        if (state.adopted) {
-            tags.put(ADOPTED, "true");
-        }
-        return tags;
+    /** The bucket of this component as the pass found it (and left it); null when absent. */
+    public static State of(BucketScope scope, String component) {
+        var observed = scope.observed(component);
+        return observed == null ? null : (State) observed.detail();
     }
 
-    private void putTags(BucketScope scope, String bucket, Map<String, String> existing) {
-        Map<String, String> tags = new LinkedHashMap<>(existing);
-        tags.putAll(scope.tags(name(), bucket));
-        if (existing.isEmpty() && scope.observed(name()) != null && scope.observed(name()).detail(State.class).adopted) {
-            tags.put(ADOPTED, "true");
-        }
+    private static void putTags(BucketScope scope, String bucket, Map<String, String> tags) {
         List<Tag> s3Tags = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         scope.s3().putBucketTagging(r -> r.bucket(bucket).tagging(t -> t.tagSet(s3Tags)));
-    }
-
-    private ServerSideEncryptionRule desiredEncryption(BucketScope scope) {
-        String key = kmsKeyArn(scope);
-        return ServerSideEncryptionRule.builder()
-                .applyServerSideEncryptionByDefault(d -> {
-                    if (key == null) {
-                        d.sseAlgorithm(ServerSideEncryption.AES256);
-                    } else {
-                        d.sseAlgorithm(ServerSideEncryption.AWS_KMS).kmsMasterKeyID(key);
-                    }
-                })
-                .bucketKeyEnabled(key != null)
-                .build();
     }
 
     static boolean sameEncryption(ServerSideEncryptionRule actual, ServerSideEncryptionRule desired) {
@@ -297,7 +351,30 @@ public abstract class ProtectedBucket extends RepairingComponent<BucketScope> {
 
     private static String describe(ServerSideEncryptionRule rule) {
         var d = rule.applyServerSideEncryptionByDefault();
+        if (d == null) {
+            return "no default";
+        }
         return d.sseAlgorithmAsString() + (d.kmsMasterKeyID() == null ? "" : " with " + d.kmsMasterKeyID());
+    }
+
+    private static String describe(PublicAccessBlockConfiguration block) {
+        if (block == null) {
+            return Change.ABSENT;
+        }
+        List<String> off = new ArrayList<>();
+        if (!Boolean.TRUE.equals(block.blockPublicAcls())) {
+            off.add("BlockPublicAcls");
+        }
+        if (!Boolean.TRUE.equals(block.ignorePublicAcls())) {
+            off.add("IgnorePublicAcls");
+        }
+        if (!Boolean.TRUE.equals(block.blockPublicPolicy())) {
+            off.add("BlockPublicPolicy");
+        }
+        if (!Boolean.TRUE.equals(block.restrictPublicBuckets())) {
+            off.add("RestrictPublicBuckets");
+        }
+        return off.isEmpty() ? "all four on" : String.join(", ", off) + " off";
     }
 
     private static <T> T orNull(Supplier<T> read) {

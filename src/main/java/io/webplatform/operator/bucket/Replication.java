@@ -2,15 +2,18 @@ package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Propagation;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerReplicationStatus;
+import software.amazon.awssdk.services.s3.model.Destination;
 import software.amazon.awssdk.services.s3.model.ReplicationConfiguration;
 import software.amazon.awssdk.services.s3.model.ReplicationRule;
 import software.amazon.awssdk.services.s3.model.ReplicationRuleStatus;
 import software.amazon.awssdk.services.s3.model.SseKmsEncryptedObjectsStatus;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,15 +22,18 @@ import java.util.Objects;
  * backup bucket. Delete markers are deliberately not replicated: deleting an object in the data bucket
  * must not hide it in its backup.
  */
-public class Replication extends RepairingComponent<BucketScope> {
+public class Replication implements Component<BucketScope, Replication.Desired, ReplicationConfiguration> {
     public static final String NAME = "Replication";
     static final String RULE_ID = "webplatform-backup";
+
+    /** The replication configuration the data bucket must carry (PutBucketReplication replaces it whole). */
+    public record Desired(String bucket, ReplicationConfiguration configuration) {
+    }
 
     @Override
     public String name() {
         return NAME;
     }
-
 
     @Override
     public boolean wanted(BucketScope scope) {
@@ -35,7 +41,12 @@ public class Replication extends RepairingComponent<BucketScope> {
     }
 
     @Override
-    public Observed<Object> observe(BucketScope scope) {
+    public Desired desired(BucketScope scope) {
+        return new Desired(scope.names().bucket(), configuration(scope));
+    }
+
+    @Override
+    public Observed<ReplicationConfiguration> observe(BucketScope scope) {
         try {
             ReplicationConfiguration config = scope.s3()
                     .getBucketReplication(r -> r.bucket(scope.names().bucket())).replicationConfiguration();
@@ -49,22 +60,23 @@ public class Replication extends RepairingComponent<BucketScope> {
     }
 
     @Override
-    public void create(BucketScope scope) {
-        put(scope);
+    public List<Change> diff(ReplicationConfiguration actual, Desired desired) {
+        return differences(actual, desired.configuration());
     }
 
     @Override
-    public List<String> repair(BucketScope scope, Observed<Object> current) {
-        ReplicationConfiguration actual = current.detail(ReplicationConfiguration.class);
-        if (matches(actual, configuration(scope))) {
-            return List.of();
-        }
-        put(scope);
-        return List.of("replication rule restored");
+    public void create(BucketScope scope, Desired desired) {
+        put(scope, desired);
+    }
+
+    /** The configuration is one document: whatever differs, it is put whole, once. */
+    @Override
+    public void apply(BucketScope scope, Observed<ReplicationConfiguration> current, Desired desired, List<Change> changes) {
+        put(scope, desired);
     }
 
     @Override
-    public boolean delete(BucketScope scope, Observed<Object> current) {
+    public boolean delete(BucketScope scope, Observed<ReplicationConfiguration> current) {
         scope.s3().deleteBucketReplication(r -> r.bucket(scope.names().bucket()));
         return true;
     }
@@ -87,31 +99,54 @@ public class Replication extends RepairingComponent<BucketScope> {
     }
 
     /**
-     * Compares what matters, so defaults AWS fills in do not count as drift. SourceSelectionCriteria
+     * What differs in what matters, so defaults AWS fills in do not count as drift. SourceSelectionCriteria
      * is not compared: the emulator never echoes it, and comparing it would rewrite the rule on every
-     * resync there; it is set on every put.
+     * resync there; it is set on every put. A delete marker replication AWS leaves unset is off.
      */
-    static boolean matches(ReplicationConfiguration actual, ReplicationConfiguration desired) {
-        if (actual == null || !Objects.equals(actual.role(), desired.role()) || actual.rules().size() != 1) {
-            return false;
+    static List<Change> differences(ReplicationConfiguration actual, ReplicationConfiguration desired) {
+        List<Change> changes = new ArrayList<>();
+        if (!Objects.equals(actual.role(), desired.role())) {
+            changes.add(Change.of("role", actual.role(), desired.role()));
+        }
+        if (actual.rules().size() != 1) {
+            changes.add(Change.described("rules", actual.rules().size() + " rules", "1 rule " + RULE_ID,
+                    "rules " + actual.rules().size() + " -> 1 (" + RULE_ID + ")"));
+            return changes;
         }
         ReplicationRule a = actual.rules().get(0);
         ReplicationRule d = desired.rules().get(0);
-        return Objects.equals(a.id(), d.id())
-                && a.status() == d.status()
-                && a.destination() != null
-                && Objects.equals(a.destination().bucket(), d.destination().bucket())
-                && a.destination().encryptionConfiguration() != null
-                && Objects.equals(a.destination().encryptionConfiguration().replicaKmsKeyID(),
-                        d.destination().encryptionConfiguration().replicaKmsKeyID())
-                && (a.deleteMarkerReplication() == null
-                    || a.deleteMarkerReplication().status() == DeleteMarkerReplicationStatus.DISABLED);
+        if (!Objects.equals(a.id(), d.id())) {
+            changes.add(Change.of("rule id", a.id(), d.id()));
+        }
+        if (a.status() != d.status()) {
+            changes.add(Change.of("rule status", a.statusAsString(), d.statusAsString()));
+        }
+        Destination ad = a.destination();
+        String actualBucket = ad == null ? null : ad.bucket();
+        if (!Objects.equals(actualBucket, d.destination().bucket())) {
+            changes.add(Change.of("destination", actualBucket == null ? Change.ABSENT : actualBucket, d.destination().bucket()));
+        }
+        String actualKey = ad == null || ad.encryptionConfiguration() == null ? null : ad.encryptionConfiguration().replicaKmsKeyID();
+        String desiredKey = d.destination().encryptionConfiguration().replicaKmsKeyID();
+        if (actualKey == null || !actualKey.equals(desiredKey)) {
+            changes.add(Change.of("replica key", actualKey == null ? Change.ABSENT : actualKey, desiredKey));
+        }
+        if (a.deleteMarkerReplication() != null && a.deleteMarkerReplication().status() != DeleteMarkerReplicationStatus.DISABLED) {
+            changes.add(Change.of("delete marker replication", a.deleteMarkerReplication().statusAsString(),
+                    DeleteMarkerReplicationStatus.DISABLED));
+        }
+        return changes;
+    }
+
+    /** True when the configuration in AWS replicates as wanted (see {@link #differences}). */
+    static boolean matches(ReplicationConfiguration actual, ReplicationConfiguration desired) {
+        return actual != null && differences(actual, desired).isEmpty();
     }
 
     /** A new IAM role takes a while to be usable by S3: progress within its propagation window, Stalled after. */
-    private static void put(BucketScope scope) {
-        Role role = scope.observed(ReplicationRole.NAME).detail(ReplicationRole.State.class).role;
+    private static void put(BucketScope scope, Desired desired) {
+        Role role = ReplicationRole.of(scope).role();
         Propagation.REPLICATION_ROLE.run("IAM role " + role.roleName(), role.createDate(), scope.clock(),
-                () -> scope.s3().putBucketReplication(r -> r.bucket(scope.names().bucket()).replicationConfiguration(configuration(scope))));
+                () -> scope.s3().putBucketReplication(r -> r.bucket(desired.bucket()).replicationConfiguration(desired.configuration())));
     }
 }

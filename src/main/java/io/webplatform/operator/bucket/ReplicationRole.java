@@ -6,7 +6,8 @@ import io.webplatform.operator.aws.IamRoles;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Role;
@@ -18,13 +19,20 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The IAM role S3 assumes to replicate into the backup bucket, with one least-privilege inline policy. */
-public class ReplicationRole extends RepairingComponent<BucketScope> {
+public class ReplicationRole implements Component<BucketScope, ReplicationRole.Desired, ReplicationRole.State> {
     public static final String NAME = "ReplicationRole";
     public static final String POLICY_NAME = "replicate-to-backup";
 
-    static final class State {
-        Role role;
-        String inlinePolicy;
+    static final String TRUST = "trust policy";
+    static final String PERMISSIONS = "permissions";
+
+    /** The role as IAM reports it, and its inline policy (null when missing). */
+    public record State(Role role, String inlinePolicy) {
+    }
+
+    /** The role as the operator wants it: what CreateRole sends, and its inline policy. */
+    public record Desired(String roleName, JsonNode trust, String description, Map<String, String> tags,
+                          String policyName, JsonNode permissions) {
     }
 
     @Override
@@ -32,72 +40,92 @@ public class ReplicationRole extends RepairingComponent<BucketScope> {
         return NAME;
     }
 
-
     @Override
     public boolean wanted(BucketScope scope) {
         return scope.replicationEnabled();
     }
 
     @Override
-    public Observed<Object> observe(BucketScope scope) {
+    public Desired desired(BucketScope scope) {
+        String roleName = scope.names().replicationRole();
+        return new Desired(roleName, BucketPolicies.replicationTrust(scope.partition()),
+                "S3 replication of " + scope.names().bucket() + " to " + scope.names().backupBucket(),
+                scope.tags(NAME, roleName), POLICY_NAME,
+                BucketPolicies.replicationPermissions(scope.partition(), scope.names().bucket(), scope.names().backupBucket(),
+                        scope.keyArn(), scope.region()));
+    }
+
+    @Override
+    public Observed<State> observe(BucketScope scope) {
         IamClient iam = scope.iam();
         String roleName = scope.names().replicationRole();
-        State state = new State();
+        Role role;
         try {
-            state.role = iam.getRole(r -> r.roleName(roleName)).role();
+            role = iam.getRole(r -> r.roleName(roleName)).role();
         } catch (RuntimeException e) {
             if (AwsErrors.isNotFound(e)) {
                 return null;
             }
             throw e;
         }
-        Map<String, String> tags = state.role.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a));
+        Map<String, String> tags = role.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a));
         if (!tags.isEmpty() && !Ownership.ownedBy(tags, scope.ownerUid())) {
             throw new UserError("RoleOwnedElsewhere", "IAM role " + roleName + " exists and is not managed by this resource");
         }
+        String inlinePolicy = null;
         try {
-            state.inlinePolicy = iam.getRolePolicy(r -> r.roleName(roleName).policyName(POLICY_NAME)).policyDocument();
+            inlinePolicy = iam.getRolePolicy(r -> r.roleName(roleName).policyName(POLICY_NAME)).policyDocument();
         } catch (RuntimeException e) {
             if (!AwsErrors.isNotFound(e)) {
                 throw e;
             }
         }
-        return Observed.ready(state.role.arn(), state);
+        return Observed.ready(role.arn(), new State(role, inlinePolicy));
     }
 
     @Override
-    public void create(BucketScope scope) {
-        String roleName = scope.names().replicationRole();
-        List<Tag> tags = IamRoles.tags(scope.tags(NAME, roleName));
-        scope.iam().createRole(r -> r.roleName(roleName)
-                .assumeRolePolicyDocument(PolicyDocuments.toJson(BucketPolicies.replicationTrust(scope.partition())))
-                .description("S3 replication of " + scope.names().bucket() + " to " + scope.names().backupBucket())
-                .tags(tags));
-    }
-
-    @Override
-    public List<String> repair(BucketScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        String roleName = scope.names().replicationRole();
-        List<String> changes = new ArrayList<>();
-        JsonNode trust = BucketPolicies.replicationTrust(scope.partition());
-        if (!PolicyDocuments.equivalent(state.role.assumeRolePolicyDocument(), trust)) {
-            scope.iam().updateAssumeRolePolicy(r -> r.roleName(roleName).policyDocument(PolicyDocuments.toJson(trust)));
-            changes.add("trust policy restored");
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        if (!PolicyDocuments.equivalent(actual.role().assumeRolePolicyDocument(), desired.trust())) {
+            changes.add(Change.described(TRUST, "another policy", "s3.amazonaws.com may assume it", "trust policy restored"));
         }
-        JsonNode permissions = BucketPolicies.replicationPermissions(scope.partition(), scope.names().bucket(), scope.names().backupBucket(),
-                scope.keyArn(), scope.region());
-        if (!PolicyDocuments.equivalent(state.inlinePolicy, permissions)) {
-            scope.iam().putRolePolicy(r -> r.roleName(roleName).policyName(POLICY_NAME)
-                    .policyDocument(PolicyDocuments.toJson(permissions)));
-            changes.add("replication permissions restored");
+        if (!PolicyDocuments.equivalent(actual.inlinePolicy(), desired.permissions())) {
+            changes.add(Change.described(PERMISSIONS, actual.inlinePolicy() == null ? Change.ABSENT : "another policy",
+                    desired.policyName(), "replication permissions restored"));
         }
         return changes;
     }
 
     @Override
-    public boolean delete(BucketScope scope, Observed<Object> current) {
+    public void create(BucketScope scope, Desired desired) {
+        scope.iam().createRole(r -> r.roleName(desired.roleName())
+                .assumeRolePolicyDocument(PolicyDocuments.toJson(desired.trust()))
+                .description(desired.description())
+                .tags(IamRoles.tags(desired.tags())));
+    }
+
+    @Override
+    public void apply(BucketScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        for (Change change : changes) {
+            switch (change.field()) {
+                case TRUST -> scope.iam().updateAssumeRolePolicy(r -> r.roleName(desired.roleName())
+                        .policyDocument(PolicyDocuments.toJson(desired.trust())));
+                case PERMISSIONS -> scope.iam().putRolePolicy(r -> r.roleName(desired.roleName()).policyName(desired.policyName())
+                        .policyDocument(PolicyDocuments.toJson(desired.permissions())));
+                default -> throw new IllegalArgumentException("no such role setting: " + change.field());
+            }
+        }
+    }
+
+    @Override
+    public boolean delete(BucketScope scope, Observed<State> current) {
         IamRoles.delete(scope.iam(), scope.names().replicationRole());
         return true;
+    }
+
+    /** The role as this pass found it; null when absent. */
+    public static State of(BucketScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : (State) observed.detail();
     }
 }

@@ -2,7 +2,8 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.AwsNameRules;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sns.model.Tag;
@@ -18,18 +19,26 @@ import java.util.Set;
  * spec's e-mail addresses and other endpoints. A subscription not in the spec is removed (one still
  * waiting for its confirmation cannot be: SNS drops those after three days).
  */
-public class AlarmTopic extends RepairingComponent<PlatformScope> {
+public class AlarmTopic implements Component<PlatformScope, AlarmTopic.Desired, AlarmTopic.State> {
     public static final String NAME = "AlarmTopic";
     static final String PENDING = "PendingConfirmation";
+    static final String ENCRYPTION = "KmsMasterKeyId";
 
+    /** The topic's attributes and subscriptions as SNS reports them. */
     public record State(Map<String, String> attributes, List<Subscription> subscriptions) {
+    }
+
+    /**
+     * The topic as the operator wants it: what CreateTopic sends (name, key, tags), and its subscriptions
+     * as protocol:endpoint.
+     */
+    public record Desired(String name, String kmsKeyId, Map<String, String> tags, Set<String> subscriptions) {
     }
 
     @Override
     public String name() {
         return NAME;
     }
-
 
     /** SNS topic names allow no dots: a dotted namespace or name is sanitised (see AwsNameRules.SNS_TOPIC). */
     static String topicName(PlatformScope scope) {
@@ -41,7 +50,13 @@ public class AlarmTopic extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Desired desired(PlatformScope scope) {
+        String name = topicName(scope);
+        return new Desired(name, scope.idOf(AlarmTopicKey.NAME), scope.tags(NAME, name), subscriptions(scope));
+    }
+
+    @Override
+    public Observed<State> observe(PlatformScope scope) {
         String arn = arn(scope);
         Map<String, String> attributes;
         try {
@@ -56,43 +71,60 @@ public class AlarmTopic extends RepairingComponent<PlatformScope> {
         return Observed.ready(arn, new State(attributes, subscriptions));
     }
 
+    /**
+     * The key, then one change per subscription: an unwanted one carries its subscription ARN as its
+     * actual value (what Unsubscribe takes), a missing one its endpoint. Field: protocol:endpoint.
+     */
     @Override
-    public void create(PlatformScope scope) {
-        String name = topicName(scope);
-        // CreateTopic is idempotent by name (with the same attributes and tags).
-        scope.sns().createTopic(r -> r.name(name)
-                .attributes(Map.of("KmsMasterKeyId", scope.idOf(AlarmTopicKey.NAME)))
-                .tags(scope.tags(NAME, name).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
-    }
-
-    @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        String arn = current.id();
-        List<String> changes = new ArrayList<>();
-        String key = scope.idOf(AlarmTopicKey.NAME);
-        if (!key.equals(state.attributes().get("KmsMasterKeyId"))) {
-            scope.sns().setTopicAttributes(r -> r.topicArn(arn).attributeName("KmsMasterKeyId").attributeValue(key));
-            changes.add("encryption set back to " + key);
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        String key = actual.attributes().get(ENCRYPTION);
+        if (!desired.kmsKeyId().equals(key)) {
+            changes.add(Change.described(ENCRYPTION, key == null ? Change.ABSENT : key, desired.kmsKeyId(),
+                    "encryption set back to " + desired.kmsKeyId()));
         }
-        Set<String> wanted = subscriptions(scope);
         Set<String> present = new LinkedHashSet<>();
-        for (Subscription s : state.subscriptions()) {
-            String endpoint = s.protocol() + ":" + s.endpoint();
+        for (Subscription s : actual.subscriptions()) {
+            String endpoint = endpoint(s);
             present.add(endpoint);
-            if (!wanted.contains(endpoint) && !PENDING.equals(s.subscriptionArn())) {
-                scope.sns().unsubscribe(r -> r.subscriptionArn(s.subscriptionArn()));
-                changes.add("unsubscribed " + endpoint + ": not in the spec");
+            if (!desired.subscriptions().contains(endpoint) && !PENDING.equals(s.subscriptionArn())) {
+                changes.add(Change.unwanted(endpoint, s.subscriptionArn(), "unsubscribed " + endpoint + ": not in the spec"));
             }
         }
-        for (String endpoint : wanted) {
+        for (String endpoint : desired.subscriptions()) {
             if (!present.contains(endpoint)) {
-                String protocol = endpoint.substring(0, endpoint.indexOf(':'));
-                scope.sns().subscribe(r -> r.topicArn(arn).protocol(protocol).endpoint(endpoint.substring(protocol.length() + 1)));
-                changes.add("subscribed " + endpoint);
+                changes.add(Change.missing(endpoint, endpoint, "subscribed " + endpoint));
             }
         }
         return changes;
+    }
+
+    private static String endpoint(Subscription s) {
+        return s.protocol() + ":" + s.endpoint();
+    }
+
+    @Override
+    public void create(PlatformScope scope, Desired desired) {
+        // CreateTopic is idempotent by name (with the same attributes and tags).
+        scope.sns().createTopic(r -> r.name(desired.name())
+                .attributes(Map.of(ENCRYPTION, desired.kmsKeyId()))
+                .tags(desired.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()));
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        String arn = current.id();
+        for (Change change : changes) {
+            if (ENCRYPTION.equals(change.field())) {
+                scope.sns().setTopicAttributes(r -> r.topicArn(arn).attributeName(ENCRYPTION).attributeValue(desired.kmsKeyId()));
+            } else if (Change.ABSENT.equals(change.desired())) {
+                scope.sns().unsubscribe(r -> r.subscriptionArn(change.actual()));
+            } else {
+                String endpoint = change.field();
+                String protocol = endpoint.substring(0, endpoint.indexOf(':'));
+                scope.sns().subscribe(r -> r.topicArn(arn).protocol(protocol).endpoint(endpoint.substring(protocol.length() + 1)));
+            }
+        }
     }
 
     /** protocol:endpoint for each subscription the spec asks for. */
@@ -105,7 +137,7 @@ public class AlarmTopic extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
+    public boolean delete(PlatformScope scope, Observed<State> current) {
         // Deleting a topic removes its subscriptions.
         scope.sns().deleteTopic(r -> r.topicArn(current.id()));
         return true;

@@ -5,9 +5,9 @@ import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-import software.amazon.awssdk.services.kms.model.Tag;
 
 import java.util.List;
 
@@ -16,7 +16,7 @@ import java.util.List;
  * a topic encrypted with the AWS-managed SNS key: its policy cannot grant CloudWatch. Found by alias,
  * or by ownership tags after a crash between CreateKey and CreateAlias; rotation on.
  */
-public class AlarmTopicKey extends RepairingComponent<PlatformScope> {
+public class AlarmTopicKey implements Component<PlatformScope, OwnedKeys.Desired, OwnedKeys.Key> {
     public static final String NAME = "AlarmTopicKey";
 
     @Override
@@ -45,30 +45,39 @@ public class AlarmTopicKey extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
-        OwnedKeys.Key key = new OwnedKeys.Key();
-        if (!OwnedKeys.read(scope.kms(), alias(scope), scope.ownerUid(), NAME, scope.owner().getMetadata().getDeletionTimestamp() != null, key)) {
-            return null;
-        }
-        return Observed.ready(key.metadata.arn(), key);
+    public OwnedKeys.Desired desired(PlatformScope scope) {
+        String alias = alias(scope);
+        return new OwnedKeys.Desired(alias, "WebPlatform " + scope.owner().getMetadata().getNamespace() + "/"
+                + scope.owner().getMetadata().getName() + ": encryption of the alarm topic",
+                policy(scope.partition(), scope.accountId()), scope.tags(NAME, alias));
     }
 
     @Override
-    public void create(PlatformScope scope) {
-        List<Tag> tags = scope.tags(NAME, alias(scope)).entrySet().stream()
-                .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(e.getValue()).build()).toList();
-        OwnedKeys.create(scope.kms(), "WebPlatform " + scope.owner().getMetadata().getNamespace() + "/" + scope.owner().getMetadata().getName()
-                + ": encryption of the alarm topic", policy(scope.partition(), scope.accountId()), tags, alias(scope), scope.clock());
+    public Observed<OwnedKeys.Key> observe(PlatformScope scope) {
+        OwnedKeys.Key key = OwnedKeys.read(scope.kms(), alias(scope), scope.ownerUid(), NAME,
+                scope.owner().getMetadata().getDeletionTimestamp() != null);
+        return key == null ? null : Observed.ready(key.arn(), key);
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        return OwnedKeys.repair(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), policy(scope.partition(), scope.accountId()), scope.clock());
+    public List<Change> diff(OwnedKeys.Key actual, OwnedKeys.Desired desired) {
+        return OwnedKeys.differences(actual, desired).stream()
+                .map(d -> Change.described(d.field(), d.actual(), d.desired(), d.summary())).toList();
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
-        OwnedKeys.delete(scope.kms(), current.detail(OwnedKeys.Key.class), alias(scope), scope.clock());
+    public void create(PlatformScope scope, OwnedKeys.Desired desired) {
+        OwnedKeys.create(scope.kms(), desired, scope.clock());
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<OwnedKeys.Key> current, OwnedKeys.Desired desired, List<Change> changes) {
+        OwnedKeys.apply(scope.kms(), current.detail(), desired, changes.stream().map(Change::field).toList(), scope.clock());
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed<OwnedKeys.Key> current) {
+        OwnedKeys.delete(scope.kms(), current.detail(), alias(scope), scope.clock());
         return true;
     }
 }
