@@ -1,5 +1,8 @@
 package io.webplatform.operator.bucket;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.api.SecureBucketSpec.EncryptionMode;
 import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.ReferencedKeys;
@@ -63,6 +66,38 @@ public class KmsKey implements Component<BucketScope, KmsKey.Desired, KmsKey.Sta
                         + ": default encryption of " + scope.names().bucket(),
                 BucketPolicies.keyPolicy(scope.partition(), scope.accountId(), scope.spec().allowLogDelivery),
                 scope.tags(NAME, alias)));
+    }
+
+    /** A referenced key is not the operator's to make: nothing in the plan. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        return desired.owned() == null ? List.of() : cloudFormation(CfnResource.logicalId(NAME), desired.owned());
+    }
+
+    @Override
+    public Observed<State> planned(BucketScope scope, Desired desired) {
+        if (desired.owned() == null) {
+            return Observed.ready(desired.referencedKeyArn(), new State(null, KeyMetadata.builder().arn(desired.referencedKeyArn()).build()));
+        }
+        return Observed.ready(CfnResource.attribute(CfnResource.logicalId(NAME), "Arn"), new State(planned(CfnResource.logicalId(NAME), desired.owned()), null));
+    }
+
+    /** An owned key as CloudFormation makes it: the key with yearly rotation, and its alias. */
+    public static List<CfnResource> cloudFormation(String logicalId, OwnedKeys.Desired key) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("Description", key.description());
+        properties.put("EnableKeyRotation", true);
+        properties.put("KeyPolicy", CfnResource.json(key.policy()));
+        properties.put("Tags", CfnResource.tags(key.tags()));
+        return List.of(CfnResource.of(logicalId, "AWS::KMS::Key", properties),
+                CfnResource.of(logicalId + "Alias", "AWS::KMS::Alias", Map.of("AliasName", key.alias(), "TargetKeyId", CfnResource.ref(logicalId))));
+    }
+
+    /** What observe reports of an owned key right after it is made: enabled, aliased, rotating, with its policy. */
+    public static OwnedKeys.Key planned(String logicalId, OwnedKeys.Desired key) {
+        KeyMetadata metadata = KeyMetadata.builder().arn(CfnResource.attribute(logicalId, "Arn")).keyId(CfnResource.ref(logicalId))
+                .keyState(software.amazon.awssdk.services.kms.model.KeyState.ENABLED).enabled(true).build();
+        return new OwnedKeys.Key(metadata, true, true, key.policy().toString());
     }
 
     @Override

@@ -53,6 +53,13 @@ public record CfnResource(String logicalId, String type, Map<String, Object> pro
         return "${" + logicalId + "." + attribute + "}";
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** A JSON document (a policy) as a property value: maps and lists, so references in it resolve too. */
+    public static Object json(com.fasterxml.jackson.databind.JsonNode document) {
+        return JSON.convertValue(document, Object.class);
+    }
+
     /** The tags as CloudFormation's list of Key/Value. */
     public static List<Map<String, Object>> tags(Map<String, String> tags) {
         return tags.entrySet().stream().map(e -> {

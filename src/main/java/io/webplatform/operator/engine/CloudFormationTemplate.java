@@ -48,10 +48,26 @@ public final class CloudFormationTemplate {
         return this;
     }
 
+    /**
+     * Adds a resource; one of the same id and type gets the new properties merged in, which is how a
+     * component sets what CloudFormation keeps on another's resource (S3 keeps replication on the bucket).
+     */
     public void add(CfnResource resource) {
-        if (resources.putIfAbsent(resource.logicalId(), resource) != null) {
+        CfnResource existing = resources.get(resource.logicalId());
+        if (existing == null) {
+            resources.put(resource.logicalId(), resource);
+            return;
+        }
+        if (!existing.type().equals(resource.type())) {
             throw new IllegalArgumentException("duplicate logical id " + resource.logicalId());
         }
+        Map<String, Object> merged = new LinkedHashMap<>(existing.properties());
+        resource.properties().forEach((k, v) -> {
+            if (merged.putIfAbsent(k, v) != null) {
+                throw new IllegalArgumentException(resource.logicalId() + "." + k + " is planned twice");
+            }
+        });
+        resources.put(resource.logicalId(), new CfnResource(existing.logicalId(), existing.type(), merged, existing.dependsOn()));
     }
 
     public Map<String, CfnResource> resources() {
@@ -109,8 +125,9 @@ public final class CloudFormationTemplate {
         for (CfnResource r : resources.values()) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("Type", r.type());
-            if (!r.dependsOn().isEmpty()) {
-                body.put("DependsOn", r.dependsOn());
+            List<String> dependsOn = r.dependsOn().stream().filter(d -> !reaches(d, r.logicalId(), new java.util.HashSet<>())).toList();
+            if (!dependsOn.isEmpty()) {
+                body.put("DependsOn", dependsOn);
             }
             body.put("Properties", intrinsics(r.properties()));
             out.put(r.logicalId(), body);
@@ -122,6 +139,25 @@ public final class CloudFormationTemplate {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * True when {@code from} already waits for {@code to}, through references or DependsOn: a DependsOn
+     * back would be a cycle CloudFormation refuses. The operator's order (bucket, then role, then the
+     * bucket's replication) has no such cycle, but CloudFormation makes the bucket and its replication
+     * at once, so there the references decide and the operator's order yields.
+     */
+    private boolean reaches(String from, String to, Set<String> seen) {
+        if (from.equals(to)) {
+            return true;
+        }
+        CfnResource r = resources.get(from);
+        if (r == null || !seen.add(from)) {
+            return false;
+        }
+        Set<String> next = new LinkedHashSet<>(referencesIn(r.properties()));
+        next.addAll(r.dependsOn());
+        return next.stream().anyMatch(n -> reaches(n, to, seen));
     }
 
     /** ${X} alone: Ref (or Fn::GetAtt with an attribute); within other text: Fn::Sub. */
