@@ -1,22 +1,36 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.DomainType;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** One Elastic IP per NAT gateway (nat-0, nat-1); released only after its NAT gateway is deleted. */
-public class ElasticIps extends RepairingComponent<PlatformScope> {
+public class ElasticIps implements Component<PlatformScope, ElasticIps.Desired, ElasticIps.State> {
     public static final String NAME = "ElasticIps";
 
-    public static final class State {
-        public final Map<String, Address> byRole = new LinkedHashMap<>();
+    /** One address as the operator wants it: in the VPC domain, tagged with its NAT gateway's role. */
+    public record AddressSpec(String role, TagSpecification tags) {
+    }
+
+    /** One address per NAT gateway the plan asks for, by role. */
+    public record Desired(Map<String, AddressSpec> byRole) {
+    }
+
+    /** The addresses AWS has, by role. */
+    public record State(Map<String, Address> byRole) {
+        public State {
+            byRole = Collections.unmodifiableMap(new LinkedHashMap<>(byRole));
+        }
     }
 
     @Override
@@ -25,62 +39,89 @@ public class ElasticIps extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
-        State state = new State();
-        state.byRole.putAll(scope.byRole(scope.ec2().describeAddresses(r -> r.filters(scope.ownedBy(NAME))).addresses(),
-                Address::tags, NAME));
-        if (state.byRole.isEmpty()) {
-            return null;
-        }
-        return Observed.ready(String.join(",", state.byRole.values().stream().map(Address::allocationId).toList()), state);
-    }
-
-    @Override
-    public void create(PlatformScope scope) {
-        for (int i = 0; i < scope.plan().natGateways(); i++) {
-            allocate(scope, "nat-" + i);
-        }
-    }
-
-    @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        List<String> changes = new ArrayList<>();
+    public Desired desired(PlatformScope scope) {
+        Map<String, AddressSpec> byRole = new LinkedHashMap<>();
         for (int i = 0; i < scope.plan().natGateways(); i++) {
             String role = "nat-" + i;
-            if (!state.byRole.containsKey(role)) {
-                state.byRole.put(role, allocate(scope, role));
-                changes.add("Elastic IP for " + role + " allocated");
+            byRole.put(role, new AddressSpec(role, scope.tagSpec(ResourceType.ELASTIC_IP, NAME, role)));
+        }
+        return new Desired(byRole);
+    }
+
+    @Override
+    public Observed<State> observe(PlatformScope scope) {
+        State state = new State(scope.byRole(scope.ec2().describeAddresses(r -> r.filters(scope.ownedBy(NAME))).addresses(),
+                Address::tags, NAME));
+        if (state.byRole().isEmpty()) {
+            return null;
+        }
+        return Observed.ready(String.join(",", state.byRole().values().stream().map(Address::allocationId).toList()), state);
+    }
+
+    @Override
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        for (String role : desired.byRole().keySet()) {
+            if (!actual.byRole().containsKey(role)) {
+                changes.add(Change.missing(role, "Elastic IP", "Elastic IP for " + role + " allocated"));
             }
         }
-        // A surplus address (PerZone changed to Single) goes once its NAT gateway has released it.
-        for (var entry : List.copyOf(state.byRole.entrySet())) {
-            int index = Integer.parseInt(entry.getKey().substring(4));
-            if (index >= scope.plan().natGateways() && entry.getValue().associationId() == null) {
-                scope.ec2().releaseAddress(r -> r.allocationId(entry.getValue().allocationId()));
-                state.byRole.remove(entry.getKey());
-                changes.add("surplus Elastic IP " + entry.getValue().publicIp() + " released");
+        // A surplus address (PerZone changed to Single) goes once its NAT gateway has released it; until then it stays.
+        actual.byRole().forEach((role, address) -> {
+            if (!desired.byRole().containsKey(role) && address.associationId() == null) {
+                changes.add(Change.unwanted(role, address.publicIp(), "surplus Elastic IP " + address.publicIp() + " released"));
             }
-        }
+        });
         return changes;
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
-        for (Address address : current.detail(State.class).byRole.values()) {
+    public void create(PlatformScope scope, Desired desired) {
+        for (AddressSpec address : desired.byRole().values()) {
+            allocate(scope, address);
+        }
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        Map<String, Address> byRole = new LinkedHashMap<>(current.detail().byRole());
+        for (Change change : changes) {
+            AddressSpec wanted = desired.byRole().get(change.field());
+            Address surplus = byRole.get(change.field());
+            if (wanted != null) {
+                byRole.put(wanted.role(), allocate(scope, wanted));
+            } else if (surplus != null) {
+                scope.ec2().releaseAddress(r -> r.allocationId(surplus.allocationId()));
+                byRole.remove(change.field());
+            } else {
+                throw new IllegalArgumentException(NAME + " cannot apply " + change);
+            }
+        }
+        // The NAT gateways read the new allocation ids in this same pass.
+        scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(), new State(byRole)));
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed<State> current) {
+        for (Address address : current.detail().byRole().values()) {
             Ec2Deletion.delete("Elastic IP " + address.publicIp(), () -> scope.ec2().releaseAddress(r -> r.allocationId(address.allocationId())));
         }
         return true;
     }
 
-    private static Address allocate(PlatformScope scope, String role) {
-        var response = scope.ec2().allocateAddress(r -> r.domain(DomainType.VPC)
-                .tagSpecifications(scope.tagSpec(ResourceType.ELASTIC_IP, NAME, role)));
+    private static Address allocate(PlatformScope scope, AddressSpec address) {
+        var response = scope.ec2().allocateAddress(r -> r.domain(DomainType.VPC).tagSpecifications(address.tags()));
         return Address.builder().allocationId(response.allocationId()).publicIp(response.publicIp()).build();
     }
 
+    /** What this pass observed, for dependents (null when absent). */
+    public static State of(PlatformScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : (State) observed.detail();
+    }
+
     public static String allocationId(PlatformScope scope, String role) {
-        Address address = scope.observed(NAME).detail(State.class).byRole.get(role);
+        Address address = of(scope).byRole().get(role);
         return address == null ? null : address.allocationId();
     }
 }

@@ -1,53 +1,77 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
+import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 import java.util.List;
 
 /** The Internet gateway, attached to the VPC; detached before it is deleted. */
-public class InternetGateway extends RepairingComponent<PlatformScope> {
+public class InternetGateway implements Component<PlatformScope, InternetGateway.Desired, InternetGateway.State> {
     public static final String NAME = "InternetGateway";
+    static final String ATTACHMENT = "attachment";
+
+    /** The gateway as the operator wants it: attached to this WebPlatform's VPC. */
+    public record Desired(String vpcId, TagSpecification tags) {
+    }
+
+    /** The gateway as AWS reports it: the VPCs it is attached to (at most one). */
+    public record State(String internetGatewayId, List<String> attachedVpcIds) {
+    }
 
     @Override
     public String name() {
         return NAME;
     }
 
+    @Override
+    public Desired desired(PlatformScope scope) {
+        return new Desired(scope.idOf(Vpc.NAME), scope.tagSpec(ResourceType.INTERNET_GATEWAY, NAME, null));
+    }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Observed<State> observe(PlatformScope scope) {
         return scope.ec2().describeInternetGateways(r -> r.filters(scope.ownedBy(NAME))).internetGateways().stream()
                 .filter(g -> scope.owns(g.tags(), NAME))
                 .findFirst()
-                .map(g -> Observed.<Object>ready(g.internetGatewayId(), g))
+                .map(g -> Observed.ready(g.internetGatewayId(), new State(g.internetGatewayId(),
+                        g.attachments().stream().map(InternetGatewayAttachment::vpcId).toList())))
                 .orElse(null);
     }
 
     @Override
-    public void create(PlatformScope scope) {
-        scope.ec2().createInternetGateway(r -> r.tagSpecifications(scope.tagSpec(ResourceType.INTERNET_GATEWAY, NAME, null)));
-    }
-
-    @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        var gateway = current.detail(software.amazon.awssdk.services.ec2.model.InternetGateway.class);
-        String vpcId = scope.idOf(Vpc.NAME);
-        boolean attached = gateway.attachments().stream().anyMatch(a -> vpcId.equals(a.vpcId()));
-        if (attached) {
+    public List<Change> diff(State actual, Desired desired) {
+        if (actual.attachedVpcIds().contains(desired.vpcId())) {
             return List.of();
         }
-        scope.ec2().attachInternetGateway(r -> r.internetGatewayId(current.id()).vpcId(vpcId));
-        return List.of("attached to " + vpcId);
+        String attached = actual.attachedVpcIds().isEmpty() ? "detached" : String.join(",", actual.attachedVpcIds());
+        return List.of(Change.described(ATTACHMENT, attached, desired.vpcId(), "attached to " + desired.vpcId()));
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
-        var gateway = current.detail(software.amazon.awssdk.services.ec2.model.InternetGateway.class);
-        for (var attachment : gateway.attachments()) {
+    public void create(PlatformScope scope, Desired desired) {
+        // CreateInternetGateway takes no VPC: apply attaches it.
+        scope.ec2().createInternetGateway(r -> r.tagSpecifications(desired.tags()));
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        for (Change change : changes) {
+            if (!ATTACHMENT.equals(change.field())) {
+                throw new IllegalArgumentException(NAME + " cannot apply " + change);
+            }
+            scope.ec2().attachInternetGateway(r -> r.internetGatewayId(current.id()).vpcId(desired.vpcId()));
+        }
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed<State> current) {
+        for (String vpcId : current.detail().attachedVpcIds()) {
             Ec2Deletion.delete("Internet gateway " + current.id(), () -> scope.ec2().detachInternetGateway(r -> r
-                    .internetGatewayId(current.id()).vpcId(attachment.vpcId())));
+                    .internetGatewayId(current.id()).vpcId(vpcId)));
         }
         Ec2Deletion.delete("Internet gateway " + current.id(), () -> scope.ec2().deleteInternetGateway(r -> r.internetGatewayId(current.id())));
         return true;

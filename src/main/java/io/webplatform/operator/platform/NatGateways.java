@@ -1,29 +1,54 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.NatGateway;
 import software.amazon.awssdk.services.ec2.model.NatGatewayState;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * NAT gateways in the public subnets: one per zone (PerZone) or one shared (Single). They take
  * minutes to become available and to go away; the walk never waits for them, it comes back.
  */
-public class NatGateways extends RepairingComponent<PlatformScope> {
+public class NatGateways implements Component<PlatformScope, NatGateways.Desired, NatGateways.State> {
     public static final String NAME = "NatGateways";
 
+    /**
+     * One gateway as the operator wants it: public, in its zone's public subnet, with its Elastic IP.
+     * AWS cannot change a gateway's subnet or address: they are set at creation only.
+     */
+    public record GatewaySpec(String role, String subnetId, String allocationId, TagSpecification tags) {
+    }
+
+    /** One gateway per NAT the plan asks for, by role (nat-0, nat-1). */
+    public record Desired(Map<String, GatewaySpec> byRole) {
+    }
+
+    /** What AWS has. A class with a field, as the tests read it. */
     public static final class State {
         /** Live gateways (pending or available; also deleting while the WebPlatform is deleted), by role. */
-        public final Map<String, NatGateway> byRole = new LinkedHashMap<>();
+        public final Map<String, NatGateway> byRole;
         /** How many gateways of each role ever ended deleted or failed: part of the next client token. */
-        final Map<String, Integer> retired = new LinkedHashMap<>();
+        final Map<String, Integer> retired;
+        /** Ids of the unwanted gateways a route table still sends traffic to: they stay until it no longer does. */
+        final Set<String> stillRouted;
+
+        public State(Map<String, NatGateway> byRole, Map<String, Integer> retired, Set<String> stillRouted) {
+            this.byRole = Collections.unmodifiableMap(new LinkedHashMap<>(byRole));
+            this.retired = Collections.unmodifiableMap(new LinkedHashMap<>(retired));
+            this.stillRouted = Collections.unmodifiableSet(new LinkedHashSet<>(stillRouted));
+        }
     }
 
     @Override
@@ -31,11 +56,22 @@ public class NatGateways extends RepairingComponent<PlatformScope> {
         return NAME;
     }
 
+    @Override
+    public Desired desired(PlatformScope scope) {
+        Map<String, GatewaySpec> byRole = new LinkedHashMap<>();
+        for (int i = 0; i < scope.plan().natGateways(); i++) {
+            String role = "nat-" + i;
+            byRole.put(role, new GatewaySpec(role, Subnets.subnetId(scope, "public-" + i), ElasticIps.allocationId(scope, role),
+                    scope.tagSpec(ResourceType.NATGATEWAY, NAME, role)));
+        }
+        return new Desired(byRole);
+    }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Observed<State> observe(PlatformScope scope) {
         boolean deleting = scope.owner().getMetadata().getDeletionTimestamp() != null;
-        State state = new State();
+        Map<String, NatGateway> byRole = new LinkedHashMap<>();
+        Map<String, Integer> retired = new LinkedHashMap<>();
         List<Filter> filters = new ArrayList<>(scope.ownedBy(NAME));
         scope.ec2().describeNatGatewaysPaginator(r -> r.filter(filters)).natGateways().stream()
                 .filter(n -> scope.owns(n.tags(), NAME))
@@ -44,18 +80,28 @@ public class NatGateways extends RepairingComponent<PlatformScope> {
                     boolean live = n.state() == NatGatewayState.PENDING || n.state() == NatGatewayState.AVAILABLE
                             || deleting && n.state() == NatGatewayState.DELETING;
                     if (live) {
-                        state.byRole.putIfAbsent(role, n);
+                        byRole.putIfAbsent(role, n);
                     } else {
-                        state.retired.merge(role, 1, Integer::sum);
+                        retired.merge(role, 1, Integer::sum);
                     }
                 });
-        if (state.byRole.isEmpty()) {
+        if (byRole.isEmpty()) {
             return null;
         }
-        String ids = String.join(",", state.byRole.values().stream().map(NatGateway::natGatewayId).toList());
-        List<String> waiting = state.byRole.values().stream().filter(n -> n.state() != NatGatewayState.AVAILABLE)
+        // Single after PerZone: whether a route table still uses the surplus gateway (a read only when there is one).
+        Set<String> stillRouted = new LinkedHashSet<>();
+        if (!deleting) {
+            byRole.forEach((role, nat) -> {
+                if (index(role) >= scope.plan().natGateways() && routedTo(scope, nat.natGatewayId())) {
+                    stillRouted.add(nat.natGatewayId());
+                }
+            });
+        }
+        State state = new State(byRole, retired, stillRouted);
+        String ids = String.join(",", byRole.values().stream().map(NatGateway::natGatewayId).toList());
+        List<String> waiting = byRole.values().stream().filter(n -> n.state() != NatGatewayState.AVAILABLE)
                 .map(n -> "NAT gateway " + n.natGatewayId() + " " + n.stateAsString()).toList();
-        boolean complete = state.byRole.size() >= scope.plan().natGateways();
+        boolean complete = byRole.size() >= scope.plan().natGateways();
         if (waiting.isEmpty() && complete) {
             return Observed.ready(ids, state);
         }
@@ -63,39 +109,54 @@ public class NatGateways extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public void create(PlatformScope scope) {
-        for (int i = 0; i < scope.plan().natGateways(); i++) {
-            create(scope, i, 0);
-        }
-    }
-
-    @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        List<String> changes = new ArrayList<>();
-        for (int i = 0; i < scope.plan().natGateways(); i++) {
-            String role = "nat-" + i;
-            if (!state.byRole.containsKey(role)) {
-                state.byRole.put(role, create(scope, i, state.retired.getOrDefault(role, 0)));
-                changes.add("NAT gateway " + role + " recreated");
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        for (GatewaySpec wanted : desired.byRole().values()) {
+            if (!actual.byRole.containsKey(wanted.role())) {
+                changes.add(Change.missing(wanted.role(), "NAT gateway in " + wanted.subnetId(), "NAT gateway " + wanted.role() + " recreated"));
             }
         }
         // Single after PerZone: the second gateway goes once no route table sends traffic to it.
-        for (var entry : List.copyOf(state.byRole.entrySet())) {
-            if (Integer.parseInt(entry.getKey().substring(4)) >= scope.plan().natGateways()
-                    && !routedTo(scope, entry.getValue().natGatewayId())) {
-                scope.ec2().deleteNatGateway(r -> r.natGatewayId(entry.getValue().natGatewayId()));
-                state.byRole.remove(entry.getKey());
-                changes.add("surplus NAT gateway " + entry.getValue().natGatewayId() + " deleted");
+        actual.byRole.forEach((role, nat) -> {
+            if (!desired.byRole().containsKey(role) && !actual.stillRouted.contains(nat.natGatewayId())) {
+                changes.add(Change.unwanted(role, nat.natGatewayId(), "surplus NAT gateway " + nat.natGatewayId() + " deleted"));
             }
-        }
+        });
         return changes;
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
+    public void create(PlatformScope scope, Desired desired) {
+        for (GatewaySpec gateway : desired.byRole().values()) {
+            create(scope, gateway, 0);
+        }
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        State state = current.detail();
+        Map<String, NatGateway> byRole = new LinkedHashMap<>(state.byRole);
+        for (Change change : changes) {
+            GatewaySpec wanted = desired.byRole().get(change.field());
+            NatGateway surplus = byRole.get(change.field());
+            if (wanted != null) {
+                byRole.put(wanted.role(), create(scope, wanted, state.retired.getOrDefault(wanted.role(), 0)));
+            } else if (surplus != null) {
+                scope.ec2().deleteNatGateway(r -> r.natGatewayId(surplus.natGatewayId()));
+                byRole.remove(change.field());
+            } else {
+                throw new IllegalArgumentException(NAME + " cannot apply " + change);
+            }
+        }
+        // The route tables read the gateways' ids in this same pass.
+        scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(),
+                new State(byRole, state.retired, state.stillRouted)));
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed<State> current) {
         boolean gone = true;
-        for (NatGateway nat : current.detail(State.class).byRole.values()) {
+        for (NatGateway nat : current.detail().byRole.values()) {
             if (nat.state() != NatGatewayState.DELETING) {
                 scope.ec2().deleteNatGateway(r -> r.natGatewayId(nat.natGatewayId()));
             }
@@ -105,24 +166,34 @@ public class NatGateways extends RepairingComponent<PlatformScope> {
         return gone;
     }
 
+    private static int index(String role) {
+        return Integer.parseInt(role.substring(role.indexOf('-') + 1));
+    }
+
     private static boolean routedTo(PlatformScope scope, String natGatewayId) {
         return scope.ec2().describeRouteTables(r -> r.filters(Filter.builder().name("route.nat-gateway-id").values(natGatewayId).build()))
                 .routeTables().stream().anyMatch(t -> t.routes().stream().anyMatch(rt -> natGatewayId.equals(rt.natGatewayId())));
     }
 
-    private static NatGateway create(PlatformScope scope, int index, int retired) {
-        String role = "nat-" + index;
-        // Gateways of this role that ended deleted or failed count in: a replacement gets a new token.
-        String token = scope.clientToken(NAME, role, String.valueOf(retired));
+    /** Creates one gateway; {@code retired} counts the gateways of its role that ended deleted or failed. */
+    private static NatGateway create(PlatformScope scope, GatewaySpec gateway, int retired) {
+        // A replacement gets a new token: the same one would return the gateway it replaces.
+        String token = scope.clientToken(NAME, gateway.role(), String.valueOf(retired));
         return scope.ec2().createNatGateway(r -> r
-                .subnetId(Subnets.subnetId(scope, "public-" + index))
-                .allocationId(ElasticIps.allocationId(scope, role))
+                .subnetId(gateway.subnetId())
+                .allocationId(gateway.allocationId())
                 .clientToken(token)
-                .tagSpecifications(scope.tagSpec(ResourceType.NATGATEWAY, NAME, role))).natGateway();
+                .tagSpecifications(gateway.tags())).natGateway();
+    }
+
+    /** What this pass observed, for dependents (null when absent). */
+    public static State of(PlatformScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : (State) observed.detail();
     }
 
     public static String natGatewayId(PlatformScope scope, int index) {
-        NatGateway nat = scope.observed(NAME).detail(State.class).byRole.get("nat-" + index);
+        NatGateway nat = of(scope).byRole.get("nat-" + index);
         return nat == null ? null : nat.natGatewayId();
     }
 }

@@ -1,33 +1,66 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Route;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Route tables: "public" (0.0.0.0/0 to the Internet gateway) for both public subnets, and
  * "private-0"/"private-1" (0.0.0.0/0 to the zone's NAT gateway, or the shared one) for the private subnets.
  */
-public class RouteTables extends RepairingComponent<PlatformScope> {
+public class RouteTables implements Component<PlatformScope, RouteTables.Desired, RouteTables.State> {
     public static final String NAME = "RouteTables";
     static final String DEFAULT_ROUTE = "0.0.0.0/0";
 
+    /**
+     * One table as the operator wants it: its default route to the Internet gateway ({@code gatewayId})
+     * or to a NAT gateway ({@code natGatewayId}), and the subnets associated with it, subnet role -> id.
+     */
+    public record TableSpec(String role, String gatewayId, String natGatewayId, Map<String, String> subnets, TagSpecification tags) {
+        String target() {
+            return gatewayId != null ? gatewayId : natGatewayId;
+        }
+    }
+
+    /** The tables as the operator wants them, by role, in the VPC. */
+    public record Desired(String vpcId, Map<String, TableSpec> byRole) {
+    }
+
+    /** The tables AWS has, by role. A class with a field, as the tests read it. */
     public static final class State {
-        public final Map<String, RouteTable> byRole = new LinkedHashMap<>();
+        public final Map<String, RouteTable> byRole;
+
+        public State(Map<String, RouteTable> byRole) {
+            this.byRole = Collections.unmodifiableMap(new LinkedHashMap<>(byRole));
+        }
     }
 
     static List<String> roles() {
         return List.of("public", "private-0", "private-1");
+    }
+
+    /** The field of a change to the default route of a table. */
+    static String routeField(String tableRole) {
+        return tableRole + " route " + DEFAULT_ROUTE;
+    }
+
+    /** The field of a change to the association of a subnet with a table. */
+    static String associationField(String tableRole, String subnetRole) {
+        return tableRole + " association " + subnetRole;
     }
 
     @Override
@@ -35,11 +68,25 @@ public class RouteTables extends RepairingComponent<PlatformScope> {
         return NAME;
     }
 
+    @Override
+    public Desired desired(PlatformScope scope) {
+        Map<String, TableSpec> byRole = new LinkedHashMap<>();
+        for (String role : roles()) {
+            boolean isPublic = role.equals("public");
+            String gateway = isPublic ? scope.idOf(InternetGateway.NAME) : null;
+            String nat = isPublic ? null : NatGateways.natGatewayId(scope, scope.plan().natFor(Integer.parseInt(role.substring(8))));
+            Map<String, String> subnets = new LinkedHashMap<>();
+            for (String subnetRole : isPublic ? List.of("public-0", "public-1") : List.of(role)) {
+                subnets.put(subnetRole, Subnets.subnetId(scope, subnetRole));
+            }
+            byRole.put(role, new TableSpec(role, gateway, nat, subnets, scope.tagSpec(ResourceType.ROUTE_TABLE, NAME, role)));
+        }
+        return new Desired(scope.idOf(Vpc.NAME), byRole);
+    }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
-        State state = new State();
-        state.byRole.putAll(scope.byRole(scope.ec2().describeRouteTables(r -> r.filters(scope.ownedBy(NAME))).routeTables(),
+    public Observed<State> observe(PlatformScope scope) {
+        State state = new State(scope.byRole(scope.ec2().describeRouteTables(r -> r.filters(scope.ownedBy(NAME))).routeTables(),
                 RouteTable::tags, NAME));
         if (state.byRole.isEmpty()) {
             return null;
@@ -48,61 +95,99 @@ public class RouteTables extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public void create(PlatformScope scope) {
-        for (String role : roles()) {
-            createTable(scope, role);
-        }
-    }
-
-    @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        Ec2Client ec2 = scope.ec2();
-        List<String> changes = new ArrayList<>();
-        for (String role : roles()) {
-            RouteTable table = state.byRole.get(role);
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        for (TableSpec wanted : desired.byRole().values()) {
+            String role = wanted.role();
+            RouteTable table = actual.byRole.get(role);
             if (table == null) {
-                table = createTable(scope, role);
-                state.byRole.put(role, table);
-                changes.add("route table " + role + " recreated");
+                // Recreated, then given its route and subnets like any empty table.
+                changes.add(Change.missing(role, "route table", "route table " + role + " recreated"));
+                table = RouteTable.builder().build();
             }
-            String tableId = table.routeTableId();
             Route route = table.routes().stream().filter(r -> DEFAULT_ROUTE.equals(r.destinationCidrBlock())).findFirst().orElse(null);
-            String gateway = role.equals("public") ? scope.idOf(InternetGateway.NAME) : null;
-            String nat = role.equals("public") ? null
-                    : NatGateways.natGatewayId(scope, scope.plan().natFor(Integer.parseInt(role.substring(8))));
             if (route == null) {
-                ec2.createRoute(r -> r.routeTableId(tableId).destinationCidrBlock(DEFAULT_ROUTE).gatewayId(gateway).natGatewayId(nat));
-                changes.add("default route of " + role + " restored");
-            } else if (!Objects.equals(route.gatewayId(), gateway) || !Objects.equals(route.natGatewayId(), nat)) {
-                ec2.replaceRoute(r -> r.routeTableId(tableId).destinationCidrBlock(DEFAULT_ROUTE).gatewayId(gateway).natGatewayId(nat));
-                changes.add("default route of " + role + " pointed back to " + (gateway != null ? gateway : nat));
+                changes.add(Change.missing(routeField(role), wanted.target(), "default route of " + role + " restored"));
+            } else if (!Objects.equals(route.gatewayId(), wanted.gatewayId()) || !Objects.equals(route.natGatewayId(), wanted.natGatewayId())) {
+                changes.add(Change.described(routeField(role), targetOf(route), wanted.target(),
+                        "default route of " + role + " pointed back to " + wanted.target()));
             }
-            for (String subnetRole : subnetsOf(role)) {
-                String subnetId = Subnets.subnetId(scope, subnetRole);
-                boolean associated = table.associations().stream().anyMatch(a -> subnetId.equals(a.subnetId()));
+            for (var subnet : wanted.subnets().entrySet()) {
+                boolean associated = table.associations().stream().anyMatch(a -> subnet.getValue().equals(a.subnetId()));
                 if (!associated) {
-                    // A subnet belongs to one table: move it if someone associated it elsewhere.
-                    String existing = ec2.describeRouteTables(r -> r.filters(f -> f.name("association.subnet-id").values(subnetId)))
-                            .routeTables().stream().flatMap(t -> t.associations().stream())
-                            .filter(a -> subnetId.equals(a.subnetId())).map(RouteTableAssociation::routeTableAssociationId)
-                            .findFirst().orElse(null);
-                    if (existing != null) {
-                        ec2.replaceRouteTableAssociation(r -> r.associationId(existing).routeTableId(tableId));
-                    } else {
-                        ec2.associateRouteTable(r -> r.routeTableId(tableId).subnetId(subnetId));
-                    }
-                    changes.add("subnet " + subnetRole + " associated with route table " + role);
+                    changes.add(Change.described(associationField(role, subnet.getKey()), tableOf(actual, subnet.getValue()), role,
+                            "subnet " + subnet.getKey() + " associated with route table " + role));
                 }
             }
         }
         return changes;
     }
 
+    /** Where a route sends traffic, whatever kind of target a person may have put there. */
+    static String targetOf(Route route) {
+        return Stream.of(route.gatewayId(), route.natGatewayId(), route.transitGatewayId(), route.vpcPeeringConnectionId(),
+                route.networkInterfaceId(), route.instanceId()).filter(Objects::nonNull).findFirst().orElse("nothing");
+    }
+
+    /** The role of the operator's table a subnet is associated with; "absent" when none of them (another table's, or the main one). */
+    private static String tableOf(State actual, String subnetId) {
+        return actual.byRole.entrySet().stream()
+                .filter(e -> e.getValue().associations().stream().anyMatch(a -> subnetId.equals(a.subnetId())))
+                .map(Map.Entry::getKey).findFirst().orElse(Change.ABSENT);
+    }
+
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
+    public void create(PlatformScope scope, Desired desired) {
+        // CreateRouteTable takes no routes and no subnets: apply adds them.
+        for (TableSpec table : desired.byRole().values()) {
+            createTable(scope, desired.vpcId(), table);
+        }
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
         Ec2Client ec2 = scope.ec2();
-        for (RouteTable table : current.detail(State.class).byRole.values()) {
+        List<String> fields = changes.stream().map(Change::field).toList();
+        for (TableSpec wanted : desired.byRole().values()) {
+            String role = wanted.role();
+            RouteTable table = current.detail().byRole.get(role);
+            if (fields.contains(role)) {
+                table = createTable(scope, desired.vpcId(), wanted);
+            }
+            String tableId = table == null ? null : table.routeTableId();
+            Change route = changes.stream().filter(c -> c.field().equals(routeField(role))).findFirst().orElse(null);
+            if (route != null && Change.ABSENT.equals(route.actual())) {
+                ec2.createRoute(r -> r.routeTableId(tableId).destinationCidrBlock(DEFAULT_ROUTE)
+                        .gatewayId(wanted.gatewayId()).natGatewayId(wanted.natGatewayId()));
+            } else if (route != null) {
+                ec2.replaceRoute(r -> r.routeTableId(tableId).destinationCidrBlock(DEFAULT_ROUTE)
+                        .gatewayId(wanted.gatewayId()).natGatewayId(wanted.natGatewayId()));
+            }
+            for (var subnet : wanted.subnets().entrySet()) {
+                if (fields.contains(associationField(role, subnet.getKey()))) {
+                    associate(ec2, tableId, subnet.getValue());
+                }
+            }
+        }
+    }
+
+    /** A subnet belongs to one table: moved if someone associated it elsewhere, associated otherwise. */
+    private static void associate(Ec2Client ec2, String tableId, String subnetId) {
+        String existing = ec2.describeRouteTables(r -> r.filters(f -> f.name("association.subnet-id").values(subnetId)))
+                .routeTables().stream().flatMap(t -> t.associations().stream())
+                .filter(a -> subnetId.equals(a.subnetId())).map(RouteTableAssociation::routeTableAssociationId)
+                .findFirst().orElse(null);
+        if (existing != null) {
+            ec2.replaceRouteTableAssociation(r -> r.associationId(existing).routeTableId(tableId));
+        } else {
+            ec2.associateRouteTable(r -> r.routeTableId(tableId).subnetId(subnetId));
+        }
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed<State> current) {
+        Ec2Client ec2 = scope.ec2();
+        for (RouteTable table : current.detail().byRole.values()) {
             for (RouteTableAssociation association : table.associations()) {
                 if (!Boolean.TRUE.equals(association.main())) {
                     Ec2Deletion.delete("route table association " + association.routeTableAssociationId(),
@@ -114,12 +199,7 @@ public class RouteTables extends RepairingComponent<PlatformScope> {
         return true;
     }
 
-    private static List<String> subnetsOf(String role) {
-        return role.equals("public") ? List.of("public-0", "public-1") : List.of(role);
-    }
-
-    private static RouteTable createTable(PlatformScope scope, String role) {
-        return scope.ec2().createRouteTable(r -> r.vpcId(scope.idOf(Vpc.NAME))
-                .tagSpecifications(scope.tagSpec(ResourceType.ROUTE_TABLE, NAME, role))).routeTable();
+    private static RouteTable createTable(PlatformScope scope, String vpcId, TableSpec table) {
+        return scope.ec2().createRouteTable(r -> r.vpcId(vpcId).tagSpecifications(table.tags())).routeTable();
     }
 }

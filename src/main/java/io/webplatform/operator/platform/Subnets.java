@@ -1,13 +1,15 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Subnet;
 import software.amazon.awssdk.services.ec2.model.SubnetState;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +18,29 @@ import java.util.Map;
  * The four subnets: public-0/1 and private-0/1, one of each per zone. None maps public IPs on launch:
  * only the load balancer and the NAT gateways face the Internet, through their own addresses.
  */
-public class Subnets extends RepairingComponent<PlatformScope> {
+public class Subnets implements Component<PlatformScope, Subnets.Desired, Subnets.State> {
     public static final String NAME = "Subnets";
 
-    /** Subnets by role, e.g. "public-0" -> subnet. */
+    /** One subnet as the operator wants it. CIDR and zone are set at creation only: AWS cannot change them. */
+    public record SubnetSpec(String role, String cidrBlock, String availabilityZone, boolean mapPublicIpOnLaunch, TagSpecification tags) {
+    }
+
+    /** The subnets as the operator wants them, by role, in the VPC. */
+    public record Desired(String vpcId, Map<String, SubnetSpec> byRole) {
+    }
+
+    /** Subnets by role, e.g. "public-0" -> subnet. A class with a field, as the status and the tests read it. */
     public static final class State {
-        public final Map<String, Subnet> byRole = new LinkedHashMap<>();
+        public final Map<String, Subnet> byRole;
+
+        public State(Map<String, Subnet> byRole) {
+            this.byRole = Collections.unmodifiableMap(new LinkedHashMap<>(byRole));
+        }
+    }
+
+    /** The field of a change to whether a subnet maps public IPs on launch ("public-0 mapPublicIpOnLaunch"). */
+    static String publicIpField(String role) {
+        return role + " mapPublicIpOnLaunch";
     }
 
     public static List<String> roles() {
@@ -33,11 +52,21 @@ public class Subnets extends RepairingComponent<PlatformScope> {
         return NAME;
     }
 
+    @Override
+    public Desired desired(PlatformScope scope) {
+        NetworkPlan plan = scope.plan();
+        Map<String, SubnetSpec> byRole = new LinkedHashMap<>();
+        for (String role : roles()) {
+            int zone = Integer.parseInt(role.substring(role.indexOf('-') + 1));
+            String cidr = role.startsWith("public") ? plan.publicSubnets().get(zone) : plan.privateSubnets().get(zone);
+            byRole.put(role, new SubnetSpec(role, cidr, plan.zones().get(zone), false, scope.tagSpec(ResourceType.SUBNET, NAME, role)));
+        }
+        return new Desired(scope.idOf(Vpc.NAME), byRole);
+    }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
-        State state = new State();
-        state.byRole.putAll(scope.byRole(scope.ec2().describeSubnets(r -> r.filters(scope.ownedBy(NAME))).subnets(), Subnet::tags, NAME));
+    public Observed<State> observe(PlatformScope scope) {
+        State state = new State(scope.byRole(scope.ec2().describeSubnets(r -> r.filters(scope.ownedBy(NAME))).subnets(), Subnet::tags, NAME));
         if (state.byRole.isEmpty()) {
             return null;
         }
@@ -48,48 +77,74 @@ public class Subnets extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public void create(PlatformScope scope) {
-        for (String role : roles()) {
-            createSubnet(scope, role);
-        }
-    }
-
-    @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        Ec2Client ec2 = scope.ec2();
-        List<String> changes = new ArrayList<>();
-        for (String role : roles()) {
-            Subnet subnet = state.byRole.get(role);
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        for (SubnetSpec wanted : desired.byRole().values()) {
+            Subnet subnet = actual.byRole.get(wanted.role());
             if (subnet == null) {
-                state.byRole.put(role, createSubnet(scope, role));
-                changes.add("subnet " + role + " recreated");
-            } else if (Boolean.TRUE.equals(subnet.mapPublicIpOnLaunch())) {
-                ec2.modifySubnetAttribute(r -> r.subnetId(subnet.subnetId()).mapPublicIpOnLaunch(a -> a.value(false)));
-                state.byRole.put(role, subnet.toBuilder().mapPublicIpOnLaunch(false).build());
-                changes.add("subnet " + subnet.subnetId() + " (" + role + ") no longer maps public IPs on launch");
+                changes.add(Change.missing(wanted.role(), wanted.cidrBlock() + " in " + wanted.availabilityZone(), "subnet " + wanted.role() + " recreated"));
+                continue;
+            }
+            boolean mapsPublicIp = Boolean.TRUE.equals(subnet.mapPublicIpOnLaunch());
+            if (mapsPublicIp != wanted.mapPublicIpOnLaunch()) {
+                changes.add(Change.described(publicIpField(wanted.role()), mapsPublicIp, wanted.mapPublicIpOnLaunch(),
+                        "subnet " + subnet.subnetId() + " (" + wanted.role() + ")"
+                                + (wanted.mapPublicIpOnLaunch() ? " maps public IPs on launch" : " no longer maps public IPs on launch")));
             }
         }
         return changes;
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
-        for (Subnet subnet : current.detail(State.class).byRole.values()) {
+    public void create(PlatformScope scope, Desired desired) {
+        for (SubnetSpec subnet : desired.byRole().values()) {
+            createSubnet(scope, desired.vpcId(), subnet);
+        }
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        Map<String, Subnet> byRole = new LinkedHashMap<>(current.detail().byRole);
+        for (Change change : changes) {
+            SubnetSpec missing = desired.byRole().get(change.field());
+            SubnetSpec remapped = desired.byRole().values().stream().filter(s -> publicIpField(s.role()).equals(change.field()))
+                    .findFirst().orElse(null);
+            if (missing != null) {
+                byRole.put(missing.role(), createSubnet(scope, desired.vpcId(), missing));
+            } else if (remapped != null) {
+                Subnet subnet = byRole.get(remapped.role());
+                scope.ec2().modifySubnetAttribute(r -> r.subnetId(subnet.subnetId()).mapPublicIpOnLaunch(a -> a.value(remapped.mapPublicIpOnLaunch())));
+                byRole.put(remapped.role(), subnet.toBuilder().mapPublicIpOnLaunch(remapped.mapPublicIpOnLaunch()).build());
+            } else {
+                throw new IllegalArgumentException(NAME + " cannot apply " + change);
+            }
+        }
+        // What the rest of this pass reads (ids, the findings) is what AWS has after these changes.
+        scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(), new State(byRole)));
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed<State> current) {
+        for (Subnet subnet : current.detail().byRole.values()) {
             Ec2Deletion.delete("subnet " + subnet.subnetId(), () -> scope.ec2().deleteSubnet(r -> r.subnetId(subnet.subnetId())));
         }
         return true;
     }
 
-    private static Subnet createSubnet(PlatformScope scope, String role) {
-        int zone = Integer.parseInt(role.substring(role.indexOf('-') + 1));
-        String cidr = role.startsWith("public") ? scope.plan().publicSubnets().get(zone) : scope.plan().privateSubnets().get(zone);
-        return scope.ec2().createSubnet(r -> r.vpcId(scope.idOf(Vpc.NAME)).cidrBlock(cidr)
-                .availabilityZone(scope.plan().zones().get(zone))
-                .tagSpecifications(scope.tagSpec(ResourceType.SUBNET, NAME, role))).subnet();
+    private static Subnet createSubnet(PlatformScope scope, String vpcId, SubnetSpec subnet) {
+        // CreateSubnet takes no mapPublicIpOnLaunch; a new subnet's default is false, which is what the operator wants.
+        return scope.ec2().createSubnet(r -> r.vpcId(vpcId).cidrBlock(subnet.cidrBlock())
+                .availabilityZone(subnet.availabilityZone())
+                .tagSpecifications(subnet.tags())).subnet();
+    }
+
+    /** What this pass observed, for dependents (null when absent). */
+    public static State of(PlatformScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : (State) observed.detail();
     }
 
     public static String subnetId(PlatformScope scope, String role) {
-        return scope.observed(NAME).detail(State.class).byRole.get(role).subnetId();
+        return of(scope).byRole.get(role).subnetId();
     }
 }

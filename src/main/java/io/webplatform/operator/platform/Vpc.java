@@ -1,9 +1,11 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 import software.amazon.awssdk.services.ec2.model.VpcState;
 
@@ -12,13 +14,20 @@ import java.util.Comparator;
 import java.util.List;
 
 /** The VPC, with DNS support and DNS hostnames on (RDS endpoints and SSM need both). */
-public class Vpc extends RepairingComponent<PlatformScope> {
+public class Vpc implements Component<PlatformScope, Vpc.Desired, Vpc.State> {
     public static final String NAME = "Vpc";
+    static final String DNS_SUPPORT = "enableDnsSupport";
+    static final String DNS_HOSTNAMES = "enableDnsHostnames";
 
-    static final class State {
-        software.amazon.awssdk.services.ec2.model.Vpc vpc;
-        boolean dnsSupport;
-        boolean dnsHostnames;
+    /**
+     * The VPC as the operator wants it. The CIDR is set at creation only: AWS cannot change a VPC's
+     * primary CIDR, and the spec refuses a change of vpcCidr.
+     */
+    public record Desired(String cidrBlock, boolean dnsSupport, boolean dnsHostnames, TagSpecification tags) {
+    }
+
+    /** The VPC as AWS reports it, with its two DNS attributes (each a read of its own). */
+    public record State(String vpcId, String cidrBlock, boolean dnsSupport, boolean dnsHostnames) {
     }
 
     @Override
@@ -27,7 +36,12 @@ public class Vpc extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Desired desired(PlatformScope scope) {
+        return new Desired(scope.plan().vpcCidr(), true, true, scope.tagSpec(ResourceType.VPC, NAME, null));
+    }
+
+    @Override
+    public Observed<State> observe(PlatformScope scope) {
         Ec2Client ec2 = scope.ec2();
         var vpc = ec2.describeVpcs(r -> r.filters(scope.ownedBy(NAME))).vpcs().stream()
                 .filter(v -> scope.owns(v.tags(), NAME))
@@ -36,42 +50,52 @@ public class Vpc extends RepairingComponent<PlatformScope> {
         if (vpc == null) {
             return null;
         }
-        State state = new State();
-        state.vpc = vpc;
-        state.dnsSupport = ec2.describeVpcAttribute(r -> r.vpcId(vpc.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_SUPPORT))
+        // DescribeVpcAttribute answers one attribute per call.
+        boolean dnsSupport = ec2.describeVpcAttribute(r -> r.vpcId(vpc.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_SUPPORT))
                 .enableDnsSupport().value();
-        state.dnsHostnames = ec2.describeVpcAttribute(r -> r.vpcId(vpc.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_HOSTNAMES))
+        boolean dnsHostnames = ec2.describeVpcAttribute(r -> r.vpcId(vpc.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_HOSTNAMES))
                 .enableDnsHostnames().value();
+        State state = new State(vpc.vpcId(), vpc.cidrBlock(), dnsSupport, dnsHostnames);
         return vpc.state() == VpcState.AVAILABLE ? Observed.ready(vpc.vpcId(), state)
                 : Observed.pending(vpc.vpcId(), "VPC " + vpc.vpcId() + " is " + vpc.stateAsString(), state);
     }
 
     @Override
-    public void create(PlatformScope scope) {
-        scope.ec2().createVpc(r -> r.cidrBlock(scope.plan().vpcCidr())
-                .tagSpecifications(scope.tagSpec(ResourceType.VPC, NAME, null)));
-    }
-
-    @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        List<String> changes = new ArrayList<>();
-        // One attribute per call: the API takes no more.
-        if (!state.dnsSupport) {
-            scope.ec2().modifyVpcAttribute(r -> r.vpcId(current.id()).enableDnsSupport(a -> a.value(true)));
-            state.dnsSupport = true;
-            changes.add("DNS support enabled");
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        // Support before hostnames: AWS enables DNS hostnames only in a VPC with DNS support.
+        if (actual.dnsSupport() != desired.dnsSupport()) {
+            changes.add(Change.described(DNS_SUPPORT, actual.dnsSupport(), desired.dnsSupport(),
+                    "DNS support " + (desired.dnsSupport() ? "enabled" : "disabled")));
         }
-        if (!state.dnsHostnames) {
-            scope.ec2().modifyVpcAttribute(r -> r.vpcId(current.id()).enableDnsHostnames(a -> a.value(true)));
-            state.dnsHostnames = true;
-            changes.add("DNS hostnames enabled");
+        if (actual.dnsHostnames() != desired.dnsHostnames()) {
+            changes.add(Change.described(DNS_HOSTNAMES, actual.dnsHostnames(), desired.dnsHostnames(),
+                    "DNS hostnames " + (desired.dnsHostnames() ? "enabled" : "disabled")));
         }
         return changes;
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
+    public void create(PlatformScope scope, Desired desired) {
+        // CreateVpc takes no DNS settings: a fresh VPC has support on and hostnames off, which apply then fixes.
+        scope.ec2().createVpc(r -> r.cidrBlock(desired.cidrBlock()).tagSpecifications(desired.tags()));
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        String vpcId = current.id();
+        for (Change change : changes) {
+            // One attribute per call: the API takes no more.
+            switch (change.field()) {
+                case DNS_SUPPORT -> scope.ec2().modifyVpcAttribute(r -> r.vpcId(vpcId).enableDnsSupport(a -> a.value(desired.dnsSupport())));
+                case DNS_HOSTNAMES -> scope.ec2().modifyVpcAttribute(r -> r.vpcId(vpcId).enableDnsHostnames(a -> a.value(desired.dnsHostnames())));
+                default -> throw new IllegalArgumentException(NAME + " cannot apply " + change);
+            }
+        }
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed<State> current) {
         // ENIs of a deleted load balancer or NAT gateway linger for a while: that is pending, not failed.
         Ec2Deletion.delete("VPC " + current.id(), () -> scope.ec2().deleteVpc(r -> r.vpcId(current.id())));
         return true;
