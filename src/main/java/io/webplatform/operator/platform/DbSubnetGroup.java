@@ -2,28 +2,40 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.StillWorking;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.rds.model.DBSubnetGroup;
 import software.amazon.awssdk.services.rds.model.Subnet;
 import software.amazon.awssdk.services.rds.model.Tag;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** The DB subnet group over both private subnets, so the database (and a Multi-AZ standby) stays private. */
-public class DbSubnetGroup extends RepairingComponent<PlatformScope> {
+public class DbSubnetGroup implements Component<PlatformScope, DbSubnetGroup.Desired, DBSubnetGroup> {
     public static final String NAME = "DbSubnetGroup";
+
+    /** The group as CreateDBSubnetGroup makes it. */
+    public record Desired(String name, String description, List<String> subnetIds, Map<String, String> tags) {
+    }
 
     @Override
     public String name() {
         return NAME;
     }
 
+    @Override
+    public Desired desired(PlatformScope scope) {
+        String name = DatabaseNames.baseId(scope);
+        var m = scope.owner().getMetadata();
+        return new Desired(name, "WebPlatform " + m.getNamespace() + "/" + m.getName() + ": the private subnets",
+                List.of(Subnets.subnetId(scope, "private-0"), Subnets.subnetId(scope, "private-1")), scope.tags(NAME, name));
+    }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Observed<DBSubnetGroup> observe(PlatformScope scope) {
         try {
             DBSubnetGroup group = scope.rds().describeDBSubnetGroups(r -> r.dbSubnetGroupName(DatabaseNames.baseId(scope)))
                     .dbSubnetGroups().get(0);
@@ -36,32 +48,34 @@ public class DbSubnetGroup extends RepairingComponent<PlatformScope> {
         }
     }
 
+    /** The subnets, in any order (the description is not compared). */
     @Override
-    public void create(PlatformScope scope) {
-        String name = DatabaseNames.baseId(scope);
-        List<Tag> tags = scope.tags(NAME, name).entrySet().stream()
+    public List<Change> diff(DBSubnetGroup actual, Desired desired) {
+        List<String> subnets = actual.subnets().stream().map(Subnet::subnetIdentifier).sorted().toList();
+        if (Set.copyOf(subnets).equals(Set.copyOf(desired.subnetIds()))) {
+            return List.of();
+        }
+        return List.of(Change.described("subnets", subnets, desired.subnetIds(),
+                "subnets set back to the private subnets " + desired.subnetIds()));
+    }
+
+    @Override
+    public void create(PlatformScope scope, Desired desired) {
+        List<Tag> tags = desired.tags().entrySet().stream()
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-        scope.rds().createDBSubnetGroup(r -> r.dbSubnetGroupName(name)
-                .dbSubnetGroupDescription("WebPlatform " + scope.owner().getMetadata().getNamespace() + "/"
-                        + scope.owner().getMetadata().getName() + ": the private subnets")
-                .subnetIds(privateSubnets(scope))
+        scope.rds().createDBSubnetGroup(r -> r.dbSubnetGroupName(desired.name())
+                .dbSubnetGroupDescription(desired.description())
+                .subnetIds(desired.subnetIds())
                 .tags(tags));
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        DBSubnetGroup group = current.detail(DBSubnetGroup.class);
-        Set<String> actual = group.subnets().stream().map(Subnet::subnetIdentifier).collect(Collectors.toSet());
-        List<String> desired = privateSubnets(scope);
-        if (actual.equals(Set.copyOf(desired))) {
-            return List.of();
-        }
-        scope.rds().modifyDBSubnetGroup(r -> r.dbSubnetGroupName(group.dbSubnetGroupName()).subnetIds(desired));
-        return List.of("subnets set back to the private subnets " + desired);
+    public void apply(PlatformScope scope, Observed<DBSubnetGroup> current, Desired desired, List<Change> changes) {
+        scope.rds().modifyDBSubnetGroup(r -> r.dbSubnetGroupName(current.id()).subnetIds(desired.subnetIds()));
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
+    public boolean delete(PlatformScope scope, Observed<DBSubnetGroup> current) {
         try {
             scope.rds().deleteDBSubnetGroup(r -> r.dbSubnetGroupName(current.id()));
             return true;
@@ -74,9 +88,5 @@ public class DbSubnetGroup extends RepairingComponent<PlatformScope> {
             }
             throw e;
         }
-    }
-
-    private static List<String> privateSubnets(PlatformScope scope) {
-        return List.of(Subnets.subnetId(scope, "private-0"), Subnets.subnetId(scope, "private-1"));
     }
 }

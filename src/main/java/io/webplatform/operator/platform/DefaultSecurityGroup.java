@@ -1,7 +1,8 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.StillWorking;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
@@ -12,14 +13,17 @@ import java.util.Set;
 /**
  * The VPC's default security group, which AWS makes with allow-all rules: emptied, so anything
  * launched without an explicit group can reach nothing (CIS AWS Foundations, "default security group
- * restricts all traffic"). AWS deletes it with the VPC.
+ * restricts all traffic"). AWS makes it and deletes it with the VPC.
  */
-public class DefaultSecurityGroup extends RepairingComponent<PlatformScope> {
+public class DefaultSecurityGroup implements Component<PlatformScope, DefaultSecurityGroup.Desired, DefaultSecurityGroup.State> {
     public static final String NAME = "DefaultSecurityGroup";
 
-    /** The group, as it is after this pass's repairs. */
-    public static final class State {
-        public SecurityGroup group;
+    /** The group as AWS reports it (after this pass's repairs, once applied). */
+    public record State(SecurityGroup group) {
+    }
+
+    /** The VPC's default group holding no rule at all. */
+    public record Desired(String vpcId, Set<SecurityGroupRule> rules) {
     }
 
     @Override
@@ -27,53 +31,65 @@ public class DefaultSecurityGroup extends RepairingComponent<PlatformScope> {
         return NAME;
     }
 
+    @Override
+    public Desired desired(PlatformScope scope) {
+        return new Desired(scope.idOf(Vpc.NAME), Set.of());
+    }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Observed<State> observe(PlatformScope scope) {
         if (scope.observed(Vpc.NAME) == null) {
             return null; // deleting: the VPC takes it along
         }
         return scope.ec2().describeSecurityGroups(r -> r.filters(
                         f -> f.name("vpc-id").values(scope.idOf(Vpc.NAME)), f -> f.name("group-name").values("default")))
                 .securityGroups().stream().findFirst()
-                .map(g -> {
-                    State state = new State();
-                    state.group = g;
-                    return Observed.<Object>ready(g.groupId(), state);
-                })
+                .map(g -> Observed.ready(g.groupId(), new State(g)))
                 .orElse(null);
     }
 
+    /** Each rule the group holds and must not (revoked), then each it lacks (none, while the wish is an empty group). */
     @Override
-    public void create(PlatformScope scope) {
+    public List<Change> diff(State actual, Desired desired) {
+        String id = actual.group().groupId();
+        Set<SecurityGroupRule> held = SecurityGroupRule.of(actual.group());
+        List<Change> changes = new ArrayList<>();
+        held.stream().filter(r -> !desired.rules().contains(r))
+                .forEach(r -> changes.add(Change.unwanted(r.toString(), r, "default group " + id + ": revoked " + r)));
+        desired.rules().stream().filter(r -> !held.contains(r))
+                .forEach(r -> changes.add(Change.missing(r.toString(), r, "default group " + id + ": authorized " + r)));
+        return changes;
+    }
+
+    @Override
+    public void create(PlatformScope scope, Desired desired) {
         // AWS makes it with the VPC; it may take a moment to show.
         throw new StillWorking("the VPC's default security group is not visible yet");
     }
 
     @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        SecurityGroup group = state.group;
-        Set<SecurityGroupRule> rules = SecurityGroupRule.of(group);
-        if (rules.isEmpty()) {
-            return List.of();
-        }
-        List<SecurityGroupRule> in = rules.stream().filter(SecurityGroupRule::ingress).toList();
-        List<SecurityGroupRule> out = rules.stream().filter(r -> !r.ingress()).toList();
-        if (!in.isEmpty()) {
-            scope.ec2().revokeSecurityGroupIngress(r -> r.groupId(group.groupId()).ipPermissions(SecurityGroupRule.permissions(in)));
-        }
-        if (!out.isEmpty()) {
-            scope.ec2().revokeSecurityGroupEgress(r -> r.groupId(group.groupId()).ipPermissions(SecurityGroupRule.permissions(out)));
-        }
-        state.group = group.toBuilder().ipPermissions(List.of()).ipPermissionsEgress(List.of()).build();
-        List<String> changes = new ArrayList<>();
-        rules.forEach(r -> changes.add("default group " + group.groupId() + ": revoked " + r));
-        return changes;
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        SecurityGroup group = current.detail().group();
+        Set<SecurityGroupRule> held = SecurityGroupRule.of(group);
+        List<String> fields = changes.stream().map(Change::field).toList();
+        List<SecurityGroupRule> revoked = held.stream().filter(r -> fields.contains(r.toString()) && !desired.rules().contains(r)).toList();
+        List<SecurityGroupRule> authorized = desired.rules().stream().filter(r -> fields.contains(r.toString()) && !held.contains(r)).toList();
+        SecurityGroups.revoke(scope.ec2(), group.groupId(), revoked);
+        SecurityGroups.authorize(scope.ec2(), group.groupId(), authorized);
+        held.removeAll(revoked);
+        held.addAll(authorized);
+        // What the group holds now, so the findings judge the repaired group.
+        scope.record(NAME, Observed.ready(current.id(), new State(SecurityGroupRule.holding(group, held))));
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
+    public boolean delete(PlatformScope scope, Observed<State> current) {
         return true;
+    }
+
+    /** What this pass observed (after its repairs); null when not observed. */
+    public static State of(PlatformScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : (State) observed.detail();
     }
 }

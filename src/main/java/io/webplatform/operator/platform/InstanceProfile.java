@@ -2,7 +2,8 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.IamRoles;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Role;
@@ -10,17 +11,24 @@ import software.amazon.awssdk.services.iam.model.Role;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** The instance profile that hands the app role to the instances; named like the role, holding only it. */
-public class InstanceProfile extends RepairingComponent<PlatformScope> {
+public class InstanceProfile implements Component<PlatformScope, InstanceProfile.Desired,
+        software.amazon.awssdk.services.iam.model.InstanceProfile> {
     public static final String NAME = "InstanceProfile";
+
+    /** The profile as CreateInstanceProfile makes it, and the one role it holds. */
+    public record Desired(String name, Map<String, String> tags, String roleName) {
+    }
+
+    static final String ROLE = "role ";
 
     @Override
     public String name() {
         return NAME;
     }
-
 
     /**
      * When the profile and its role were made, as IAM records them: the later CreateDate of the two.
@@ -28,9 +36,9 @@ public class InstanceProfile extends RepairingComponent<PlatformScope> {
      * within the same pass, and a role added back by repair counts from now.
      */
     static Instant madeAt(PlatformScope scope) {
-        var profile = scope.observed(NAME).detail(software.amazon.awssdk.services.iam.model.InstanceProfile.class);
+        var profile = of(scope);
         if (profile.roles().stream().noneMatch(r -> InstanceRole.roleName(scope).equals(r.roleName()))) {
-            // Observed without its role, so repair added it in this pass (a person had removed it): new again.
+            // Observed without its role, so apply added it in this pass (a person had removed it): new again.
             return scope.clock().instant();
         }
         return profile.roles().stream().map(Role::createDate).filter(Objects::nonNull)
@@ -38,7 +46,13 @@ public class InstanceProfile extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Desired desired(PlatformScope scope) {
+        String name = InstanceRole.roleName(scope);
+        return new Desired(name, scope.tags(NAME, name), name);
+    }
+
+    @Override
+    public Observed<software.amazon.awssdk.services.iam.model.InstanceProfile> observe(PlatformScope scope) {
         try {
             var profile = scope.iam().getInstanceProfile(r -> r.instanceProfileName(InstanceRole.roleName(scope))).instanceProfile();
             return Observed.ready(profile.arn(), profile);
@@ -50,38 +64,52 @@ public class InstanceProfile extends RepairingComponent<PlatformScope> {
         }
     }
 
+    /** Each foreign role to remove (a profile holds one role at most), then the app role when it is missing. */
     @Override
-    public void create(PlatformScope scope) {
-        String name = InstanceRole.roleName(scope);
-        scope.iam().createInstanceProfile(r -> r.instanceProfileName(name).tags(IamRoles.tags(scope.tags(NAME, name))));
-    }
-
-    @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        var profile = current.detail(software.amazon.awssdk.services.iam.model.InstanceProfile.class);
-        IamClient iam = scope.iam();
-        String name = InstanceRole.roleName(scope);
-        List<String> changes = new ArrayList<>();
-        for (Role role : profile.roles()) {
-            if (!name.equals(role.roleName())) {
-                iam.removeRoleFromInstanceProfile(r -> r.instanceProfileName(name).roleName(role.roleName()));
-                changes.add("removed foreign role " + role.roleName());
+    public List<Change> diff(software.amazon.awssdk.services.iam.model.InstanceProfile actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        for (Role role : actual.roles()) {
+            if (!desired.roleName().equals(role.roleName())) {
+                changes.add(Change.unwanted(ROLE + role.roleName(), role.roleName(), "removed foreign role " + role.roleName()));
             }
         }
-        if (profile.roles().stream().noneMatch(r -> name.equals(r.roleName()))) {
-            iam.addRoleToInstanceProfile(r -> r.instanceProfileName(name).roleName(name));
-            changes.add("role " + name + " added");
+        if (actual.roles().stream().noneMatch(r -> desired.roleName().equals(r.roleName()))) {
+            changes.add(Change.missing(ROLE + desired.roleName(), desired.roleName(), "role " + desired.roleName() + " added"));
         }
         return changes;
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
-        var profile = current.detail(software.amazon.awssdk.services.iam.model.InstanceProfile.class);
+    public void create(PlatformScope scope, Desired desired) {
+        scope.iam().createInstanceProfile(r -> r.instanceProfileName(desired.name()).tags(IamRoles.tags(desired.tags())));
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<software.amazon.awssdk.services.iam.model.InstanceProfile> current, Desired desired,
+                      List<Change> changes) {
+        IamClient iam = scope.iam();
+        for (Change change : changes) {
+            String role = change.field().substring(ROLE.length());
+            if (Change.ABSENT.equals(change.desired())) {
+                iam.removeRoleFromInstanceProfile(r -> r.instanceProfileName(desired.name()).roleName(role));
+            } else {
+                iam.addRoleToInstanceProfile(r -> r.instanceProfileName(desired.name()).roleName(role));
+            }
+        }
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed<software.amazon.awssdk.services.iam.model.InstanceProfile> current) {
         IamClient iam = scope.iam();
         String name = InstanceRole.roleName(scope);
-        profile.roles().forEach(role -> iam.removeRoleFromInstanceProfile(r -> r.instanceProfileName(name).roleName(role.roleName())));
+        current.detail().roles().forEach(role -> iam.removeRoleFromInstanceProfile(r -> r.instanceProfileName(name).roleName(role.roleName())));
         iam.deleteInstanceProfile(r -> r.instanceProfileName(name));
         return true;
+    }
+
+    /** What this pass observed; null when absent. */
+    public static software.amazon.awssdk.services.iam.model.InstanceProfile of(PlatformScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : (software.amazon.awssdk.services.iam.model.InstanceProfile) observed.detail();
     }
 }

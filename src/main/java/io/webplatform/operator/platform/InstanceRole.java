@@ -8,7 +8,8 @@ import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
@@ -29,16 +30,28 @@ import static io.webplatform.operator.aws.PolicyDocuments.statement;
  * database's AWS-managed master secret — that one secret only, picked by the tag RDS puts on it.
  * Nothing else: a policy a person attaches or adds is removed on the next resync.
  */
-public class InstanceRole extends RepairingComponent<PlatformScope> {
+public class InstanceRole implements Component<PlatformScope, InstanceRole.Desired, InstanceRole.State> {
     public static final String NAME = "InstanceRole";
     static final String SSM_MANAGED_POLICY = "AmazonSSMManagedInstanceCore";
     static final String SECRET_POLICY = "read-database-secret";
+    /** The fields of its changes: the trust policy, and a managed or inline policy followed by its ARN or name. */
+    static final String TRUST_POLICY = "trustPolicy";
+    static final String MANAGED_POLICY = "managedPolicy ";
+    static final String INLINE_POLICY = "inlinePolicy ";
 
-    static final class State {
-        Role role;
-        List<String> attached = List.of();
-        List<String> inline = List.of();
-        String secretPolicy;
+    /**
+     * The role with its policies: the managed ones attached, the inline ones by name, and the document
+     * of read-database-secret (null when absent).
+     */
+    public record State(Role role, List<String> attached, List<String> inline, String secretPolicy) {
+    }
+
+    /**
+     * The role as CreateRole makes it, and the only policies it may hold: one managed policy and one
+     * inline policy. Documents are JSON text, as IAM takes them.
+     */
+    public record Desired(String roleName, String trustPolicy, String description, Map<String, String> tags,
+                          String managedPolicyArn, String inlinePolicyName, String inlinePolicy) {
     }
 
     public static String roleName(PlatformScope scope) {
@@ -52,79 +65,114 @@ public class InstanceRole extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Desired desired(PlatformScope scope) {
+        String roleName = roleName(scope);
+        var m = scope.owner().getMetadata();
+        return new Desired(roleName, PolicyDocuments.toJson(trust(scope.partition())),
+                "WebPlatform " + m.getNamespace() + "/" + m.getName() + ": app instances (Systems Manager, database secret)",
+                scope.tags(NAME, roleName), ssmManaged(scope.partition()), SECRET_POLICY, PolicyDocuments.toJson(secretPolicy(scope)));
+    }
+
+    @Override
+    public Observed<State> observe(PlatformScope scope) {
         IamClient iam = scope.iam();
         String roleName = roleName(scope);
-        State state = new State();
+        Role role;
         try {
-            state.role = iam.getRole(r -> r.roleName(roleName)).role();
+            role = iam.getRole(r -> r.roleName(roleName)).role();
         } catch (RuntimeException e) {
             if (AwsErrors.isNotFound(e)) {
                 return null;
             }
             throw e;
         }
-        Map<String, String> tags = state.role.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a));
+        Map<String, String> tags = role.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a));
         if (!Ownership.ownedBy(tags, scope.ownerUid())) {
             throw new UserError("RoleOwnedElsewhere", "IAM role " + roleName + " exists and is not managed by this WebPlatform");
         }
-        state.attached = iam.listAttachedRolePolicies(r -> r.roleName(roleName)).attachedPolicies().stream()
+        List<String> attached = iam.listAttachedRolePolicies(r -> r.roleName(roleName)).attachedPolicies().stream()
                 .map(AttachedPolicy::policyArn).toList();
-        state.inline = iam.listRolePolicies(r -> r.roleName(roleName)).policyNames();
-        if (state.inline.contains(SECRET_POLICY)) {
-            state.secretPolicy = iam.getRolePolicy(r -> r.roleName(roleName).policyName(SECRET_POLICY)).policyDocument();
-        }
-        return Observed.ready(state.role.arn(), state);
+        List<String> inline = iam.listRolePolicies(r -> r.roleName(roleName)).policyNames();
+        String secretPolicy = inline.contains(SECRET_POLICY)
+                ? iam.getRolePolicy(r -> r.roleName(roleName).policyName(SECRET_POLICY)).policyDocument() : null;
+        return Observed.ready(role.arn(), new State(role, attached, inline, secretPolicy));
     }
 
+    /** The trust policy; each managed policy attached or missing; each inline policy unwanted; the secret policy's document. */
     @Override
-    public void create(PlatformScope scope) {
-        String roleName = roleName(scope);
-        scope.iam().createRole(r -> r.roleName(roleName)
-                .assumeRolePolicyDocument(PolicyDocuments.toJson(trust(scope.partition())))
-                .description("WebPlatform " + scope.owner().getMetadata().getNamespace() + "/" + scope.owner().getMetadata().getName()
-                        + ": app instances (Systems Manager, database secret)")
-                .tags(IamRoles.tags(scope.tags(NAME, roleName))));
-    }
-
-    @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        IamClient iam = scope.iam();
-        String roleName = roleName(scope);
-        List<String> changes = new ArrayList<>();
-        String ssmManaged = ssmManaged(scope.partition());
-        ObjectNode trust = trust(scope.partition());
-        if (!PolicyDocuments.equivalent(state.role.assumeRolePolicyDocument(), trust)) {
-            iam.updateAssumeRolePolicy(r -> r.roleName(roleName).policyDocument(PolicyDocuments.toJson(trust)));
-            changes.add("trust policy restored");
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        if (!PolicyDocuments.equivalent(actual.role().assumeRolePolicyDocument(), PolicyDocuments.parse(desired.trustPolicy()))) {
+            changes.add(Change.described(TRUST_POLICY, readable(actual.role().assumeRolePolicyDocument()), desired.trustPolicy(),
+                    "trust policy restored"));
         }
-        for (String arn : state.attached) {
-            if (!ssmManaged.equals(arn)) {
-                iam.detachRolePolicy(r -> r.roleName(roleName).policyArn(arn));
-                changes.add("detached " + arn);
+        for (String arn : actual.attached()) {
+            if (!desired.managedPolicyArn().equals(arn)) {
+                changes.add(Change.unwanted(MANAGED_POLICY + arn, arn, "detached " + arn));
             }
         }
-        if (!state.attached.contains(ssmManaged)) {
-            iam.attachRolePolicy(r -> r.roleName(roleName).policyArn(ssmManaged));
-            changes.add("attached " + ssmManaged);
+        if (!actual.attached().contains(desired.managedPolicyArn())) {
+            changes.add(Change.missing(MANAGED_POLICY + desired.managedPolicyArn(), desired.managedPolicyArn(),
+                    "attached " + desired.managedPolicyArn()));
         }
-        for (String policy : state.inline) {
-            if (!SECRET_POLICY.equals(policy)) {
-                iam.deleteRolePolicy(r -> r.roleName(roleName).policyName(policy));
-                changes.add("removed inline policy " + policy);
+        for (String policy : actual.inline()) {
+            if (!desired.inlinePolicyName().equals(policy)) {
+                changes.add(Change.unwanted(INLINE_POLICY + policy, policy, "removed inline policy " + policy));
             }
         }
-        ObjectNode secret = secretPolicy(scope);
-        if (!PolicyDocuments.equivalent(state.secretPolicy, secret)) {
-            iam.putRolePolicy(r -> r.roleName(roleName).policyName(SECRET_POLICY).policyDocument(PolicyDocuments.toJson(secret)));
-            changes.add("database secret permission restored");
+        if (!PolicyDocuments.equivalent(actual.secretPolicy(), PolicyDocuments.parse(desired.inlinePolicy()))) {
+            changes.add(Change.described(INLINE_POLICY + desired.inlinePolicyName(),
+                    actual.secretPolicy() == null ? Change.ABSENT : readable(actual.secretPolicy()), desired.inlinePolicy(),
+                    "database secret permission restored"));
         }
         return changes;
     }
 
+    /** IAM returns documents URL-encoded. */
+    private static String readable(String document) {
+        var parsed = PolicyDocuments.parse(document);
+        return parsed == null ? document : PolicyDocuments.toJson(parsed);
+    }
+
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
+    public void create(PlatformScope scope, Desired desired) {
+        scope.iam().createRole(r -> r.roleName(desired.roleName())
+                .assumeRolePolicyDocument(desired.trustPolicy())
+                .description(desired.description())
+                .tags(IamRoles.tags(desired.tags())));
+    }
+
+    /** The trust policy put back, foreign policies detached or deleted, the managed and inline ones put (back). */
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        IamClient iam = scope.iam();
+        String roleName = desired.roleName();
+        for (Change change : changes) {
+            boolean unwanted = Change.ABSENT.equals(change.desired());
+            if (TRUST_POLICY.equals(change.field())) {
+                iam.updateAssumeRolePolicy(r -> r.roleName(roleName).policyDocument(desired.trustPolicy()));
+            } else if (change.field().startsWith(MANAGED_POLICY)) {
+                String arn = change.field().substring(MANAGED_POLICY.length());
+                if (unwanted) {
+                    iam.detachRolePolicy(r -> r.roleName(roleName).policyArn(arn));
+                } else {
+                    iam.attachRolePolicy(r -> r.roleName(roleName).policyArn(arn));
+                }
+            } else if (change.field().startsWith(INLINE_POLICY)) {
+                String policy = change.field().substring(INLINE_POLICY.length());
+                if (unwanted) {
+                    iam.deleteRolePolicy(r -> r.roleName(roleName).policyName(policy));
+                } else {
+                    iam.putRolePolicy(r -> r.roleName(roleName).policyName(policy).policyDocument(desired.inlinePolicy()));
+                }
+            } else {
+                throw new IllegalArgumentException("unknown change to the instance role: " + change);
+            }
+        }
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed<State> current) {
         IamRoles.delete(scope.iam(), roleName(scope));
         return true;
     }

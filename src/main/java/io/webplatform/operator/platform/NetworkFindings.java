@@ -18,9 +18,9 @@ public final class NetworkFindings {
             subnets.detail(Subnets.State.class).byRole.forEach((role, s) -> findings.add(Finding.check("SUBNET_NO_PUBLIC_IP_ON_LAUNCH",
                     !Boolean.TRUE.equals(s.mapPublicIpOnLaunch()), "MEDIUM", s.subnetId(), role + " subnet does not map public IPs on launch")));
         }
-        Observed<?> groups = scope.observed(SecurityGroups.NAME);
+        SecurityGroups.State groups = SecurityGroups.of(scope);
         if (groups != null) {
-            groups.detail(SecurityGroups.State.class).byRole.forEach((role, g) -> {
+            groups.byRole.forEach((role, g) -> {
                 var rules = SecurityGroupRule.of(g);
                 findings.add(Finding.check("SG_NO_ADMIN_PORTS_FROM_INTERNET", rules.stream().noneMatch(SecurityGroupRule::opensAdminPortToTheWorld),
                         "CRITICAL", g.groupId(), role + " group opens no SSH/RDP/all-ports to 0.0.0.0/0"));
@@ -28,9 +28,9 @@ public final class NetworkFindings {
                         "MEDIUM", g.groupId(), role + " group has no allow-all egress"));
             });
         }
-        Observed<?> defaultGroup = scope.observed(DefaultSecurityGroup.NAME);
+        DefaultSecurityGroup.State defaultGroup = DefaultSecurityGroup.of(scope);
         if (defaultGroup != null) {
-            var group = defaultGroup.detail(DefaultSecurityGroup.State.class).group;
+            var group = defaultGroup.group();
             findings.add(Finding.check("SG_DEFAULT_RESTRICTS_ALL", SecurityGroupRule.of(group).isEmpty(), "MEDIUM", group.groupId(),
                     "the VPC's default security group allows no traffic"));
         }

@@ -4,6 +4,7 @@ import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -89,6 +90,14 @@ public record SecurityGroupRule(boolean ingress, String protocol, int fromPort, 
         List<IpPermission> out = new ArrayList<>();
         rules.forEach(r -> out.add(r.toPermission()));
         return out;
+    }
+
+    /** The group as it is once it holds exactly these rules: what a repair leaves, without reading it back. */
+    public static SecurityGroup holding(SecurityGroup group, Collection<SecurityGroupRule> rules) {
+        return group.toBuilder()
+                .ipPermissions(permissions(rules.stream().filter(SecurityGroupRule::ingress).toList()))
+                .ipPermissionsEgress(permissions(rules.stream().filter(r -> !r.ingress()).toList()))
+                .build();
     }
 
     @Override

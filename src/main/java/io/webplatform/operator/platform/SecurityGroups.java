@@ -1,18 +1,24 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsNameRules;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The strict chain: load balancer (80/443 from the allowed CIDRs) -> app (the app port from the load
@@ -23,12 +29,74 @@ import java.util.TreeSet;
  * Manager, Secrets Manager and package repositories, through NAT); the database reaches nothing.
  * Any rule added by hand is revoked on the next resync.
  */
-public class SecurityGroups extends RepairingComponent<PlatformScope> {
+public class SecurityGroups implements Component<PlatformScope, SecurityGroups.Desired, SecurityGroups.State> {
     public static final String NAME = "SecurityGroups";
     public static final int POSTGRES = 5432;
 
+    /** The groups found, by role (lb, app, db). */
     public static final class State {
-        public final Map<String, SecurityGroup> byRole = new LinkedHashMap<>();
+        public final Map<String, SecurityGroup> byRole;
+
+        public State(Map<String, SecurityGroup> byRole) {
+            this.byRole = Collections.unmodifiableMap(new LinkedHashMap<>(byRole));
+        }
+
+        Map<String, String> idsByRole() {
+            Map<String, String> ids = new LinkedHashMap<>();
+            byRole.forEach((role, g) -> ids.put(role, g.groupId()));
+            return ids;
+        }
+    }
+
+    /** The three groups as the operator wants them, by role, in the VPC. */
+    public record Desired(String vpcId, Map<String, Group> byRole) {
+    }
+
+    /** One group: what CreateSecurityGroup sends, and the only rules it may hold. */
+    public record Group(String role, String name, String description, TagSpecification tags, List<Rule> rules) {
+
+        /** The rules with their peers' ids; a rule whose peer group does not exist yet is left out. */
+        Set<SecurityGroupRule> resolved(Map<String, String> idsByRole) {
+            Set<SecurityGroupRule> out = new TreeSet<>();
+            rules.forEach(r -> {
+                SecurityGroupRule rule = r.resolve(idsByRole);
+                if (rule != null) {
+                    out.add(rule);
+                }
+            });
+            return out;
+        }
+    }
+
+    /**
+     * A TCP rule as the operator wants it. Its peer is a CIDR, or one of the three groups named by its
+     * role: the group's id is AWS's to give, so it is known only once the group exists.
+     */
+    public record Rule(boolean ingress, int port, String cidr, String peerRole) {
+        static Rule fromCidr(int port, String cidr) {
+            return new Rule(true, port, cidr, null);
+        }
+
+        static Rule fromGroup(int port, String role) {
+            return new Rule(true, port, null, role);
+        }
+
+        static Rule toCidr(int port, String cidr) {
+            return new Rule(false, port, cidr, null);
+        }
+
+        static Rule toGroup(int port, String role) {
+            return new Rule(false, port, null, role);
+        }
+
+        /** The rule as AWS lists it; null while the peer group does not exist. */
+        SecurityGroupRule resolve(Map<String, String> idsByRole) {
+            if (peerRole == null) {
+                return new SecurityGroupRule(ingress, "tcp", port, port, cidr, null);
+            }
+            String id = idsByRole.get(peerRole);
+            return id == null ? null : new SecurityGroupRule(ingress, "tcp", port, port, null, id);
+        }
     }
 
     public static List<String> roles() {
@@ -40,99 +108,155 @@ public class SecurityGroups extends RepairingComponent<PlatformScope> {
         return NAME;
     }
 
+    @Override
+    public Desired desired(PlatformScope scope) {
+        Map<String, Group> byRole = new LinkedHashMap<>();
+        for (String role : roles()) {
+            byRole.put(role, new Group(role, groupName(scope, role), description(role),
+                    scope.tagSpec(ResourceType.SECURITY_GROUP, NAME, role), rules(scope.spec(), role)));
+        }
+        return new Desired(scope.idOf(Vpc.NAME), byRole);
+    }
+
+    /** The rules each group must have, its peers named by role. */
+    static List<Rule> rules(WebPlatformSpec spec, String role) {
+        List<Rule> rules = new ArrayList<>();
+        int appPort = spec.app.port;
+        switch (role) {
+            case "lb" -> {
+                for (int port : spec.loadBalancer.ports) {
+                    for (String cidr : spec.loadBalancer.allowedCidrs) {
+                        rules.add(Rule.fromCidr(port, cidr));
+                    }
+                }
+                rules.add(Rule.toGroup(appPort, "app"));
+            }
+            case "app" -> {
+                rules.add(Rule.fromGroup(appPort, "lb"));
+                rules.add(Rule.toGroup(POSTGRES, "db"));
+                rules.add(Rule.toCidr(443, "0.0.0.0/0"));
+            }
+            case "db" -> rules.add(Rule.fromGroup(POSTGRES, "app"));
+            default -> throw new IllegalArgumentException(role);
+        }
+        return rules.stream().distinct().toList();
+    }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
-        State state = new State();
-        state.byRole.putAll(scope.byRole(scope.ec2().describeSecurityGroups(r -> r.filters(scope.ownedBy(NAME))).securityGroups(),
+    public Observed<State> observe(PlatformScope scope) {
+        State state = new State(scope.byRole(scope.ec2().describeSecurityGroups(r -> r.filters(scope.ownedBy(NAME))).securityGroups(),
                 SecurityGroup::tags, NAME));
-        if (state.byRole.isEmpty()) {
-            return null;
-        }
-        return Observed.ready(String.join(",", state.byRole.values().stream().map(SecurityGroup::groupId).toList()), state);
+        return state.byRole.isEmpty() ? null : observed(state);
     }
 
-    @Override
-    public void create(PlatformScope scope) {
-        for (String role : roles()) {
-            createGroupId(scope, role);
-        }
+    private static Observed<State> observed(State state) {
+        return Observed.ready(String.join(",", state.idsByRole().values()), state);
     }
 
+    /**
+     * A missing group, then each rule to revoke or authorize. Rules of a missing group, and rules
+     * pointing at it, wait for its id: they are part of its recreation.
+     */
     @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        Ec2Client ec2 = scope.ec2();
-        List<String> changes = new ArrayList<>();
-        for (String role : roles()) {
-            if (!state.byRole.containsKey(role)) {
-                state.byRole.put(role, createGroup(scope, role));
-                changes.add("security group " + role + " recreated");
-            }
-        }
-        Map<String, String> ids = new LinkedHashMap<>();
-        state.byRole.forEach((role, g) -> ids.put(role, g.groupId()));
-        for (String role : roles()) {
-            SecurityGroup group = state.byRole.get(role);
-            Set<SecurityGroupRule> desired = desiredRules(scope, role, ids);
-            Set<SecurityGroupRule> actual = SecurityGroupRule.of(group);
-            List<SecurityGroupRule> extra = actual.stream().filter(r -> !desired.contains(r)).toList();
-            List<SecurityGroupRule> missing = desired.stream().filter(r -> !actual.contains(r)).toList();
-            revoke(ec2, group.groupId(), extra);
-            authorize(ec2, group.groupId(), missing);
-            if (!extra.isEmpty() || !missing.isEmpty()) {
-                // What the group holds now, so findings judge the repaired state.
-                state.byRole.put(role, group.toBuilder()
-                        .ipPermissions(SecurityGroupRule.permissions(desired.stream().filter(SecurityGroupRule::ingress).toList()))
-                        .ipPermissionsEgress(SecurityGroupRule.permissions(desired.stream().filter(r -> !r.ingress()).toList()))
-                        .build());
-            }
-            extra.forEach(r -> changes.add(role + " group " + group.groupId() + ": revoked " + r));
-            missing.forEach(r -> changes.add(role + " group " + group.groupId() + ": authorized " + r));
-        }
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        desired.byRole().values().stream().filter(g -> !actual.byRole.containsKey(g.role()))
+                .forEach(g -> changes.add(Change.missing(g.role(), g.name(), "security group " + g.role() + " recreated")));
+        ruleChanges(actual, desired).forEach(c -> changes.add(c.change()));
         return changes;
     }
 
+    /** One rule to revoke from, or authorize on, the group of a role. */
+    private record RuleChange(String role, String groupId, SecurityGroupRule rule, boolean authorize) {
+        String field() {
+            return role + " " + rule;
+        }
+
+        Change change() {
+            String line = role + " group " + groupId + ": " + (authorize ? "authorized " : "revoked ") + rule;
+            return authorize ? Change.missing(field(), rule, line) : Change.unwanted(field(), rule, line);
+        }
+    }
+
+    /** For each existing group, in role order: the rules it holds and must not (revoked first), then those it lacks. */
+    private static List<RuleChange> ruleChanges(State actual, Desired desired) {
+        Map<String, String> ids = actual.idsByRole();
+        List<RuleChange> out = new ArrayList<>();
+        for (Group g : desired.byRole().values()) {
+            SecurityGroup group = actual.byRole.get(g.role());
+            if (group == null) {
+                continue;
+            }
+            Set<SecurityGroupRule> wanted = g.resolved(ids);
+            Set<SecurityGroupRule> held = SecurityGroupRule.of(group);
+            held.stream().filter(r -> !wanted.contains(r)).forEach(r -> out.add(new RuleChange(g.role(), group.groupId(), r, false)));
+            wanted.stream().filter(r -> !held.contains(r)).forEach(r -> out.add(new RuleChange(g.role(), group.groupId(), r, true)));
+        }
+        return out;
+    }
+
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
+    public void create(PlatformScope scope, Desired desired) {
+        for (Group group : desired.byRole().values()) {
+            createGroupId(scope.ec2(), desired.vpcId(), group);
+        }
+    }
+
+    /**
+     * Recreates the missing groups, then revokes and authorizes the rules the diff found, with those a
+     * recreation brings: the new group's own rules (AWS gives it an allow-all egress to revoke) and the
+     * rules of the others that point at it.
+     */
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        Ec2Client ec2 = scope.ec2();
+        Set<String> fields = changes.stream().map(Change::field).collect(Collectors.toSet());
+        Map<String, SecurityGroup> groups = new LinkedHashMap<>(current.detail().byRole);
+        Set<String> recreated = new HashSet<>();
+        for (Group g : desired.byRole().values()) {
+            if (!groups.containsKey(g.role()) && fields.contains(g.role())) {
+                SecurityGroup group = createAndRead(ec2, desired.vpcId(), g);
+                groups.put(g.role(), group);
+                recreated.add(group.groupId());
+            }
+        }
+        List<RuleChange> todo = ruleChanges(new State(groups), desired).stream()
+                .filter(c -> fields.contains(c.field()) || recreated.contains(c.groupId()) || recreated.contains(c.rule().groupId()))
+                .toList();
+        for (String role : List.copyOf(groups.keySet())) {
+            SecurityGroup group = groups.get(role);
+            List<SecurityGroupRule> revoked = todo.stream().filter(c -> c.role().equals(role) && !c.authorize()).map(RuleChange::rule).toList();
+            List<SecurityGroupRule> authorized = todo.stream().filter(c -> c.role().equals(role) && c.authorize()).map(RuleChange::rule).toList();
+            if (revoked.isEmpty() && authorized.isEmpty()) {
+                continue;
+            }
+            revoke(ec2, group.groupId(), revoked);
+            authorize(ec2, group.groupId(), authorized);
+            Set<SecurityGroupRule> held = SecurityGroupRule.of(group);
+            held.removeAll(revoked);
+            held.addAll(authorized);
+            groups.put(role, SecurityGroupRule.holding(group, held));
+        }
+        // What the groups hold now: dependents read a recreated group's id, and the findings judge the repaired rules.
+        scope.record(NAME, observed(new State(groups)));
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed<State> current) {
         Ec2Client ec2 = scope.ec2();
         // Groups that refer to each other cannot be deleted until those references go.
-        for (SecurityGroup group : state.byRole.values()) {
+        for (SecurityGroup group : current.detail().byRole.values()) {
             List<SecurityGroupRule> references = SecurityGroupRule.of(group).stream().filter(r -> r.groupId() != null).toList();
             Ec2Deletion.delete("security group " + group.groupId(), () -> revoke(ec2, group.groupId(), references));
         }
-        for (SecurityGroup group : state.byRole.values()) {
+        for (SecurityGroup group : current.detail().byRole.values()) {
             Ec2Deletion.delete("security group " + group.groupId(), () -> ec2.deleteSecurityGroup(r -> r.groupId(group.groupId())));
         }
         return true;
     }
 
-    /** The rules each group must have, given the three group ids. */
-    public static Set<SecurityGroupRule> desiredRules(PlatformScope scope, String role, Map<String, String> ids) {
-        Set<SecurityGroupRule> rules = new TreeSet<>();
-        int appPort = scope.spec().app.port;
-        switch (role) {
-            case "lb" -> {
-                for (int port : scope.spec().loadBalancer.ports) {
-                    for (String cidr : scope.spec().loadBalancer.allowedCidrs) {
-                        rules.add(SecurityGroupRule.tcpFromCidr(port, cidr));
-                    }
-                }
-                rules.add(SecurityGroupRule.tcpToGroup(appPort, ids.get("app")));
-            }
-            case "app" -> {
-                rules.add(SecurityGroupRule.tcpFromGroup(appPort, ids.get("lb")));
-                rules.add(SecurityGroupRule.tcpToGroup(POSTGRES, ids.get("db")));
-                rules.add(SecurityGroupRule.tcpToCidr(443, "0.0.0.0/0"));
-            }
-            case "db" -> rules.add(SecurityGroupRule.tcpFromGroup(POSTGRES, ids.get("app")));
-            default -> throw new IllegalArgumentException(role);
-        }
-        return rules;
-    }
-
-    private static void revoke(Ec2Client ec2, String groupId, List<SecurityGroupRule> rules) {
+    /** Revokes rules, the ingress ones in one call and the egress ones in another. */
+    static void revoke(Ec2Client ec2, String groupId, List<SecurityGroupRule> rules) {
         List<SecurityGroupRule> in = rules.stream().filter(SecurityGroupRule::ingress).toList();
         List<SecurityGroupRule> out = rules.stream().filter(r -> !r.ingress()).toList();
         if (!in.isEmpty()) {
@@ -143,7 +267,8 @@ public class SecurityGroups extends RepairingComponent<PlatformScope> {
         }
     }
 
-    private static void authorize(Ec2Client ec2, String groupId, List<SecurityGroupRule> rules) {
+    /** Authorizes rules, the ingress ones in one call and the egress ones in another. */
+    static void authorize(Ec2Client ec2, String groupId, List<SecurityGroupRule> rules) {
         List<SecurityGroupRule> in = rules.stream().filter(SecurityGroupRule::ingress).toList();
         List<SecurityGroupRule> out = rules.stream().filter(r -> !r.ingress()).toList();
         if (!in.isEmpty()) {
@@ -159,17 +284,16 @@ public class SecurityGroups extends RepairingComponent<PlatformScope> {
         return scope.name("", "-" + role, AwsNameRules.EC2_SECURITY_GROUP, "[^a-zA-Z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*]");
     }
 
-    private static String createGroupId(PlatformScope scope, String role) {
-        String name = groupName(scope, role);
-        return scope.ec2().createSecurityGroup(r -> r.groupName(name).vpcId(scope.idOf(Vpc.NAME))
-                .description(description(role))
-                .tagSpecifications(scope.tagSpec(ResourceType.SECURITY_GROUP, NAME, role))).groupId();
+    private static String createGroupId(Ec2Client ec2, String vpcId, Group group) {
+        return ec2.createSecurityGroup(r -> r.groupName(group.name()).vpcId(vpcId)
+                .description(group.description())
+                .tagSpecifications(group.tags())).groupId();
     }
 
     /** Recreating one missing group mid-repair: its rules (AWS's default egress) are needed to compare. */
-    private static SecurityGroup createGroup(PlatformScope scope, String role) {
-        String id = createGroupId(scope, role);
-        return scope.ec2().describeSecurityGroups(r -> r.groupIds(id)).securityGroups().get(0);
+    private static SecurityGroup createAndRead(Ec2Client ec2, String vpcId, Group group) {
+        String id = createGroupId(ec2, vpcId, group);
+        return ec2.describeSecurityGroups(r -> r.groupIds(id)).securityGroups().get(0);
     }
 
     private static String description(String role) {
@@ -181,7 +305,13 @@ public class SecurityGroups extends RepairingComponent<PlatformScope> {
         };
     }
 
+    /** What this pass observed (after its repairs); null when no group exists. */
+    public static State of(PlatformScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : (State) observed.detail();
+    }
+
     public static String groupId(PlatformScope scope, String role) {
-        return scope.observed(NAME).detail(State.class).byRole.get(role).groupId();
+        return of(scope).byRole.get(role).groupId();
     }
 }
