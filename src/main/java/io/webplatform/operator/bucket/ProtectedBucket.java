@@ -1,5 +1,6 @@
 package io.webplatform.operator.bucket;
 
+import io.webplatform.operator.engine.CfnResource;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
@@ -148,6 +149,36 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
                 .build();
         return new Desired(bucket, scope.region(), scope.tags(name(), bucket), BucketVersioningStatus.ENABLED, encryption,
                 ALL_PUBLIC_ACCESS_BLOCKED, ObjectOwnership.BUCKET_OWNER_ENFORCED, policy(scope));
+    }
+
+    /** The bucket with every protection, and its policy. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        String id = CfnResource.logicalId(name());
+        Map<String, Object> byDefault = new LinkedHashMap<>();
+        byDefault.put("SSEAlgorithm", desired.encryption().applyServerSideEncryptionByDefault().sseAlgorithmAsString());
+        if (desired.encryption().applyServerSideEncryptionByDefault().kmsMasterKeyID() != null) {
+            byDefault.put("KMSMasterKeyID", desired.encryption().applyServerSideEncryptionByDefault().kmsMasterKeyID());
+        }
+        PublicAccessBlockConfiguration pab = desired.publicAccessBlock();
+        Map<String, Object> bucket = new LinkedHashMap<>();
+        bucket.put("BucketName", desired.bucket());
+        bucket.put("VersioningConfiguration", Map.of("Status", desired.versioning().toString()));
+        bucket.put("BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
+                "ServerSideEncryptionByDefault", byDefault, "BucketKeyEnabled", desired.encryption().bucketKeyEnabled()))));
+        bucket.put("PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", pab.blockPublicAcls(), "IgnorePublicAcls", pab.ignorePublicAcls(),
+                "BlockPublicPolicy", pab.blockPublicPolicy(), "RestrictPublicBuckets", pab.restrictPublicBuckets()));
+        bucket.put("OwnershipControls", Map.of("Rules", List.of(Map.of("ObjectOwnership", desired.ownership().toString()))));
+        bucket.put("Tags", CfnResource.tags(desired.tags()));
+        return List.of(CfnResource.of(id, "AWS::S3::Bucket", bucket),
+                CfnResource.of(id + "Policy", "AWS::S3::BucketPolicy", Map.of("Bucket", CfnResource.ref(id),
+                        "PolicyDocument", CfnResource.json(desired.policy()))));
+    }
+
+    @Override
+    public Observed<State> planned(BucketScope scope, Desired desired) {
+        return Observed.ready(scope.partition().bucketArn(desired.bucket()), new State(desired.tags(), desired.versioning().toString(),
+                desired.encryption(), desired.publicAccessBlock(), desired.ownership(), desired.policy().toString(), false));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.webplatform.operator.bucket;
 
+import java.util.Map;
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Propagation;
 import io.webplatform.operator.engine.Change;
@@ -43,6 +45,31 @@ public class Replication implements Component<BucketScope, Replication.Desired, 
     @Override
     public Desired desired(BucketScope scope) {
         return new Desired(scope.names().bucket(), configuration(scope));
+    }
+
+    /** CloudFormation keeps replication on the bucket: these properties join the data bucket's. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        ReplicationRule rule = desired.configuration().rules().get(0);
+        Map<String, Object> destination = new java.util.LinkedHashMap<>();
+        destination.put("Bucket", rule.destination().bucket());
+        destination.put("EncryptionConfiguration", Map.of("ReplicaKmsKeyID", rule.destination().encryptionConfiguration().replicaKmsKeyID()));
+        Map<String, Object> cfnRule = new java.util.LinkedHashMap<>();
+        cfnRule.put("Id", rule.id());
+        cfnRule.put("Priority", rule.priority());
+        cfnRule.put("Status", rule.statusAsString());
+        cfnRule.put("Filter", Map.of("Prefix", rule.filter().prefix()));
+        cfnRule.put("DeleteMarkerReplication", Map.of("Status", rule.deleteMarkerReplication().statusAsString()));
+        cfnRule.put("SourceSelectionCriteria", Map.of("SseKmsEncryptedObjects",
+                Map.of("Status", rule.sourceSelectionCriteria().sseKmsEncryptedObjects().statusAsString())));
+        cfnRule.put("Destination", destination);
+        return List.of(CfnResource.of(CfnResource.logicalId(DataBucket.NAME), "AWS::S3::Bucket", Map.of("ReplicationConfiguration",
+                Map.of("Role", desired.configuration().role(), "Rules", List.of(cfnRule)))));
+    }
+
+    @Override
+    public Observed<ReplicationConfiguration> planned(BucketScope scope, Desired desired) {
+        return Observed.ready(RULE_ID + " -> " + desired.configuration().rules().get(0).destination().bucket(), desired.configuration());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.webplatform.operator.bucket;
 
+import io.webplatform.operator.engine.CfnResource;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.IamRoles;
@@ -53,6 +54,25 @@ public class ReplicationRole implements Component<BucketScope, ReplicationRole.D
                 scope.tags(NAME, roleName), POLICY_NAME,
                 BucketPolicies.replicationPermissions(scope.partition(), scope.names().bucket(), scope.names().backupBucket(),
                         scope.keyArn(), scope.region()));
+    }
+
+    /** The role S3 assumes, with its one inline policy. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        Map<String, Object> role = new java.util.LinkedHashMap<>();
+        role.put("RoleName", desired.roleName());
+        role.put("Description", desired.description());
+        role.put("AssumeRolePolicyDocument", CfnResource.json(desired.trust()));
+        role.put("Policies", List.of(Map.of("PolicyName", desired.policyName(), "PolicyDocument", CfnResource.json(desired.permissions()))));
+        role.put("Tags", CfnResource.tags(desired.tags()));
+        return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::IAM::Role", role));
+    }
+
+    @Override
+    public Observed<State> planned(BucketScope scope, Desired desired) {
+        String arn = CfnResource.attribute(CfnResource.logicalId(NAME), "Arn");
+        return Observed.ready(arn, new State(Role.builder().roleName(desired.roleName()).arn(arn)
+                .assumeRolePolicyDocument(desired.trust().toString()).build(), desired.permissions().toString()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.webplatform.operator.bucket;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Propagation;
 import io.webplatform.operator.engine.Change;
@@ -55,6 +56,32 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         String name = scope.names().trail();
         return new Desired(name, scope.names().logBucket(), true, false, false, scope.tags(NAME, name),
                 scope.names().bucket(), desiredSelector(scope), true);
+    }
+
+    /** The trail, logging, with its one event selector: the data bucket's object writes. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        Map<String, Object> trail = new java.util.LinkedHashMap<>();
+        trail.put("TrailName", desired.name());
+        trail.put("S3BucketName", desired.logBucket());
+        trail.put("IsLogging", desired.logging());
+        trail.put("EnableLogFileValidation", desired.logFileValidation());
+        trail.put("IsMultiRegionTrail", desired.multiRegion());
+        trail.put("IncludeGlobalServiceEvents", desired.includeGlobalServiceEvents());
+        EventSelector selector = desired.selector();
+        trail.put("EventSelectors", List.of(Map.of("ReadWriteType", selector.readWriteTypeAsString(),
+                "IncludeManagementEvents", selector.includeManagementEvents(),
+                "DataResources", selector.dataResources().stream().map(d -> Map.of("Type", d.type(), "Values", d.values())).toList())));
+        trail.put("Tags", CfnResource.tags(desired.tags()));
+        return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::CloudTrail::Trail", trail));
+    }
+
+    @Override
+    public Observed<State> planned(BucketScope scope, Desired desired) {
+        String arn = CfnResource.attribute(CfnResource.logicalId(NAME), "Arn");
+        return Observed.ready(arn, new State(software.amazon.awssdk.services.cloudtrail.model.Trail.builder().name(desired.name())
+                .trailARN(arn).s3BucketName(desired.logBucket()).logFileValidationEnabled(desired.logFileValidation()).build(),
+                desired.logging(), List.of(desired.selector())));
     }
 
     @Override

@@ -134,7 +134,7 @@ public final class CloudFormationTemplate {
         }
         template.put("Resources", out);
         try {
-            return new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            return new ObjectMapper(YAMLFactory.builder().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).disable(YAMLGenerator.Feature.SPLIT_LINES)
                     .build()).writeValueAsString(template);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

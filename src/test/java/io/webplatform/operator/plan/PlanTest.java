@@ -1,0 +1,44 @@
+package io.webplatform.operator.plan;
+
+import io.webplatform.operator.engine.CloudFormationTemplate;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The plan of a manifest: computed by the components' desired-state code with no client at all. */
+class PlanTest {
+
+    @Test
+    void theSecureBucketSamplePlansEveryResourceItMakes() throws IOException {
+        List<String> yaml = Plan.of(Files.readString(Path.of("samples/securebucket.yaml")), null);
+        assertThat(yaml).hasSize(1);
+        CloudFormationTemplate template = Plan.of(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                Files.readString(Path.of("samples/securebucket.yaml")), io.webplatform.operator.api.SecureBucket.class), null);
+        assertThat(template.resources()).containsOnlyKeys("Key", "KeyAlias", "Bucket", "BucketPolicy", "BackupBucket", "BackupBucketPolicy",
+                "ReplicationRole", "TrailBucket", "TrailBucketPolicy", "Trail");
+        assertThat(template.resources().get("Bucket").properties()).containsKeys("ReplicationConfiguration", "BucketEncryption", "Tags");
+        assertThat(template.unresolvedReferences()).isEmpty();
+        // The bucket's key is the planned key's ARN, the alias points at the key: references, not ids.
+        assertThat(yaml.get(0).replaceAll("\\s+", " ")).contains("KMSMasterKeyID: Fn::GetAtt: - \"Key\" - \"Arn\"",
+                "TargetKeyId: Ref: \"Key\"");
+    }
+
+    @Test
+    void theCommandPrintsThePlanOrSaysWhyNot() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = PlanCommand.run(new String[]{"samples/securebucket.yaml"}, new PrintStream(out), new PrintStream(err));
+        assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("AWSTemplateFormatVersion: \"2010-09-09\"").contains("AWS::CloudTrail::Trail");
+        assertThat(PlanCommand.run(new String[]{}, new PrintStream(out), new PrintStream(err))).isEqualTo(2);
+        assertThat(PlanCommand.run(new String[]{"no-such-file.yaml"}, new PrintStream(out), new PrintStream(err))).isEqualTo(1);
+    }
+}
