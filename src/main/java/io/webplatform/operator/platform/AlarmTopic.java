@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.engine.Change;
@@ -53,6 +54,27 @@ public class AlarmTopic implements Component<PlatformScope, AlarmTopic.Desired, 
     public Desired desired(PlatformScope scope) {
         String name = topicName(scope);
         return new Desired(name, scope.idOf(AlarmTopicKey.NAME), scope.tags(NAME, name), subscriptions(scope));
+    }
+
+    /** The encrypted topic and one subscription per endpoint (an e-mail subscription waits for its confirmation). */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        String id = CfnResource.logicalId(NAME);
+        List<CfnResource> resources = new java.util.ArrayList<>();
+        resources.add(CfnResource.of(id, "AWS::SNS::Topic", Map.of("TopicName", desired.name(), "KmsMasterKeyId", desired.kmsKeyId(),
+                "Tags", CfnResource.tags(desired.tags()))));
+        int n = 0;
+        for (String subscription : desired.subscriptions()) {
+            int colon = subscription.indexOf(':');
+            resources.add(CfnResource.of(id + "Subscription" + n++, "AWS::SNS::Subscription", Map.of("TopicArn", CfnResource.ref(id),
+                    "Protocol", subscription.substring(0, colon), "Endpoint", subscription.substring(colon + 1))));
+        }
+        return resources;
+    }
+
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        return Observed.ready(CfnResource.ref(CfnResource.logicalId(NAME)), new State(Map.of("KmsMasterKeyId", desired.kmsKeyId()), List.of()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.bucket.KmsKey;
+import io.webplatform.operator.engine.CfnResource;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.aws.OwnedKeys;
@@ -50,6 +52,17 @@ public class AlarmTopicKey implements Component<PlatformScope, OwnedKeys.Desired
         return new OwnedKeys.Desired(alias, "WebPlatform " + scope.owner().getMetadata().getNamespace() + "/"
                 + scope.owner().getMetadata().getName() + ": encryption of the alarm topic",
                 policy(scope.partition(), scope.accountId()), scope.tags(NAME, alias));
+    }
+
+    @Override
+    public List<CfnResource> cloudFormation(OwnedKeys.Desired desired) {
+        return KmsKey.cloudFormation(CfnResource.logicalId(NAME), desired);
+    }
+
+    @Override
+    public Observed<OwnedKeys.Key> planned(PlatformScope scope, OwnedKeys.Desired desired) {
+        OwnedKeys.Key key = KmsKey.planned(CfnResource.logicalId(NAME), desired);
+        return Observed.ready(key.arn(), key);
     }
 
     @Override

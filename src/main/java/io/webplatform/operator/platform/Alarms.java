@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
@@ -120,6 +121,40 @@ public class Alarms implements Component<PlatformScope, Alarms.Desired, Alarms.S
             rules.put(Kind.LOAD_BALANCER, List.of(AlarmRule.unhealthyHosts(base, tg, lb, m), AlarmRule.healthyHosts(base, tg, lb, m)));
         }
         return new Desired(prefix(scope), scope.idOf(AlarmTopic.NAME), rules);
+    }
+
+    /** One alarm per rule, notifying the topic on ALARM and on OK. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        List<CfnResource> resources = new ArrayList<>();
+        for (var rules : desired.rules().values()) {
+            for (AlarmRule rule : rules) {
+                Map<String, Object> alarm = new LinkedHashMap<>();
+                alarm.put("AlarmName", rule.name());
+                alarm.put("AlarmDescription", rule.description());
+                alarm.put("Namespace", rule.namespace());
+                alarm.put("MetricName", rule.metric());
+                alarm.put("Dimensions", rule.dimensions().entrySet().stream().map(d -> Map.of("Name", d.getKey(), "Value", d.getValue())).toList());
+                alarm.put("Statistic", rule.statistic().toString());
+                alarm.put("Period", rule.periodSeconds());
+                alarm.put("EvaluationPeriods", rule.evaluationPeriods());
+                alarm.put("DatapointsToAlarm", rule.datapointsToAlarm());
+                alarm.put("Threshold", rule.threshold());
+                alarm.put("ComparisonOperator", rule.comparison().toString());
+                alarm.put("TreatMissingData", rule.treatMissingData());
+                alarm.put("ActionsEnabled", true);
+                alarm.put("AlarmActions", List.of(desired.topicArn()));
+                alarm.put("OKActions", List.of(desired.topicArn()));
+                resources.add(CfnResource.of(CfnResource.logicalId("Alarm", rule.name().substring(desired.prefix().length())),
+                        "AWS::CloudWatch::Alarm", alarm));
+            }
+        }
+        return resources;
+    }
+
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        return Observed.ready(desired.rules().values().stream().mapToInt(List::size).sum() + " alarms", new State(Map.of()));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.webplatform.operator.platform;
 
+import java.util.LinkedHashMap;
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
@@ -317,6 +319,58 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
             changes.add(Change.of(ENGINE_VERSION, db.engineVersion(), desired.engineVersion()));
         }
         return changes;
+    }
+
+    /**
+     * The instance as create (or a restore, then apply) leaves it: CloudFormation takes a snapshot or a
+     * point in time on the same resource, and a managed master password in every case.
+     */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        Map<String, Object> db = new LinkedHashMap<>();
+        db.put("DBInstanceIdentifier", desired.id());
+        db.put("Engine", ENGINE);
+        db.put("DBInstanceClass", desired.instanceClass());
+        db.put("AllocatedStorage", String.valueOf(desired.storageGiB()));
+        db.put("StorageType", "gp3");
+        db.put("DBSubnetGroupName", desired.subnetGroup());
+        db.put("VPCSecurityGroups", List.of(desired.securityGroupId()));
+        db.put("PubliclyAccessible", false);
+        db.put("MultiAZ", desired.multiAZ());
+        db.put("BackupRetentionPeriod", desired.backupRetentionDays());
+        db.put("DeletionProtection", desired.deletionProtection());
+        db.put("CopyTagsToSnapshot", true);
+        db.put("AutoMinorVersionUpgrade", desired.autoMinorVersionUpgrade());
+        db.put("ManageMasterUserPassword", true);
+        RestoreSource restore = desired.restore();
+        if (restore == null) {
+            db.put("EngineVersion", desired.engineVersion());
+            db.put("StorageEncrypted", true);
+            db.put("DBName", desired.databaseName());
+            db.put("MasterUsername", desired.masterUsername());
+        } else if (restore.fromSnapshot() != null) {
+            // Engine, encryption, name and user come from the snapshot.
+            db.put("DBSnapshotIdentifier", restore.fromSnapshot());
+        } else {
+            db.put("SourceDBInstanceIdentifier", restore.fromInstance());
+            if (restore.toTime() == null) {
+                db.put("UseLatestRestorableTime", true);
+            } else {
+                db.put("RestoreTime", restore.toTime().toString());
+            }
+        }
+        db.put("Tags", CfnResource.tags(desired.tags()));
+        return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::RDS::DBInstance", db));
+    }
+
+    @Override
+    public Observed<DBInstance> planned(PlatformScope scope, Desired desired) {
+        String id = CfnResource.logicalId(NAME);
+        return Observed.ready(desired.id(), DBInstance.builder().dbInstanceIdentifier(desired.id()).dbInstanceStatus("available")
+                .engine(ENGINE).engineVersion(desired.engineVersion()).dbInstanceClass(desired.instanceClass())
+                .endpoint(e -> e.address(CfnResource.attribute(id, "Endpoint.Address")).port(5432))
+                .masterUserSecret(m -> m.secretArn(CfnResource.attribute(id, "MasterUserSecret.SecretArn")))
+                .masterUsername(desired.masterUsername()).dbName(desired.databaseName()).build());
     }
 
     @Override
