@@ -3,7 +3,8 @@ package io.webplatform.operator.platform;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.UserError;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * One listener per spec port on the load balancer, forwarding to the TCP target group: plain TCP on
@@ -28,7 +30,7 @@ import java.util.Objects;
  * (the app serves plain HTTP, so a TCP pass-through on 443 would answer HTTPS clients with HTTP).
  * Drift and spec changes are applied in place with ModifyListener, sending only what differs.
  */
-public class Listeners extends RepairingComponent<PlatformScope> {
+public class Listeners implements Component<PlatformScope, Listeners.Desired, Listeners.State> {
     public static final String NAME = "Listeners";
     public static final int TLS_PORT = 443;
     private static final Duration JUDGED_FOR = Duration.ofHours(1);
@@ -52,11 +54,21 @@ public class Listeners extends RepairingComponent<PlatformScope> {
         }
     }
 
+    /**
+     * The listeners as the operator wants them: one per spec port, each forwarding to the target group,
+     * with the tags CreateListener sends.
+     */
+    public record Desired(String loadBalancerArn, String targetGroupArn, Map<Integer, Wanted> byPort, Map<Integer, Map<String, String>> tags) {
+    }
+
+    /** The load balancer's listeners by port, as read in this pass. */
+    public record State(Map<Integer, Listener> byPort) {
+    }
+
     @Override
     public String name() {
         return NAME;
     }
-
 
     /**
      * A TLS listener's certificate and policy are judged before anything is made: otherwise CreateListener
@@ -98,7 +110,20 @@ public class Listeners extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Desired desired(PlatformScope scope) {
+        WebPlatformSpec.LoadBalancer spec = scope.spec().loadBalancer;
+        String stem = LoadBalancerNames.loadBalancer(scope);
+        Map<Integer, Wanted> byPort = new LinkedHashMap<>();
+        Map<Integer, Map<String, String>> tags = new LinkedHashMap<>();
+        for (Integer port : spec.ports) {
+            byPort.put(port, Wanted.of(spec, port));
+            tags.put(port, scope.tags(NAME, stem + "-" + port));
+        }
+        return new Desired(scope.idOf(LoadBalancer.NAME), TargetGroup.arn(scope), byPort, tags);
+    }
+
+    @Override
+    public Observed<State> observe(PlatformScope scope) {
         // While deleting, the load balancer is observed after its listeners: find it by name.
         String lbArn = scope.observed(LoadBalancer.NAME) != null ? scope.idOf(LoadBalancer.NAME) : LoadBalancer.findArn(scope);
         if (lbArn == null) {
@@ -110,42 +135,81 @@ public class Listeners extends RepairingComponent<PlatformScope> {
         if (byPort.isEmpty()) {
             return null;
         }
-        return Observed.ready(String.join(",", byPort.values().stream().map(Listener::listenerArn).toList()), byPort);
+        return Observed.ready(String.join(",", byPort.values().stream().map(Listener::listenerArn).toList()), new State(byPort));
     }
 
+    /**
+     * One change per listener: missing, not in the spec, or differing (every difference of one listener
+     * in one line, as they are applied together by one ModifyListener).
+     */
     @Override
-    public void create(PlatformScope scope) {
-        scope.spec().loadBalancer.ports.forEach(port -> createListener(scope, Wanted.of(scope.spec().loadBalancer, port)));
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        Map<Integer, Listener> byPort = current.detail(Map.class);
-        String targetGroup = TargetGroup.arn(scope);
-        List<String> changes = new ArrayList<>();
-        for (Integer port : scope.spec().loadBalancer.ports) {
-            Wanted wanted = Wanted.of(scope.spec().loadBalancer, port);
-            Listener listener = byPort.get(port);
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        desired.byPort().forEach((port, wanted) -> {
+            Listener listener = actual.byPort().get(port);
             if (listener == null) {
-                createListener(scope, wanted);
-                changes.add("listener on port " + port + " created");
-                continue;
+                changes.add(Change.missing(field(port), describe(wanted, desired.targetGroupArn()), "listener on port " + port + " created"));
+                return;
             }
-            ModifyListenerRequest.Builder modify = ModifyListenerRequest.builder().listenerArn(listener.listenerArn());
-            List<String> differences = differences(listener, wanted, targetGroup, modify);
+            // The request is built only to share the comparison with apply; nothing is sent here.
+            List<String> differences = differences(listener, wanted, desired.targetGroupArn(), ModifyListenerRequest.builder());
             if (!differences.isEmpty()) {
-                scope.elbv2().modifyListener(modify.build());
-                changes.add("listener on port " + port + ": " + String.join(", ", differences));
+                changes.add(Change.described(field(port), describe(listener), describe(wanted, desired.targetGroupArn()),
+                        "listener on port " + port + ": " + String.join(", ", differences)));
             }
-        }
-        for (var entry : byPort.entrySet()) {
-            if (!scope.spec().loadBalancer.ports.contains(entry.getKey())) {
-                scope.elbv2().deleteListener(r -> r.listenerArn(entry.getValue().listenerArn()));
-                changes.add("listener on port " + entry.getKey() + " deleted: not in the spec");
+        });
+        actual.byPort().forEach((port, listener) -> {
+            if (!desired.byPort().containsKey(port)) {
+                changes.add(Change.unwanted(field(port), describe(listener), "listener on port " + port + " deleted: not in the spec"));
             }
-        }
+        });
         return changes;
+    }
+
+    @Override
+    public void create(PlatformScope scope, Desired desired) {
+        desired.byPort().keySet().forEach(port -> createListener(scope, desired, port));
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        Map<Integer, Listener> byPort = current.detail().byPort();
+        for (Change change : changes) {
+            int port = portOf(change.field());
+            Wanted wanted = desired.byPort().get(port);
+            Listener listener = byPort.get(port);
+            if (wanted == null) {
+                scope.elbv2().deleteListener(r -> r.listenerArn(listener.listenerArn()));
+            } else if (listener == null) {
+                createListener(scope, desired, port);
+            } else {
+                ModifyListenerRequest.Builder modify = ModifyListenerRequest.builder().listenerArn(listener.listenerArn());
+                differences(listener, wanted, desired.targetGroupArn(), modify);
+                scope.elbv2().modifyListener(modify.build());
+            }
+        }
+    }
+
+    private static String field(int port) {
+        return "port " + port;
+    }
+
+    private static int portOf(String field) {
+        return Integer.parseInt(field.substring("port ".length()));
+    }
+
+    /** A listener as a person reads it: "TLS certificate arn:..., policy ELBSecurityPolicy-..., forward arn:...". */
+    static String describe(Listener listener) {
+        String certificate = listener.certificates().isEmpty() ? null : listener.certificates().get(0).certificateArn();
+        String forward = listener.defaultActions().stream().map(a -> a.typeAsString() + (a.targetGroupArn() == null ? "" : " " + a.targetGroupArn()))
+                .collect(Collectors.joining(", "));
+        return listener.protocolAsString() + (listener.protocol() == ProtocolEnum.TLS ? " certificate " + certificate + ", policy "
+                + listener.sslPolicy() : "") + ", " + forward;
+    }
+
+    static String describe(Wanted wanted, String targetGroupArn) {
+        return wanted.protocol() + (wanted.protocol() == ProtocolEnum.TLS ? " certificate " + wanted.certificateArn() + ", policy "
+                + wanted.sslPolicy() : "") + ", forward " + targetGroupArn;
     }
 
     /**
@@ -182,18 +246,17 @@ public class Listeners extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
-        Map<Integer, Listener> byPort = current.detail(Map.class);
-        byPort.values().forEach(l -> scope.elbv2().deleteListener(r -> r.listenerArn(l.listenerArn())));
+    public boolean delete(PlatformScope scope, Observed<State> current) {
+        current.detail().byPort().values().forEach(l -> scope.elbv2().deleteListener(r -> r.listenerArn(l.listenerArn())));
         return true;
     }
 
-    private static void createListener(PlatformScope scope, Wanted wanted) {
+    private static void createListener(PlatformScope scope, Desired desired, int port) {
+        Wanted wanted = desired.byPort().get(port);
         scope.elbv2().createListener(r -> {
-            r.loadBalancerArn(scope.idOf(LoadBalancer.NAME)).protocol(wanted.protocol()).port(wanted.port())
-                    .defaultActions(forward(TargetGroup.arn(scope)))
-                    .tags(LoadBalancer.tags(scope, NAME, LoadBalancerNames.loadBalancer(scope) + "-" + wanted.port()));
+            r.loadBalancerArn(desired.loadBalancerArn()).protocol(wanted.protocol()).port(wanted.port())
+                    .defaultActions(forward(desired.targetGroupArn()))
+                    .tags(LoadBalancer.elbTags(desired.tags().get(port)));
             if (wanted.protocol() == ProtocolEnum.TLS) {
                 // Always sent: without it AWS applies ELBSecurityPolicy-2016-08, which still accepts TLS 1.0.
                 r.certificates(certificate(wanted.certificateArn())).sslPolicy(wanted.sslPolicy());

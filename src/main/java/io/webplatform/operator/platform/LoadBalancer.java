@@ -1,7 +1,8 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
-import io.webplatform.operator.engine.RepairingComponent;
+import io.webplatform.operator.engine.Change;
+import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.AvailabilityZone;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.IpAddressType;
@@ -13,19 +14,35 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The internet-facing Network Load Balancer in both public subnets, behind the lb security group,
  * with cross-zone load balancing on (a zone that loses its instance still serves through the other).
+ * Type, scheme and address type are fixed at creation; groups, subnets and cross-zone are repaired in place.
  */
-public class LoadBalancer extends RepairingComponent<PlatformScope> {
+public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desired, LoadBalancer.State> {
     public static final String NAME = "LoadBalancer";
     static final String CROSS_ZONE = "load_balancing.cross_zone.enabled";
 
+    static final String CROSS_ZONE_FIELD = "crossZone";
+    static final String SECURITY_GROUPS_FIELD = "securityGroups";
+    static final String SUBNETS_FIELD = "subnets";
+
+    /** The load balancer as the operator wants it: what CreateLoadBalancer sends, and cross-zone, which it cannot. */
+    public record Desired(String name, LoadBalancerTypeEnum type, LoadBalancerSchemeEnum scheme, IpAddressType ipAddressType,
+                          List<String> subnets, List<String> securityGroups, boolean crossZone, Map<String, String> tags) {
+    }
+
     /** The load balancer and its cross-zone attribute, as read in this pass. */
-    public record State(software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer lb, boolean crossZone) {
+    public record State(String arn, String dnsName, LoadBalancerStateEnum stateCode, List<String> securityGroups, Set<String> subnets,
+                        boolean crossZone) {
+        static State of(software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer lb, boolean crossZone) {
+            return new State(lb.loadBalancerArn(), lb.dnsName(), lb.state() == null ? null : lb.state().code(), lb.securityGroups(),
+                    lb.availabilityZones().stream().map(AvailabilityZone::subnetId).collect(Collectors.toSet()), crossZone);
+        }
     }
 
     @Override
@@ -33,9 +50,15 @@ public class LoadBalancer extends RepairingComponent<PlatformScope> {
         return NAME;
     }
 
+    @Override
+    public Desired desired(PlatformScope scope) {
+        String name = LoadBalancerNames.loadBalancer(scope);
+        return new Desired(name, LoadBalancerTypeEnum.NETWORK, LoadBalancerSchemeEnum.INTERNET_FACING, IpAddressType.IPV4,
+                publicSubnets(scope), List.of(SecurityGroups.groupId(scope, "lb")), true, scope.tags(NAME, name));
+    }
 
     @Override
-    public Observed<Object> observe(PlatformScope scope) {
+    public Observed<State> observe(PlatformScope scope) {
         software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer lb;
         try {
             lb = scope.elbv2().describeLoadBalancers(r -> r.names(LoadBalancerNames.loadBalancer(scope))).loadBalancers().get(0);
@@ -47,7 +70,7 @@ public class LoadBalancer extends RepairingComponent<PlatformScope> {
         }
         boolean crossZone = scope.elbv2().describeLoadBalancerAttributes(r -> r.loadBalancerArn(lb.loadBalancerArn())).attributes()
                 .stream().anyMatch(a -> CROSS_ZONE.equals(a.key()) && "true".equals(a.value()));
-        State state = new State(lb, crossZone);
+        State state = State.of(lb, crossZone);
         if (lb.state().code() == LoadBalancerStateEnum.ACTIVE) {
             return Observed.ready(lb.loadBalancerArn(), state);
         }
@@ -55,43 +78,52 @@ public class LoadBalancer extends RepairingComponent<PlatformScope> {
     }
 
     @Override
-    public void create(PlatformScope scope) {
-        String name = LoadBalancerNames.loadBalancer(scope);
-        // CreateLoadBalancer is idempotent by name: a retry with the same settings returns the same one.
-        scope.elbv2().createLoadBalancer(r -> r.name(name)
-                .type(LoadBalancerTypeEnum.NETWORK)
-                .scheme(LoadBalancerSchemeEnum.INTERNET_FACING)
-                .ipAddressType(IpAddressType.IPV4)
-                .subnets(publicSubnets(scope))
-                .securityGroups(SecurityGroups.groupId(scope, "lb"))
-                .tags(tags(scope, NAME, name)));
-    }
-
-    @Override
-    public List<String> repair(PlatformScope scope, Observed<Object> current) {
-        State state = current.detail(State.class);
-        List<String> changes = new ArrayList<>();
-        String arn = state.lb().loadBalancerArn();
-        if (!state.crossZone()) {
-            scope.elbv2().modifyLoadBalancerAttributes(r -> r.loadBalancerArn(arn)
-                    .attributes(LoadBalancerAttribute.builder().key(CROSS_ZONE).value("true").build()));
-            changes.add("cross-zone load balancing turned on");
+    public List<Change> diff(State actual, Desired desired) {
+        List<Change> changes = new ArrayList<>();
+        if (actual.crossZone() != desired.crossZone()) {
+            changes.add(Change.described(CROSS_ZONE_FIELD, actual.crossZone(), desired.crossZone(),
+                    "cross-zone load balancing turned " + (desired.crossZone() ? "on" : "off")));
         }
-        String lbGroup = SecurityGroups.groupId(scope, "lb");
-        if (!state.lb().securityGroups().equals(List.of(lbGroup))) {
-            scope.elbv2().setSecurityGroups(r -> r.loadBalancerArn(arn).securityGroups(lbGroup));
-            changes.add("security groups set back to " + lbGroup);
+        if (!actual.securityGroups().equals(desired.securityGroups())) {
+            changes.add(Change.described(SECURITY_GROUPS_FIELD, actual.securityGroups(), desired.securityGroups(),
+                    "security groups set back to " + String.join(", ", desired.securityGroups())));
         }
-        Set<String> subnets = state.lb().availabilityZones().stream().map(AvailabilityZone::subnetId).collect(Collectors.toSet());
-        if (!subnets.equals(Set.copyOf(publicSubnets(scope)))) {
-            scope.elbv2().setSubnets(r -> r.loadBalancerArn(arn).subnets(publicSubnets(scope)));
-            changes.add("subnets set back to the public subnets");
+        // The order AWS lists the zones in says nothing: compared as sets.
+        if (!actual.subnets().equals(Set.copyOf(desired.subnets()))) {
+            changes.add(Change.described(SUBNETS_FIELD, actual.subnets().stream().sorted().toList(), desired.subnets(),
+                    "subnets set back to the public subnets"));
         }
         return changes;
     }
 
     @Override
-    public boolean delete(PlatformScope scope, Observed<Object> current) {
+    public void create(PlatformScope scope, Desired desired) {
+        // CreateLoadBalancer is idempotent by name: a retry with the same settings returns the same one.
+        scope.elbv2().createLoadBalancer(r -> r.name(desired.name())
+                .type(desired.type())
+                .scheme(desired.scheme())
+                .ipAddressType(desired.ipAddressType())
+                .subnets(desired.subnets())
+                .securityGroups(desired.securityGroups())
+                .tags(elbTags(desired.tags())));
+    }
+
+    @Override
+    public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        String arn = current.detail().arn();
+        for (Change change : changes) {
+            switch (change.field()) {
+                case CROSS_ZONE_FIELD -> scope.elbv2().modifyLoadBalancerAttributes(r -> r.loadBalancerArn(arn)
+                        .attributes(LoadBalancerAttribute.builder().key(CROSS_ZONE).value(String.valueOf(desired.crossZone())).build()));
+                case SECURITY_GROUPS_FIELD -> scope.elbv2().setSecurityGroups(r -> r.loadBalancerArn(arn).securityGroups(desired.securityGroups()));
+                case SUBNETS_FIELD -> scope.elbv2().setSubnets(r -> r.loadBalancerArn(arn).subnets(desired.subnets()));
+                default -> throw new IllegalArgumentException("no such load balancer setting: " + change.field());
+            }
+        }
+    }
+
+    @Override
+    public boolean delete(PlatformScope scope, Observed<State> current) {
         scope.elbv2().deleteLoadBalancer(r -> r.loadBalancerArn(current.id()));
         // Its network interfaces linger a little; the subnets' deletion retries until they are gone.
         return true;
@@ -101,8 +133,9 @@ public class LoadBalancer extends RepairingComponent<PlatformScope> {
         return List.of(Subnets.subnetId(scope, "public-0"), Subnets.subnetId(scope, "public-1"));
     }
 
-    static List<Tag> tags(PlatformScope scope, String component, String name) {
-        return scope.tags(component, name).entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+    /** Tags as the ELB API takes them. */
+    static List<Tag> elbTags(Map<String, String> tags) {
+        return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
     }
 
     /** The load balancer's ARN by its name, or null when it does not exist. */
@@ -117,7 +150,9 @@ public class LoadBalancer extends RepairingComponent<PlatformScope> {
         }
     }
 
-    public static software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer of(PlatformScope scope) {
-        return scope.observed(NAME).detail(State.class).lb();
+    /** What this pass observed of the load balancer (its DNS name for status), or null when absent. */
+    public static State of(PlatformScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : (State) observed.detail();
     }
 }

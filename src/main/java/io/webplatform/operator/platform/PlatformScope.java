@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
@@ -32,6 +33,7 @@ public class PlatformScope extends Scope {
     private final AwsClients clients;
     private final String flowLogBucketArn;
     private final String accountId;
+    private Image appImage;
 
     public PlatformScope(WebPlatform resource, NetworkPlan plan, AwsClients clients, String accountId, String flowLogBucketArn) {
         this(resource, plan, clients, clients.region(resource.getSpec().region), accountId, flowLogBucketArn);
@@ -107,6 +109,18 @@ public class PlatformScope extends Scope {
 
     public String flowLogBucketArn() {
         return flowLogBucketArn;
+    }
+
+    /**
+     * The image the app instances boot, found by AppInstances' preflight (a read, cached an hour) and
+     * kept here so that their desired value makes no call; null before that preflight.
+     */
+    public Image appImage() {
+        return appImage;
+    }
+
+    void appImage(Image image) {
+        this.appImage = image;
     }
 
     public Ec2Client ec2() {
