@@ -222,21 +222,12 @@ public final class ComponentGraph<S extends Scope> {
             events.normal("Created", name + " " + current.id() + " created");
         }
         scope.record(name, current);
-        List<String> made;
-        if (c instanceof RepairingComponent<?>) {
-            @SuppressWarnings("unchecked")
-            RepairingComponent<S> legacy = (RepairingComponent<S>) (Object) c;
-            @SuppressWarnings("unchecked")
-            Observed<Object> untyped = (Observed<Object>) current;
-            made = legacy.repair(scope, untyped);
-        } else {
-            D desired = c.desired(scope);
-            List<Change> changes = c.diff(current.detail(), desired);
-            if (!changes.isEmpty()) {
-                c.apply(scope, current, desired, changes);
-            }
-            made = changes.stream().map(Change::summary).toList();
+        D desired = c.desired(scope);
+        List<Change> changes = c.diff(current.detail(), desired);
+        if (!changes.isEmpty()) {
+            c.apply(scope, current, desired, changes);
         }
+        List<String> made = changes.stream().map(Change::summary).toList();
         // What completes a fresh resource is part of its creation, not a repair.
         if (!created) {
             for (String change : made) {
@@ -259,7 +250,7 @@ public final class ComponentGraph<S extends Scope> {
             return;
         }
         scope.record(name, current);
-        List<Change> changes = c instanceof RepairingComponent<?> ? List.of() : c.diff(current.detail(), c.desired(scope));
+        List<Change> changes = c.diff(current.detail(), c.desired(scope));
         changes.forEach(change -> result.drift.add(new Drift(name, change.field(), change.desired(), change.actual())));
         String note = changes.isEmpty() ? current.waitingFor()
                 : changes.size() + " difference(s) left as they are (managementPolicy Observe)";

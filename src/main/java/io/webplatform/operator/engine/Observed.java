@@ -23,10 +23,4 @@ public record Observed<A>(String id, boolean ready, String waitingFor, A detail)
     public static <A> Observed<A> pending(String id, String waitingFor, A detail) {
         return new Observed<>(id, false, waitingFor, detail);
     }
-
-    /** Transitional: the untyped read of a component not yet converted to desired/diff/apply. */
-    @SuppressWarnings("unchecked")
-    public <T> T detail(Class<T> type) {
-        return (T) detail;
-    }
 }

@@ -13,9 +13,9 @@ public final class NetworkFindings {
 
     public static List<Finding> evaluate(PlatformScope scope) {
         List<Finding> findings = new ArrayList<>();
-        Observed<?> subnets = scope.observed(Subnets.NAME);
+        Subnets.State subnets = Subnets.of(scope);
         if (subnets != null) {
-            subnets.detail(Subnets.State.class).byRole.forEach((role, s) -> findings.add(Finding.check("SUBNET_NO_PUBLIC_IP_ON_LAUNCH",
+            subnets.byRole.forEach((role, s) -> findings.add(Finding.check("SUBNET_NO_PUBLIC_IP_ON_LAUNCH",
                     !Boolean.TRUE.equals(s.mapPublicIpOnLaunch()), "MEDIUM", s.subnetId(), role + " subnet does not map public IPs on launch")));
         }
         SecurityGroups.State groups = SecurityGroups.of(scope);

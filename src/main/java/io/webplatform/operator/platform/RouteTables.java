@@ -202,4 +202,10 @@ public class RouteTables implements Component<PlatformScope, RouteTables.Desired
     private static RouteTable createTable(PlatformScope scope, String vpcId, TableSpec table) {
         return scope.ec2().createRouteTable(r -> r.vpcId(vpcId).tagSpecifications(table.tags())).routeTable();
     }
+
+    /** What this pass observed (null when absent). */
+    public static State of(PlatformScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : (State) observed.detail();
+    }
 }

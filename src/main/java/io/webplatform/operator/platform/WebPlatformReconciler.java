@@ -146,19 +146,19 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
         out.region = region;
         var vpc = scope.observed(Vpc.NAME);
         out.vpcId = vpc == null ? null : vpc.id();
-        var subnets = scope.observed(Subnets.NAME);
+        Subnets.State subnets = Subnets.of(scope);
         if (subnets != null) {
             Map<String, String> pub = new LinkedHashMap<>();
             Map<String, String> priv = new LinkedHashMap<>();
-            subnets.detail(Subnets.State.class).byRole.forEach((role, s) ->
+            subnets.byRole.forEach((role, s) ->
                     (role.startsWith("public") ? pub : priv).put(s.availabilityZone(), s.subnetId()));
             out.publicSubnetIds = pub;
             out.privateSubnetIds = priv;
         }
-        var groups = scope.observed(SecurityGroups.NAME);
+        SecurityGroups.State groups = SecurityGroups.of(scope);
         if (groups != null) {
             Map<String, String> ids = new LinkedHashMap<>();
-            groups.detail(SecurityGroups.State.class).byRole.forEach((role, g) -> ids.put(role, g.groupId()));
+            groups.byRole.forEach((role, g) -> ids.put(role, g.groupId()));
             out.securityGroupIds = ids;
         }
         var nats = scope.observed(NatGateways.NAME);

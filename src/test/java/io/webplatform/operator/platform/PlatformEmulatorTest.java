@@ -43,7 +43,7 @@ class PlatformEmulatorTest extends PlatformFixture {
         assertThat(vpc.cidrBlock()).isEqualTo("10.0.0.0/16");
         assertThat(ec2.describeVpcAttribute(r -> r.vpcId(vpcId).attribute(VpcAttributeName.ENABLE_DNS_HOSTNAMES))
                 .enableDnsHostnames().value()).isTrue();
-        var subnets = scope.observed(Subnets.NAME).detail(Subnets.State.class).byRole;
+        var subnets = Subnets.of(scope).byRole;
         assertThat(subnets.get("public-0").cidrBlock()).isEqualTo("10.0.0.0/24");
         assertThat(subnets.get("public-1").cidrBlock()).isEqualTo("10.0.1.0/24");
         assertThat(subnets.get("private-0").cidrBlock()).isEqualTo("10.0.2.0/24");
@@ -52,7 +52,7 @@ class PlatformEmulatorTest extends PlatformFixture {
         assertThat(subnets.get("private-1").availabilityZone()).isEqualTo(zones.get(1));
         assertThat(subnets.values()).allMatch(s -> !Boolean.TRUE.equals(s.mapPublicIpOnLaunch()));
 
-        var tables = scope.observed(RouteTables.NAME).detail(RouteTables.State.class).byRole;
+        var tables = RouteTables.of(scope).byRole;
         String igw = scope.idOf(InternetGateway.NAME);
         assertThat(defaultRoute(tables.get("public")).gatewayId()).isEqualTo(igw);
         assertThat(tables.get("public").associations()).extracting(a -> a.subnetId())
@@ -62,11 +62,11 @@ class PlatformEmulatorTest extends PlatformFixture {
         assertThat(nat0).isNotEqualTo(nat1);
         assertThat(defaultRoute(tables.get("private-0")).natGatewayId()).isEqualTo(nat0);
         assertThat(defaultRoute(tables.get("private-1")).natGatewayId()).isEqualTo(nat1);
-        var nats = scope.observed(NatGateways.NAME).detail(NatGateways.State.class).byRole;
+        var nats = NatGateways.of(scope).byRole;
         assertThat(nats.get("nat-0").subnetId()).isEqualTo(subnets.get("public-0").subnetId());
         assertThat(nats.get("nat-1").subnetId()).isEqualTo(subnets.get("public-1").subnetId());
 
-        var groups = scope.observed(SecurityGroups.NAME).detail(SecurityGroups.State.class).byRole;
+        var groups = SecurityGroups.of(scope).byRole;
         String lb = groups.get("lb").groupId();
         String app = groups.get("app").groupId();
         String db = groups.get("db").groupId();
@@ -102,7 +102,7 @@ class PlatformEmulatorTest extends PlatformFixture {
         assertThat(inventory(wp)).containsEntry("natgateway", 1).containsEntry("elastic-ip", 1);
         PlatformScope scope = scope(wp);
         graph.reconcile(scope, new RecordedEvents());
-        var tables = scope.observed(RouteTables.NAME).detail(RouteTables.State.class).byRole;
+        var tables = RouteTables.of(scope).byRole;
         assertThat(defaultRoute(tables.get("private-0")).natGatewayId()).isEqualTo(defaultRoute(tables.get("private-1")).natGatewayId());
         WalkResult deleted = deleteFully(wp);
         assertThat(deleted.allGone()).as(deleted.waitingSummary() + deleted.failures() + deleted.stalledMessage()).isTrue();
@@ -153,7 +153,7 @@ class PlatformEmulatorTest extends PlatformFixture {
         String app = SecurityGroups.groupId(scope, "app");
         ec2.authorizeSecurityGroupIngress(r -> r.groupId(app).ipPermissions(IpPermission.builder().ipProtocol("tcp")
                 .fromPort(22).toPort(22).ipRanges(x -> x.cidrIp("0.0.0.0/0")).build()));
-        var privateTable = scope.observed(RouteTables.NAME).detail(RouteTables.State.class).byRole.get("private-1");
+        var privateTable = RouteTables.of(scope).byRole.get("private-1");
         ec2.deleteRoute(r -> r.routeTableId(privateTable.routeTableId()).destinationCidrBlock("0.0.0.0/0"));
         String publicSubnet = Subnets.subnetId(scope, "public-0");
         ec2.modifySubnetAttribute(r -> r.subnetId(publicSubnet).mapPublicIpOnLaunch(a -> a.value(true)));
