@@ -17,6 +17,8 @@ import io.webplatform.operator.platform.PlatformScope;
 import io.webplatform.operator.platform.WebPlatformGraph;
 import io.webplatform.operator.platform.WebPlatformValidation;
 
+import software.amazon.awssdk.services.ec2.model.Image;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,8 +77,23 @@ public final class Plan {
             template.note("FlowLogBucket", "SecureBucket " + own.getMetadata().getName() + " (made by the WebPlatform)");
         }
         template.note("AvailabilityZones", zones);
-        WebPlatformGraph.create().plan(PlatformScope.forPlan(platform, network, region, ACCOUNT, flowLogBucketArn), template);
+        WebPlatformGraph.create().plan(PlatformScope.forPlan(platform, network, region, ACCOUNT, flowLogBucketArn, appImage(platform)), template);
         return template;
+    }
+
+    /**
+     * The spec's AMI, or Amazon Linux 2023 through its public SSM parameter, which CloudFormation
+     * resolves when the template is used (the operator finds the same release with DescribeImages). A
+     * Graviton type (a g after the generation: t4g, m7gd) boots arm64, the others x86_64.
+     */
+    static Image appImage(WebPlatform platform) {
+        var app = platform.getSpec().app;
+        if (app.amiId != null) {
+            return Image.builder().imageId(app.amiId).build();
+        }
+        String arch = app.instanceType.matches("^[a-z]+[0-9]+[a-z]*g[a-z]*\\..*") ? "arm64" : "x86_64";
+        return Image.builder().imageId("{{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-" + arch + "}}")
+                .rootDeviceName("/dev/xvda").architecture(arch).build();
     }
 
     public static CloudFormationTemplate of(SecureBucket bucket, String defaultRegion) {

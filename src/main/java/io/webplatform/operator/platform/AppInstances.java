@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.aws.Propagation;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Change;
@@ -190,6 +191,70 @@ public class AppInstances implements Component<PlatformScope, AppInstances.Desir
         Map<String, String> tags = new LinkedHashMap<>();
         spec.tags().forEach(t -> tags.put(t.key(), t.value()));
         return tags;
+    }
+
+    /**
+     * One instance per zone, as RunInstances launches it, and the targets it registers, which
+     * CloudFormation keeps on the target group. CloudFormation tags an instance's volumes with the
+     * instance's own tags only, so the plan does not show the volume tags RunInstances sends.
+     */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        List<CfnResource> resources = new ArrayList<>();
+        List<Map<String, Object>> targets = new ArrayList<>();
+        RootVolume volume = desired.rootVolume();
+        for (Slot slot : desired.slots()) {
+            String id = CfnResource.logicalId(NAME, slot.role());
+            Map<String, Object> ebs = new LinkedHashMap<>();
+            ebs.put("VolumeType", volume.type().toString());
+            ebs.put("VolumeSize", volume.sizeGiB());
+            ebs.put("Encrypted", volume.encrypted());
+            ebs.put("DeleteOnTermination", volume.deleteOnTermination());
+            if (volume.kmsKeyId() != null) {
+                ebs.put("KmsKeyId", volume.kmsKeyId());
+            }
+            Map<String, Object> instance = new LinkedHashMap<>();
+            instance.put("ImageId", desired.imageId());
+            instance.put("InstanceType", desired.instanceType());
+            instance.put("SubnetId", slot.subnetId());
+            instance.put("SecurityGroupIds", List.of(desired.securityGroupId()));
+            instance.put("IamInstanceProfile", profileName(desired.instanceProfileArn()));
+            instance.put("MetadataOptions", Map.of("HttpTokens", desired.metadata().tokens().toString(),
+                    "HttpPutResponseHopLimit", desired.metadata().hopLimit(), "HttpEndpoint", desired.metadata().endpoint().toString()));
+            instance.put("BlockDeviceMappings", List.of(Map.of("DeviceName", volume.deviceName(), "Ebs", ebs)));
+            instance.put("Monitoring", desired.detailedMonitoring());
+            instance.put("UserData", Map.of("Fn::Base64", desired.userData()));
+            instance.put("Tags", CfnResource.tags(slot.instanceTags()));
+            resources.add(CfnResource.of(id, "AWS::EC2::Instance", instance));
+            targets.add(Map.of("Id", CfnResource.ref(id), "Port", desired.appPort()));
+        }
+        resources.add(CfnResource.of(CfnResource.logicalId(TargetGroup.NAME), "AWS::ElasticLoadBalancingV2::TargetGroup", Map.of("Targets", targets)));
+        return resources;
+    }
+
+    /** CloudFormation names the profile where RunInstances takes its ARN: Ref of a planned profile, or the ARN's last part. */
+    static String profileName(String profileArn) {
+        java.util.regex.Matcher planned = java.util.regex.Pattern.compile("^\\$\\{(\\w+)\\.Arn}$").matcher(profileArn);
+        return planned.matches() ? CfnResource.ref(planned.group(1)) : profileArn.substring(profileArn.lastIndexOf('/') + 1);
+    }
+
+    /** Each zone's instance as a reference (Ref of an instance is its id), running, registered and current. */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        Map<String, List<Instance>> byRole = new LinkedHashMap<>();
+        Map<String, Instance> newest = new LinkedHashMap<>();
+        Map<String, String> byZone = new LinkedHashMap<>();
+        for (int index = 0; index < desired.slots().size(); index++) {
+            Slot slot = desired.slots().get(index);
+            String zone = scope.plan().zones().get(index);
+            Instance instance = Instance.builder().instanceId(CfnResource.ref(CfnResource.logicalId(NAME, slot.role())))
+                    .subnetId(slot.subnetId()).placement(p -> p.availabilityZone(zone)).imageId(desired.imageId())
+                    .instanceType(desired.instanceType()).state(st -> st.name(InstanceStateName.RUNNING)).build();
+            byRole.put(slot.role(), List.of(instance));
+            newest.put(slot.role(), instance);
+            byZone.put(zone, instance.instanceId());
+        }
+        return Observed.ready(String.join(",", byZone.values()), new State(byRole, newest, Map.of(), byZone));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
@@ -59,6 +60,17 @@ public class DatabaseSnapshots implements Component<PlatformScope, DatabaseSnaps
      * null when none is asked for, {@code databaseId} null until the database serves (a request waits).
      */
     public record Desired(String snapshotId, String databaseId, Map<String, String> tags) {
+    }
+
+    /** CloudFormation has no manual-snapshot resource: a snapshot asked for with the annotation is taken by the operator, not planned. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        return List.of();
+    }
+
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        return Observed.ready("none", new State(List.of()));
     }
 
     @Override

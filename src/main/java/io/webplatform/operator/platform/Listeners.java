@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.UserError;
@@ -120,6 +121,37 @@ public class Listeners implements Component<PlatformScope, Listeners.Desired, Li
             tags.put(port, scope.tags(NAME, stem + "-" + port));
         }
         return new Desired(scope.idOf(LoadBalancer.NAME), TargetGroup.arn(scope), byPort, tags);
+    }
+
+    /**
+     * One listener per port, forwarding to the target group; TLS with the certificate and policy.
+     * CloudFormation's listener takes no tags: the plan cannot show the ones CreateListener sends.
+     */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        List<CfnResource> listeners = new java.util.ArrayList<>();
+        desired.byPort().forEach((port, wanted) -> {
+            Map<String, Object> listener = new java.util.LinkedHashMap<>();
+            listener.put("LoadBalancerArn", desired.loadBalancerArn());
+            listener.put("Port", port);
+            listener.put("Protocol", wanted.protocol().toString());
+            listener.put("DefaultActions", List.of(Map.of("Type", "forward", "TargetGroupArn", desired.targetGroupArn())));
+            if (wanted.certificateArn() != null) {
+                listener.put("Certificates", List.of(Map.of("CertificateArn", wanted.certificateArn())));
+                listener.put("SslPolicy", wanted.sslPolicy());
+            }
+            listeners.add(CfnResource.of(CfnResource.logicalId(NAME, "port", String.valueOf(port)), "AWS::ElasticLoadBalancingV2::Listener", listener));
+        });
+        return listeners;
+    }
+
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        Map<Integer, Listener> byPort = new java.util.LinkedHashMap<>();
+        desired.byPort().forEach((port, wanted) -> byPort.put(port, Listener.builder()
+                .listenerArn(CfnResource.ref(CfnResource.logicalId(NAME, "port", String.valueOf(port)))).port(port).protocol(wanted.protocol())
+                .sslPolicy(wanted.sslPolicy()).build()));
+        return Observed.ready(String.join(",", byPort.values().stream().map(Listener::listenerArn).toList()), new State(byPort));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
@@ -55,6 +56,29 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
         String name = LoadBalancerNames.loadBalancer(scope);
         return new Desired(name, LoadBalancerTypeEnum.NETWORK, LoadBalancerSchemeEnum.INTERNET_FACING, IpAddressType.IPV4,
                 publicSubnets(scope), List.of(SecurityGroups.groupId(scope, "lb")), true, scope.tags(NAME, name));
+    }
+
+    /** The network load balancer with cross-zone load balancing on. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        Map<String, Object> lb = new java.util.LinkedHashMap<>();
+        lb.put("Name", desired.name());
+        lb.put("Type", desired.type().toString());
+        lb.put("Scheme", desired.scheme().toString());
+        lb.put("IpAddressType", desired.ipAddressType().toString());
+        lb.put("Subnets", desired.subnets());
+        lb.put("SecurityGroups", desired.securityGroups());
+        lb.put("LoadBalancerAttributes", List.of(Map.of("Key", CROSS_ZONE, "Value", String.valueOf(desired.crossZone()))));
+        lb.put("Tags", CfnResource.tags(desired.tags()));
+        return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::ElasticLoadBalancingV2::LoadBalancer", lb));
+    }
+
+    /** Ref of a load balancer is its ARN. */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        String id = CfnResource.logicalId(NAME);
+        return Observed.ready(CfnResource.ref(id), new State(CfnResource.ref(id), CfnResource.attribute(id, "DNSName"),
+                LoadBalancerStateEnum.ACTIVE, desired.securityGroups(), new java.util.HashSet<>(desired.subnets()), desired.crossZone()));
     }
 
     @Override

@@ -39,9 +39,15 @@ public class PlatformScope extends Scope {
         this(resource, plan, clients, clients.region(resource.getSpec().region), accountId, flowLogBucketArn);
     }
 
-    /** A plan's scope: no AWS clients (so any AWS call fails), the account and the flow-log bucket as references. */
-    public static PlatformScope forPlan(WebPlatform resource, NetworkPlan plan, String region, String accountId, String flowLogBucketArn) {
-        return new PlatformScope(resource, plan, null, region, accountId, flowLogBucketArn);
+    /**
+     * A plan's scope: no AWS clients (so any AWS call fails), the account and the flow-log bucket as
+     * references, and the app image as the plan names it (the preflight that finds it reads AWS).
+     */
+    public static PlatformScope forPlan(WebPlatform resource, NetworkPlan plan, String region, String accountId, String flowLogBucketArn,
+                                        Image appImage) {
+        PlatformScope scope = new PlatformScope(resource, plan, null, region, accountId, flowLogBucketArn);
+        scope.appImage(appImage);
+        return scope;
     }
 
     private PlatformScope(WebPlatform resource, NetworkPlan plan, AwsClients clients, String region, String accountId, String flowLogBucketArn) {

@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.engine.Change;
@@ -43,6 +44,17 @@ public class RetiredDatabases implements Component<PlatformScope, RetiredDatabas
 
     static boolean kept(WebPlatformSpec.DatabaseDeletionPolicy policy, DBInstance db) {
         return policy == WebPlatformSpec.DatabaseDeletionPolicy.Retain || Boolean.TRUE.equals(db.deletionProtection());
+    }
+
+    /** A first pass replaces no database, so retires none: nothing in the plan. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        return List.of();
+    }
+
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        return Observed.ready("none", new State(List.of()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.engine.Change;
@@ -83,6 +84,34 @@ public class TargetGroup implements Component<PlatformScope, TargetGroup.Desired
         String name = LoadBalancerNames.targetGroup(scope);
         return new Desired(name, ProtocolEnum.TCP, scope.spec().app.port, scope.idOf(Vpc.NAME), TargetTypeEnum.INSTANCE, HealthCheck.APP,
                 DEREGISTRATION_SECONDS, scope.tags(NAME, name));
+    }
+
+    /** The target group with its health check and deregistration delay; AppInstances adds the targets. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        HealthCheck check = desired.healthCheck();
+        Map<String, Object> group = new java.util.LinkedHashMap<>();
+        group.put("Name", desired.name());
+        group.put("Protocol", desired.protocol().toString());
+        group.put("Port", desired.port());
+        group.put("VpcId", desired.vpcId());
+        group.put("TargetType", desired.targetType().toString());
+        group.put("HealthCheckProtocol", check.protocol().toString());
+        group.put("HealthCheckPath", check.path());
+        group.put("HealthCheckPort", check.port());
+        group.put("HealthCheckIntervalSeconds", check.intervalSeconds());
+        group.put("HealthyThresholdCount", check.healthyThreshold());
+        group.put("UnhealthyThresholdCount", check.unhealthyThreshold());
+        group.put("TargetGroupAttributes", List.of(Map.of("Key", DEREGISTRATION_DELAY, "Value", desired.deregistrationDelaySeconds())));
+        group.put("Tags", CfnResource.tags(desired.tags()));
+        return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::ElasticLoadBalancingV2::TargetGroup", group));
+    }
+
+    /** Ref of a target group is its ARN. */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        String arn = CfnResource.ref(CfnResource.logicalId(NAME));
+        return Observed.ready(arn, new State(arn, desired.healthCheck(), Map.of(DEREGISTRATION_DELAY, desired.deregistrationDelaySeconds())));
     }
 
     @Override
