@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -99,6 +100,35 @@ public class ElasticIps implements Component<PlatformScope, ElasticIps.Desired, 
         }
         // The NAT gateways read the new allocation ids in this same pass.
         scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(), new State(byRole)));
+    }
+
+    /** One AWS::EC2::EIP per NAT gateway ("ElasticIpsNat0"), in the VPC domain as AllocateAddress asks. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        List<CfnResource> resources = new ArrayList<>();
+        for (AddressSpec address : desired.byRole().values()) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("Domain", "vpc");
+            properties.put("Tags", CfnTags.of(address.tags()));
+            resources.add(CfnResource.of(logicalId(address.role()), "AWS::EC2::EIP", properties));
+        }
+        return resources;
+    }
+
+    /** Ref of an AWS::EC2::EIP is the public address; the allocation id is its AllocationId attribute. */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        Map<String, Address> byRole = new LinkedHashMap<>();
+        for (AddressSpec address : desired.byRole().values()) {
+            String id = logicalId(address.role());
+            byRole.put(address.role(), Address.builder().allocationId(CfnResource.attribute(id, "AllocationId"))
+                    .publicIp(CfnResource.ref(id)).domain(DomainType.VPC).tags(address.tags().tags()).build());
+        }
+        return Observed.ready(String.join(",", byRole.values().stream().map(Address::allocationId).toList()), new State(byRole));
+    }
+
+    static String logicalId(String role) {
+        return CfnResource.logicalId(NAME, role);
     }
 
     @Override

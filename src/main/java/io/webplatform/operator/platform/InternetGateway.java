@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -7,7 +8,9 @@ import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The Internet gateway, attached to the VPC; detached before it is deleted. */
 public class InternetGateway implements Component<PlatformScope, InternetGateway.Desired, InternetGateway.State> {
@@ -65,6 +68,24 @@ public class InternetGateway implements Component<PlatformScope, InternetGateway
             }
             scope.ec2().attachInternetGateway(r -> r.internetGatewayId(current.id()).vpcId(desired.vpcId()));
         }
+    }
+
+    /** The gateway, and its attachment to the VPC (apply's AttachInternetGateway) as a resource of its own. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        String gateway = CfnResource.logicalId(NAME);
+        Map<String, Object> attachment = new LinkedHashMap<>();
+        attachment.put("VpcId", desired.vpcId());
+        attachment.put("InternetGatewayId", CfnResource.ref(gateway));
+        return List.of(CfnResource.of(gateway, "AWS::EC2::InternetGateway", Map.of("Tags", CfnTags.of(desired.tags()))),
+                CfnResource.of(CfnResource.logicalId(NAME, ATTACHMENT), "AWS::EC2::VPCGatewayAttachment", attachment));
+    }
+
+    /** Ref of an AWS::EC2::InternetGateway is the gateway id. */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        String gatewayId = CfnResource.ref(CfnResource.logicalId(NAME));
+        return Observed.ready(gatewayId, new State(gatewayId, List.of(desired.vpcId())));
     }
 
     @Override

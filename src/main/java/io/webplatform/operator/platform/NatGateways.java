@@ -1,10 +1,13 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
+import software.amazon.awssdk.services.ec2.model.ConnectivityType;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.NatGateway;
+import software.amazon.awssdk.services.ec2.model.NatGatewayAddress;
 import software.amazon.awssdk.services.ec2.model.NatGatewayState;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
@@ -151,6 +154,42 @@ public class NatGateways implements Component<PlatformScope, NatGateways.Desired
         // The route tables read the gateways' ids in this same pass.
         scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(),
                 new State(byRole, state.retired, state.stillRouted)));
+    }
+
+    /**
+     * One AWS::EC2::NatGateway per NAT ("NatGatewaysNat0"), public (the default connectivity, which
+     * CreateNatGateway does not name either). The client token has no CloudFormation counterpart: a
+     * stack makes each resource once by itself.
+     */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        List<CfnResource> resources = new ArrayList<>();
+        for (GatewaySpec gateway : desired.byRole().values()) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("SubnetId", gateway.subnetId());
+            properties.put("AllocationId", gateway.allocationId());
+            properties.put("Tags", CfnTags.of(gateway.tags()));
+            resources.add(CfnResource.of(logicalId(gateway.role()), "AWS::EC2::NatGateway", properties));
+        }
+        return resources;
+    }
+
+    /** Ref of an AWS::EC2::NatGateway is the gateway id. */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        Map<String, NatGateway> byRole = new LinkedHashMap<>();
+        for (GatewaySpec gateway : desired.byRole().values()) {
+            byRole.put(gateway.role(), NatGateway.builder().natGatewayId(CfnResource.ref(logicalId(gateway.role())))
+                    .subnetId(gateway.subnetId()).connectivityType(ConnectivityType.PUBLIC).state(NatGatewayState.AVAILABLE)
+                    .natGatewayAddresses(NatGatewayAddress.builder().allocationId(gateway.allocationId()).build())
+                    .tags(gateway.tags().tags()).build());
+        }
+        return Observed.ready(String.join(",", byRole.values().stream().map(NatGateway::natGatewayId).toList()),
+                new State(byRole, Map.of(), Set.of()));
+    }
+
+    static String logicalId(String role) {
+        return CfnResource.logicalId(NAME, role);
     }
 
     @Override

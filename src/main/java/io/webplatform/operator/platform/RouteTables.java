@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -182,6 +183,70 @@ public class RouteTables implements Component<PlatformScope, RouteTables.Desired
         } else {
             ec2.associateRouteTable(r -> r.routeTableId(tableId).subnetId(subnetId));
         }
+    }
+
+    /**
+     * Per table ("RouteTablesPublic"): the AWS::EC2::RouteTable, its default route as an AWS::EC2::Route
+     * ("RouteTablesPublicDefaultRoute") and one AWS::EC2::SubnetRouteTableAssociation per subnet
+     * ("RouteTablesPublicPublic0Association"): what apply's CreateRoute and AssociateRouteTable add.
+     * Moving a subnet someone associated with another table (ReplaceRouteTableAssociation) is a
+     * repair, nothing a plan of new resources has.
+     */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        List<CfnResource> resources = new ArrayList<>();
+        for (TableSpec table : desired.byRole().values()) {
+            String tableId = CfnResource.ref(logicalId(table.role()));
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("VpcId", desired.vpcId());
+            properties.put("Tags", CfnTags.of(table.tags()));
+            resources.add(CfnResource.of(logicalId(table.role()), "AWS::EC2::RouteTable", properties));
+            Map<String, Object> route = new LinkedHashMap<>();
+            route.put("RouteTableId", tableId);
+            route.put("DestinationCidrBlock", DEFAULT_ROUTE);
+            route.put(table.gatewayId() != null ? "GatewayId" : "NatGatewayId", table.target());
+            resources.add(CfnResource.of(routeLogicalId(table.role()), "AWS::EC2::Route", route));
+            for (var subnet : table.subnets().entrySet()) {
+                Map<String, Object> association = new LinkedHashMap<>();
+                association.put("SubnetId", subnet.getValue());
+                association.put("RouteTableId", tableId);
+                resources.add(CfnResource.of(associationLogicalId(table.role(), subnet.getKey()), "AWS::EC2::SubnetRouteTableAssociation",
+                        association));
+            }
+        }
+        return resources;
+    }
+
+    /**
+     * The tables as DescribeRouteTables shows them once made: the VPC's local route, the default route,
+     * the subnets. Ref of an AWS::EC2::RouteTable is the table id, of an AWS::EC2::SubnetRouteTableAssociation the association id.
+     */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        Map<String, RouteTable> byRole = new LinkedHashMap<>();
+        for (TableSpec table : desired.byRole().values()) {
+            String tableId = CfnResource.ref(logicalId(table.role()));
+            Route local = Route.builder().destinationCidrBlock(scope.plan().vpcCidr()).gatewayId("local").build();
+            Route route = Route.builder().destinationCidrBlock(DEFAULT_ROUTE).gatewayId(table.gatewayId()).natGatewayId(table.natGatewayId()).build();
+            List<RouteTableAssociation> associations = table.subnets().entrySet().stream().map(subnet -> RouteTableAssociation.builder()
+                    .routeTableAssociationId(CfnResource.ref(associationLogicalId(table.role(), subnet.getKey())))
+                    .routeTableId(tableId).subnetId(subnet.getValue()).main(false).build()).toList();
+            byRole.put(table.role(), RouteTable.builder().routeTableId(tableId).vpcId(desired.vpcId()).routes(local, route)
+                    .associations(associations).tags(table.tags().tags()).build());
+        }
+        return Observed.ready(String.join(",", byRole.values().stream().map(RouteTable::routeTableId).toList()), new State(byRole));
+    }
+
+    static String logicalId(String tableRole) {
+        return CfnResource.logicalId(NAME, tableRole);
+    }
+
+    static String routeLogicalId(String tableRole) {
+        return CfnResource.logicalId(NAME, tableRole, "default-route");
+    }
+
+    static String associationLogicalId(String tableRole, String subnetRole) {
+        return CfnResource.logicalId(NAME, tableRole, subnetRole, "association");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -121,6 +122,38 @@ public class Subnets implements Component<PlatformScope, Subnets.Desired, Subnet
         }
         // What the rest of this pass reads (ids, the findings) is what AWS has after these changes.
         scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(), new State(byRole)));
+    }
+
+    /** One AWS::EC2::Subnet per role ("SubnetsPublic0"): MapPublicIpOnLaunch is said outright, as apply keeps it false. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        List<CfnResource> resources = new ArrayList<>();
+        for (SubnetSpec subnet : desired.byRole().values()) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("VpcId", desired.vpcId());
+            properties.put("CidrBlock", subnet.cidrBlock());
+            properties.put("AvailabilityZone", subnet.availabilityZone());
+            properties.put("MapPublicIpOnLaunch", subnet.mapPublicIpOnLaunch());
+            properties.put("Tags", CfnTags.of(subnet.tags()));
+            resources.add(CfnResource.of(logicalId(subnet.role()), "AWS::EC2::Subnet", properties));
+        }
+        return resources;
+    }
+
+    /** Ref of an AWS::EC2::Subnet is the subnet id. */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        Map<String, Subnet> byRole = new LinkedHashMap<>();
+        for (SubnetSpec subnet : desired.byRole().values()) {
+            byRole.put(subnet.role(), Subnet.builder().subnetId(CfnResource.ref(logicalId(subnet.role()))).vpcId(desired.vpcId())
+                    .cidrBlock(subnet.cidrBlock()).availabilityZone(subnet.availabilityZone())
+                    .mapPublicIpOnLaunch(subnet.mapPublicIpOnLaunch()).state(SubnetState.AVAILABLE).tags(subnet.tags().tags()).build());
+        }
+        return Observed.ready(String.join(",", byRole.values().stream().map(Subnet::subnetId).toList()), new State(byRole));
+    }
+
+    static String logicalId(String role) {
+        return CfnResource.logicalId(NAME, role);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -11,7 +12,9 @@ import software.amazon.awssdk.services.ec2.model.VpcState;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The VPC, with DNS support and DNS hostnames on (RDS endpoints and SSM need both). */
 public class Vpc implements Component<PlatformScope, Vpc.Desired, Vpc.State> {
@@ -92,6 +95,27 @@ public class Vpc implements Component<PlatformScope, Vpc.Desired, Vpc.State> {
                 default -> throw new IllegalArgumentException(NAME + " cannot apply " + change);
             }
         }
+    }
+
+    /**
+     * The VPC with its two DNS attributes: CloudFormation takes on the VPC what apply sets with
+     * ModifyVpcAttribute after CreateVpc.
+     */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        Map<String, Object> vpc = new LinkedHashMap<>();
+        vpc.put("CidrBlock", desired.cidrBlock());
+        vpc.put("EnableDnsSupport", desired.dnsSupport());
+        vpc.put("EnableDnsHostnames", desired.dnsHostnames());
+        vpc.put("Tags", CfnTags.of(desired.tags()));
+        return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::EC2::VPC", vpc));
+    }
+
+    /** Ref of an AWS::EC2::VPC is the VPC id. */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        String vpcId = CfnResource.ref(CfnResource.logicalId(NAME));
+        return Observed.ready(vpcId, new State(vpcId, desired.cidrBlock(), desired.dnsSupport(), desired.dnsHostnames()));
     }
 
     @Override
