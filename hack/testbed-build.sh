@@ -9,6 +9,8 @@ ETCD_VERSION="${ETCD_VERSION:-3.6.16}"
 HELM_VERSION="${HELM_VERSION:-3.19.5}"
 KUBECTL_MINOR="${KUBECTL_MINOR:-1.33}"
 PARLIAMENT_VERSION="${PARLIAMENT_VERSION:-1.6.4}"
+CFN_LINT_VERSION="${CFN_LINT_VERSION:-1.58.0}"
+CHECKOV_VERSION="${CHECKOV_VERSION:-3.3.30}"
 
 BIN_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
 TOOLS_DIR="${WEBPLATFORM_TOOLS_DIR:-$HOME/.webplatform/bin}"
@@ -143,16 +145,33 @@ install_parliament() {
   ln -sf "$venv/bin/parliament" "$out"
 }
 
+# PlanLintersTest judges the operator's plans (CloudFormation) with AWS's cfn-lint (AWS's resource
+# schemas: names, lengths, allowed values) and checkov (security checks); neither needs the network
+# (checkov runs with BC_SKIP_MAPPING=TRUE, so it does not ask its vendor's API).
+install_python_tool() {
+  local name="$1" version="$2" venv="$HOME/.webplatform/$1-venv" out="$TOOLS_DIR/$1"
+  if [ -x "$out" ] && [ -f "$venv/.version" ] && [ "$(cat "$venv/.version")" = "$version" ]; then
+    say "$name $version is installed: $out"; return
+  fi
+  say "installing $name $version from PyPI into $venv"
+  rm -rf "$venv" && python3 -m venv "$venv" && "$venv/bin/pip" install --quiet "$name==$version"
+  echo "$version" > "$venv/.version"
+  ln -sf "$venv/bin/$name" "$out"
+}
+
 case "${1:-all}" in
   kube-apiserver) build_kube_apiserver ;;
   etcd) build_etcd ;;
   helm) install_helm ;;
   app) install_postgres; install_app_venv ;;
   parliament) install_parliament ;;
+  linters) install_python_tool cfn-lint "$CFN_LINT_VERSION"; install_python_tool checkov "$CHECKOV_VERSION" ;;
   all)
     check_moto
     install_awscli
     install_parliament
+    install_python_tool cfn-lint "$CFN_LINT_VERSION"
+    install_python_tool checkov "$CHECKOV_VERSION"
     install_postgres
     install_app_venv
     link_kubectl
