@@ -2,6 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.StillWorking;
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.services.rds.model.DBSubnetGroup;
 import software.amazon.awssdk.services.rds.model.Subnet;
 import software.amazon.awssdk.services.rds.model.Tag;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,6 +74,25 @@ public class DbSubnetGroup implements Component<PlatformScope, DbSubnetGroup.Des
     @Override
     public void apply(PlatformScope scope, Observed<DBSubnetGroup> current, Desired desired, List<Change> changes) {
         scope.rds().modifyDBSubnetGroup(r -> r.dbSubnetGroupName(current.id()).subnetIds(desired.subnetIds()));
+    }
+
+    /** The group over the private subnets, as CreateDBSubnetGroup sends it (the name is lowercase already, as RDS stores it). */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        Map<String, Object> group = new LinkedHashMap<>();
+        group.put("DBSubnetGroupName", desired.name());
+        group.put("DBSubnetGroupDescription", desired.description());
+        group.put("SubnetIds", desired.subnetIds());
+        group.put("Tags", CfnResource.tags(desired.tags()));
+        return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::RDS::DBSubnetGroup", group));
+    }
+
+    /** Ref of an AWS::RDS::DBSubnetGroup is its name: the database names its subnet group by that reference. */
+    @Override
+    public Observed<DBSubnetGroup> planned(PlatformScope scope, Desired desired) {
+        List<Subnet> subnets = desired.subnetIds().stream().map(id -> Subnet.builder().subnetIdentifier(id).build()).toList();
+        return Observed.ready(CfnResource.ref(CfnResource.logicalId(NAME)), DBSubnetGroup.builder().dbSubnetGroupName(desired.name())
+                .dbSubnetGroupDescription(desired.description()).subnets(subnets).build());
     }
 
     @Override

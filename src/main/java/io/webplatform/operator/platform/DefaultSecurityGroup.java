@@ -1,6 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.StillWorking;
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -80,6 +81,24 @@ public class DefaultSecurityGroup implements Component<PlatformScope, DefaultSec
         held.addAll(authorized);
         // What the group holds now, so the findings judge the repaired group.
         scope.record(NAME, Observed.ready(current.id(), new State(SecurityGroupRule.holding(group, held))));
+    }
+
+    /**
+     * Nothing: AWS makes the default group with the VPC, and CloudFormation has no resource that
+     * revokes its rules (AWS::EC2::VPC only gives its id, attribute DefaultSecurityGroup). Emptying it
+     * is the operator's alone; a stack made from the plan keeps AWS's default rules.
+     */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        return List.of();
+    }
+
+    /** The VPC's default group, its id the VPC's DefaultSecurityGroup attribute, holding the rules apply leaves (none). */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        String id = CfnResource.attribute(CfnResource.logicalId(Vpc.NAME), "DefaultSecurityGroup");
+        SecurityGroup group = SecurityGroup.builder().groupId(id).groupName("default").vpcId(desired.vpcId()).build();
+        return Observed.ready(id, new State(SecurityGroupRule.holding(group, desired.rules())));
     }
 
     @Override

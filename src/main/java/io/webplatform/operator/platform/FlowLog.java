@@ -1,6 +1,7 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.UserError;
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -11,7 +12,9 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.TrafficType;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -96,6 +99,31 @@ public class FlowLog implements Component<PlatformScope, FlowLog.Desired, softwa
                       List<Change> changes) {
         scope.ec2().deleteFlowLogs(r -> r.flowLogIds(current.id()));
         create(scope, desired);
+    }
+
+    /** The flow log as CreateFlowLogs sends it, but for the client token: CloudFormation keeps its own idempotency. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        Map<String, Object> flowLog = new LinkedHashMap<>();
+        flowLog.put("ResourceId", desired.vpcId());
+        flowLog.put("ResourceType", FlowLogsResourceType.VPC.toString());
+        flowLog.put("TrafficType", desired.trafficType().toString());
+        flowLog.put("LogDestinationType", desired.destinationType().toString());
+        flowLog.put("LogDestination", desired.destination());
+        flowLog.put("MaxAggregationInterval", desired.maxAggregationIntervalSeconds());
+        Map<String, String> tags = new LinkedHashMap<>();
+        desired.tags().tags().forEach(t -> tags.put(t.key(), t.value()));
+        flowLog.put("Tags", CfnResource.tags(tags));
+        return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::EC2::FlowLog", flowLog));
+    }
+
+    /** Ref of an AWS::EC2::FlowLog is the flow log id. */
+    @Override
+    public Observed<software.amazon.awssdk.services.ec2.model.FlowLog> planned(PlatformScope scope, Desired desired) {
+        String id = CfnResource.ref(CfnResource.logicalId(NAME));
+        return Observed.ready(id, software.amazon.awssdk.services.ec2.model.FlowLog.builder().flowLogId(id).resourceId(desired.vpcId())
+                .trafficType(desired.trafficType()).logDestinationType(desired.destinationType()).logDestination(desired.destination())
+                .maxAggregationInterval(desired.maxAggregationIntervalSeconds()).tags(desired.tags().tags()).build());
     }
 
     @Override

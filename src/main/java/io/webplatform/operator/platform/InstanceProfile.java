@@ -2,6 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.IamRoles;
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -10,6 +11,7 @@ import software.amazon.awssdk.services.iam.model.Role;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -96,6 +98,27 @@ public class InstanceProfile implements Component<PlatformScope, InstanceProfile
                 iam.addRoleToInstanceProfile(r -> r.instanceProfileName(desired.name()).roleName(role));
             }
         }
+    }
+
+    /**
+     * The profile holding the app role, which CreateInstanceProfile then apply's AddRoleToInstanceProfile
+     * make. AWS::IAM::InstanceProfile takes no Tags, so its ownership tags cannot be planned: only the
+     * operator's create sets them. The role is named, not referred to: the graph's edge orders it after the role.
+     */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        Map<String, Object> profile = new LinkedHashMap<>();
+        profile.put("InstanceProfileName", desired.name());
+        profile.put("Roles", List.of(desired.roleName()));
+        return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::IAM::InstanceProfile", profile));
+    }
+
+    /** Ref of an AWS::IAM::InstanceProfile is its name, Fn::GetAtt Arn its ARN: the instances name the profile by ARN. */
+    @Override
+    public Observed<software.amazon.awssdk.services.iam.model.InstanceProfile> planned(PlatformScope scope, Desired desired) {
+        String arn = CfnResource.attribute(CfnResource.logicalId(NAME), "Arn");
+        return Observed.ready(arn, software.amazon.awssdk.services.iam.model.InstanceProfile.builder().instanceProfileName(desired.name())
+                .arn(arn).roles(Role.builder().roleName(desired.roleName()).build()).tags(IamRoles.tags(desired.tags())).build());
     }
 
     @Override

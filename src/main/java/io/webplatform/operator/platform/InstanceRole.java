@@ -8,6 +8,7 @@ import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.aws.UserError;
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -17,6 +18,7 @@ import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.iam.model.Tag;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -169,6 +171,30 @@ public class InstanceRole implements Component<PlatformScope, InstanceRole.Desir
                 throw new IllegalArgumentException("unknown change to the instance role: " + change);
             }
         }
+    }
+
+    /** The role with its one managed and one inline policy: what CreateRole, then apply's AttachRolePolicy and PutRolePolicy send. */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        Map<String, Object> role = new LinkedHashMap<>();
+        role.put("RoleName", desired.roleName());
+        role.put("Description", desired.description());
+        role.put("AssumeRolePolicyDocument", CfnResource.json(PolicyDocuments.parse(desired.trustPolicy())));
+        role.put("ManagedPolicyArns", List.of(desired.managedPolicyArn()));
+        role.put("Policies", List.of(Map.of("PolicyName", desired.inlinePolicyName(),
+                "PolicyDocument", CfnResource.json(PolicyDocuments.parse(desired.inlinePolicy())))));
+        role.put("Tags", CfnResource.tags(desired.tags()));
+        return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::IAM::Role", role));
+    }
+
+    /** Ref of an AWS::IAM::Role is its name, Fn::GetAtt Arn its ARN: the observed id is the ARN. */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        String arn = CfnResource.attribute(CfnResource.logicalId(NAME), "Arn");
+        Role role = Role.builder().roleName(desired.roleName()).arn(arn).description(desired.description())
+                .assumeRolePolicyDocument(desired.trustPolicy()).tags(IamRoles.tags(desired.tags())).build();
+        return Observed.ready(arn, new State(role, List.of(desired.managedPolicyArn()), List.of(desired.inlinePolicyName()),
+                desired.inlinePolicy()));
     }
 
     @Override

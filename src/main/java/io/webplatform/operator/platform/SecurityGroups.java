@@ -2,6 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsNameRules;
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -239,6 +240,100 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
         }
         // What the groups hold now: dependents read a recreated group's id, and the findings judge the repaired rules.
         scope.record(NAME, observed(new State(groups)));
+    }
+
+    /**
+     * One AWS::EC2::SecurityGroup per role ("SecurityGroupsLb"), and one AWS::EC2::SecurityGroupIngress
+     * per rule that admits another group ("SecurityGroupsAppFromLb80"). Rules to a CIDR and every egress
+     * rule stay on the group: egress given on the group is what makes CloudFormation leave out AWS's
+     * allow-all egress (the rule apply revokes), and the chain's egress runs one way (lb to app, app to
+     * db), so those references make no cycle. An ingress from a group inline would close one (app admits
+     * lb, lb sends to app), hence a resource of its own.
+     * CloudFormation cannot express the db group's lack of any egress: a group made without egress rules
+     * gets AWS's allow-all egress, which only the operator's apply revokes.
+     */
+    @Override
+    public List<CfnResource> cloudFormation(Desired desired) {
+        List<CfnResource> resources = new ArrayList<>();
+        List<CfnResource> groupIngress = new ArrayList<>();
+        for (Group g : desired.byRole().values()) {
+            List<Map<String, Object>> ingress = new ArrayList<>();
+            List<Map<String, Object>> egress = new ArrayList<>();
+            for (Rule rule : g.rules()) {
+                if (rule.ingress() && rule.peerRole() != null) {
+                    Map<String, Object> standalone = new LinkedHashMap<>();
+                    standalone.put("GroupId", groupIdReference(g.role()));
+                    standalone.putAll(cfnRule(rule));
+                    groupIngress.add(CfnResource.of(CfnResource.logicalId(NAME, g.role(), "from", rule.peerRole(), String.valueOf(rule.port())),
+                            "AWS::EC2::SecurityGroupIngress", standalone));
+                } else {
+                    (rule.ingress() ? ingress : egress).add(cfnRule(rule));
+                }
+            }
+            Map<String, Object> group = new LinkedHashMap<>();
+            group.put("GroupName", g.name());
+            group.put("GroupDescription", g.description());
+            group.put("VpcId", desired.vpcId());
+            if (!ingress.isEmpty()) {
+                group.put("SecurityGroupIngress", ingress);
+            }
+            if (!egress.isEmpty()) {
+                group.put("SecurityGroupEgress", egress);
+            }
+            group.put("Tags", cfnTags(g.tags()));
+            resources.add(CfnResource.of(logicalId(g.role()), "AWS::EC2::SecurityGroup", group));
+        }
+        resources.addAll(groupIngress);
+        return resources;
+    }
+
+    /** A TCP rule in CloudFormation's words; its peer a CIDR (v4 or v6), a prefix list or a group, as SecurityGroupRule sends it. */
+    private static Map<String, Object> cfnRule(Rule rule) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("IpProtocol", "tcp");
+        r.put("FromPort", rule.port());
+        r.put("ToPort", rule.port());
+        String direction = rule.ingress() ? "Source" : "Destination";
+        if (rule.peerRole() != null) {
+            r.put(direction + "SecurityGroupId", groupIdReference(rule.peerRole()));
+        } else if (rule.cidr().contains(":")) {
+            r.put("CidrIpv6", rule.cidr());
+        } else if (rule.cidr().startsWith("pl-")) {
+            r.put(direction + "PrefixListId", rule.cidr());
+        } else {
+            r.put("CidrIp", rule.cidr());
+        }
+        return r;
+    }
+
+    /** The tags CreateSecurityGroup sends, as CloudFormation's Tags. */
+    private static List<Map<String, Object>> cfnTags(TagSpecification spec) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        spec.tags().forEach(t -> tags.put(t.key(), t.value()));
+        return CfnResource.tags(tags);
+    }
+
+    static String logicalId(String role) {
+        return CfnResource.logicalId(NAME, role);
+    }
+
+    /** The group's id as a reference: Fn::GetAtt GroupId, which the reference documents as the sg- id. */
+    private static String groupIdReference(String role) {
+        return CfnResource.attribute(logicalId(role), "GroupId");
+    }
+
+    /** The three groups holding exactly their rules, as apply leaves them; their ids and peers' ids are references. */
+    @Override
+    public Observed<State> planned(PlatformScope scope, Desired desired) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        desired.byRole().keySet().forEach(role -> ids.put(role, groupIdReference(role)));
+        Map<String, SecurityGroup> byRole = new LinkedHashMap<>();
+        for (Group g : desired.byRole().values()) {
+            SecurityGroup group = SecurityGroup.builder().groupId(ids.get(g.role())).groupName(g.name()).description(g.description())
+                    .vpcId(desired.vpcId()).tags(g.tags().tags()).build();
+            byRole.put(g.role(), SecurityGroupRule.holding(group, g.resolved(ids)));
+        }
+        return observed(new State(byRole));
     }
 
     @Override
