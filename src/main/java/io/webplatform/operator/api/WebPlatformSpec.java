@@ -246,6 +246,11 @@ public class WebPlatformSpec {
         @Default("false")
         public boolean deletionProtection;
 
+        @JsonPropertyDescription("IAM database authentication (default true): users and apps may connect with a short-lived IAM token"
+                + " instead of the password, which still works. It costs nothing; false turns it off.")
+        @Default("true")
+        public boolean iamAuthentication = true;
+
         @JsonPropertyDescription("Snapshot (default): final snapshot, then delete. Delete. Retain.")
         @Default("Snapshot")
         public DatabaseDeletionPolicy deletionPolicy = DatabaseDeletionPolicy.Snapshot;

@@ -194,7 +194,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
      */
     public record Desired(String id, String engineVersion, String instanceClass, int storageGiB, String databaseName,
                           String masterUsername, String subnetGroup, String securityGroupId, boolean multiAZ,
-                          int backupRetentionDays, boolean deletionProtection, boolean autoMinorVersionUpgrade,
+                          int backupRetentionDays, boolean deletionProtection, boolean iamAuthentication, boolean autoMinorVersionUpgrade,
                           RestoreSource restore, Map<String, String> tags) {
     }
 
@@ -209,7 +209,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
         WebPlatformSpec.Restore restore = spec.restore;
         return new Desired(id, spec.engineVersion, spec.instanceClass, spec.storageGiB, spec.databaseName, spec.masterUsername,
                 scope.idOf(DbSubnetGroup.NAME), SecurityGroups.groupId(scope, "db"), spec.multiAZ, spec.backupRetentionDays,
-                spec.deletionProtection, autoMinorVersionUpgrade(spec),
+                spec.deletionProtection, spec.iamAuthentication, autoMinorVersionUpgrade(spec),
                 restore == null ? null : new RestoreSource(restore.fromSnapshot, restore.fromInstance,
                         restore.toTime == null ? null : Instant.parse(restore.toTime)),
                 scope.tags(NAME, id));
@@ -257,6 +257,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
     static final String BACKUP_RETENTION = "backup retention";
     static final String MULTI_AZ = "Multi-AZ";
     static final String DELETION_PROTECTION = "deletion protection";
+    static final String IAM_AUTHENTICATION = "IAM authentication";
     static final String PUBLICLY_ACCESSIBLE = "publicly accessible";
     static final String SECURITY_GROUPS = "security groups";
     static final String MASTER_PASSWORD = "master password";
@@ -297,6 +298,9 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
         }
         if (!Boolean.valueOf(desired.deletionProtection()).equals(db.deletionProtection())) {
             changes.add(Change.of(DELETION_PROTECTION, db.deletionProtection(), desired.deletionProtection()));
+        }
+        if (!Boolean.valueOf(desired.iamAuthentication()).equals(db.iamDatabaseAuthenticationEnabled())) {
+            changes.add(Change.of(IAM_AUTHENTICATION, db.iamDatabaseAuthenticationEnabled(), desired.iamAuthentication()));
         }
         if (Boolean.TRUE.equals(db.publiclyAccessible())) {
             changes.add(Change.described(PUBLICLY_ACCESSIBLE, true, false, "no longer publicly accessible"));
@@ -339,6 +343,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
         db.put("MultiAZ", desired.multiAZ());
         db.put("BackupRetentionPeriod", desired.backupRetentionDays());
         db.put("DeletionProtection", desired.deletionProtection());
+        db.put("EnableIAMDatabaseAuthentication", desired.iamAuthentication());
         db.put("CopyTagsToSnapshot", true);
         db.put("AutoMinorVersionUpgrade", desired.autoMinorVersionUpgrade());
         db.put("ManageMasterUserPassword", true);
@@ -396,7 +401,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
                     .publiclyAccessible(false)
                     .multiAZ(desired.multiAZ())
                     .backupRetentionPeriod(desired.backupRetentionDays())
-                    .deletionProtection(desired.deletionProtection())
+                    .deletionProtection(desired.deletionProtection()).enableIAMDatabaseAuthentication(desired.iamAuthentication())
                     .copyTagsToSnapshot(true)
                     .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade())
                     .tags(tags));
@@ -420,7 +425,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
             scope.rds().restoreDBInstanceFromDBSnapshot(r -> r.dbInstanceIdentifier(desired.id()).dbSnapshotIdentifier(source.fromSnapshot())
                     .dbInstanceClass(desired.instanceClass()).storageType("gp3").dbSubnetGroupName(desired.subnetGroup())
                     .vpcSecurityGroupIds(desired.securityGroupId()).publiclyAccessible(false).multiAZ(desired.multiAZ())
-                    .deletionProtection(desired.deletionProtection()).copyTagsToSnapshot(true)
+                    .deletionProtection(desired.deletionProtection()).enableIAMDatabaseAuthentication(desired.iamAuthentication()).copyTagsToSnapshot(true)
                     .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade()).tags(tags));
         } else {
             scope.rds().restoreDBInstanceToPointInTime(r -> r.targetDBInstanceIdentifier(desired.id())
@@ -429,7 +434,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
                     .useLatestRestorableTime(source.toTime() == null ? Boolean.TRUE : null)
                     .dbInstanceClass(desired.instanceClass()).storageType("gp3").dbSubnetGroupName(desired.subnetGroup())
                     .vpcSecurityGroupIds(desired.securityGroupId()).publiclyAccessible(false).multiAZ(desired.multiAZ())
-                    .deletionProtection(desired.deletionProtection()).copyTagsToSnapshot(true)
+                    .deletionProtection(desired.deletionProtection()).enableIAMDatabaseAuthentication(desired.iamAuthentication()).copyTagsToSnapshot(true)
                     .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade()).tags(tags));
         }
     }
@@ -451,6 +456,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
                 case BACKUP_RETENTION -> modify.backupRetentionPeriod(desired.backupRetentionDays());
                 case MULTI_AZ -> modify.multiAZ(desired.multiAZ());
                 case DELETION_PROTECTION -> modify.deletionProtection(desired.deletionProtection());
+                case IAM_AUTHENTICATION -> modify.enableIAMDatabaseAuthentication(desired.iamAuthentication());
                 case PUBLICLY_ACCESSIBLE -> modify.publiclyAccessible(false);
                 case SECURITY_GROUPS -> modify.vpcSecurityGroupIds(desired.securityGroupId());
                 case MASTER_PASSWORD -> modify.manageMasterUserPassword(true);

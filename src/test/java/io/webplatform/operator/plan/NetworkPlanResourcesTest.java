@@ -49,7 +49,7 @@ class NetworkPlanResourcesTest {
     private void scopeFor(WebPlatformSpec.NatGateways nat) throws IOException {
         WebPlatform platform = sample(nat);
         NetworkPlan network = NetworkPlan.of(platform.getSpec().network, List.of("eu-west-3a", "eu-west-3b"));
-        scope = PlatformScope.forPlan(platform, network, "eu-west-3", Plan.ACCOUNT, CfnResource.ref("FlowLogBucketArn"));
+        scope = PlatformScope.forPlan(platform, network, "eu-west-3", Plan.ACCOUNT, CfnResource.ref("FlowLogBucketArn"), Plan.appImage(platform));
     }
 
     /** Plans one component as ComponentGraph.plan does; its planned observation must satisfy its own diff. */

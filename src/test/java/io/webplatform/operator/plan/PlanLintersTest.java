@@ -200,11 +200,11 @@ class PlanLintersTest {
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
-    /** The tool on the PATH or where hack/testbed-build.sh installs it, at the version it pins; CI=true fails without it. */
+    /** The tool where hack/testbed-build.sh installs it or on the PATH, at the version it pins; CI=true fails without it. */
     private static Path tool(String name, String versionVariable, String versionPrefix) throws Exception {
-        Optional<Path> found = Stream.concat(
-                        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).filter(d -> !d.isBlank()).map(Path::of),
-                        Stream.of(Path.of(System.getProperty("user.home"), ".webplatform", "bin")))
+        // Where the build script installs it first: a shim of another Python on the PATH may lack it.
+        Optional<Path> found = Stream.concat(Stream.of(Path.of(System.getProperty("user.home"), ".webplatform", "bin")),
+                        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).filter(d -> !d.isBlank()).map(Path::of))
                 .map(d -> d.resolve(name)).filter(Files::isExecutable).findFirst();
         Matcher pinned = Pattern.compile(versionVariable + "=\"\\$\\{" + versionVariable + ":-([^}]+)}\"")
                 .matcher(Files.readString(Path.of("hack/testbed-build.sh")));

@@ -54,7 +54,7 @@ class SecurityPlanResourcesTest {
         WebPlatform platform = Serialization.unmarshal(Files.readString(Path.of("samples/webplatform.yaml")), WebPlatform.class);
         platform.getMetadata().setUid(Plan.PLACEHOLDER_UID);
         NetworkPlan network = NetworkPlan.of(platform.getSpec().network, List.of(REGION + "a", REGION + "b"));
-        scope = PlatformScope.forPlan(platform, network, REGION, CfnResource.ref("AWS::AccountId"), CfnResource.ref("FlowLogBucketArn"));
+        scope = PlatformScope.forPlan(platform, network, REGION, CfnResource.ref("AWS::AccountId"), CfnResource.ref("FlowLogBucketArn"), Plan.appImage(platform));
         template = new CloudFormationTemplate("test").parameter("FlowLogBucketArn", "String", "the flow-log bucket");
         scope.record(Vpc.NAME, Observed.ready("${Vpc}", new Vpc.State("${Vpc}", "10.0.0.0/16", true, true)));
         Map<String, Subnet> subnets = new LinkedHashMap<>();

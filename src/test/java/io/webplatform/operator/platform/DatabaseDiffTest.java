@@ -25,20 +25,26 @@ class DatabaseDiffTest {
     private static Database.Desired desired(String instanceClass, int storageGiB, int backupRetentionDays, String engineVersion,
                                             boolean autoMinorVersionUpgrade) {
         return new Database.Desired("wp-demo-shop-abc123", engineVersion, instanceClass, storageGiB, "app", "app", "wp-demo-shop-abc123",
-                "sg-db", true, backupRetentionDays, false, autoMinorVersionUpgrade, null, Map.of("webplatform.io/component", "Database"));
+                "sg-db", true, backupRetentionDays, false, true, autoMinorVersionUpgrade, null, Map.of("webplatform.io/component", "Database"));
     }
 
     /** An available instance exactly as desired() asks. */
     private static DBInstance.Builder matching() {
         return DBInstance.builder().dbInstanceIdentifier("wp-demo-shop-abc123").dbInstanceStatus("available")
                 .dbInstanceClass("db.t4g.micro").allocatedStorage(20).backupRetentionPeriod(7).multiAZ(true).deletionProtection(false)
-                .publiclyAccessible(false).vpcSecurityGroups(g -> g.vpcSecurityGroupId("sg-db").status("active"))
+                .iamDatabaseAuthenticationEnabled(true).publiclyAccessible(false).vpcSecurityGroups(g -> g.vpcSecurityGroupId("sg-db").status("active"))
                 .masterUserSecret(s -> s.secretArn("arn:aws:secretsmanager:eu-west-3:123456789012:secret:rds!db-1"))
                 .autoMinorVersionUpgrade(true).engineVersion("16.4");
     }
 
     private List<String> diff(DBInstance actual, Database.Desired desired) {
         return database.diff(actual, desired).stream().map(Change::summary).toList();
+    }
+
+    @Test
+    void iamAuthenticationTurnedOffByHandIsTurnedBackOn() {
+        assertThat(diff(matching().iamDatabaseAuthenticationEnabled(false).build(), desired())).containsExactly("IAM authentication false -> true");
+        assertThat(diff(matching().iamDatabaseAuthenticationEnabled(null).build(), desired())).containsExactly("IAM authentication null -> true");
     }
 
     @Test
