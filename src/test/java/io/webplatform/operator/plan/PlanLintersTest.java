@@ -82,7 +82,7 @@ class PlanLintersTest {
         tls.getSpec().loadBalancer.certificateArn = "arn:aws:acm:eu-west-3:123456789012:certificate/00000000-0000-0000-0000-000000000001";
         tls.getSpec().app.volumeKmsKeyId = "arn:aws:kms:eu-west-3:123456789012:key/00000000-0000-0000-0000-000000000002";
         tls.getSpec().app.instanceType = "t4g.small";
-        tls.getSpec().database.engineVersion = "16.6"; // orderable on db.t4g.micro (cfn-lint carries RDS's orderable options; 16.8 is not there)
+        tls.getSpec().database.engineVersion = "16.10"; // orderable on db.t4g.micro and not deprecated, as cfn-lint's copy of RDS's engine data says (16.8 is not orderable there)
         tls.getSpec().database.deletionProtection = true;
         plans.put("webplatform-tls-long-dotted-names-every-option", Plan.of(tls, null).toYaml());
         WebPlatform fromSnapshot = platform();
