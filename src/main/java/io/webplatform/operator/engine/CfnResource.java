@@ -43,6 +43,10 @@ public record CfnResource(String logicalId, String type, Map<String, Object> pro
         return id.toString();
     }
 
+    /** Text that is written as it is, ${...} included: no reference is read from it (a user's own shell script). */
+    public record Literal(String text) {
+    }
+
     /** A reference to another resource of the plan, as a desired value holds it: ${LogicalId}. */
     public static String ref(String logicalId) {
         return "${" + logicalId + "}";

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What the operator would create for one object, as a CloudFormation template: the plan. References
@@ -67,7 +68,9 @@ public final class CloudFormationTemplate {
                 throw new IllegalArgumentException(resource.logicalId() + "." + k + " is planned twice");
             }
         });
-        resources.put(resource.logicalId(), new CfnResource(existing.logicalId(), existing.type(), merged, existing.dependsOn()));
+        List<String> dependsOn = Stream.concat(existing.dependsOn().stream(), resource.dependsOn().stream())
+                .filter(d -> !d.equals(existing.logicalId())).distinct().toList();
+        resources.put(resource.logicalId(), new CfnResource(existing.logicalId(), existing.type(), merged, dependsOn));
     }
 
     public Map<String, CfnResource> resources() {
@@ -162,6 +165,9 @@ public final class CloudFormationTemplate {
 
     /** ${X} alone: Ref (or Fn::GetAtt with an attribute); within other text: Fn::Sub. */
     static Object intrinsics(Object value) {
+        if (value instanceof CfnResource.Literal literal) {
+            return literal.text();
+        }
         if (value instanceof String s) {
             Matcher whole = WHOLE_REFERENCE.matcher(s);
             if (whole.matches()) {

@@ -158,6 +158,7 @@ public final class ComponentGraph<S extends Scope> {
      */
     public WalkResult reconcile(S scope, EventSink events, ManagementPolicy policy) {
         WalkResult judged = preflight(scope);
+        judged.policy = policy;
         if (judged.stalled()) {
             events.warning(judged.stalledReason(), judged.stalledMessage());
             return judged;
@@ -236,8 +237,9 @@ public final class ComponentGraph<S extends Scope> {
                 result.repairs.add(name + ": " + change);
             }
         }
-        result.put(new ComponentStatus(name, current.id(), current.ready() ? READY : PENDING, current.ready(),
-                current.waitingFor(), null));
+        // What apply recorded (a recreated sub-resource, say) is the truth now; otherwise what was observed.
+        Observed<?> now = scope.observed(name) != null ? scope.observed(name) : current;
+        result.put(new ComponentStatus(name, now.id(), now.ready() ? READY : PENDING, now.ready(), now.waitingFor(), null));
     }
 
     /** Observe and diff, never write: what is missing or differs is reported as drift. */
@@ -257,10 +259,21 @@ public final class ComponentGraph<S extends Scope> {
         result.put(new ComponentStatus(name, current.id(), current.ready() ? READY : PENDING, current.ready(), note, null));
     }
 
+    /**
+     * The deletion policy judged with what was just observed (an adopted bucket is kept whatever the
+     * policy), then forgotten: an unwanted component is nothing for dependents to read.
+     */
+    private static <S extends Scope, A> boolean retainedAsObserved(Component<S, ?, A> c, S scope, Observed<A> current) {
+        scope.record(c.name(), current);
+        boolean retained = current != null && c.retainedOnDelete(scope);
+        scope.record(c.name(), null);
+        return retained;
+    }
+
     private <A> void reportUnwanted(Component<S, ?, A> c, S scope, WalkResult result) {
         Observed<A> current = c.observe(scope);
-        scope.record(c.name(), null);
-        if (current == null || c.retainedOnDelete(scope)) {
+        boolean retained = retainedAsObserved(c, scope, current);
+        if (current == null || retained) {
             result.put(new ComponentStatus(c.name(), current == null ? null : current.id(), DISABLED, false, "not requested by the spec", null));
             return;
         }
@@ -360,10 +373,10 @@ public final class ComponentGraph<S extends Scope> {
 
     private <A> void removeUnwanted(Component<S, ?, A> c, S scope, EventSink events, WalkResult result) {
         Observed<A> current = c.observe(scope);
-        scope.record(c.name(), null);
+        boolean retained = retainedAsObserved(c, scope, current);
         if (current == null) {
             result.put(new ComponentStatus(c.name(), null, DISABLED, false, "not requested by the spec", null));
-        } else if (c.retainedOnDelete(scope)) {
+        } else if (retained) {
             result.put(new ComponentStatus(c.name(), current.id(), RETAINED, false, "no longer requested; kept by the deletion policy", null));
         } else if (c.delete(scope, current)) {
             events.normal("Deleted", c.name() + " " + current.id() + " deleted: no longer requested by the spec");

@@ -114,6 +114,14 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
     /** Manage, or Observe: read and report only. */
     protected abstract ManagementPolicy managementPolicy(R resource);
 
+    /**
+     * Under Observe, what must happen before the object goes while AWS stays as it is (an object it
+     * made that would otherwise be garbage-collected under Manage, say); true when it may go.
+     */
+    protected boolean readyToRelease(R resource) {
+        return true;
+    }
+
     protected ComponentGraph<S> graph() {
         return graph;
     }
@@ -181,6 +189,9 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
         String key = resource.getMetadata().getUid();
         if (managementPolicy(resource) == ManagementPolicy.Observe) {
+            if (!readyToRelease(resource)) {
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.next(key).toMillis());
+            }
             // Read only means read only: the AWS resources outlive the object, as they were.
             events.warning("Released", "managementPolicy Observe: the AWS resources were left as they are");
             requeue.reset(key);
@@ -239,6 +250,8 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
             events.warning(stop.reason(), stop.message());
         }
         status.setObservedGeneration(generation);
+        // Nothing was observed in this pass: drift reported before is no longer known to be true.
+        status.setDrift(null);
         StatusConditions.set(status, generation, Condition.READY, false, stop.reason(), stop.message());
         StatusConditions.set(status, generation, Condition.RECONCILING, false, stop.reason(), "nothing was changed in AWS");
         StatusConditions.set(status, generation, Condition.STALLED, true, stop.reason(), stop.message());
@@ -250,6 +263,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
     private UpdateControl<R> progressing(R resource, T status, String statusBefore, Stop stop) {
         long generation = resource.getMetadata().getGeneration();
         status.setObservedGeneration(generation);
+        status.setDrift(null);
         StatusConditions.set(status, generation, Condition.READY, false, stop.reason(), stop.message());
         StatusConditions.set(status, generation, Condition.RECONCILING, true, stop.reason(), stop.message());
         StatusConditions.set(status, generation, Condition.STALLED, false, stop.reason(), "progressing");

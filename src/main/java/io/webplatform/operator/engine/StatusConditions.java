@@ -59,7 +59,11 @@ public final class StatusConditions {
             }
             set(status, generation, Condition.RECONCILING, false, "Observing", "managementPolicy Observe: nothing is changed in AWS");
             set(status, generation, Condition.STALLED, false, "Observing", "nothing blocks progress");
-            if (walk.drift().isEmpty() && walk.failures().isEmpty()) {
+            List<String> notCompared = walk.components().stream().filter(c -> ComponentGraph.WAITING.equals(c.getState()))
+                    .map(c -> c.getName() + " (" + c.getMessage() + ")").toList();
+            if (walk.drift().isEmpty() && walk.failures().isEmpty() && !notCompared.isEmpty()) {
+                set(status, generation, Condition.SYNCED, false, "NotObserved", "not compared yet: " + String.join(", ", notCompared));
+            } else if (walk.drift().isEmpty() && walk.failures().isEmpty()) {
                 set(status, generation, Condition.SYNCED, true, "Synced", "AWS matches the spec");
             } else {
                 set(status, generation, Condition.SYNCED, false, walk.drift().isEmpty() ? "RetryingAfterError" : "Drifted",

@@ -74,7 +74,8 @@ public final class Plan {
             own.getMetadata().setUid(PLACEHOLDER_UID);
             SecureBucketGraph.create().plan(BucketScope.forPlan(own, region, ACCOUNT), template);
             flowLogBucketArn = CfnResource.attribute(CfnResource.logicalId(DataBucket.NAME), "Arn");
-            template.note("FlowLogBucket", "SecureBucket " + own.getMetadata().getName() + " (made by the WebPlatform)");
+            template.note("FlowLogBucket", "SecureBucket " + own.getMetadata().getName() + " (made by the WebPlatform; its names are"
+                    + " planned with a placeholder UID, as it does not exist before the platform)");
         }
         template.note("AvailabilityZones", zones);
         WebPlatformGraph.create().plan(PlatformScope.forPlan(platform, network, region, ACCOUNT, flowLogBucketArn, appImage(platform)), template);

@@ -43,7 +43,7 @@ public final class PlanCommand {
         } catch (IOException e) {
             err.println("cannot read " + file + ": " + e.getMessage());
             return 1;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             err.println(e.getMessage());
             return 1;
         }

@@ -67,12 +67,24 @@ public record AlarmRule(String name, String namespace, String metric, Map<String
                 "fewer than 1 healthy target: the app is unreachable");
     }
 
-    /** CloudWatch names the load balancer and target group by the end of their ARNs: net/name/id, targetgroup/name/id. */
+    /**
+     * CloudWatch names the load balancer and target group by the end of their ARNs: net/name/id,
+     * targetgroup/name/id. In a plan the ARNs are references (${LoadBalancer}), whose full names
+     * CloudFormation gives as the attributes LoadBalancerFullName and TargetGroupFullName.
+     */
     static Map<String, String> elbDimensions(String targetGroupArn, String loadBalancerArn) {
         Map<String, String> dimensions = new LinkedHashMap<>();
-        dimensions.put("TargetGroup", targetGroupArn.substring(targetGroupArn.lastIndexOf(':') + 1));
-        dimensions.put("LoadBalancer", loadBalancerArn.substring(loadBalancerArn.indexOf(":loadbalancer/") + ":loadbalancer/".length()));
+        dimensions.put("TargetGroup", planned(targetGroupArn, "TargetGroupFullName")
+                .orElseGet(() -> targetGroupArn.substring(targetGroupArn.lastIndexOf(':') + 1)));
+        dimensions.put("LoadBalancer", planned(loadBalancerArn, "LoadBalancerFullName")
+                .orElseGet(() -> loadBalancerArn.substring(loadBalancerArn.indexOf(":loadbalancer/") + ":loadbalancer/".length())));
         return dimensions;
+    }
+
+    /** ${X} → ${X.attribute}; empty for a real ARN. */
+    private static java.util.Optional<String> planned(String arn, String attribute) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\$\\{(\\w+)}$").matcher(arn);
+        return m.matches() ? java.util.Optional.of("${" + m.group(1) + "." + attribute + "}") : java.util.Optional.empty();
     }
 
     private static String missing(WebPlatformSpec.Monitoring m) {

@@ -181,11 +181,21 @@ public class Alarms implements Component<PlatformScope, Alarms.Desired, Alarms.S
 
     @Override
     public void create(PlatformScope scope, Desired desired) {
-        apply(scope, null, desired, diff(new State(Map.of()), desired));
+        write(scope, desired, diff(new State(Map.of()), desired));
     }
 
     @Override
     public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
+        write(scope, desired, changes);
+        // status.alarms and Degraded read the alarms as they now are.
+        Observed<State> now = observe(scope);
+        if (now != null) {
+            scope.record(NAME, now);
+        }
+    }
+
+    /** Puts each missing or drifted alarm, deletes the stale ones. */
+    private static void write(PlatformScope scope, Desired desired, List<Change> changes) {
         List<String> stale = new ArrayList<>();
         for (Change change : changes) {
             AlarmRule rule = desired.rule(change.field());

@@ -223,13 +223,26 @@ public class AppInstances implements Component<PlatformScope, AppInstances.Desir
                     "HttpPutResponseHopLimit", desired.metadata().hopLimit(), "HttpEndpoint", desired.metadata().endpoint().toString()));
             instance.put("BlockDeviceMappings", List.of(Map.of("DeviceName", volume.deviceName(), "Ebs", ebs)));
             instance.put("Monitoring", desired.detailedMonitoring());
-            instance.put("UserData", Map.of("Fn::Base64", desired.userData()));
+            instance.put("UserData", Map.of("Fn::Base64", userDataForPlan(desired.userData())));
             instance.put("Tags", CfnResource.tags(slot.instanceTags()));
             resources.add(CfnResource.of(id, "AWS::EC2::Instance", instance));
             targets.add(Map.of("Id", CfnResource.ref(id), "Port", desired.appPort()));
         }
         resources.add(CfnResource.of(CfnResource.logicalId(TargetGroup.NAME), "AWS::ElasticLoadBalancingV2::TargetGroup", Map.of("Targets", targets)));
         return resources;
+    }
+
+    /**
+     * The user data as the plan renders it. With the database's endpoint and secret in it (the built-in
+     * script) it becomes an Fn::Sub, where a shell's ${VAR} must read ${!VAR} to stay literal; the
+     * user's own script has no reference and is written as it is.
+     */
+    static Object userDataForPlan(String userData) {
+        if (!userData.contains("${" + CfnResource.logicalId(Database.NAME) + ".")) {
+            return new CfnResource.Literal(userData);
+        }
+        return java.util.regex.Pattern.compile("\\$\\{(?!" + CfnResource.logicalId(Database.NAME) + "\\.)").matcher(userData)
+                .replaceAll("\\$\\{!");
     }
 
     /** CloudFormation names the profile where RunInstances takes its ARN: Ref of a planned profile, or the ARN's last part. */

@@ -125,6 +125,11 @@ public class DatabaseSnapshots implements Component<PlatformScope, DatabaseSnaps
             }
             throw e;
         }
+        // status.snapshots shows the one just asked for.
+        Observed<State> now = observe(scope);
+        if (now != null) {
+            scope.record(NAME, now);
+        }
     }
 
     @Override

@@ -99,6 +99,11 @@ public class FlowLog implements Component<PlatformScope, FlowLog.Desired, softwa
                       List<Change> changes) {
         scope.ec2().deleteFlowLogs(r -> r.flowLogIds(current.id()));
         create(scope, desired);
+        // Status and findings read the new flow log, not the one just replaced.
+        Observed<software.amazon.awssdk.services.ec2.model.FlowLog> now = observe(scope);
+        if (now != null) {
+            scope.record(NAME, now);
+        }
     }
 
     /** The flow log as CreateFlowLogs sends it, but for the client token: CloudFormation keeps its own idempotency. */

@@ -92,12 +92,34 @@ public final class FlowLogDestination {
                     + " set its spec.allowLogDelivery: true");
         }
         Condition ready = bucket.getStatus() == null ? null : bucket.getStatus().condition(Condition.READY);
-        if (ready == null || !ready.isTrue() || bucket.getStatus().getOutputs() == null
-                || bucket.getStatus().getOutputs().bucketArn == null) {
+        String arn = bucket.getStatus() == null || bucket.getStatus().getOutputs() == null ? null : bucket.getStatus().getOutputs().bucketArn;
+        if (policy == ManagementPolicy.Observe && arn != null) {
+            // Observing compares the flow log's destination with the bucket; the bucket's own drift is its own status.
+            return Resolution.ready(arn);
+        }
+        if (ready == null || !ready.isTrue() || arn == null) {
             return Resolution.waiting("waiting for SecureBucket " + name + " to be Ready"
                     + (ready == null ? "" : " (" + ready.getReason() + ": " + ready.getMessage() + ")"));
         }
         return Resolution.ready(bucket.getStatus().getOutputs().bucketArn);
+    }
+
+    /**
+     * True once the WebPlatform's own flow-log SecureBucket (if any) is under managementPolicy
+     * Observe, so that deleting the platform leaves its bucket and key in AWS; switches it when not.
+     */
+    public static boolean ownBucketObserved(KubernetesClient client, WebPlatform platform) {
+        if (platform.getSpec().network.flowLogs != null && platform.getSpec().network.flowLogs.bucketRef != null) {
+            return true;
+        }
+        SecureBucket bucket = client.resources(SecureBucket.class).inNamespace(platform.getMetadata().getNamespace())
+                .withName(ownBucketName(platform)).get();
+        if (bucket == null || !ownedBy(bucket, platform) || bucket.getSpec().managementPolicy == ManagementPolicy.Observe) {
+            return true;
+        }
+        bucket.getSpec().managementPolicy = ManagementPolicy.Observe;
+        client.resource(bucket).update();
+        return false;
     }
 
     /** Deletes the WebPlatform's own flow-log bucket; true once it is gone (its own finalizer empties it first). */

@@ -150,8 +150,15 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
         return state.byRole.isEmpty() ? null : observed(state);
     }
 
+    /**
+     * Ready only with every role's group: dependents read each id. A group deleted by hand is pending
+     * until apply recreates it (and records it ready), or, under Observe, until a person does.
+     */
     private static Observed<State> observed(State state) {
-        return Observed.ready(String.join(",", state.idsByRole().values()), state);
+        List<String> missing = roles().stream().filter(role -> !state.byRole.containsKey(role)).toList();
+        String ids = String.join(",", state.idsByRole().values());
+        return missing.isEmpty() ? Observed.ready(ids, state)
+                : Observed.pending(ids, "security group(s) " + String.join(", ", missing) + " missing", state);
     }
 
     /**

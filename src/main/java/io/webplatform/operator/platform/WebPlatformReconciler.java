@@ -130,6 +130,12 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
         return null;
     }
 
+    /** Its own flow-log SecureBucket is garbage-collected with it: it must be observed too, or it would delete its bucket and key. */
+    @Override
+    protected boolean readyToRelease(WebPlatform resource) {
+        return FlowLogDestination.ownBucketObserved(kubernetes, resource);
+    }
+
     @Override
     protected ManagementPolicy managementPolicy(WebPlatform resource) {
         return resource.getSpec().managementPolicy;

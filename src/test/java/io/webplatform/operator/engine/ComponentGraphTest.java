@@ -240,6 +240,28 @@ class ComponentGraphTest {
     }
 
     @Test
+    void underObserveSyncedIsTrueOnlyWhenEverythingWasCompared() {
+        Node network = new Node("network");
+        ComponentGraph<MapScope> graph = graph(network, new Node("server", "network"));
+        MapScope scope = new MapScope();
+        scope.world.put("network", "pending");
+        scope.world.put("server", "ready");
+        io.webplatform.operator.api.ManagedStatus status = new io.webplatform.operator.api.ManagedStatus();
+
+        StatusConditions.fromWalk(status, 1, graph.reconcile(scope, new RecordedEvents(), ManagementPolicy.Observe), null, null);
+        assertThat(status.condition("Synced").getStatus()).isEqualTo("False");
+        assertThat(status.condition("Synced").getReason()).isEqualTo("NotObserved");
+        assertThat(status.condition("Synced").getMessage()).contains("server (waiting for network)");
+        assertThat(status.condition("Reconciling").getStatus()).isEqualTo("False");
+
+        scope.world.put("network", "ready");
+        StatusConditions.fromWalk(status, 1, graph.reconcile(scope, new RecordedEvents(), ManagementPolicy.Observe), null, null);
+        assertThat(status.condition("Synced").getStatus()).isEqualTo("True");
+        assertThat(status.condition("Ready").getReason()).isEqualTo("Observed");
+        assertThat(status.getDrift()).isNull();
+    }
+
+    @Test
     void drawsTheGraphAsMermaid() {
         ComponentGraph<MapScope> graph = ComponentGraph.<MapScope>builder()
                 .add(new Node("a"))

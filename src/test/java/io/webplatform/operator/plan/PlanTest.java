@@ -10,6 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.webplatform.operator.api.WebPlatform;
+import io.webplatform.operator.engine.CfnResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +33,28 @@ class PlanTest {
         // The bucket's key is the planned key's ARN, the alias points at the key: references, not ids.
         assertThat(yaml.get(0).replaceAll("\\s+", " ")).contains("KMSMasterKeyID: Fn::GetAtt: - \"Key\" - \"Arn\"",
                 "TargetKeyId: Ref: \"Key\"");
+    }
+
+    @Test
+    void theWebPlatformSamplesAlarmsWatchTheLoadBalancerByTheNamesCloudWatchUses() throws IOException {
+        WebPlatform platform = Serialization.unmarshal(Files.readString(Path.of("samples/webplatform.yaml")), WebPlatform.class);
+        CloudFormationTemplate template = Plan.of(platform, null);
+        assertThat(template.unresolvedReferences()).isEmpty();
+        CfnResource healthy = template.resources().values().stream().filter(r -> r.logicalId().equals("AlarmHealthyHosts")).findFirst().orElseThrow();
+        assertThat(healthy.properties().get("Dimensions")).isEqualTo(List.of(
+                Map.of("Name", "TargetGroup", "Value", "${TargetGroup.TargetGroupFullName}"),
+                Map.of("Name", "LoadBalancer", "Value", "${LoadBalancer.LoadBalancerFullName}")));
+    }
+
+    @Test
+    void aShellsOwnVariablesStayLiteralInTheUserData() throws IOException {
+        WebPlatform builtIn = Serialization.unmarshal(Files.readString(Path.of("samples/webplatform.yaml")), WebPlatform.class);
+        WebPlatform own = Serialization.unmarshal(Files.readString(Path.of("samples/webplatform.yaml")), WebPlatform.class);
+        own.getSpec().app.userData = "#!/bin/bash\necho \"${HOSTNAME}\" > /tmp/host\n";
+        String ownYaml = Plan.of(own, null).toYaml();
+        assertThat(ownYaml).contains("Fn::Base64: \"#!/bin/bash\\necho \\\"${HOSTNAME}\\\" > /tmp/host\\n\"");
+        String builtInYaml = Plan.of(builtIn, null).toYaml();
+        assertThat(builtInYaml).contains("Fn::Base64:\n          Fn::Sub:").contains("${Database.Endpoint.Address}").doesNotContain("${HOSTNAME}");
     }
 
     @Test
