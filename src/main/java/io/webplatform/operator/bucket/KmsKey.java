@@ -138,7 +138,7 @@ public class KmsKey implements Component<BucketScope, KmsKey.Desired, KmsKey.Sta
         OwnedKeys.Key after = OwnedKeys.apply(scope.kms(), current.detail().owned(), desired.owned(),
                 changes.stream().map(Change::field).toList(), scope.clock());
         // The findings, judged after the walk, read the key as it is now.
-        scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(), new State(after, null)));
+        scope.record(NAME, current.withDetail(new State(after, null)));
     }
 
     @Override

@@ -311,7 +311,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
             }
         } finally {
             // The findings, judged after the walk, read the bucket as this pass left it.
-            scope.record(name(), new Observed<>(current.id(), current.ready(), current.waitingFor(), after));
+            scope.record(name(), current.withDetail(after));
         }
     }
 

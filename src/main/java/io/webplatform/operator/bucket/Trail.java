@@ -183,7 +183,7 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
             }
         } finally {
             // The findings, judged after the walk, read the trail as this pass left it.
-            scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(), new State(trail, logging, selectors)));
+            scope.record(NAME, current.withDetail(new State(trail, logging, selectors)));
         }
     }
 

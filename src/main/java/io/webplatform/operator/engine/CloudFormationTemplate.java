@@ -119,7 +119,7 @@ public final class CloudFormationTemplate {
         template.put("AWSTemplateFormatVersion", "2010-09-09");
         template.put("Description", description);
         if (!metadata.isEmpty()) {
-            template.put("Metadata", metadata);
+            template.put("Metadata", intrinsics(metadata));
         }
         if (!parameters.isEmpty()) {
             template.put("Parameters", parameters);
@@ -176,7 +176,8 @@ public final class CloudFormationTemplate {
             return REFERENCE.matcher(s).find() ? Map.of("Fn::Sub", s) : s;
         }
         if (value instanceof Map<?, ?> map) {
-            Map<String, Object> out = new LinkedHashMap<>();
+            // An ordered map keeps its order; any other (Map.of) is sorted, so that a plan prints the same twice.
+            Map<String, Object> out = map instanceof LinkedHashMap<?, ?> ? new LinkedHashMap<>() : new java.util.TreeMap<>();
             map.forEach((k, v) -> out.put(String.valueOf(k), intrinsics(v)));
             return out;
         }

@@ -23,4 +23,9 @@ public record Observed<A>(String id, boolean ready, String waitingFor, A detail)
     public static <A> Observed<A> pending(String id, String waitingFor, A detail) {
         return new Observed<>(id, false, waitingFor, detail);
     }
+
+    /** The same finding with what the component made of it since (apply records what AWS now has). */
+    public <B> Observed<B> withDetail(B detail) {
+        return new Observed<>(id, ready, waitingFor, detail);
+    }
 }

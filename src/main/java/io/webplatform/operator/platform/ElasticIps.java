@@ -99,7 +99,7 @@ public class ElasticIps implements Component<PlatformScope, ElasticIps.Desired, 
             }
         }
         // The NAT gateways read the new allocation ids in this same pass.
-        scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(), new State(byRole)));
+        scope.record(NAME, current.withDetail(new State(byRole)));
     }
 
     /** One AWS::EC2::EIP per NAT gateway ("ElasticIpsNat0"), in the VPC domain as AllocateAddress asks. */

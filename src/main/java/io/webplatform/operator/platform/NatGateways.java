@@ -152,8 +152,7 @@ public class NatGateways implements Component<PlatformScope, NatGateways.Desired
             }
         }
         // The route tables read the gateways' ids in this same pass.
-        scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(),
-                new State(byRole, state.retired, state.stillRouted)));
+        scope.record(NAME, current.withDetail(new State(byRole, state.retired, state.stillRouted)));
     }
 
     /**

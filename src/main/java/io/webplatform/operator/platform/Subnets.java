@@ -121,7 +121,7 @@ public class Subnets implements Component<PlatformScope, Subnets.Desired, Subnet
             }
         }
         // What the rest of this pass reads (ids, the findings) is what AWS has after these changes.
-        scope.record(NAME, new Observed<>(current.id(), current.ready(), current.waitingFor(), new State(byRole)));
+        scope.record(NAME, current.withDetail(new State(byRole)));
     }
 
     /** One AWS::EC2::Subnet per role ("SubnetsPublic0"): MapPublicIpOnLaunch is said outright, as apply keeps it false. */

@@ -137,6 +137,17 @@ class SecureBucketEmulatorTest {
         assertThat(calls).allMatch(ApiCallMetrics::isReadOnly, "read-only");
         System.out.printf("[measure] SecureBucket resync (key, 3 buckets, role, replication, trail): %d read calls, 0 writes%n", calls.size());
         assertThat(calls.size()).isLessThanOrEqualTo(30);
+
+        // Observing costs what a resync costs: the same reads, and it finds nothing to report.
+        List<String> observing = ApiCallMetrics.startRecording();
+        WalkResult observed;
+        try {
+            observed = graph.reconcile(scope(sb), new RecordedEvents(), io.webplatform.operator.api.ManagementPolicy.Observe);
+        } finally {
+            ApiCallMetrics.stopRecording();
+        }
+        assertThat(observed.drift()).isEmpty();
+        assertThat(observing).containsExactlyInAnyOrderElementsOf(calls);
     }
 
     /** Kills the pass after each mutating call in turn; the next pass must adopt, never duplicate. */

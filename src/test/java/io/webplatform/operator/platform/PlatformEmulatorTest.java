@@ -240,6 +240,15 @@ class PlatformEmulatorTest extends PlatformFixture {
                 + " listener, 2 instances and their target health, alarm key, topic and its subscriptions, 8 alarms, retired databases, manual snapshots): %d read calls, 0 writes: %s%n",
                 calls.size(), calls);
         assertThat(calls.size()).isLessThanOrEqualTo(33);
+
+        // Observing costs what a resync costs: the same reads, and it finds nothing to report.
+        List<String> observing = ApiCallMetrics.startRecording();
+        try {
+            assertThat(graph.reconcile(scope(wp), new RecordedEvents(), io.webplatform.operator.api.ManagementPolicy.Observe).drift()).isEmpty();
+        } finally {
+            ApiCallMetrics.stopRecording();
+        }
+        assertThat(observing).containsExactlyInAnyOrderElementsOf(calls);
     }
 
     /** Kills the pass after each mutating call in turn; the next pass adopts, never duplicates, and delete leaves nothing. */
