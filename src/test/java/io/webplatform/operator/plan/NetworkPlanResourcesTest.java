@@ -185,7 +185,7 @@ class NetworkPlanResourcesTest {
         scopeFor(WebPlatformSpec.NatGateways.PerZone);
         planNetwork();
         String yaml = template.toYaml().replaceAll("\\s+", " ");
-        assertThat(yaml).contains("Type: \"AWS::EC2::VPC\" Properties: CidrBlock: \"10.0.0.0/16\" EnableDnsSupport: true EnableDnsHostnames: true",
+        assertThat(yaml).contains("Type: \"AWS::EC2::VPC\" Properties: CidrBlock: \"10.0.0.0/16\" EnableDnsHostnames: true EnableDnsSupport: true",
                 "AllocationId: Fn::GetAtt: - \"ElasticIpsNat0\" - \"AllocationId\"",
                 "NatGatewayId: Ref: \"NatGatewaysNat0\"",
                 "GatewayId: Ref: \"InternetGateway\"");
