@@ -28,6 +28,20 @@ public record Partition(String id, String dnsSuffix) {
         return new Partition(metadata.id(), metadata.dnsSuffix());
     }
 
+    /** True for a region the SDK knows (it carries every public region of every partition). */
+    public static boolean exists(String region) {
+        return Region.regions().stream().anyMatch(r -> r.id().equals(region));
+    }
+
+    /**
+     * Why nothing of an object can exist in AWS, so its deletion has nothing to do: a region that does
+     * not exist (the region is immutable, so such an object was refused before any write, ever).
+     */
+    public static Optional<String> nothingCanExistIn(String region) {
+        return exists(region) ? Optional.empty()
+                : Optional.of("region " + region + " does not exist: nothing was ever made there, so nothing is deleted");
+    }
+
     /** Why a region cannot be used, or empty when it can. */
     public static Optional<String> unsupported(String region) {
         String id = PartitionMetadata.of(Region.of(region)).id();

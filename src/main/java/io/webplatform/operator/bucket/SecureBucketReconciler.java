@@ -7,6 +7,7 @@ import io.webplatform.operator.api.SecureBucket;
 import io.webplatform.operator.api.SecureBucketStatus;
 import io.webplatform.operator.aws.AccountIds;
 import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.KubernetesEvents;
 import io.webplatform.operator.engine.ManagedReconciler;
@@ -53,6 +54,11 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     @Override
     protected BucketScope deletionScope(SecureBucket resource) {
         return scope(resource);
+    }
+
+    @Override
+    protected java.util.Optional<String> nothingToDelete(SecureBucket resource) {
+        return Partition.nothingCanExistIn(clients.region(resource.getSpec().region));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.webplatform.operator.bucket;
 import io.webplatform.operator.api.SecureBucket;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.Partition;
-import software.amazon.awssdk.regions.Region;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,7 +21,7 @@ public final class SecureBucketValidation {
             problems.add("spec is missing");
             return problems;
         }
-        if (spec.region != null && Region.regions().stream().noneMatch(r -> r.id().equals(spec.region))) {
+        if (spec.region != null && !Partition.exists(spec.region)) {
             problems.add("region " + spec.region + " is not an AWS region this operator knows");
         } else if (spec.region != null) {
             Partition.unsupported(spec.region).ifPresent(problems::add);

@@ -108,6 +108,12 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         return null;
     }
 
+    /**
+     * Why nothing of this object can exist in AWS (a region that does not exist), so that its deletion
+     * costs no call and never waits; empty when the graph must be walked.
+     */
+    protected abstract java.util.Optional<String> nothingToDelete(R resource);
+
     /** The Ready condition's message once the deletion is done. */
     protected abstract String deletedMessage(R resource, WalkResult walk);
 
@@ -188,6 +194,12 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         T status = statusOf(resource);
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
         String key = resource.getMetadata().getUid();
+        java.util.Optional<String> nothing = nothingToDelete(resource);
+        if (nothing.isPresent()) {
+            events.normal("Deleted", nothing.get());
+            requeue.reset(key);
+            return DeleteControl.defaultDelete();
+        }
         if (managementPolicy(resource) == ManagementPolicy.Observe) {
             if (!readyToRelease(resource)) {
                 return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.next(key).toMillis());

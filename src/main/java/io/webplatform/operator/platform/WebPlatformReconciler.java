@@ -7,6 +7,7 @@ import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformStatus;
 import io.webplatform.operator.aws.AccountIds;
 import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.engine.KubernetesEvents;
 import io.webplatform.operator.engine.ManagedReconciler;
 import io.webplatform.operator.engine.WalkResult;
@@ -134,6 +135,11 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
     @Override
     protected boolean readyToRelease(WebPlatform resource) {
         return FlowLogDestination.ownBucketObserved(kubernetes, resource);
+    }
+
+    @Override
+    protected java.util.Optional<String> nothingToDelete(WebPlatform resource) {
+        return Partition.nothingCanExistIn(clients.region(resource.getSpec().region));
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.webplatform.operator.platform;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.Partition;
-import software.amazon.awssdk.regions.Region;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,7 @@ public final class WebPlatformValidation {
     /** Checks that need no AWS at all. */
     public static List<String> validate(WebPlatform resource, String region) {
         List<String> problems = new ArrayList<>();
-        if (Region.regions().stream().noneMatch(r -> r.id().equals(region))) {
+        if (!Partition.exists(region)) {
             problems.add("region " + region + " is not an AWS region this operator knows");
         } else {
             Partition.unsupported(region).ifPresent(problems::add);

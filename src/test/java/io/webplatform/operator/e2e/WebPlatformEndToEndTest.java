@@ -385,6 +385,31 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         namespaces.forEach((name, ns) -> Kubectl.run("delete", "webplatform/" + name, "-n", ns, "--timeout=60s").ok());
     }
 
+    /**
+     * A region typo the CRD's pattern accepts (eu-west-33): both kinds stall with InvalidSpec before any
+     * call, and their deletion ends at once, with not one AWS call: nothing can exist in a region that
+     * does not, and the region cannot be changed afterwards.
+     */
+    @Test
+    void aRegionThatDoesNotExistCostsNoCallAndItsDeletionEndsAtOnce() {
+        String ns = Kubectl.newNamespace("e2e-typo");
+        Kubectl.apply(ns, "apiVersion: webplatform.io/v1alpha1\nkind: SecureBucket\nmetadata: {name: typo}\nspec:\n  region: eu-west-33\n"
+                + "  trail: {enabled: true}\n").ok();
+        Kubectl.apply(ns, "apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: typo}\nspec:\n  region: eu-west-33\n").ok();
+        for (String object : List.of("securebucket/typo", "webplatform/typo")) {
+            Kubectl.run("wait", "--for=condition=Stalled", object, "-n", ns, "--timeout=60s").ok();
+            String[] kindName = object.split("/");
+            assertThat(jsonpath(ns, kindName[0], kindName[1], ".status.conditions[?(@.type==\"Stalled\")].message"))
+                    .contains("region eu-west-33 is not an AWS region this operator knows");
+        }
+        long started = System.nanoTime();
+        Kubectl.run("delete", "securebucket/typo", "webplatform/typo", "-n", ns, "--timeout=30s").ok();
+        System.out.printf("[measure] deletion of both kinds in a region that does not exist: %.1f s%n", (System.nanoTime() - started) / 1e9);
+        assertThat(mutations.everyCallOf(ns)).as("AWS calls for objects in a region that does not exist").isEmpty();
+        assertThat(Kubectl.run("get", "events", "-n", ns, "--field-selector", "reason=Deleted", "-o", "jsonpath={.items[*].message}").ok().out())
+                .contains("region eu-west-33 does not exist: nothing was ever made there, so nothing is deleted");
+    }
+
     @Test
     void whileNatGatewaysArePendingItSaysWhatItWaitsForThenBecomesReady() {
         String ns = Kubectl.newNamespace("e2e-wp-slow");
