@@ -23,6 +23,11 @@ public class ManagedStatus {
     private List<String> retained;
     @JsonPropertyDescription("Under managementPolicy Observe: every difference between AWS and the spec, left as it is.")
     private List<Drift> drift;
+    @JsonPropertyDescription("The value of the webplatform.io/owner-uid tag on this object's AWS resources, hashed into their names:"
+            + " derived from the installation name, kind, namespace and name (the object's UID for stacks made before that).")
+    private String ownerKey;
+    @JsonPropertyDescription("Set when this object adopted an existing stack (a rebuilt cluster): from whom and what.")
+    private Adoption adoption;
 
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
@@ -36,6 +41,10 @@ public class ManagedStatus {
     public void setRetained(List<String> retained) { this.retained = retained; }
     public List<Drift> getDrift() { return drift; }
     public void setDrift(List<Drift> drift) { this.drift = drift; }
+    public String getOwnerKey() { return ownerKey; }
+    public void setOwnerKey(String ownerKey) { this.ownerKey = ownerKey; }
+    public Adoption getAdoption() { return adoption; }
+    public void setAdoption(Adoption adoption) { this.adoption = adoption; }
 
     public Condition condition(String type) {
         return conditions == null ? null

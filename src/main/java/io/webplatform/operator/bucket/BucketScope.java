@@ -5,6 +5,7 @@ import io.webplatform.operator.api.SecureBucketSpec;
 import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.Partition;
+import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.engine.Scope;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -20,19 +21,24 @@ public class BucketScope extends Scope {
     private final AwsClients clients;
     private final String accountId;
 
+    /** A scope identified by the object's UID, as stacks were before installations had names. */
     public BucketScope(SecureBucket resource, AwsClients clients, String accountId) {
-        this(resource, clients, clients.region(resource.getSpec().region), accountId);
+        this(resource, Identity.ofUid(resource), clients, accountId);
+    }
+
+    public BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String accountId) {
+        this(resource, identity, clients, clients.region(resource.getSpec().region), accountId);
     }
 
     /** A plan's scope: no AWS clients (so any AWS call fails), the account as a reference. */
-    public static BucketScope forPlan(SecureBucket resource, String region, String accountId) {
-        return new BucketScope(resource, null, region, accountId);
+    public static BucketScope forPlan(SecureBucket resource, Identity identity, String region, String accountId) {
+        return new BucketScope(resource, identity, null, region, accountId);
     }
 
-    private BucketScope(SecureBucket resource, AwsClients clients, String region, String accountId) {
-        super(resource, region);
+    private BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String region, String accountId) {
+        super(resource, identity, region);
         this.resource = resource;
-        this.names = BucketNames.of(resource);
+        this.names = BucketNames.of(resource, identity.key());
         this.clients = clients;
         this.accountId = accountId;
     }
@@ -67,7 +73,7 @@ public class BucketScope extends Scope {
     }
 
     public Map<String, String> tags(String component, String name) {
-        return Ownership.tags(resource, spec().tags, component, name);
+        return Ownership.tags(resource, identity(), spec().tags, component, name);
     }
 
     public S3Client s3() {

@@ -110,7 +110,7 @@ public class KmsKey implements Component<BucketScope, KmsKey.Desired, KmsKey.Sta
             KeyMetadata metadata = describeReferenced(scope);
             return Observed.ready(metadata.arn(), new State(null, metadata));
         }
-        OwnedKeys.Key key = OwnedKeys.read(scope.kms(), scope.names().keyAlias(), scope.ownerUid(), NAME,
+        OwnedKeys.Key key = OwnedKeys.read(scope.kms(), scope.names().keyAlias(), scope.ownerKey(), NAME,
                 scope.owner().getMetadata().getDeletionTimestamp() != null);
         return key == null ? null : Observed.ready(key.arn(), new State(key, null));
     }

@@ -99,7 +99,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
     @Override
     public void preflight(BucketScope scope) {
         String bucket = bucketName(scope);
-        usable.get(scope.region() + "/" + bucket + "/" + scope.ownerUid(), USABLE_CACHED_FOR, () -> {
+        usable.get(scope.region() + "/" + bucket + "/" + scope.ownerKey(), USABLE_CACHED_FOR, () -> {
             tagsIfOurs(scope, bucket);
             return true;
         });
@@ -126,7 +126,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
             }
         }
         String owner = tags.get(Ownership.OWNER_UID);
-        if (owner != null && !owner.equals(scope.ownerUid())) {
+        if (owner != null && !owner.equals(scope.ownerKey())) {
             throw new UserError("BucketOwnedElsewhere", "bucket " + bucket + " is managed by another resource ("
                     + tags.get(Ownership.OWNER) + "); choose another name");
         }
@@ -223,13 +223,19 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
     }
 
     private static String hashOf(BucketScope scope) {
-        return io.webplatform.operator.aws.ResourceNames.shortHash(scope.ownerUid());
+        return io.webplatform.operator.aws.ResourceNames.shortHash(scope.ownerKey());
     }
 
-    /** The bucket's tags with the ownership tags (and the adoption mark) put over them: other tags are kept. */
+    /**
+     * The bucket's tags with the ownership tags (and the adoption mark) put over them: other tags are
+     * kept, and so is the claim a bucket was made with (only the anchor's claim moves, by adoption).
+     */
     static Map<String, String> wantedTags(State actual, Desired desired) {
         Map<String, String> tags = new LinkedHashMap<>(actual.tags());
         tags.putAll(desired.tags());
+        if (actual.tags().containsKey(Ownership.CLAIMED_BY)) {
+            tags.put(Ownership.CLAIMED_BY, actual.tags().get(Ownership.CLAIMED_BY));
+        }
         if (actual.adopted()) {
             tags.put(ADOPTED, "true");
         }
@@ -364,7 +370,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
         return observed == null ? null : (State) observed.detail();
     }
 
-    private static void putTags(BucketScope scope, String bucket, Map<String, String> tags) {
+    static void putTags(BucketScope scope, String bucket, Map<String, String> tags) {
         List<Tag> s3Tags = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         scope.s3().putBucketTagging(r -> r.bucket(bucket).tagging(t -> t.tagSet(s3Tags)));
     }

@@ -89,7 +89,7 @@ public class ReplicationRole implements Component<BucketScope, ReplicationRole.D
             throw e;
         }
         Map<String, String> tags = role.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a));
-        if (!tags.isEmpty() && !Ownership.ownedBy(tags, scope.ownerUid())) {
+        if (!tags.isEmpty() && !Ownership.ownedBy(tags, scope.ownerKey())) {
             throw new UserError("RoleOwnedElsewhere", "IAM role " + roleName + " exists and is not managed by this resource");
         }
         String inlinePolicy = null;

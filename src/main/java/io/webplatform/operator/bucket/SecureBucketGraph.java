@@ -21,6 +21,7 @@ public final class SecureBucketGraph {
                 .add(new Replication(), after(KmsKey.NAME, DataBucket.NAME, BackupBucket.NAME, ReplicationRole.NAME))
                 .add(new TrailBucket())
                 .add(new Trail(), after(TrailBucket.NAME, DataBucket.NAME))
+                .anchor(DataBucket.NAME)
                 .build();
     }
 }

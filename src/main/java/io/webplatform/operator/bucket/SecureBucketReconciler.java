@@ -7,6 +7,7 @@ import io.webplatform.operator.api.SecureBucket;
 import io.webplatform.operator.api.SecureBucketStatus;
 import io.webplatform.operator.aws.AccountIds;
 import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.KubernetesEvents;
@@ -32,12 +33,12 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     }
 
     @Override
-    protected Judged<BucketScope> judge(SecureBucket resource, KubernetesEvents events) {
+    protected Judged<BucketScope> judge(SecureBucket resource, Identity identity, KubernetesEvents events) {
         List<String> problems = SecureBucketValidation.validate(resource);
         if (!problems.isEmpty()) {
             return Judged.stop(Stop.stalled("InvalidSpec", String.join("; ", problems)));
         }
-        return Judged.walk(scope(resource));
+        return Judged.walk(scope(resource, identity));
     }
 
     @Override
@@ -52,8 +53,8 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     }
 
     @Override
-    protected BucketScope deletionScope(SecureBucket resource) {
-        return scope(resource);
+    protected BucketScope deletionScope(SecureBucket resource, Identity identity) {
+        return scope(resource, identity);
     }
 
     @Override
@@ -73,8 +74,8 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
         return "AWS resources deleted; " + kept;
     }
 
-    private BucketScope scope(SecureBucket resource) {
-        return new BucketScope(resource, clients, accountIds.of(clients.region(resource.getSpec().region)));
+    private BucketScope scope(SecureBucket resource, Identity identity) {
+        return new BucketScope(resource, identity, clients, accountIds.of(clients.region(resource.getSpec().region)));
     }
 
     private static void fillOutputs(SecureBucketStatus status, BucketScope scope, WalkResult walk) {

@@ -27,7 +27,8 @@ public final class SecureBucketValidation {
             Partition.unsupported(spec.region).ifPresent(problems::add);
         }
         problems.addAll(Ownership.userTagProblems(spec.tags));
-        BucketNames names = BucketNames.of(resource);
+        // Only given names can collide: derived ones differ by their suffixes, whatever key they hash.
+        BucketNames names = BucketNames.of(resource, String.valueOf(resource.getMetadata().getUid()));
         Set<String> used = new HashSet<>();
         used.add(names.bucket());
         boolean replication = spec.replication != null && spec.replication.enabled;

@@ -4,6 +4,7 @@ import io.webplatform.operator.api.ComponentStatus;
 import io.webplatform.operator.api.Drift;
 import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.aws.UserError;
 import org.jboss.logging.Logger;
@@ -41,6 +42,10 @@ public final class ComponentGraph<S extends Scope> {
     public static final String MISSING = "Missing";
 
     private static final Logger LOG = Logger.getLogger(ComponentGraph.class);
+    /** Stalled: the stack exists, held by another object, and this one may not adopt it. */
+    public static final String ADOPTION_NOT_ALLOWED = "AdoptionNotAllowed";
+    /** Stalled: another object adopted this object's stack; this one stops writing. */
+    public static final String CLAIMED_ELSEWHERE = "ClaimedElsewhere";
 
     /** The edges of one component, as declared in its kind's graph. */
     public record Node<S extends Scope>(Component<S, ?, ?> component, List<String> after, List<String> reads) {
@@ -70,6 +75,18 @@ public final class ComponentGraph<S extends Scope> {
     /** Declares a kind's graph in one place: every component with every edge. */
     public static final class Builder<S extends Scope> {
         private final List<Node<S>> nodes = new ArrayList<>();
+        private String anchor;
+
+        /** The component whose resource carries the stack's claim; it must implement {@link Anchor}. */
+        public Builder<S> anchor(String component) {
+            Node<S> node = nodes.stream().filter(n -> n.name().equals(component)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("anchor " + component + " is not in the graph"));
+            if (!(node.component() instanceof Anchor<?, ?>)) {
+                throw new IllegalArgumentException("anchor " + component + " does not implement Anchor");
+            }
+            this.anchor = component;
+            return this;
+        }
 
         public Builder<S> add(Component<S, ?, ?> component, Edge... edges) {
             List<String> after = new ArrayList<>();
@@ -82,7 +99,7 @@ public final class ComponentGraph<S extends Scope> {
         }
 
         public ComponentGraph<S> build() {
-            return new ComponentGraph<>(topologicalOrder(nodes));
+            return new ComponentGraph<>(topologicalOrder(nodes), anchor);
         }
     }
 
@@ -91,9 +108,11 @@ public final class ComponentGraph<S extends Scope> {
     }
 
     private final List<Node<S>> ordered;
+    private final String anchor;
 
-    private ComponentGraph(List<Node<S>> ordered) {
+    private ComponentGraph(List<Node<S>> ordered, String anchor) {
         this.ordered = ordered;
+        this.anchor = anchor;
     }
 
     public List<String> names() {
@@ -169,6 +188,18 @@ public final class ComponentGraph<S extends Scope> {
         WalkResult result = new WalkResult();
         result.policy = policy;
         boolean observeOnly = policy == ManagementPolicy.Observe;
+        // Under Observe nothing is written, so whoever holds the stack may be read.
+        Holder held = observeOnly ? Holder.NONE : holder(scope);
+        if (held.isOther()) {
+            try {
+                if (!takeOver(scope, held, events, result)) {
+                    return result;
+                }
+            } catch (RuntimeException e) {
+                handle(anchor, scope, e, events, result);
+                return result;
+            }
+        }
         for (Node<S> n : ordered) {
             String name = n.name();
             scope.walking(n);
@@ -189,7 +220,7 @@ public final class ComponentGraph<S extends Scope> {
                 if (observeOnly) {
                     observeOnly(n.component(), scope, result);
                 } else {
-                    converge(n.component(), scope, events, result);
+                    converge(n.component(), scope, events, result, held.seenIfOurs(name));
                 }
             } catch (StillWorking e) {
                 result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, e.getMessage(), null));
@@ -206,10 +237,17 @@ public final class ComponentGraph<S extends Scope> {
         return result;
     }
 
-    /** Observe; create from the desired value when absent; then apply the diff between what exists and what is wanted. */
-    private <D, A> void converge(Component<S, D, A> c, S scope, EventSink events, WalkResult result) {
+    /**
+     * Observe (or take what the claim check just observed); create from the desired value when absent;
+     * then apply the diff between what exists and what is wanted.
+     */
+    @SuppressWarnings("unchecked")
+    private <D, A> void converge(Component<S, D, A> c, S scope, EventSink events, WalkResult result, Observed<?> seen) {
         String name = c.name();
-        Observed<A> current = c.observe(scope);
+        Observed<A> current = seen != null ? (Observed<A>) seen : c.observe(scope);
+        if (current != null && result.adoptedFrom != null) {
+            result.adopted.add(name + " " + current.id());
+        }
         boolean created = false;
         if (current == null) {
             c.create(scope, c.desired(scope));
@@ -240,6 +278,89 @@ public final class ComponentGraph<S extends Scope> {
         // What apply recorded (a recreated sub-resource, say) is the truth now; otherwise what was observed.
         Observed<?> now = scope.observed(name) != null ? scope.observed(name) : current;
         result.put(new ComponentStatus(name, now.id(), now.ready() ? READY : PENDING, now.ready(), now.waitingFor(), null));
+    }
+
+    /**
+     * Who holds the stack, as its anchor says. NONE: no anchor (a graph without one, a UID key no other
+     * object can compute, nothing made yet, or made before claims): the walk goes on.
+     */
+    record Holder(String claim, boolean ours, String anchorName, Observed<?> anchor) {
+        static final Holder NONE = new Holder(null, true, null, null);
+
+        boolean isOther() {
+            return !ours;
+        }
+
+        /** The anchor as observed, for the walk to reuse: only while the stack is this object's. */
+        Observed<?> seenIfOurs(String component) {
+            return ours && component.equals(anchorName) ? anchor : null;
+        }
+    }
+
+    /** Reads the anchor's claim before anything is written; reads only. */
+    @SuppressWarnings("unchecked")
+    private <A> Holder holder(S scope) {
+        if (anchor == null || scope.identity().claim() == null) {
+            return Holder.NONE;
+        }
+        Node<S> node = ordered.stream().filter(n -> n.name().equals(anchor)).findFirst().orElseThrow();
+        scope.walking(node);
+        try {
+            Component<S, ?, A> c = (Component<S, ?, A>) node.component();
+            Observed<A> current = c.observe(scope);
+            String claim = current == null ? null : ((Anchor<S, A>) c).claimOf(current.detail());
+            boolean ours = claim == null || claim.equals(scope.identity().claim());
+            return new Holder(claim, ours, anchor, current);
+        } finally {
+            scope.walking(null);
+        }
+    }
+
+    /**
+     * The stack is held by another object. Taken over (the claim moves; nothing is made) when this
+     * object may adopt and never held it; otherwise stalled with why and what a person can do. A stack
+     * taken from this object is never taken back: two clusters with one installation name do not fight.
+     */
+    @SuppressWarnings("unchecked")
+    private <A> boolean takeOver(S scope, Holder held, EventSink events, WalkResult result) {
+        Identity identity = scope.identity();
+        String kind = scope.owner().getKind();
+        String stack = held.anchorName() + " " + held.anchor().id();
+        boolean sameCluster = Identity.clusterOf(held.claim())
+                .equals(Identity.clusterOf(identity.claim()));
+        String holder = kind + " " + Identity.objectOf(held.claim())
+                + (sameCluster ? " of this cluster" : " of cluster " + Identity.clusterOf(held.claim()));
+        if (identity.heldBefore()) {
+            String message = "its AWS stack (" + stack + ") is now held by " + holder + ", which adopted it: this object no longer"
+                    + " changes it. Delete this object to let the stack go (AWS is left as it is)";
+            events.warning(CLAIMED_ELSEWHERE, message);
+            result.stall(CLAIMED_ELSEWHERE, message);
+            return false;
+        }
+        if (!identity.mayAdopt()) {
+            String message = "its AWS stack exists already (" + stack + "), held by " + holder + "; nothing was made. "
+                    + (sameCluster ? "That object no longer exists (deleted with its resources retained, or its finalizer removed by hand). "
+                            : "If that cluster is gone (this one rebuilt it), ")
+                    + "To adopt the stack set " + identity.toAdopt() + "; otherwise rename this object or install the operator"
+                    + " under another installationName";
+            events.warning(ADOPTION_NOT_ALLOWED, message);
+            result.stall(ADOPTION_NOT_ALLOWED, message);
+            return false;
+        }
+        Node<S> node = ordered.stream().filter(n -> n.name().equals(anchor)).findFirst().orElseThrow();
+        ((Anchor<S, A>) node.component()).claim(scope, (Observed<A>) held.anchor(), identity.claim());
+        logAction(scope, anchor, held.anchor().id(), "adopted", " from " + holder);
+        result.adoptedFrom = holder;
+        return true;
+    }
+
+    /**
+     * The holder of this object's stack when another object holds it: a deletion then lets the stack go
+     * untouched. Null when the stack is this object's (or there is none).
+     */
+    public String heldElsewhere(S scope) {
+        Holder held = holder(scope);
+        return held.isOther() ? held.claim() : null;
     }
 
     /** Observe and diff, never write: what is missing or differs is reported as drift. */

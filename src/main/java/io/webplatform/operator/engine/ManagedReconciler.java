@@ -8,11 +8,13 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.webplatform.operator.api.Adoption;
 import io.webplatform.operator.api.Condition;
 import io.webplatform.operator.api.Drift;
 import io.webplatform.operator.api.ManagedStatus;
 import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.aws.ApiCallMetrics;
+import io.webplatform.operator.aws.Identity;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -47,6 +49,8 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
     protected KubernetesClient kubernetes;
     @Inject
     ReconcileTimer timer;
+    @Inject
+    protected Installation installation;
     @ConfigProperty(name = "webplatform.resync-period", defaultValue = "PT5M")
     protected Duration resyncPeriod;
 
@@ -92,13 +96,13 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
      * Judges the spec into a scope, before any mutating call: what needs no AWS call, then what does
      * (the graph's preflight, for a kind that must make something of its own before the walk).
      */
-    protected abstract Judged<S> judge(R resource, KubernetesEvents events);
+    protected abstract Judged<S> judge(R resource, Identity identity, KubernetesEvents events);
 
     /** Fills the kind's own status (outputs, findings, ...) after a walk and says what Degraded and Ready report. */
     protected abstract Report report(R resource, T status, S scope, WalkResult walk, KubernetesEvents events);
 
     /** The scope a deletion walks with: only what identifies what exists, nothing judged. */
-    protected abstract S deletionScope(R resource);
+    protected abstract S deletionScope(R resource, Identity identity);
 
     /**
      * What a deletion must still finish once every component is gone or kept (tagged leftovers, say);
@@ -142,8 +146,10 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         String statusBefore = StatusUpdates.snapshot(resource.getStatus());
         T status = statusOf(resource);
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
+        Identity identity = installation.identityOf(resource, status);
+        status.setOwnerKey(identity.key());
 
-        Judged<S> judged = judge(resource, events);
+        Judged<S> judged = judge(resource, identity, events);
         if (judged.stop() != null) {
             Stop stop = judged.stop();
             return stop.needsPerson() ? stalled(resource, status, statusBefore, events, stop)
@@ -161,6 +167,10 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         }
         LOG.debugf("%s %s/%s: %d AWS calls: %s", kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
                 calls.size(), calls.stream().collect(Collectors.groupingBy(c -> c, TreeMap::new, Collectors.counting())));
+        if (walk.adoptedFrom() != null) {
+            status.setAdoption(new Adoption(walk.adoptedFrom(), java.time.Instant.now().toString(), walk.adopted()));
+            events.normal("Adopted", "adopted the AWS stack of " + walk.adoptedFrom() + ": " + String.join(", ", walk.adopted()));
+        }
         Report report = report(resource, status, scope, walk, events);
         StatusConditions.fromWalk(status, generation, walk, report.degradedReason(), report.degradedMessage());
         if (walk.allReady() && walk.drift().isEmpty() && report.readyMessage() != null) {
@@ -209,7 +219,14 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
             requeue.reset(key);
             return DeleteControl.defaultDelete();
         }
-        S scope = deletionScope(resource);
+        S scope = deletionScope(resource, installation.identityOf(resource, status));
+        String holder = graph.heldElsewhere(scope);
+        if (holder != null) {
+            // Another object holds the stack (it adopted it, or this one never could): it is not ours to delete.
+            events.warning("Released", "the AWS stack is held by " + holder + ": left as it is");
+            requeue.reset(key);
+            return DeleteControl.defaultDelete();
+        }
         WalkResult walk = graph.delete(scope, events);
         status.setComponents(walk.components());
         status.setRetained(walk.retained().isEmpty() ? null : walk.retained());

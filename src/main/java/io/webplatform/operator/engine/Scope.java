@@ -1,6 +1,7 @@
 package io.webplatform.operator.engine;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.webplatform.operator.aws.Identity;
 
 import java.time.Clock;
 import java.util.HashMap;
@@ -12,13 +13,20 @@ import java.util.Map;
  */
 public abstract class Scope {
     private final HasMetadata owner;
+    private final Identity identity;
     private final String region;
     private final Map<String, Observed<?>> observed = new HashMap<>();
     private ComponentGraph.Node<?> walking;
     private Clock clock = Clock.systemUTC();
 
+    /** A scope identified by the owner's UID, as stacks were before installations had names. */
     protected Scope(HasMetadata owner, String region) {
+        this(owner, Identity.ofUid(owner), region);
+    }
+
+    protected Scope(HasMetadata owner, Identity identity, String region) {
         this.owner = owner;
+        this.identity = identity;
         this.region = region;
     }
 
@@ -26,8 +34,14 @@ public abstract class Scope {
         return owner;
     }
 
-    public String ownerUid() {
-        return owner.getMetadata().getUid();
+    /** Whose stack this pass walks: the owner key, and the claim the anchor must carry. */
+    public Identity identity() {
+        return identity;
+    }
+
+    /** The owner tag's value on every resource of this stack, and the hash in its names. */
+    public String ownerKey() {
+        return identity.key();
     }
 
     public String region() {

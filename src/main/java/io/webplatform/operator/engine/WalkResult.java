@@ -21,6 +21,9 @@ public final class WalkResult {
     int transientErrors;
     final List<Drift> drift = new ArrayList<>();
     ManagementPolicy policy = ManagementPolicy.Manage;
+    /** The claim this walk took the stack from (an adoption), null otherwise; and what it found there. */
+    String adoptedFrom;
+    final List<String> adopted = new ArrayList<>();
 
     void put(ComponentStatus status) {
         components.put(status.getName(), status);
@@ -108,6 +111,16 @@ public final class WalkResult {
 
     public ManagementPolicy policy() {
         return policy;
+    }
+
+    /** The holder this walk adopted the stack from; null when it adopted nothing. */
+    public String adoptedFrom() {
+        return adoptedFrom;
+    }
+
+    /** What the adopting walk found and kept, as "component id". */
+    public List<String> adopted() {
+        return adopted;
     }
 
     public int transientErrors() {

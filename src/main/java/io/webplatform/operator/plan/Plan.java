@@ -9,7 +9,10 @@ import io.webplatform.operator.bucket.BucketScope;
 import io.webplatform.operator.bucket.DataBucket;
 import io.webplatform.operator.bucket.SecureBucketGraph;
 import io.webplatform.operator.bucket.SecureBucketValidation;
+import io.webplatform.operator.api.ManagedStatus;
+import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.engine.CfnResource;
+import io.webplatform.operator.engine.Installation;
 import io.webplatform.operator.engine.CloudFormationTemplate;
 import io.webplatform.operator.platform.FlowLogDestination;
 import io.webplatform.operator.platform.NetworkPlan;
@@ -25,12 +28,14 @@ import java.util.Map;
 
 /**
  * What the operator would create for a manifest, as one CloudFormation template per object, computed
- * by the components' own desired-state code with no AWS and no Kubernetes call. Names derive from
- * the object's UID: a manifest read back from the cluster (kubectl get -o yaml) plans the names the
- * operator uses; a new one gets {@link #PLACEHOLDER_UID}, and the template's Metadata says so.
+ * by the components' own desired-state code with no AWS and no Kubernetes call. Names derive from the
+ * installation name, kind, namespace and name, as the operator's (engine.Installation); a manifest read
+ * back from the cluster keeps the owner key its status recorded (the UID, for stacks made before).
  */
 public final class Plan {
     public static final String PLACEHOLDER_UID = "00000000-0000-0000-0000-000000000000";
+    /** The operator's installation name when none is given: the operator's own default. */
+    public static final String DEFAULT_INSTALLATION = "webplatform";
     /** The account, as CloudFormation knows it where the template is used. */
     static final String ACCOUNT = CfnResource.ref("AWS::AccountId");
 
@@ -39,6 +44,11 @@ public final class Plan {
 
     /** The plans of every WebPlatform and SecureBucket in the manifests (other kinds are skipped), as YAML documents. */
     public static List<String> of(String manifests, String defaultRegion) {
+        return of(manifests, defaultRegion, DEFAULT_INSTALLATION);
+    }
+
+    /** As above, for an operator installed under this installation name (the chart's installationName). */
+    public static List<String> of(String manifests, String defaultRegion, String installation) {
         List<String> templates = new ArrayList<>();
         for (String document : manifests.split("(?m)^---\\s*$")) {
             if (document.isBlank() || !document.contains("kind:")) {
@@ -46,17 +56,22 @@ public final class Plan {
             }
             String kind = Serialization.unmarshal(document, GenericKubernetesResource.class).getKind();
             if ("WebPlatform".equals(kind)) {
-                templates.add(of(Serialization.unmarshal(document, WebPlatform.class), defaultRegion).toYaml());
+                templates.add(of(Serialization.unmarshal(document, WebPlatform.class), defaultRegion, installation).toYaml());
             } else if ("SecureBucket".equals(kind)) {
-                templates.add(of(Serialization.unmarshal(document, SecureBucket.class), defaultRegion).toYaml());
+                templates.add(of(Serialization.unmarshal(document, SecureBucket.class), defaultRegion, installation).toYaml());
             }
         }
         return templates;
     }
 
     public static CloudFormationTemplate of(WebPlatform platform, String defaultRegion) {
+        return of(platform, defaultRegion, DEFAULT_INSTALLATION);
+    }
+
+    public static CloudFormationTemplate of(WebPlatform platform, String defaultRegion, String installation) {
         String region = region(platform.getSpec().region, defaultRegion, platform);
         CloudFormationTemplate template = template(platform, "WebPlatform", region);
+        Identity identity = identity(platform, platform.getStatus(), installation, template);
         List<String> problems = WebPlatformValidation.validate(platform, region);
         // The operator asks AWS for the region's first two zones; a plan assumes a and b unless the spec lists them.
         List<String> zones = WebPlatformValidation.zones(platform, List.of(region + "a", region + "b"), problems);
@@ -72,13 +87,13 @@ public final class Plan {
             // The WebPlatform makes its own flow-log SecureBucket: planned here too, as it is made with the platform.
             SecureBucket own = FlowLogDestination.ownBucket(platform, region, platform.getSpec().managementPolicy);
             own.getMetadata().setUid(PLACEHOLDER_UID);
-            SecureBucketGraph.create().plan(BucketScope.forPlan(own, region, ACCOUNT), template);
+            SecureBucketGraph.create().plan(BucketScope.forPlan(own, identity(own, null, installation, null), region, ACCOUNT), template);
             flowLogBucketArn = CfnResource.attribute(CfnResource.logicalId(DataBucket.NAME), "Arn");
-            template.note("FlowLogBucket", "SecureBucket " + own.getMetadata().getName() + " (made by the WebPlatform; its names are"
-                    + " planned with a placeholder UID, as it does not exist before the platform)");
+            template.note("FlowLogBucket", "SecureBucket " + own.getMetadata().getName() + " (made by the WebPlatform)");
         }
         template.note("AvailabilityZones", zones);
-        WebPlatformGraph.create().plan(PlatformScope.forPlan(platform, network, region, ACCOUNT, flowLogBucketArn, appImage(platform)), template);
+        WebPlatformGraph.create().plan(PlatformScope.forPlan(platform, identity, network, region, ACCOUNT, flowLogBucketArn, appImage(platform)),
+                template);
         return template;
     }
 
@@ -98,10 +113,15 @@ public final class Plan {
     }
 
     public static CloudFormationTemplate of(SecureBucket bucket, String defaultRegion) {
+        return of(bucket, defaultRegion, DEFAULT_INSTALLATION);
+    }
+
+    public static CloudFormationTemplate of(SecureBucket bucket, String defaultRegion, String installation) {
         String region = region(bucket.getSpec().region, defaultRegion, bucket);
         CloudFormationTemplate template = template(bucket, "SecureBucket", region);
         refuseProblems(bucket, SecureBucketValidation.validate(bucket));
-        SecureBucketGraph.create().plan(BucketScope.forPlan(bucket, region, ACCOUNT), template);
+        SecureBucketGraph.create().plan(BucketScope.forPlan(bucket, identity(bucket, bucket.getStatus(), installation, template), region, ACCOUNT),
+                template);
         return template;
     }
 
@@ -113,12 +133,25 @@ public final class Plan {
                 + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName() + " in " + region);
         if (object.getMetadata().getUid() == null) {
             object.getMetadata().setUid(PLACEHOLDER_UID);
-            template.note("Names", "planned with a placeholder UID: names derived from the object's UID differ once it is"
-                    + " created; plan the object read back from the cluster for its real names");
         }
         template.note("Object", Map.of("kind", kind, "namespace", object.getMetadata().getNamespace(),
                 "name", object.getMetadata().getName(), "uid", object.getMetadata().getUid()));
         return template;
+    }
+
+    /**
+     * The owner key the operator would use, without its claim (which names the cluster). Said in the
+     * template's Metadata (when given one) with what the names derive from.
+     */
+    private static Identity identity(HasMetadata object, ManagedStatus status, String installation, CloudFormationTemplate template) {
+        String key = Installation.ownerKeyOf(object, status, installation);
+        boolean ofUid = key.equals(object.getMetadata().getUid());
+        if (template != null) {
+            template.note("Names", ofUid ? "derived from the object's UID, as its status records (made before installations had names)"
+                    : "derived from installation " + installation + ", kind, namespace and name: the operator installed as "
+                    + installation + " gives the same");
+        }
+        return ofUid ? Identity.ofUid(object) : new Identity(key, null, "a plan adopts nothing", false);
     }
 
     private static String region(String spec, String defaultRegion, HasMetadata object) {

@@ -7,19 +7,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code plan [--region R] FILE.yaml|-}: prints the plan of every WebPlatform and SecureBucket in the file, YAML documents separated by ---. */
+/** {@code plan [--region R] [--installation NAME] FILE.yaml|-}: prints the plan of every WebPlatform and SecureBucket in the file, YAML documents separated by ---. */
 public final class PlanCommand {
-    static final String USAGE = "usage: plan [--region REGION] FILE.yaml|-   (the region of objects that name none; - reads stdin)";
+    static final String USAGE = "usage: plan [--region REGION] [--installation NAME] FILE.yaml|-   (the region of objects that name none;"
+            + " the operator's installationName, which names derive from; - reads stdin)";
 
     private PlanCommand() {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         String region = System.getenv("AWS_REGION");
+        String installation = System.getenv().getOrDefault("WEBPLATFORM_INSTALLATION", Plan.DEFAULT_INSTALLATION);
         String file = null;
         for (int i = 0; i < args.length; i++) {
             if ("--region".equals(args[i]) && i + 1 < args.length) {
                 region = args[++i];
+            } else if ("--installation".equals(args[i]) && i + 1 < args.length) {
+                installation = args[++i];
             } else if (file == null && !args[i].startsWith("--")) {
                 file = args[i];
             } else {
@@ -33,7 +37,7 @@ public final class PlanCommand {
         }
         try {
             String manifests = "-".equals(file) ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : Files.readString(Path.of(file));
-            List<String> templates = Plan.of(manifests, region);
+            List<String> templates = Plan.of(manifests, region, installation);
             if (templates.isEmpty()) {
                 err.println(file + " holds no WebPlatform or SecureBucket");
                 return 1;

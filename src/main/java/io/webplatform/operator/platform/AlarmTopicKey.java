@@ -67,7 +67,7 @@ public class AlarmTopicKey implements Component<PlatformScope, OwnedKeys.Desired
 
     @Override
     public Observed<OwnedKeys.Key> observe(PlatformScope scope) {
-        OwnedKeys.Key key = OwnedKeys.read(scope.kms(), alias(scope), scope.ownerUid(), NAME,
+        OwnedKeys.Key key = OwnedKeys.read(scope.kms(), alias(scope), scope.ownerKey(), NAME,
                 scope.owner().getMetadata().getDeletionTimestamp() != null);
         return key == null ? null : Observed.ready(key.arn(), key);
     }

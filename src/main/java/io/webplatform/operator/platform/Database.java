@@ -227,7 +227,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
             throw e;
         }
         String owner = db.tagList().stream().filter(t -> Ownership.OWNER_UID.equals(t.key())).map(Tag::value).findFirst().orElse("");
-        if (!owner.equals(scope.ownerUid())) {
+        if (!owner.equals(scope.ownerKey())) {
             throw new UserError("DatabaseOwnedElsewhere", "DB instance " + db.dbInstanceIdentifier() + " exists and is not managed by this WebPlatform");
         }
         if (SERVING.contains(db.dbInstanceStatus()) && db.endpoint() != null) {

@@ -15,7 +15,7 @@ public final class DatabaseNames {
     public static String baseId(PlatformScope scope) {
         var m = scope.owner().getMetadata();
         String id = ("wp-" + m.getNamespace() + "-" + m.getName()).toLowerCase().replaceAll("[^a-z0-9-]", "-").replaceAll("-{2,}", "-");
-        String suffix = "-" + ResourceNames.shortHash(m.getUid());
+        String suffix = "-" + ResourceNames.shortHash(scope.ownerKey());
         int max = 63 - RESTORE_SUFFIX - suffix.length();
         if (id.length() > max) {
             id = id.substring(0, max);

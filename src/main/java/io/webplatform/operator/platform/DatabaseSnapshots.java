@@ -88,7 +88,7 @@ public class DatabaseSnapshots implements Component<PlatformScope, DatabaseSnaps
     public Observed<State> observe(PlatformScope scope) {
         boolean deleting = scope.owner().getMetadata().getDeletionTimestamp() != null;
         List<DBSnapshot> owned = scope.rds().describeDBSnapshotsPaginator(r -> r.snapshotType("manual")).dbSnapshots().stream()
-                .filter(s -> s.tagList().stream().anyMatch(t -> t.key().equals(Ownership.OWNER_UID) && t.value().equals(scope.ownerUid()))
+                .filter(s -> s.tagList().stream().anyMatch(t -> t.key().equals(Ownership.OWNER_UID) && t.value().equals(scope.ownerKey()))
                         && s.tagList().stream().anyMatch(t -> t.key().equals(Ownership.COMPONENT) && t.value().equals(NAME)))
                 .toList();
         if (owned.isEmpty()) {

@@ -10,6 +10,7 @@ import io.webplatform.operator.api.SecureBucket;
 import io.webplatform.operator.api.SecureBucketSpec;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.aws.ResourceNames;
+import io.webplatform.operator.engine.Installation;
 
 /**
  * Where the flow logs go: the SecureBucket the spec names, or — when it names none — a SecureBucket
@@ -81,6 +82,15 @@ public final class FlowLogDestination {
             client.resource(bucket).update();
             return Resolution.waiting("SecureBucket " + name + " now follows managementPolicy " + policy);
         }
+        if (ref == null && adopts(platform) && !adopts(bucket)) {
+            // Allowed to adopt after its bucket was made (a person read AdoptionNotAllowed): the bucket may too.
+            java.util.Map<String, String> annotations = bucket.getMetadata().getAnnotations() == null ? new java.util.HashMap<>()
+                    : new java.util.HashMap<>(bucket.getMetadata().getAnnotations());
+            annotations.put(Installation.ADOPT_ANNOTATION, "true");
+            bucket.getMetadata().setAnnotations(annotations);
+            client.resource(bucket).update();
+            return Resolution.waiting("SecureBucket " + name + " may now adopt its stack, as the WebPlatform may");
+        }
         SecureBucketSpec spec = bucket.getSpec();
         String bucketRegion = spec.region == null ? region : spec.region;
         if (!bucketRegion.equals(region)) {
@@ -139,6 +149,11 @@ public final class FlowLogDestination {
         return false;
     }
 
+    private static boolean adopts(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        return object.getMetadata().getAnnotations() != null
+                && "true".equals(object.getMetadata().getAnnotations().get(Installation.ADOPT_ANNOTATION));
+    }
+
     private static boolean ownedBy(SecureBucket bucket, WebPlatform platform) {
         return bucket.getMetadata().getOwnerReferences().stream()
                 .anyMatch(o -> platform.getMetadata().getUid().equals(o.getUid()) && Boolean.TRUE.equals(o.getController()));
@@ -159,6 +174,10 @@ public final class FlowLogDestination {
         // The WebPlatform's labels, so an operator deployment that selects it by label also reconciles its bucket.
         if (platform.getMetadata().getLabels() != null) {
             bucket.getMetadata().setLabels(new java.util.HashMap<>(platform.getMetadata().getLabels()));
+        }
+        // A platform allowed to adopt its stack (a rebuilt cluster) adopts its flow-log bucket's too.
+        if (adopts(platform)) {
+            bucket.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of(Installation.ADOPT_ANNOTATION, "true")));
         }
         bucket.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
                 .withApiVersion(platform.getApiVersion()).withKind(platform.getKind())

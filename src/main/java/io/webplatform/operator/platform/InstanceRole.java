@@ -58,7 +58,7 @@ public class InstanceRole implements Component<PlatformScope, InstanceRole.Desir
 
     public static String roleName(PlatformScope scope) {
         var m = scope.owner().getMetadata();
-        return ResourceNames.iamRole(m.getNamespace(), m.getName(), m.getUid(), "-app");
+        return ResourceNames.iamRole(m.getNamespace(), m.getName(), scope.ownerKey(), "-app");
     }
 
     @Override
@@ -89,7 +89,7 @@ public class InstanceRole implements Component<PlatformScope, InstanceRole.Desir
             throw e;
         }
         Map<String, String> tags = role.tags().stream().collect(Collectors.toMap(Tag::key, Tag::value, (a, b) -> a));
-        if (!Ownership.ownedBy(tags, scope.ownerUid())) {
+        if (!Ownership.ownedBy(tags, scope.ownerKey())) {
             throw new UserError("RoleOwnedElsewhere", "IAM role " + roleName + " exists and is not managed by this WebPlatform");
         }
         List<String> attached = iam.listAttachedRolePolicies(r -> r.roleName(roleName)).attachedPolicies().stream()

@@ -25,7 +25,7 @@ public final class LoadBalancerNames {
 
     static String name(PlatformScope scope, String kind, String lead) {
         var m = scope.owner().getMetadata();
-        String suffix = "-" + ResourceNames.shortHash(m.getUid()) + "-" + kind;
+        String suffix = "-" + ResourceNames.shortHash(scope.ownerKey()) + "-" + kind;
         String stem = (lead + m.getNamespace() + "-" + m.getName()).toLowerCase().replaceAll("[^a-z0-9-]", "-").replaceAll("-{2,}", "-");
         if (stem.length() > 32 - suffix.length()) {
             stem = stem.substring(0, 32 - suffix.length());

@@ -7,6 +7,7 @@ import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.ResourceNames;
+import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.engine.Scope;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -35,23 +36,29 @@ public class PlatformScope extends Scope {
     private final String accountId;
     private Image appImage;
 
+    /** A scope identified by the object's UID, as stacks were before installations had names. */
     public PlatformScope(WebPlatform resource, NetworkPlan plan, AwsClients clients, String accountId, String flowLogBucketArn) {
-        this(resource, plan, clients, clients.region(resource.getSpec().region), accountId, flowLogBucketArn);
+        this(resource, Identity.ofUid(resource), plan, clients, accountId, flowLogBucketArn);
+    }
+
+    public PlatformScope(WebPlatform resource, Identity identity, NetworkPlan plan, AwsClients clients, String accountId, String flowLogBucketArn) {
+        this(resource, identity, plan, clients, clients.region(resource.getSpec().region), accountId, flowLogBucketArn);
     }
 
     /**
      * A plan's scope: no AWS clients (so any AWS call fails), the account and the flow-log bucket as
      * references, and the app image as the plan names it (the preflight that finds it reads AWS).
      */
-    public static PlatformScope forPlan(WebPlatform resource, NetworkPlan plan, String region, String accountId, String flowLogBucketArn,
-                                        Image appImage) {
-        PlatformScope scope = new PlatformScope(resource, plan, null, region, accountId, flowLogBucketArn);
+    public static PlatformScope forPlan(WebPlatform resource, Identity identity, NetworkPlan plan, String region, String accountId,
+                                        String flowLogBucketArn, Image appImage) {
+        PlatformScope scope = new PlatformScope(resource, identity, plan, null, region, accountId, flowLogBucketArn);
         scope.appImage(appImage);
         return scope;
     }
 
-    private PlatformScope(WebPlatform resource, NetworkPlan plan, AwsClients clients, String region, String accountId, String flowLogBucketArn) {
-        super(resource, region);
+    private PlatformScope(WebPlatform resource, Identity identity, NetworkPlan plan, AwsClients clients, String region, String accountId,
+                          String flowLogBucketArn) {
+        super(resource, identity, region);
         this.resource = resource;
         this.plan = plan;
         this.clients = clients;
@@ -102,7 +109,7 @@ public class PlatformScope extends Scope {
 
     /** Ownership tags for services that are not EC2 (IAM, RDS, ELB). */
     public Map<String, String> tags(String component, String name) {
-        return Ownership.tags(resource, spec().tags, component, name);
+        return Ownership.tags(resource, identity(), spec().tags, component, name);
     }
 
     public WebPlatformSpec spec() {
@@ -136,22 +143,22 @@ public class PlatformScope extends Scope {
     /** namespace-name-hash, the stem of every name this WebPlatform gives (tags bound it; names use {@link #name}). */
     public String baseName() {
         var m = resource.getMetadata();
-        return m.getNamespace() + "-" + m.getName() + "-" + ResourceNames.shortHash(m.getUid());
+        return m.getNamespace() + "-" + m.getName() + "-" + ResourceNames.shortHash(ownerKey());
     }
 
     /**
      * prefix + baseName + suffix as AWS accepts it for {@code kind}: unchanged where valid, otherwise
-     * without the {@code forbidden} characters and shortened, keeping the UID's hash.
+     * without the {@code forbidden} characters and shortened, keeping the owner key's hash.
      */
     public String name(String prefix, String suffix, AwsNameRules kind, String forbidden) {
         var m = resource.getMetadata();
-        return ResourceNames.derive(prefix, m.getNamespace(), m.getName(), m.getUid(), suffix, kind, forbidden);
+        return ResourceNames.derive(prefix, m.getNamespace(), m.getName(), ownerKey(), suffix, kind, forbidden);
     }
 
     /** Tags set at creation (TagSpecifications), never in a second call. */
     public TagSpecification tagSpec(ResourceType type, String component, String role) {
         String name = baseName() + "-" + (role == null ? component.toLowerCase() : role);
-        Map<String, String> tags = Ownership.tags(resource, spec().tags, component, name);
+        Map<String, String> tags = Ownership.tags(resource, identity(), spec().tags, component, name);
         if (role != null) {
             tags.put(ROLE_TAG, role);
         }
@@ -161,12 +168,12 @@ public class PlatformScope extends Scope {
 
     /** Server-side filters for what this resource's component made. Callers still check tags: not every API honours them. */
     public List<Filter> ownedBy(String component) {
-        return List.of(Filter.builder().name("tag:" + Ownership.OWNER_UID).values(ownerUid()).build(),
+        return List.of(Filter.builder().name("tag:" + Ownership.OWNER_UID).values(ownerKey()).build(),
                 Filter.builder().name("tag:" + Ownership.COMPONENT).values(component).build());
     }
 
     public boolean owns(List<Tag> tags, String component) {
-        return tag(tags, Ownership.OWNER_UID).equals(ownerUid()) && tag(tags, Ownership.COMPONENT).equals(component);
+        return tag(tags, Ownership.OWNER_UID).equals(ownerKey()) && tag(tags, Ownership.COMPONENT).equals(component);
     }
 
     /** This component's resources among those described, by their role tag (the first of each role wins). */
@@ -187,6 +194,6 @@ public class PlatformScope extends Scope {
      * the answer AWS gave for the resource it replaces).
      */
     public String clientToken(String... what) {
-        return ResourceNames.shortHash(String.join("/", what)) + "-" + ownerUid();
+        return ResourceNames.shortHash(String.join("/", what)) + "-" + ownerKey();
     }
 }

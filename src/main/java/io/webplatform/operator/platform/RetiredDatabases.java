@@ -83,7 +83,7 @@ public class RetiredDatabases implements Component<PlatformScope, RetiredDatabas
     }
 
     private static boolean owned(PlatformScope scope, DBInstance db) {
-        return db.tagList().stream().anyMatch(t -> t.key().equals(Ownership.OWNER_UID) && t.value().equals(scope.ownerUid()))
+        return db.tagList().stream().anyMatch(t -> t.key().equals(Ownership.OWNER_UID) && t.value().equals(scope.ownerKey()))
                 && db.tagList().stream().anyMatch(t -> t.key().equals(Ownership.COMPONENT) && t.value().equals(Database.NAME));
     }
 

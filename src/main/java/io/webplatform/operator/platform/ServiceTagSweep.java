@@ -23,7 +23,7 @@ public final class ServiceTagSweep {
     /** Starts deleting what is left; returns what was still there (empty when nothing is). */
     public static List<String> sweep(PlatformScope scope, Set<String> keep) {
         List<String> arns = scope.tagging().getResourcesPaginator(r -> r.tagFilters(TagFilter.builder().key(Ownership.OWNER_UID)
-                        .values(scope.ownerUid()).build())).resourceTagMappingList().stream()
+                        .values(scope.ownerKey()).build())).resourceTagMappingList().stream()
                 .map(m -> m.resourceARN()).toList();
         List<String> left = new ArrayList<>();
         for (String arn : arns) {

@@ -1,11 +1,14 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.engine.Anchor;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 import software.amazon.awssdk.services.ec2.model.VpcState;
@@ -17,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The VPC, with DNS support and DNS hostnames on (RDS endpoints and SSM need both). */
-public class Vpc implements Component<PlatformScope, Vpc.Desired, Vpc.State> {
+public class Vpc implements Component<PlatformScope, Vpc.Desired, Vpc.State>, Anchor<PlatformScope, Vpc.State> {
     public static final String NAME = "Vpc";
     static final String DNS_SUPPORT = "enableDnsSupport";
     static final String DNS_HOSTNAMES = "enableDnsHostnames";
@@ -29,8 +32,11 @@ public class Vpc implements Component<PlatformScope, Vpc.Desired, Vpc.State> {
     public record Desired(String cidrBlock, boolean dnsSupport, boolean dnsHostnames, TagSpecification tags) {
     }
 
-    /** The VPC as AWS reports it, with its two DNS attributes (each a read of its own). */
-    public record State(String vpcId, String cidrBlock, boolean dnsSupport, boolean dnsHostnames) {
+    /**
+     * The VPC as AWS reports it, with its two DNS attributes (each a read of its own) and its claim: the
+     * VPC is the platform's anchor, whose claim says which object holds the stack.
+     */
+    public record State(String vpcId, String cidrBlock, boolean dnsSupport, boolean dnsHostnames, String claim) {
     }
 
     @Override
@@ -58,7 +64,8 @@ public class Vpc implements Component<PlatformScope, Vpc.Desired, Vpc.State> {
                 .enableDnsSupport().value();
         boolean dnsHostnames = ec2.describeVpcAttribute(r -> r.vpcId(vpc.vpcId()).attribute(VpcAttributeName.ENABLE_DNS_HOSTNAMES))
                 .enableDnsHostnames().value();
-        State state = new State(vpc.vpcId(), vpc.cidrBlock(), dnsSupport, dnsHostnames);
+        String claim = vpc.tags().stream().filter(t -> Ownership.CLAIMED_BY.equals(t.key())).map(Tag::value).findFirst().orElse(null);
+        State state = new State(vpc.vpcId(), vpc.cidrBlock(), dnsSupport, dnsHostnames, claim);
         return vpc.state() == VpcState.AVAILABLE ? Observed.ready(vpc.vpcId(), state)
                 : Observed.pending(vpc.vpcId(), "VPC " + vpc.vpcId() + " is " + vpc.stateAsString(), state);
     }
@@ -115,7 +122,18 @@ public class Vpc implements Component<PlatformScope, Vpc.Desired, Vpc.State> {
     @Override
     public Observed<State> planned(PlatformScope scope, Desired desired) {
         String vpcId = CfnResource.ref(CfnResource.logicalId(NAME));
-        return Observed.ready(vpcId, new State(vpcId, desired.cidrBlock(), desired.dnsSupport(), desired.dnsHostnames()));
+        return Observed.ready(vpcId, new State(vpcId, desired.cidrBlock(), desired.dnsSupport(), desired.dnsHostnames(), null));
+    }
+
+    @Override
+    public String claimOf(State actual) {
+        return actual.claim();
+    }
+
+    /** CreateTags overwrites the tag's value: the only change an adoption makes. */
+    @Override
+    public void claim(PlatformScope scope, Observed<State> current, String claim) {
+        scope.ec2().createTags(r -> r.resources(current.id()).tags(Tag.builder().key(Ownership.CLAIMED_BY).value(claim).build()));
     }
 
     @Override

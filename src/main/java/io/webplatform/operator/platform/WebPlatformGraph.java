@@ -46,6 +46,7 @@ public final class WebPlatformGraph {
                 .add(new AlarmTopic(), after(AlarmTopicKey.NAME))
                 // Alarms follow what they watch in the same pass, even while it is pending; they go first on delete.
                 .add(new Alarms(), after(AlarmTopic.NAME), reads(AppInstances.NAME, Database.NAME, TargetGroup.NAME, LoadBalancer.NAME))
+                .anchor(Vpc.NAME)
                 .build();
     }
 }

@@ -7,6 +7,7 @@ import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformStatus;
 import io.webplatform.operator.aws.AccountIds;
 import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.engine.KubernetesEvents;
 import io.webplatform.operator.engine.ManagedReconciler;
@@ -39,7 +40,7 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
     }
 
     @Override
-    protected Judged<PlatformScope> judge(WebPlatform resource, KubernetesEvents events) {
+    protected Judged<PlatformScope> judge(WebPlatform resource, Identity identity, KubernetesEvents events) {
         String region = clients.region(resource.getSpec().region);
         List<String> problems = WebPlatformValidation.validate(resource, region);
         NetworkPlan plan = null;
@@ -54,7 +55,7 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
             return Judged.stop(Stop.stalled("InvalidSpec", String.join("; ", problems)));
         }
         // Judged before anything is asked for, the flow-log SecureBucket included: it makes a bucket and a key in AWS.
-        WalkResult judged = graph().preflight(new PlatformScope(resource, plan, clients, accountIds.of(region), null));
+        WalkResult judged = graph().preflight(new PlatformScope(resource, identity, plan, clients, accountIds.of(region), null));
         if (judged.stalled()) {
             return Judged.stop(Stop.stalled(judged.stalledReason(), judged.stalledMessage()));
         }
@@ -68,7 +69,7 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
         if (!destination.ready()) {
             return Judged.stop(Stop.progressing(destination.reason(), destination.message()));
         }
-        return Judged.walk(new PlatformScope(resource, plan, clients, accountIds.of(region), destination.bucketArn()));
+        return Judged.walk(new PlatformScope(resource, identity, plan, clients, accountIds.of(region), destination.bucketArn()));
     }
 
     @Override
@@ -109,17 +110,17 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
     }
 
     @Override
-    protected PlatformScope deletionScope(WebPlatform resource) {
+    protected PlatformScope deletionScope(WebPlatform resource, Identity identity) {
         String region = clients.region(resource.getSpec().region);
         // Deleting needs no plan beyond what exists: zones and CIDRs only matter for creating.
         NetworkPlan plan = NetworkPlan.of(resource.getSpec().network, List.of("", ""));
-        return new PlatformScope(resource, plan, clients, accountIds.of(region), "");
+        return new PlatformScope(resource, identity, plan, clients, accountIds.of(region), "");
     }
 
     /** Tagged leftovers (what a crash left between a create and its tags' first read), then the platform's own flow-log bucket. */
     @Override
     protected String finishDeletion(WebPlatform resource, PlatformScope scope, WalkResult walk, KubernetesEvents events) {
-        List<String> left = new ArrayList<>(TagSweep.sweep(scope.ec2(), resource.getMetadata().getUid(), walk.retainedIds()));
+        List<String> left = new ArrayList<>(TagSweep.sweep(scope.ec2(), scope.ownerKey(), walk.retainedIds()));
         left.addAll(ServiceTagSweep.sweep(scope, walk.retainedIds()));
         if (!left.isEmpty()) {
             events.normal("Sweeping", "deleting what is still tagged with this WebPlatform: " + String.join(", ", left));

@@ -183,10 +183,10 @@ class DriftEndToEndTest extends RunningOperatorTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> "available".equals(
                 jsonpath(ns, "webplatform", "shop", ".status.snapshots[?(@.name==\"" + dbId + "-before-delete\")].state")));
         Kubectl.run("patch", "webplatform/shop", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"database\":{\"deletionPolicy\":\"Delete\"}}}").ok();
-        String uid = jsonpath(ns, "webplatform", "shop", ".metadata.uid");
+        String ownerKey = jsonpath(ns, "webplatform", "shop", ".status.ownerKey");
         String stray = ec2.createVolume(r -> r.availabilityZone("eu-west-3a").size(1).tagSpecifications(t -> t
                 .resourceType(software.amazon.awssdk.services.ec2.model.ResourceType.VOLUME)
-                .tags(x -> x.key(Ownership.OWNER_UID).value(uid), x -> x.key(Ownership.COMPONENT).value("AppInstances")))).volumeId();
+                .tags(x -> x.key(Ownership.OWNER_UID).value(ownerKey), x -> x.key(Ownership.COMPONENT).value("AppInstances")))).volumeId();
         Kubectl.run("delete", "webplatform", "shop", "-n", ns, "--timeout=180s").ok();
         assertThat(rds.describeDBSnapshots(r -> r.snapshotType("manual")).dbSnapshots()).extracting(x -> x.dbSnapshotIdentifier())
                 .noneMatch(id -> id.startsWith(dbId));

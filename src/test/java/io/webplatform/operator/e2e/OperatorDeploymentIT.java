@@ -72,8 +72,8 @@ class OperatorDeploymentIT {
             assertThat(leaseHolder(opNs, lease)).endsWith("-" + follower.pid());
             assertThat(follower.log()).contains("WebPlatform " + ns + "/shop: created");
 
-            String uid = jsonpath(ns, "webplatform", "shop", ".metadata.uid");
-            assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).as("nothing made twice").isEqualTo(Map.ofEntries(
+            String ownerKey = jsonpath(ns, "webplatform", "shop", ".status.ownerKey");
+            assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), ownerKey)).as("nothing made twice").isEqualTo(Map.ofEntries(
                     Map.entry("elastic-ip", 2), Map.entry("internet-gateway", 1), Map.entry("instance", 2),
                     Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("security-group", 3),
                     Map.entry("subnet", 4), Map.entry("volume", 2), Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1)));
@@ -81,7 +81,7 @@ class OperatorDeploymentIT {
                     .filter(d -> d.dbInstanceIdentifier().startsWith("wp-" + ns + "-shop-")).count()).as("one database").isEqualTo(1);
 
             Kubectl.run("delete", "webplatform", "shop", "-n", ns, "--timeout=240s").ok();
-            assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).isEmpty();
+            assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), ownerKey)).isEmpty();
             Kubectl.run("delete", "securebucket", "app-logs", "-n", ns, "--timeout=120s").ok();
             assertThat(leader.log() + follower.log()).as("the chart's RBAC refused nothing").doesNotContainIgnoringCase("forbidden");
             // A pod stopped by Kubernetes (SIGTERM) ends promptly, as leader too: no wait for the grace period's SIGKILL.

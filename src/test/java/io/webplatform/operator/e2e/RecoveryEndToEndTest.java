@@ -86,9 +86,9 @@ class RecoveryEndToEndTest extends RunningOperatorTest {
                 .isNotEqualTo(newEndpoint);
         assertThat(secretHost(ns)).isEqualTo(jsonpath(ns, "webplatform", "rec", ".status.outputs.databaseEndpoint"));
 
-        String uid = jsonpath(ns, "webplatform", "rec", ".metadata.uid");
+        String ownerKey = jsonpath(ns, "webplatform", "rec", ".status.ownerKey");
         Kubectl.run("delete", "webplatform/rec", "-n", ns, "--timeout=180s").ok();
-        assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).isEmpty();
+        assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), ownerKey)).isEmpty();
     }
 
     /**
@@ -117,8 +117,8 @@ class RecoveryEndToEndTest extends RunningOperatorTest {
         assertThat(jsonpath(ns, "webplatform", "ghost", ".status.conditions[?(@.type==\"Stalled\")].reason")).isEqualTo("RestoreSourceNotFound");
         assertThat(jsonpath(ns, "webplatform", "ghost", ".status.conditions[?(@.type==\"Stalled\")].message"))
                 .contains("DB snapshot no-such-snapshot does not exist");
-        String uid = jsonpath(ns, "webplatform", "ghost", ".metadata.uid");
-        assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).isEmpty();
+        String ownerKey = jsonpath(ns, "webplatform", "ghost", ".status.ownerKey");
+        assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), ownerKey)).isEmpty();
         Kubectl.run("delete", "webplatform/ghost", "-n", ns, "--timeout=60s").ok();
     }
 }

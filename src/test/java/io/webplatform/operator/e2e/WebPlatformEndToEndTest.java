@@ -4,6 +4,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.quarkus.test.junit.QuarkusTest;
+import io.webplatform.operator.aws.Identity;
+import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.bucket.SecureBucketReconciler;
 import io.webplatform.operator.platform.WebPlatformReconciler;
 import io.webplatform.operator.testing.AwsReads;
@@ -56,6 +58,12 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
                 .contains("the app serves at http://", "from healthy instances in eu-west-3a and eu-west-3b", "the database is available",
                         "8 alarms notify arn:aws:sns:");
         String uid = jsonpath(ns, "webplatform", "shop", ".metadata.uid");
+        String ownerKey = jsonpath(ns, "webplatform", "shop", ".status.ownerKey");
+        // The stack's key comes from the installation, kind, namespace and name; the VPC's claim names this cluster and object.
+        assertThat(ownerKey).isEqualTo(Identity.keyOf("webplatform", "WebPlatform", ns, "shop"));
+        String cluster = Kubectl.run("get", "namespace", "kube-system", "-o", "jsonpath={.metadata.uid}").ok().out();
+        assertThat(aws.ec2(Emulator.REGION).describeVpcs(r -> r.vpcIds(jsonpath(ns, "webplatform", "shop", ".status.outputs.vpcId")))
+                .vpcs().get(0).tags()).anyMatch(t -> t.key().equals(Ownership.CLAIMED_BY) && t.value().equals(cluster + "/" + uid));
         String vpcId = jsonpath(ns, "webplatform", "shop", ".status.outputs.vpcId");
         String bucketArn = jsonpath(ns, "securebucket", "app-logs", ".status.outputs.bucketArn");
         assertThat(vpcId).startsWith("vpc-");
@@ -86,7 +94,7 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
                 .doesNotContainPattern("(?i)password[^S]");
 
         var ec2 = aws.ec2(Emulator.REGION);
-        assertThat(Ec2Inventory.of(ec2, uid)).isEqualTo(Map.ofEntries(Map.entry("elastic-ip", 2), Map.entry("internet-gateway", 1),
+        assertThat(Ec2Inventory.of(ec2, ownerKey)).isEqualTo(Map.ofEntries(Map.entry("elastic-ip", 2), Map.entry("internet-gateway", 1),
                 Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("security-group", 3), Map.entry("subnet", 4),
                 Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("instance", 2), Map.entry("volume", 2)));
         assertThat(ec2.describeVpcAttribute(r -> r.vpcId(vpcId).attribute(VpcAttributeName.ENABLE_DNS_SUPPORT)).enableDnsSupport().value()).isTrue();
@@ -149,7 +157,7 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
 
         // Deletion policy Snapshot: only the final snapshot remains.
         Kubectl.run("delete", "webplatform/shop", "-n", ns, "--timeout=180s").ok();
-        assertThat(Ec2Inventory.of(ec2, uid)).isEmpty();
+        assertThat(Ec2Inventory.of(ec2, ownerKey)).isEmpty();
         assertThat(AwsReads.exists(() -> aws.rds(Emulator.REGION).describeDBInstances(r -> r.dbInstanceIdentifier(dbId)))).isFalse();
         assertThat(aws.rds(Emulator.REGION).describeDBSnapshots(r -> r.snapshotType("manual")).dbSnapshots())
                 .filteredOn(s -> s.dbSnapshotIdentifier().startsWith(dbId + "-final-")).hasSize(1);
@@ -182,8 +190,8 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         assertThat(jsonpath(ns, "securebucket", "solo-flowlogs", ".status.conditions[?(@.type==\"Ready\")].status")).isEqualTo("True");
         assertThat(jsonpath(ns, "securebucket", "solo-flowlogs", ".metadata.ownerReferences[0].name")).isEqualTo("solo");
         String bucket = jsonpath(ns, "securebucket", "solo-flowlogs", ".status.outputs.bucketName");
-        String uid = jsonpath(ns, "webplatform", "solo", ".metadata.uid");
-        assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).containsEntry("natgateway", 1).containsEntry("elastic-ip", 1);
+        String ownerKey = jsonpath(ns, "webplatform", "solo", ".status.ownerKey");
+        assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), ownerKey)).containsEntry("natgateway", 1).containsEntry("elastic-ip", 1);
 
         String dbId = jsonpath(ns, "webplatform", "solo", ".status.outputs.databaseEndpoint").split("\\.")[0];
 
@@ -193,7 +201,7 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         assertThat(aws.rds(Emulator.REGION).describeDBSnapshots().dbSnapshots()).noneMatch(x -> x.dbSnapshotIdentifier().startsWith(dbId));
         assertThat(Kubectl.run("get", "securebucket", "solo-flowlogs", "-n", ns).exit()).isNotZero();
         assertThat(aws.s3(Emulator.REGION).listBuckets().buckets()).noneMatch(b -> b.name().equals(bucket));
-        assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).isEmpty();
+        assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), ownerKey)).isEmpty();
     }
 
     @Test
@@ -209,7 +217,7 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
                   database: {deletionPolicy: Retain}
                 """).ok();
         Kubectl.run("wait", "--for=condition=Ready", "webplatform/keep", "-n", ns, "--timeout=180s").ok();
-        String uid = jsonpath(ns, "webplatform", "keep", ".metadata.uid");
+        String ownerKey = jsonpath(ns, "webplatform", "keep", ".status.ownerKey");
         String dbId = jsonpath(ns, "webplatform", "keep", ".status.outputs.databaseEndpoint").split("\\.")[0];
         String vpcId = jsonpath(ns, "webplatform", "keep", ".status.outputs.vpcId");
         Kubectl.run("delete", "webplatform/keep", "-n", ns, "--timeout=180s").ok();
@@ -217,7 +225,7 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         var db = aws.rds(Emulator.REGION).describeDBInstances(r -> r.dbInstanceIdentifier(dbId)).dbInstances().get(0);
         assertThat(db.dbInstanceStatus()).isEqualTo("available");
         // Kept with it: its subnet group, the security groups, the subnets and the VPC. Nothing else.
-        assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).isEqualTo(Map.of("security-group", 3, "subnet", 4, "vpc", 1));
+        assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), ownerKey)).isEqualTo(Map.of("security-group", 3, "subnet", 4, "vpc", 1));
         assertThat(Kubectl.run("get", "events", "-n", ns, "--field-selector", "involvedObject.name=keep,reason=Retained",
                 "-o", "jsonpath={.items[*].message}").ok().out()).contains(dbId, vpcId);
     }
@@ -325,8 +333,8 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         // The seam sees this namespace's writes: the SecureBucket closed was made in AWS.
         assertThat(mutations.of(ns)).contains("S3:CreateBucket");
         for (String name : new String[] {"nozone", "nobucket", "closedbucket", "waiting", "squatter", "noimage", "oldpostgres"}) {
-            String uid = jsonpath(ns, "webplatform", name, ".metadata.uid");
-            assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), uid)).as(name).isEmpty();
+            String ownerKey = jsonpath(ns, "webplatform", name, ".status.ownerKey");
+            assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), ownerKey)).as(name).isEmpty();
             Kubectl.run("delete", "webplatform/" + name, "-n", ns, "--timeout=60s").ok();
         }
         engineVersions.offer(null);

@@ -1,6 +1,7 @@
 package io.webplatform.operator.plan;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.engine.CfnResource;
@@ -49,7 +50,7 @@ class NetworkPlanResourcesTest {
     private void scopeFor(WebPlatformSpec.NatGateways nat) throws IOException {
         WebPlatform platform = sample(nat);
         NetworkPlan network = NetworkPlan.of(platform.getSpec().network, List.of("eu-west-3a", "eu-west-3b"));
-        scope = PlatformScope.forPlan(platform, network, "eu-west-3", Plan.ACCOUNT, CfnResource.ref("FlowLogBucketArn"), Plan.appImage(platform));
+        scope = PlatformScope.forPlan(platform, Identity.ofUid(platform), network, "eu-west-3", Plan.ACCOUNT, CfnResource.ref("FlowLogBucketArn"), Plan.appImage(platform));
     }
 
     /** Plans one component as ComponentGraph.plan does; its planned observation must satisfy its own diff. */

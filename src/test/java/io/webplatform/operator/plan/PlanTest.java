@@ -36,6 +36,34 @@ class PlanTest {
     }
 
     @Test
+    void namesDeriveFromTheInstallationSoARebuiltClusterPlansTheSameOnes() throws IOException {
+        String manifest = Files.readString(Path.of("samples/securebucket.yaml"));
+        io.webplatform.operator.api.SecureBucket first = Serialization.unmarshal(manifest, io.webplatform.operator.api.SecureBucket.class);
+        io.webplatform.operator.api.SecureBucket again = Serialization.unmarshal(manifest, io.webplatform.operator.api.SecureBucket.class);
+        first.getMetadata().setUid("uid-of-the-first-cluster");
+        again.getMetadata().setUid("uid-of-the-rebuilt-cluster");
+        Object bucket = Plan.of(first, null, "prod").resources().get("Bucket").properties().get("BucketName");
+        assertThat(Plan.of(again, null, "prod").resources().get("Bucket").properties().get("BucketName")).isEqualTo(bucket);
+        String key = io.webplatform.operator.aws.Identity.keyOf("prod", "SecureBucket", first.getMetadata().getNamespace(),
+                first.getMetadata().getName());
+        assertThat((String) bucket).endsWith("-" + io.webplatform.operator.aws.ResourceNames.shortHash(key));
+        assertThat(Plan.of(again, null, "prod").toYaml()).contains("derived from installation prod, kind, namespace and name");
+        // Another installation is another stack.
+        assertThat(Plan.of(again, null, "staging").resources().get("Bucket").properties().get("BucketName")).isNotEqualTo(bucket);
+    }
+
+    @Test
+    void anObjectReadBackWithAUidKeyKeepsItsNames() throws IOException {
+        io.webplatform.operator.api.SecureBucket bucket = Serialization.unmarshal(Files.readString(Path.of("samples/securebucket.yaml")),
+                io.webplatform.operator.api.SecureBucket.class);
+        bucket.getMetadata().setUid("0c1f3a52-0000-4000-8000-000000000001");
+        bucket.setStatus(new io.webplatform.operator.api.SecureBucketStatus());
+        bucket.getStatus().setOwnerKey(bucket.getMetadata().getUid());
+        assertThat((String) Plan.of(bucket, null, "prod").resources().get("Bucket").properties().get("BucketName"))
+                .endsWith("-" + io.webplatform.operator.aws.ResourceNames.shortHash(bucket.getMetadata().getUid()));
+    }
+
+    @Test
     void theWebPlatformSamplesAlarmsWatchTheLoadBalancerByTheNamesCloudWatchUses() throws IOException {
         WebPlatform platform = Serialization.unmarshal(Files.readString(Path.of("samples/webplatform.yaml")), WebPlatform.class);
         CloudFormationTemplate template = Plan.of(platform, null);

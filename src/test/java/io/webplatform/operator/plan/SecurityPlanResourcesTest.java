@@ -1,6 +1,7 @@
 package io.webplatform.operator.plan;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
@@ -54,9 +55,9 @@ class SecurityPlanResourcesTest {
         WebPlatform platform = Serialization.unmarshal(Files.readString(Path.of("samples/webplatform.yaml")), WebPlatform.class);
         platform.getMetadata().setUid(Plan.PLACEHOLDER_UID);
         NetworkPlan network = NetworkPlan.of(platform.getSpec().network, List.of(REGION + "a", REGION + "b"));
-        scope = PlatformScope.forPlan(platform, network, REGION, CfnResource.ref("AWS::AccountId"), CfnResource.ref("FlowLogBucketArn"), Plan.appImage(platform));
+        scope = PlatformScope.forPlan(platform, Identity.ofUid(platform), network, REGION, CfnResource.ref("AWS::AccountId"), CfnResource.ref("FlowLogBucketArn"), Plan.appImage(platform));
         template = new CloudFormationTemplate("test").parameter("FlowLogBucketArn", "String", "the flow-log bucket");
-        scope.record(Vpc.NAME, Observed.ready("${Vpc}", new Vpc.State("${Vpc}", "10.0.0.0/16", true, true)));
+        scope.record(Vpc.NAME, Observed.ready("${Vpc}", new Vpc.State("${Vpc}", "10.0.0.0/16", true, true, null)));
         Map<String, Subnet> subnets = new LinkedHashMap<>();
         for (String role : Subnets.roles()) {
             String id = CfnResource.ref(CfnResource.logicalId(Subnets.NAME, role));

@@ -1,8 +1,10 @@
 package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.SecureBucket;
+import io.webplatform.operator.api.SecureBucketStatus;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformSpec;
+import io.webplatform.operator.api.WebPlatformStatus;
 import io.webplatform.operator.bucket.BucketScope;
 import io.webplatform.operator.bucket.SecureBucketGraph;
 import io.webplatform.operator.engine.CfnResource;
@@ -42,6 +44,9 @@ class PlanMatchesEmulatorTest extends PlatformFixture {
         // The fixture hands the operator a flow-log bucket; the plan takes it as a parameter.
         wp.getSpec().network.flowLogs = new WebPlatformSpec.FlowLogs();
         wp.getSpec().network.flowLogs.bucketRef = "flow-logs";
+        // Planned as read back from the cluster: with the owner key its status records (the fixture's scopes use the UID).
+        wp.setStatus(new WebPlatformStatus());
+        wp.getStatus().setOwnerKey(wp.getMetadata().getUid());
         CloudFormationTemplate plan = Plan.of(wp, Emulator.REGION);
         Ec2Client ec2 = aws.ec2(Emulator.REGION);
 
@@ -106,6 +111,8 @@ class PlanMatchesEmulatorTest extends PlatformFixture {
             result = bucketGraph.reconcile(new BucketScope(sb, aws, "123456789012"), new RecordedEvents());
         }
         assertThat(result.allReady()).as(result.waitingSummary()).isTrue();
+        sb.setStatus(new SecureBucketStatus());
+        sb.getStatus().setOwnerKey(sb.getMetadata().getUid());
         CloudFormationTemplate plan = Plan.of(sb, Emulator.REGION);
         S3Client s3 = aws.s3(Emulator.REGION);
 

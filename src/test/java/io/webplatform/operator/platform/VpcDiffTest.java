@@ -12,31 +12,31 @@ class VpcDiffTest {
 
     @Test
     void aVpcWithBothDnsSettingsOnMatches() {
-        assertThat(vpc.diff(new Vpc.State("vpc-1", "10.0.0.0/16", true, true), desired)).isEmpty();
+        assertThat(vpc.diff(new Vpc.State("vpc-1", "10.0.0.0/16", true, true, null), desired)).isEmpty();
     }
 
     @Test
     void dnsHostnamesOffIsOneChange() {
-        assertThat(vpc.diff(new Vpc.State("vpc-1", "10.0.0.0/16", true, false), desired))
+        assertThat(vpc.diff(new Vpc.State("vpc-1", "10.0.0.0/16", true, false, null), desired))
                 .containsExactly(new Change(Vpc.DNS_HOSTNAMES, "false", "true", "DNS hostnames enabled"));
     }
 
     @Test
     void dnsSupportOffIsOneChange() {
-        assertThat(vpc.diff(new Vpc.State("vpc-1", "10.0.0.0/16", false, true), desired))
+        assertThat(vpc.diff(new Vpc.State("vpc-1", "10.0.0.0/16", false, true, null), desired))
                 .containsExactly(new Change(Vpc.DNS_SUPPORT, "false", "true", "DNS support enabled"));
     }
 
     @Test
     void bothOffComeSupportFirst() {
         // AWS enables DNS hostnames only where DNS support is on.
-        assertThat(vpc.diff(new Vpc.State("vpc-1", "10.0.0.0/16", false, false), desired)).extracting(Change::field)
+        assertThat(vpc.diff(new Vpc.State("vpc-1", "10.0.0.0/16", false, false, null), desired)).extracting(Change::field)
                 .containsExactly(Vpc.DNS_SUPPORT, Vpc.DNS_HOSTNAMES);
     }
 
     @Test
     void theCidrIsNotACandidateForRepair() {
         // Fixed at creation: AWS cannot change a VPC's primary CIDR, and the spec refuses a change.
-        assertThat(vpc.diff(new Vpc.State("vpc-1", "10.9.0.0/16", true, true), desired)).isEmpty();
+        assertThat(vpc.diff(new Vpc.State("vpc-1", "10.9.0.0/16", true, true, null), desired)).isEmpty();
     }
 }
