@@ -28,6 +28,9 @@ public class ManagedStatus {
     private String ownerKey;
     @JsonPropertyDescription("Set when this object adopted an existing stack (a rebuilt cluster): from whom and what.")
     private Adoption adoption;
+    @JsonPropertyDescription("False until the operator's first write to AWS for this object, recorded before that write:"
+            + " an object that never wrote is deleted without an AWS call.")
+    private Boolean wroteToAws;
 
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
@@ -43,6 +46,8 @@ public class ManagedStatus {
     public void setDrift(List<Drift> drift) { this.drift = drift; }
     public String getOwnerKey() { return ownerKey; }
     public void setOwnerKey(String ownerKey) { this.ownerKey = ownerKey; }
+    public Boolean getWroteToAws() { return wroteToAws; }
+    public void setWroteToAws(Boolean wroteToAws) { this.wroteToAws = wroteToAws; }
     public Adoption getAdoption() { return adoption; }
     public void setAdoption(Adoption adoption) { this.adoption = adoption; }
 

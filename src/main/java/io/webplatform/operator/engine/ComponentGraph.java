@@ -250,6 +250,7 @@ public final class ComponentGraph<S extends Scope> {
         }
         boolean created = false;
         if (current == null) {
+            scope.writing();
             c.create(scope, c.desired(scope));
             created = true;
             current = c.observe(scope);
@@ -264,6 +265,7 @@ public final class ComponentGraph<S extends Scope> {
         D desired = c.desired(scope);
         List<Change> changes = c.diff(current.detail(), desired);
         if (!changes.isEmpty()) {
+            scope.writing();
             c.apply(scope, current, desired, changes);
         }
         List<String> made = changes.stream().map(Change::summary).toList();
@@ -348,6 +350,7 @@ public final class ComponentGraph<S extends Scope> {
             return false;
         }
         Node<S> node = ordered.stream().filter(n -> n.name().equals(anchor)).findFirst().orElseThrow();
+        scope.writing();
         ((Anchor<S, A>) node.component()).claim(scope, (Observed<A>) held.anchor(), identity.claim());
         logAction(scope, anchor, held.anchor().id(), "adopted", " from " + holder);
         result.adoptedFrom = holder;
@@ -499,11 +502,14 @@ public final class ComponentGraph<S extends Scope> {
             result.put(new ComponentStatus(c.name(), null, DISABLED, false, "not requested by the spec", null));
         } else if (retained) {
             result.put(new ComponentStatus(c.name(), current.id(), RETAINED, false, "no longer requested; kept by the deletion policy", null));
-        } else if (c.delete(scope, current)) {
-            events.normal("Deleted", c.name() + " " + current.id() + " deleted: no longer requested by the spec");
-            result.put(new ComponentStatus(c.name(), null, DISABLED, false, "not requested by the spec", null));
         } else {
-            result.put(new ComponentStatus(c.name(), current.id(), DELETING, false, "no longer requested; AWS is deleting it", null));
+            scope.writing();
+            if (c.delete(scope, current)) {
+                events.normal("Deleted", c.name() + " " + current.id() + " deleted: no longer requested by the spec");
+                result.put(new ComponentStatus(c.name(), null, DISABLED, false, "not requested by the spec", null));
+            } else {
+                result.put(new ComponentStatus(c.name(), current.id(), DELETING, false, "no longer requested; AWS is deleting it", null));
+            }
         }
     }
 

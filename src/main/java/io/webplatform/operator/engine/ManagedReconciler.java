@@ -118,6 +118,14 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
      */
     protected abstract java.util.Optional<String> nothingToDelete(R resource);
 
+    /**
+     * For an object that never wrote to AWS: what of it must still go in Kubernetes (an object it made)
+     * before the finalizer goes, or null.
+     */
+    protected String releaseWithoutAws(R resource) {
+        return null;
+    }
+
     /** The Ready condition's message once the deletion is done. */
     protected abstract String deletedMessage(R resource, WalkResult walk);
 
@@ -148,6 +156,9 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
         Identity identity = installation.identityOf(resource, status);
         status.setOwnerKey(identity.key());
+        if (status.getWroteToAws() == null && !identity.heldBefore()) {
+            status.setWroteToAws(false);
+        }
 
         Judged<S> judged = judge(resource, identity, events);
         if (judged.stop() != null) {
@@ -156,6 +167,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
                     : progressing(resource, status, statusBefore, stop);
         }
         S scope = judged.scope();
+        scope.beforeWriting(() -> recordFirstWrite(resource, status));
         ManagementPolicy policy = managementPolicy(resource);
         List<Drift> driftBefore = status.getDrift() == null ? List.of() : status.getDrift();
         List<String> calls = ApiCallMetrics.startRecording();
@@ -216,6 +228,16 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
             }
             // Read only means read only: the AWS resources outlive the object, as they were.
             events.warning("Released", "managementPolicy Observe: the AWS resources were left as they are");
+            requeue.reset(key);
+            return DeleteControl.defaultDelete();
+        }
+        if (Boolean.FALSE.equals(status.getWroteToAws())) {
+            // Its status was told before any write: nothing of it can exist in AWS.
+            String waiting = releaseWithoutAws(resource);
+            if (waiting != null) {
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.next(key).toMillis());
+            }
+            events.normal("Deleted", "nothing was ever made in AWS for it: deleted without an AWS call");
             requeue.reset(key);
             return DeleteControl.defaultDelete();
         }
@@ -303,6 +325,19 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
     private UpdateControl<R> finish(R resource, T status, String statusBefore, Duration next) {
         resource.setStatus(status);
         return StatusUpdates.patchIfChanged(resource, status, statusBefore, next);
+    }
+
+    /**
+     * Before the first write to AWS, status says so and the API server has it: a crash right after the
+     * write still leaves a record that something may exist. Throws (and so writes nothing) when the
+     * API server cannot take it.
+     */
+    private void recordFirstWrite(R resource, T status) {
+        if (Boolean.TRUE.equals(status.getWroteToAws())) {
+            return;
+        }
+        status.setWroteToAws(true);
+        StatusUpdates.mergeIntoStatus(kubernetes, resource, java.util.Map.of("wroteToAws", true));
     }
 
     private void patchWhileDeleting(R resource, T status) {

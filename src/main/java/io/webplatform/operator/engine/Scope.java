@@ -18,6 +18,7 @@ public abstract class Scope {
     private final Map<String, Observed<?>> observed = new HashMap<>();
     private ComponentGraph.Node<?> walking;
     private Clock clock = Clock.systemUTC();
+    private Runnable beforeWriting = () -> { };
 
     /** A scope identified by the owner's UID, as stacks were before installations had names. */
     protected Scope(HasMetadata owner, String region) {
@@ -46,6 +47,19 @@ public abstract class Scope {
 
     public String region() {
         return region;
+    }
+
+    /**
+     * What must happen before this pass's first write to AWS: the reconciler records in status that
+     * the object may have made something, so that a deletion knows when it can skip AWS altogether.
+     */
+    public void beforeWriting(Runnable hook) {
+        this.beforeWriting = hook;
+    }
+
+    /** Called by the engine before each write (create, apply, delete, claim); the hook decides whether once is enough. */
+    void writing() {
+        beforeWriting.run();
     }
 
     /** The pass's idea of now, compared with the dates AWS records (a key's CreationDate, a role's CreateDate). */

@@ -117,6 +117,13 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
         return new PlatformScope(resource, identity, plan, clients, accountIds.of(region), "");
     }
 
+    /** A WebPlatform that never wrote to AWS may still have made its flow-log SecureBucket: it goes first. */
+    @Override
+    protected String releaseWithoutAws(WebPlatform resource) {
+        return FlowLogDestination.deleteOwnBucket(kubernetes, resource) ? null
+                : "the WebPlatform's own flow-log SecureBucket " + FlowLogDestination.ownBucketName(resource);
+    }
+
     /** Tagged leftovers (what a crash left between a create and its tags' first read), then the platform's own flow-log bucket. */
     @Override
     protected String finishDeletion(WebPlatform resource, PlatformScope scope, WalkResult walk, KubernetesEvents events) {

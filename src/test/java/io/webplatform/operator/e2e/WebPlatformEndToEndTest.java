@@ -422,9 +422,9 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
     void whileNatGatewaysArePendingItSaysWhatItWaitsForThenBecomesReady() {
         String ns = Kubectl.newNamespace("e2e-wp-slow");
         // The operator's own AWS clients now see this WebPlatform's NAT gateways pending and its database
-        // creating for 3 descriptions: the first three passes.
-        slowNatGateways.pendingFor("WebPlatform/" + ns + "/slow", 3);
-        slowDatabases.creatingFor("-" + ns + "-slow-", 3);
+        // creating for 5 descriptions: the first passes (recording the first write in status starts one more at once).
+        slowNatGateways.pendingFor("WebPlatform/" + ns + "/slow", 5);
+        slowDatabases.creatingFor("-" + ns + "-slow-", 5);
         Kubectl.apply(ns, """
                 apiVersion: webplatform.io/v1alpha1
                 kind: WebPlatform

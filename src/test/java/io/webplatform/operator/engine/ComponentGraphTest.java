@@ -117,6 +117,21 @@ class ComponentGraphTest {
     }
 
     @Test
+    void everyWriteIsAnnouncedBeforeItHappensAndAConvergedPassAnnouncesNone() {
+        ComponentGraph<MapScope> graph = graph(new Node("a"), new Node("b", "a"));
+        MapScope scope = new MapScope();
+        scope.beforeWriting(() -> scope.log.add("writing"));
+        graph.reconcile(scope, new RecordedEvents());
+        assertThat(scope.log).containsExactly("writing", "create a", "writing", "create b");
+        scope.log.clear();
+        graph.reconcile(scope, new RecordedEvents());
+        assertThat(scope.log).isEmpty();
+        scope.world.put("a", "drifted");
+        graph.reconcile(scope, new RecordedEvents());
+        assertThat(scope.log).containsExactly("writing", "apply a [state drifted -> ready]");
+    }
+
+    @Test
     void aReadEdgeOrdersWithoutWaitingAndAnUndeclaredReadFails() {
         Node watched = new Node("watched");
         watched.pendingAfterCreate = true;
