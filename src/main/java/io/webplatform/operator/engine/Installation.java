@@ -63,7 +63,9 @@ public class Installation {
         if (key.equals(object.getMetadata().getUid())) {
             return Identity.ofUid(object);
         }
-        return new Identity(key, Identity.claimOf(clusterId(), object), toAdopt(object), heldBefore(status));
+        // A stack it made or adopted was written to first; a refused adoption never wrote.
+        boolean held = heldBefore(status) || status != null && Boolean.TRUE.equals(status.getWroteToAws());
+        return new Identity(key, Identity.claimOf(clusterId(), object), toAdopt(object), held);
     }
 
     /**

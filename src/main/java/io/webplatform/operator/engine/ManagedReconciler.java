@@ -180,7 +180,10 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         LOG.debugf("%s %s/%s: %d AWS calls: %s", kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
                 calls.size(), calls.stream().collect(Collectors.groupingBy(c -> c, TreeMap::new, Collectors.counting())));
         if (walk.adoptedFrom() != null) {
-            status.setAdoption(new Adoption(walk.adoptedFrom(), java.time.Instant.now().toString(), walk.adopted()));
+            Adoption adoption = new Adoption(walk.adoptedFrom(), java.time.Instant.now().toString(), walk.adopted());
+            status.setAdoption(adoption);
+            // The claim moved already: the record of it must not wait for the end of the pass.
+            StatusUpdates.mergeIntoStatus(kubernetes, resource, java.util.Map.of("adoption", adoption));
             events.normal("Adopted", "adopted the AWS stack of " + walk.adoptedFrom() + ": " + String.join(", ", walk.adopted()));
         }
         Report report = report(resource, status, scope, walk, events);

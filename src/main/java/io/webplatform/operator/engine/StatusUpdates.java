@@ -33,11 +33,15 @@ public final class StatusUpdates {
     }
 
     /** Status during a delete, written directly (DeleteControl cannot carry it); the resource may already be gone. */
-    /** A JSON merge patch of these status fields alone: no resourceVersion, nothing else overwritten. */
+    /**
+     * A JSON merge patch of these status fields alone: no resourceVersion, nothing else overwritten. The
+     * resource takes the new resourceVersion, so the pass's own status patch at its end does not conflict.
+     */
     public static void mergeIntoStatus(KubernetesClient client, HasMetadata resource, java.util.Map<String, Object> fields) {
-        client.resource(resource).subresource("status").patch(
+        HasMetadata patched = client.resource(resource).subresource("status").patch(
                 io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
                 io.fabric8.kubernetes.client.utils.Serialization.asJson(java.util.Map.of("status", fields)));
+        resource.getMetadata().setResourceVersion(patched.getMetadata().getResourceVersion());
     }
 
     public static void patchWhileDeleting(KubernetesClient client, HasMetadata resource) {

@@ -70,6 +70,18 @@ class InstallationTest {
     }
 
     @Test
+    void anObjectThatWroteToAwsHeldItsStackEvenWhenItsStatusListsNothingNow() {
+        // A pass stopped by ClaimedElsewhere lists no component: what it wrote before still says it held the stack.
+        SecureBucketStatus status = new SecureBucketStatus();
+        status.setOwnerKey(Identity.keyOf("prod", "SecureBucket", "demo", "app-logs"));
+        status.setWroteToAws(true);
+        assertThat(installation("prod", true).identityOf(bucket("uid-1", Map.of(Installation.ADOPT_ANNOTATION, "true")), status).heldBefore())
+                .isTrue();
+        status.setWroteToAws(false);
+        assertThat(installation("prod", true).identityOf(bucket("uid-1", null), status).heldBefore()).isFalse();
+    }
+
+    @Test
     void adoptingNeedsTheChartValueAndTheAnnotation() {
         Map<String, String> annotated = Map.of(Installation.ADOPT_ANNOTATION, "true");
         assertThat(installation("prod", true).identityOf(bucket("u", annotated), null).mayAdopt()).isTrue();
