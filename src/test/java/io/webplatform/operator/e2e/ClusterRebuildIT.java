@@ -1,0 +1,343 @@
+package io.webplatform.operator.e2e;
+
+import io.webplatform.operator.aws.AwsClients;
+import io.webplatform.operator.testing.ApiCallCounts;
+import io.webplatform.operator.testing.AwsStackInventory;
+import io.webplatform.operator.testing.Emulator;
+import io.webplatform.operator.testing.OperatorProcess;
+import io.webplatform.operator.testing.ThrowAwayCluster;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+import static io.webplatform.operator.e2e.SecureBucketEndToEndTest.sample;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The cloud outlives the cluster (issue 15, "A rebuilt cluster adopts its stack"). Each test makes its
+ * clusters from nothing (fresh etcd and API server, {@link ThrowAwayCluster}) against the one AWS account of
+ * the test bed (moto), installs the chart as a user would, with one installation name, and runs the
+ * packaged operator as the chart's Deployment would (its ServiceAccount's token, the env the chart
+ * rendered). A cluster is thrown away without deleting anything in it: its operator killed, its API
+ * server and etcd stopped and their data deleted. What an operator called is read from its own
+ * metrics ({@link ApiCallCounts}); what exists in AWS from AWS ({@link AwsStackInventory}), never from a
+ * status. Runs after `package` (failsafe).
+ */
+class ClusterRebuildIT {
+    private static final String INSTALLATION = "prod";
+    private static final String RELEASE = "webplatform";
+    private static final String OPERATOR_NS = "webplatform-system";
+    private static final String ADOPT = "webplatform.io/adopt";
+    /** Short resyncs, so a stalled or a displaced object is looked at again within seconds. */
+    private static final String RESYNC = "resyncPeriod=PT10S";
+    private static AwsClients aws;
+
+    @BeforeAll
+    static void clients() {
+        aws = Emulator.clients();
+    }
+
+    @AfterAll
+    static void close() {
+        aws.close();
+    }
+
+    /**
+     * Both samples converged in cluster A; A is lost; cluster B (same installation name, adoption allowed)
+     * gets the same manifests with the adopt annotation: Ready without one creating call, the very same
+     * AWS resources, status and an Event listing what was adopted. Deleting them in B then leaves in AWS
+     * exactly what the samples' deletion policies keep: SecureBucket Retain keeps its three buckets and
+     * its key (README, "A SecureBucket"); the WebPlatform's database policy Snapshot leaves one final
+     * snapshot, nothing else.
+     */
+    @Test
+    void aRebuiltClusterAdoptsBothSamplesWithoutCreatingAnything() throws Exception {
+        String ns = uniqueNamespace("rebuild");
+        String bucket = sample("securebucket.yaml", ns);
+        String platform = sample("webplatform.yaml", ns);
+        long started = System.nanoTime();
+
+        SortedSet<String> before;
+        String bucketOutputs;
+        String platformOutputs;
+        String bucketUidA;
+        String platformUidA;
+        ApiCallCounts firstInstall;
+        try (ThrowAwayCluster a = ThrowAwayCluster.start("rebuild-a")) {
+            a.installChart(RELEASE, OPERATOR_NS, "installationName=" + INSTALLATION, RESYNC);
+            assertThat(OperatorProcess.chartEnv(a.kubeconfig(), RELEASE, OPERATOR_NS))
+                    .containsEntry("WEBPLATFORM_INSTALLATION", INSTALLATION).containsEntry("WEBPLATFORM_ADOPTION_ALLOWED", "false");
+            a.createNamespace(ns);
+            try (OperatorProcess operator = a.startOperator(RELEASE, OPERATOR_NS, freePort())) {
+                a.apply(ns, bucket).ok();
+                a.apply(ns, platform).ok();
+                a.kubectl("wait", "--for=condition=Ready", "securebucket/app-logs", "webplatform/shop", "-n", ns, "--timeout=300s").ok();
+                firstInstall = ApiCallCounts.scrape(operator.httpPort());
+                bucketOutputs = jsonpath(a, ns, "securebucket", "app-logs", ".status.outputs");
+                platformOutputs = jsonpath(a, ns, "webplatform", "shop", ".status.outputs");
+                bucketUidA = jsonpath(a, ns, "securebucket", "app-logs", ".metadata.uid");
+                platformUidA = jsonpath(a, ns, "webplatform", "shop", ".metadata.uid");
+                before = AwsStackInventory.of(aws, ns);
+                operator.kill(); // the cluster is lost: no graceful stop, nothing deleted
+            }
+        }
+        System.out.printf("[measure] cluster A, both samples from nothing: %d creating calls (%d mutating, %d in all); %d AWS resources %s%n",
+                ApiCallCounts.sum(firstInstall.creating()), ApiCallCounts.sum(firstInstall.mutating()), firstInstall.total(),
+                before.size(), AwsStackInventory.counts(before));
+        assertThat(before).as("the stack cluster A made").isNotEmpty();
+
+        SoftAssertions softly = new SoftAssertions();
+        try (ThrowAwayCluster b = ThrowAwayCluster.start("rebuild-b")) {
+            b.installChart(RELEASE, OPERATOR_NS, "installationName=" + INSTALLATION, "adoption.allowed=true", RESYNC);
+            assertThat(OperatorProcess.chartEnv(b.kubeconfig(), RELEASE, OPERATOR_NS))
+                    .containsEntry("WEBPLATFORM_INSTALLATION", INSTALLATION).containsEntry("WEBPLATFORM_ADOPTION_ALLOWED", "true");
+            b.createNamespace(ns);
+            try (OperatorProcess operator = b.startOperator(RELEASE, OPERATOR_NS, freePort())) {
+                try {
+                    long applied = System.nanoTime();
+                    b.apply(ns, adopting(bucket)).ok();
+                    b.apply(ns, adopting(platform)).ok();
+                    b.kubectl("wait", "--for=condition=Ready", "securebucket/app-logs", "webplatform/shop", "-n", ns, "--timeout=300s").ok();
+                    double seconds = (System.nanoTime() - applied) / 1e9;
+                    ApiCallCounts adoption = ApiCallCounts.scrape(operator.httpPort());
+                    System.out.printf("[measure] cluster B adopts both samples: Ready in %.1f s; %d creating calls %s; mutating %s; %d calls in all%n",
+                            seconds, ApiCallCounts.sum(adoption.creating()), adoption.creating(), adoption.mutating(), adoption.total());
+
+                    softly.assertThat(adoption.creating()).as("creating calls of cluster B's operator").isEmpty();
+                    softly.assertThat(adoption.destroying()).as("destroying calls of cluster B's operator").isEmpty();
+                    softly.assertThat(AwsStackInventory.of(aws, ns)).as("AWS after the adoption: the very same resources").isEqualTo(before);
+                    softly.assertThat(jsonpath(b, ns, "securebucket", "app-logs", ".status.outputs")).as("SecureBucket outputs")
+                            .isEqualTo(bucketOutputs);
+                    softly.assertThat(jsonpath(b, ns, "webplatform", "shop", ".status.outputs")).as("WebPlatform outputs")
+                            .isEqualTo(platformOutputs);
+                    for (String[] object : new String[][] {{"securebucket", "app-logs", bucketUidA}, {"webplatform", "shop", platformUidA}}) {
+                        softly.assertThat(jsonpath(b, ns, object[0], object[1], ".status.adoption.resources"))
+                                .as(object[0] + " status.adoption.resources").isNotBlank();
+                        softly.assertThat(jsonpath(b, ns, object[0], object[1], ".status.adoption.from"))
+                                .as(object[0] + " status.adoption.from names the object of cluster A").contains(object[2]);
+                        softly.assertThat(events(b, ns, object[1], "Adopted")).as(object[0] + " Event Adopted").isNotBlank();
+                    }
+                } finally {
+                    // Deleting in B ends, whatever was adopted; the flow-log bucket's user (the WebPlatform) goes first.
+                    long deleting = System.nanoTime();
+                    b.kubectl("delete", "webplatform", "shop", "-n", ns, "--timeout=300s").ok();
+                    b.kubectl("delete", "securebucket", "app-logs", "-n", ns, "--timeout=120s").ok();
+                    System.out.printf("[measure] cluster B deletes both: %.1f s%n", (System.nanoTime() - deleting) / 1e9);
+                }
+            }
+        }
+
+        // Left in AWS: what the deletion policies keep, and nothing else.
+        SortedSet<String> left = AwsStackInventory.of(aws, ns);
+        SortedSet<String> retained = new TreeSet<>();
+        for (String output : new String[] {"bucketName", "backupBucketName", "logBucketName"}) {
+            retained.add("s3:bucket " + field(bucketOutputs, output));
+        }
+        String keyId = field(bucketOutputs, "keyArn").substring(field(bucketOutputs, "keyArn").lastIndexOf('/') + 1);
+        retained.add("kms:key " + keyId);
+        before.stream().filter(e -> e.startsWith("kms:alias ") && e.endsWith(" -> " + keyId)).forEach(retained::add);
+        String dbId = field(platformOutputs, "databaseEndpoint").split("\\.")[0];
+        left.stream().filter(e -> e.startsWith("rds:snapshot " + dbId + "-final-")).forEach(retained::add);
+        softly.assertThat(left).as("AWS after deleting both in cluster B").isEqualTo(retained);
+        softly.assertThat(aws.rds(Emulator.REGION).describeDBSnapshots(r -> r.snapshotType("manual")).dbSnapshots())
+                .as("the database's final snapshot").filteredOn(s -> s.dbSnapshotIdentifier().startsWith(dbId + "-final-")).hasSize(1);
+        System.out.printf("[measure] ClusterRebuildIT rebuild: %.1f s in all%n", (System.nanoTime() - started) / 1e9);
+        softly.assertAll();
+    }
+
+    /**
+     * The negative: a SecureBucket converged in cluster C, C lost; in cluster D the same manifest stops with
+     * Stalled AdoptionNotAllowed, creates nothing and leaves the old stack as it is, both when the chart does
+     * not allow adoption (annotation present) and when the object does not ask for it (chart allows);
+     * deleting the stopped object ends and deletes nothing in AWS: the stack still belongs to its claimant.
+     * Then with both permissions it adopts (so the test leaves nothing: policy Delete).
+     */
+    @Test
+    void withoutPermissionARebuiltClusterStopsInsteadOfDuplicating() throws Exception {
+        String ns = uniqueNamespace("refuse");
+        String bucket = cheapBucket("orders");
+        long started = System.nanoTime();
+        SortedSet<String> before = converge(ns, bucket, "orders");
+        assertThat(before).as("the stack cluster C made").isNotEmpty();
+
+        try (ThrowAwayCluster d = ThrowAwayCluster.start("refuse-d")) {
+            d.installChart(RELEASE, OPERATOR_NS, "installationName=" + INSTALLATION, RESYNC);
+            d.createNamespace(ns);
+            try (OperatorProcess operator = d.startOperator(RELEASE, OPERATOR_NS, freePort())) {
+                // The object asks, the chart does not allow.
+                d.apply(ns, adopting(bucket)).ok();
+                awaitStalled(d, ns, "orders", "AdoptionNotAllowed");
+                ApiCallCounts refused = ApiCallCounts.scrape(operator.httpPort());
+                System.out.printf("[measure] refused adoption (chart false): mutating %s, %d calls in all%n", refused.mutating(), refused.total());
+                assertThat(refused.creating()).as("creating calls while adoption is not allowed").isEmpty();
+                assertThat(AwsStackInventory.of(aws, ns)).as("the old stack, untouched").isEqualTo(before);
+
+                // Deleting the stopped object ends, and deletes nothing of a stack it never claimed.
+                d.kubectl("delete", "securebucket", "orders", "-n", ns, "--timeout=60s").ok();
+                ApiCallCounts deleted = ApiCallCounts.scrape(operator.httpPort());
+                assertThat(deleted.destroying()).as("destroying calls for an object that claimed nothing").isEmpty();
+                assertThat(deleted.creating()).isEmpty();
+                assertThat(AwsStackInventory.of(aws, ns)).as("the old stack after deleting the refused object").isEqualTo(before);
+            }
+
+            // The chart allows (a rollout: the pod restarts with the new env), the object does not ask.
+            d.installChart(RELEASE, OPERATOR_NS, "installationName=" + INSTALLATION, "adoption.allowed=true", RESYNC);
+            try (OperatorProcess operator = d.startOperator(RELEASE, OPERATOR_NS, freePort())) {
+                d.apply(ns, bucket).ok();
+                awaitStalled(d, ns, "orders", "AdoptionNotAllowed");
+                assertThat(ApiCallCounts.scrape(operator.httpPort()).creating()).as("creating calls without the annotation").isEmpty();
+                assertThat(AwsStackInventory.of(aws, ns)).isEqualTo(before);
+
+                // Both: it adopts; then a delete with policy Delete removes the stack.
+                d.kubectl("annotate", "securebucket", "orders", "-n", ns, ADOPT + "=true").ok();
+                try {
+                    d.kubectl("wait", "--for=condition=Ready", "securebucket/orders", "-n", ns, "--timeout=120s").ok();
+                    ApiCallCounts adopted = ApiCallCounts.scrape(operator.httpPort());
+                    System.out.printf("[measure] adoption once allowed: mutating %s, %d calls in all%n", adopted.mutating(), adopted.total());
+                    assertThat(adopted.creating()).as("creating calls of the adoption").isEmpty();
+                    assertThat(AwsStackInventory.of(aws, ns)).isEqualTo(before);
+                    assertThat(events(d, ns, "orders", "Adopted")).isNotBlank();
+                } finally {
+                    d.kubectl("delete", "securebucket", "orders", "-n", ns, "--timeout=120s").ok();
+                }
+                assertThat(AwsStackInventory.of(aws, ns)).as("AWS after deleting the adopted bucket (policy Delete)").isEmpty();
+            }
+        }
+        System.out.printf("[measure] ClusterRebuildIT refusal: %.1f s in all%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * Two live clusters with one installation name: E runs on while F adopts E's bucket (with permission).
+     * E's object then stops (Stalled ClaimedElsewhere) and writes nothing more, even when its spec changes;
+     * deleting it in E ends without deleting the stack F now holds.
+     */
+    @Test
+    void twoLiveClustersWithOneInstallationNameDoNotFight() throws Exception {
+        String ns = uniqueNamespace("twin");
+        String bucket = cheapBucket("ledger");
+        long started = System.nanoTime();
+        try (ThrowAwayCluster e = ThrowAwayCluster.start("twin-e"); ThrowAwayCluster f = ThrowAwayCluster.start("twin-f")) {
+            e.installChart(RELEASE, OPERATOR_NS, "installationName=" + INSTALLATION, RESYNC);
+            f.installChart(RELEASE, OPERATOR_NS, "installationName=" + INSTALLATION, "adoption.allowed=true", RESYNC);
+            e.createNamespace(ns);
+            f.createNamespace(ns);
+            try (OperatorProcess opE = e.startOperator(RELEASE, OPERATOR_NS, freePort());
+                 OperatorProcess opF = f.startOperator(RELEASE, OPERATOR_NS, freePort())) {
+                e.apply(ns, bucket).ok();
+                e.kubectl("wait", "--for=condition=Ready", "securebucket/ledger", "-n", ns, "--timeout=120s").ok();
+                SortedSet<String> stack = AwsStackInventory.of(aws, ns);
+                String bucketName = jsonpath(e, ns, "securebucket", "ledger", ".status.outputs.bucketName");
+                try {
+                    f.apply(ns, adopting(bucket)).ok();
+                    f.kubectl("wait", "--for=condition=Ready", "securebucket/ledger", "-n", ns, "--timeout=120s").ok();
+                    assertThat(ApiCallCounts.scrape(opF.httpPort()).creating()).as("creating calls of F's adoption").isEmpty();
+
+                    awaitStalled(e, ns, "ledger", "ClaimedElsewhere");
+                    ApiCallCounts displaced = ApiCallCounts.scrape(opE.httpPort());
+                    // A change E would otherwise carry to AWS (a tag): seen (observedGeneration 2), not written.
+                    e.kubectl("patch", "securebucket", "ledger", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"tags\":{\"touched\":\"by-e\"}}}").ok();
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                            "2".equals(jsonpath(e, ns, "securebucket", "ledger", ".status.observedGeneration")));
+                    assertThat(conditionReason(e, ns, "ledger", "Stalled")).isEqualTo("ClaimedElsewhere");
+                    ApiCallCounts afterward = ApiCallCounts.scrape(opE.httpPort()).since(displaced);
+                    System.out.printf("[measure] displaced operator E after F adopted: mutating %s, %d calls in all%n",
+                            afterward.mutating(), afterward.total());
+                    assertThat(afterward.mutating()).as("E's writes after F adopted").isEmpty();
+                    assertThat(aws.s3(Emulator.REGION).getBucketTagging(r -> r.bucket(bucketName)).tagSet())
+                            .noneMatch(t -> t.key().equals("touched"));
+
+                    e.kubectl("delete", "securebucket", "ledger", "-n", ns, "--timeout=60s").ok();
+                    assertThat(ApiCallCounts.scrape(opE.httpPort()).since(displaced).mutating()).as("E's writes when its object goes").isEmpty();
+                    assertThat(AwsStackInventory.of(aws, ns)).as("F's stack after E's object went").isEqualTo(stack);
+                    assertThat(conditionStatus(f, ns, "ledger", "Ready")).isEqualTo("True");
+                } finally {
+                    f.kubectl("delete", "securebucket", "ledger", "-n", ns, "--timeout=120s").ok();
+                    e.kubectl("delete", "securebucket", "ledger", "-n", ns, "--ignore-not-found", "--timeout=60s");
+                }
+                assertThat(AwsStackInventory.of(aws, ns)).as("AWS after deleting the bucket in F (policy Delete)").isEmpty();
+            }
+        }
+        System.out.printf("[measure] ClusterRebuildIT twins: %.1f s in all%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Converges one object in a cluster of its own, then loses that cluster; returns what it left in AWS. */
+    private static SortedSet<String> converge(String ns, String manifest, String name) throws Exception {
+        try (ThrowAwayCluster c = ThrowAwayCluster.start(ns.substring(0, ns.indexOf('-')) + "-c")) {
+            c.installChart(RELEASE, OPERATOR_NS, "installationName=" + INSTALLATION, RESYNC);
+            c.createNamespace(ns);
+            try (OperatorProcess operator = c.startOperator(RELEASE, OPERATOR_NS, freePort())) {
+                c.apply(ns, manifest).ok();
+                c.kubectl("wait", "--for=condition=Ready", "securebucket/" + name, "-n", ns, "--timeout=120s").ok();
+                SortedSet<String> stack = AwsStackInventory.of(aws, ns);
+                operator.kill();
+                return stack;
+            }
+        }
+    }
+
+    /** The cheapest object with a stack (a key, its alias, a bucket), removed from AWS when deleted. */
+    private static String cheapBucket(String name) {
+        return """
+                apiVersion: webplatform.io/v1alpha1
+                kind: SecureBucket
+                metadata:
+                  name: %s
+                spec: {region: eu-west-3, deletionPolicy: Delete, replication: {enabled: false}, trail: {enabled: false}}
+                """.formatted(name);
+    }
+
+    /** The same manifest with the annotation that asks to adopt. */
+    private static String adopting(String manifest) {
+        assertThat(manifest).contains("metadata:\n");
+        return manifest.replaceFirst("metadata:\n", "metadata:\n  annotations:\n    " + ADOPT + ": \"true\"\n");
+    }
+
+    private static void awaitStalled(ThrowAwayCluster cluster, String ns, String name, String reason) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(conditionStatus(cluster, ns, name, "Stalled")).as("Stalled of " + name).isEqualTo("True");
+            assertThat(conditionReason(cluster, ns, name, "Stalled")).isEqualTo(reason);
+        });
+    }
+
+    private static String conditionStatus(ThrowAwayCluster cluster, String ns, String name, String type) {
+        return jsonpath(cluster, ns, "securebucket", name, ".status.conditions[?(@.type==\"" + type + "\")].status");
+    }
+
+    private static String conditionReason(ThrowAwayCluster cluster, String ns, String name, String type) {
+        return jsonpath(cluster, ns, "securebucket", name, ".status.conditions[?(@.type==\"" + type + "\")].reason");
+    }
+
+    private static String jsonpath(ThrowAwayCluster cluster, String ns, String kind, String name, String path) {
+        return cluster.kubectl("get", kind, name, "-n", ns, "-o", "jsonpath={" + path + "}").ok().out();
+    }
+
+    private static String events(ThrowAwayCluster cluster, String ns, String name, String reason) {
+        return cluster.kubectl("get", "events", "-n", ns, "--field-selector", "involvedObject.name=" + name + ",reason=" + reason,
+                "-o", "jsonpath={.items[*].message}").ok().out();
+    }
+
+    /** One field of a status.outputs JSON. */
+    private static String field(String outputsJson, String name) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(outputsJson).path(name).asText();
+    }
+
+    /** Namespaces are reused across the clusters of one test, never across runs (the emulator outlives them). */
+    private static String uniqueNamespace(String prefix) {
+        return prefix + "-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
