@@ -175,7 +175,7 @@ class ClusterRebuildIT {
             try (OperatorProcess operator = d.startOperator(RELEASE, OPERATOR_NS, freePort())) {
                 // The object asks, the chart does not allow.
                 d.apply(ns, adopting(bucket)).ok();
-                awaitStalled(d, ns, "orders", "AdoptionNotAllowed");
+                awaitStalled(d, operator, ns, "orders", "AdoptionNotAllowed");
                 ApiCallCounts refused = ApiCallCounts.scrape(operator.httpPort());
                 System.out.printf("[measure] refused adoption (chart false): mutating %s, %d calls in all%n", refused.mutating(), refused.total());
                 assertThat(refused.creating()).as("creating calls while adoption is not allowed").isEmpty();
@@ -193,7 +193,7 @@ class ClusterRebuildIT {
             d.installChart(RELEASE, OPERATOR_NS, "installationName=" + INSTALLATION, "adoption.allowed=true", RESYNC);
             try (OperatorProcess operator = d.startOperator(RELEASE, OPERATOR_NS, freePort())) {
                 d.apply(ns, bucket).ok();
-                awaitStalled(d, ns, "orders", "AdoptionNotAllowed");
+                awaitStalled(d, operator, ns, "orders", "AdoptionNotAllowed");
                 assertThat(ApiCallCounts.scrape(operator.httpPort()).creating()).as("creating calls without the annotation").isEmpty();
                 assertThat(AwsStackInventory.of(aws, ns)).isEqualTo(before);
 
@@ -241,7 +241,7 @@ class ClusterRebuildIT {
                     f.kubectl("wait", "--for=condition=Ready", "securebucket/ledger", "-n", ns, "--timeout=120s").ok();
                     assertThat(ApiCallCounts.scrape(opF.httpPort()).creating()).as("creating calls of F's adoption").isEmpty();
 
-                    awaitStalled(e, ns, "ledger", "ClaimedElsewhere");
+                    awaitStalled(e, opE, ns, "ledger", "ClaimedElsewhere");
                     ApiCallCounts displaced = ApiCallCounts.scrape(opE.httpPort());
                     // A change E would otherwise carry to AWS (a tag): seen (observedGeneration 2), not written.
                     e.kubectl("patch", "securebucket", "ledger", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"tags\":{\"touched\":\"by-e\"}}}").ok();
@@ -301,11 +301,16 @@ class ClusterRebuildIT {
         return manifest.replaceFirst("metadata:\n", "metadata:\n  annotations:\n    " + ADOPT + ": \"true\"\n");
     }
 
-    private static void awaitStalled(ThrowAwayCluster cluster, String ns, String name, String reason) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(conditionStatus(cluster, ns, name, "Stalled")).as("Stalled of " + name).isEqualTo("True");
-            assertThat(conditionReason(cluster, ns, name, "Stalled")).isEqualTo(reason);
-        });
+    /** Waits for Stalled with that reason; says otherwise what the object shows and what its operator created. */
+    private static void awaitStalled(ThrowAwayCluster cluster, OperatorProcess operator, String ns, String name, String reason) {
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    "True".equals(conditionStatus(cluster, ns, name, "Stalled")) && reason.equals(conditionReason(cluster, ns, name, "Stalled")));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("SecureBucket " + ns + "/" + name + " did not stop with Stalled " + reason + " within 90 s; its conditions: "
+                    + jsonpath(cluster, ns, "securebucket", name, ".status.conditions[*]['type','status','reason']")
+                    + "; creating calls of its operator: " + ApiCallCounts.scrape(operator.httpPort()).creating(), e);
+        }
     }
 
     private static String conditionStatus(ThrowAwayCluster cluster, String ns, String name, String type) {

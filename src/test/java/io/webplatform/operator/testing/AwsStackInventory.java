@@ -60,15 +60,17 @@ public final class AwsStackInventory {
             }
         });
 
+        // GetRole and GetInstanceProfile carry the tags (AWS IAM API reference, Role and InstanceProfile data types);
+        // ListRoles and ListInstanceProfiles do not, and moto answers ListInstanceProfileTags with a server error.
         var iam = aws.iam(region);
         iam.listRolesPaginator().roles().forEach(role -> {
-            if (ours(orNone(() -> iam.listRoleTags(r -> r.roleName(role.roleName())).tags().stream()
+            if (ours(orNone(() -> iam.getRole(r -> r.roleName(role.roleName())).role().tags().stream()
                     .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x))), namespace)) {
                 out.add("iam:role " + role.roleName());
             }
         });
         iam.listInstanceProfilesPaginator().instanceProfiles().forEach(p -> {
-            if (ours(orNone(() -> iam.listInstanceProfileTags(r -> r.instanceProfileName(p.instanceProfileName())).tags().stream()
+            if (ours(orNone(() -> iam.getInstanceProfile(r -> r.instanceProfileName(p.instanceProfileName())).instanceProfile().tags().stream()
                     .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x))), namespace)) {
                 out.add("iam:instance-profile " + p.instanceProfileName());
             }
@@ -187,7 +189,8 @@ public final class AwsStackInventory {
         try {
             return read.get();
         } catch (RuntimeException e) {
-            if (AwsErrors.isNotFound(e) || AwsErrors.errorCode(e).contains("NoSuchTagSet") || AwsErrors.errorCode(e).contains("NoSuch")) {
+            String code = AwsErrors.errorCode(e);
+            if (AwsErrors.isNotFound(e) || (code != null && code.startsWith("NoSuch"))) {
                 return Map.of();
             }
             throw e;
