@@ -2,7 +2,7 @@
 # The local test bed on loopback: etcd + a real kube-apiserver + the moto AWS emulator.
 #   hack/testbed.sh start   builds what is missing (hack/testbed-build.sh), starts all three,
 #                           writes $TESTBED_DIR/kubeconfig and $TESTBED_DIR/env
-#   hack/testbed.sh stop    stops them
+#   hack/testbed.sh stop    stops them (and any throw-away cluster left running in $TESTBED_DIR/clusters)
 #   hack/testbed.sh status  says what runs
 #   hack/testbed.sh start-cluster   only etcd + kube-apiserver (fresh data, its own certificates and
 #                                   kubeconfig in $TESTBED_DIR), for a throw-away cluster that shares
@@ -165,7 +165,12 @@ delete_cluster() {
 
 case "${1:-}" in
   start) start ;;
-  stop) stop moto kube-apiserver etcd ;;
+  stop)
+    # Throw-away clusters a test left running (it was killed before its close()) go with the test bed.
+    for c in "$TESTBED_DIR"/clusters/*/; do
+      [ -d "$c" ] && (TESTBED_DIR="${c%/}" && stop kube-apiserver etcd)
+    done
+    stop moto kube-apiserver etcd ;;
   start-cluster) start_cluster ;;
   delete-cluster) delete_cluster ;;
   status) for p in etcd kube-apiserver moto; do pid_alive "$TESTBED_DIR/$p.pid" && say "$p running" || say "$p stopped"; done ;;
