@@ -18,9 +18,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.webplatform.operator.e2e.SecureBucketEndToEndTest.sample;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * status. Runs after `package` (failsafe).
  */
 class ClusterRebuildIT {
+    static final String MARKER = "<!-- run by: ClusterRebuildIT -->";
     private static final String INSTALLATION = "prod";
     private static final String RELEASE = "webplatform";
     private static final String OPERATOR_NS = "webplatform-system";
@@ -101,20 +106,22 @@ class ClusterRebuildIT {
 
         SoftAssertions softly = new SoftAssertions();
         try (ThrowAwayCluster b = ThrowAwayCluster.start("rebuild-b")) {
-            // The chart README's "Rebuilding a cluster", run as written: helm install with the same installation
-            // name and adoption allowed, the manifests applied with the adopt annotation.
-            b.createNamespace(ns);
+            // The README's "Rebuilding a cluster" as written: helm install under the same installation name with
+            // adoption allowed; then, the operator running, the same manifests applied and annotated, waited for.
+            ReadmeRebuild readme = ReadmeRebuild.in(ns, bucket, platform);
             long applied = System.nanoTime();
-            runChartReadmeRebuild(b, bucket, platform);
-            assertThat(OperatorProcess.chartEnv(b.kubeconfig(), RELEASE, OPERATOR_NS))
+            readme.runHelmInstall(b);
+            assertThat(OperatorProcess.chartEnv(b.kubeconfig(), readme.release(), readme.operatorNamespace()))
                     .containsEntry("WEBPLATFORM_INSTALLATION", INSTALLATION).containsEntry("WEBPLATFORM_ADOPTION_ALLOWED", "true");
-            assertThat(b.kubectl("get", "securebucket/app-logs", "webplatform/shop", "-n", ns, "-o",
-                    "jsonpath={.items[*].metadata.annotations.webplatform\\.io/adopt}").ok().out()).isEqualTo("true true");
-            try (OperatorProcess operator = b.startOperator(RELEASE, OPERATOR_NS, freePort())) {
+            try (OperatorProcess operator = b.startOperator(readme.release(), readme.operatorNamespace(), freePort())) {
                 Kubectl.Result platformDeleted;
                 Kubectl.Result bucketDeleted;
                 try {
-                    b.kubectl("wait", "--for=condition=Ready", "securebucket/app-logs", "webplatform/shop", "-n", ns, "--timeout=300s").ok();
+                    String printed = readme.runTheRest(b);
+                    assertThat(b.kubectl("get", "securebucket/app-logs", "webplatform/shop", "-n", ns, "-o",
+                            "jsonpath={.items[*].metadata.annotations.webplatform\\.io/adopt}").ok().out()).isEqualTo("true true");
+                    softly.assertThat(printed.strip().lines().reduce((x, y) -> y).orElse(""))
+                            .as("what the README's last command prints: the WebPlatform's status.adoption.resources").startsWith("[\"");
                     double seconds = (System.nanoTime() - applied) / 1e9;
                     ApiCallCounts adoption = ApiCallCounts.scrape(operator.httpPort());
                     System.out.printf("[measure] cluster B adopts both samples: Ready in %.1f s; %d creating calls %s; mutating %s; %d calls in all%n",
@@ -160,6 +167,9 @@ class ClusterRebuildIT {
         softly.assertThat(left).as("AWS after deleting both in cluster B").isEqualTo(retained);
         softly.assertThat(aws.rds(Emulator.REGION).describeDBSnapshots(r -> r.snapshotType("manual")).dbSnapshots())
                 .as("the database's final snapshot").filteredOn(s -> s.dbSnapshotIdentifier().startsWith(dbId + "-final-")).hasSize(1);
+        // Nothing is left behind: what the policies retained goes too (a later run would otherwise find it).
+        deleteRetained(left.stream().filter(retained::contains).collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
+        softly.assertThat(AwsStackInventory.of(aws, ns)).as("AWS once the retained resources are deleted").isEmpty();
         System.out.printf("[measure] ClusterRebuildIT rebuild: %.1f s in all%n", (System.nanoTime() - started) / 1e9);
         softly.assertAll();
     }
@@ -263,18 +273,22 @@ class ClusterRebuildIT {
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() ->
                             "2".equals(jsonpath(e, ns, "securebucket", "ledger", ".status.observedGeneration"))
                                     || "2".equals(jsonpath(e, ns, "securebucket", "ledger", ".status.conditions[?(@.type==\"Stalled\")].observedGeneration")));
-                    assertThat(conditionReason(e, ns, "ledger", "Stalled")).isEqualTo("ClaimedElsewhere");
+                    SoftAssertions softly = new SoftAssertions();
+                    softly.assertThat(conditionReason(e, ns, "ledger", "Stalled")).as("E's reason after its spec changed")
+                            .isEqualTo("ClaimedElsewhere");
                     ApiCallCounts afterward = ApiCallCounts.scrape(opE.httpPort()).since(converged);
                     System.out.printf("[measure] operator E from F's adoption to its spec change: mutating %s, %d calls in all%n",
                             afterward.mutating(), afterward.total());
-                    assertThat(afterward.mutating()).as("E's writes after its object converged (F adopted meanwhile)").isEmpty();
-                    assertThat(aws.s3(Emulator.REGION).getBucketTagging(r -> r.bucket(bucketName)).tagSet())
-                            .noneMatch(t -> t.key().equals("touched"));
+                    softly.assertThat(afterward.mutating()).as("E's writes after its object converged (F adopted meanwhile)").isEmpty();
+                    softly.assertThat(aws.s3(Emulator.REGION).getBucketTagging(r -> r.bucket(bucketName)).tagSet())
+                            .as("the bucket's tags").noneMatch(t -> t.key().equals("touched"));
 
                     e.kubectl("delete", "securebucket", "ledger", "-n", ns, "--timeout=60s").ok();
-                    assertThat(ApiCallCounts.scrape(opE.httpPort()).since(converged).mutating()).as("E's writes, its object deleted too").isEmpty();
-                    assertThat(AwsStackInventory.of(aws, ns)).as("F's stack after E's object went").isEqualTo(stack);
-                    assertThat(conditionStatus(f, ns, "ledger", "Ready")).isEqualTo("True");
+                    softly.assertThat(ApiCallCounts.scrape(opE.httpPort()).since(converged).mutating()).as("E's writes, its object deleted too")
+                            .isEmpty();
+                    softly.assertThat(AwsStackInventory.of(aws, ns)).as("F's stack after E's object went").isEqualTo(stack);
+                    softly.assertThat(conditionStatus(f, ns, "ledger", "Ready")).as("F's object").isEqualTo("True");
+                    softly.assertAll();
                 } finally {
                     deletedInF = f.kubectl("delete", "securebucket", "ledger", "-n", ns, "--timeout=120s");
                     e.kubectl("delete", "securebucket", "ledger", "-n", ns, "--ignore-not-found", "--timeout=60s");
@@ -284,6 +298,26 @@ class ClusterRebuildIT {
             }
         }
         System.out.printf("[measure] ClusterRebuildIT twins: %.1f s in all%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Deletes by hand what an inventory lists as retained: buckets (every version first), aliases, keys, snapshots. */
+    private static void deleteRetained(SortedSet<String> entries) {
+        var s3 = aws.s3(Emulator.REGION);
+        for (String entry : entries) {
+            String id = entry.substring(entry.indexOf(' ') + 1);
+            switch (entry.substring(0, entry.indexOf(' '))) {
+                case "s3:bucket" -> {
+                    var versions = s3.listObjectVersions(r -> r.bucket(id));
+                    versions.versions().forEach(v -> s3.deleteObject(r -> r.bucket(id).key(v.key()).versionId(v.versionId())));
+                    versions.deleteMarkers().forEach(v -> s3.deleteObject(r -> r.bucket(id).key(v.key()).versionId(v.versionId())));
+                    s3.deleteBucket(r -> r.bucket(id));
+                }
+                case "kms:alias" -> aws.kms(Emulator.REGION).deleteAlias(r -> r.aliasName(id.substring(0, id.indexOf(' '))));
+                case "kms:key" -> aws.kms(Emulator.REGION).scheduleKeyDeletion(r -> r.keyId(id).pendingWindowInDays(7));
+                case "rds:snapshot" -> aws.rds(Emulator.REGION).deleteDBSnapshot(r -> r.dbSnapshotIdentifier(id));
+                default -> throw new AssertionError("not a retained kind: " + entry);
+            }
+        }
     }
 
     /** Converges one object in a cluster of its own, then loses that cluster; returns what it left in AWS. */
@@ -312,34 +346,72 @@ class ClusterRebuildIT {
                 """.formatted(name);
     }
 
-    /** The same manifest with the annotation that asks to adopt, added as the chart README says (kubectl annotate --local). */
+    /** The same manifest with the annotation that asks to adopt (kubectl annotate --local). */
     private static String adopting(String manifest) {
         return Kubectl.runWithInput(manifest, "annotate", "-f", "-", "--local", "-o", "yaml", ADOPT + "=true").ok().out();
     }
 
     /**
-     * Runs the shell block of the chart README's "Rebuilding a cluster" as written, against that cluster, in a
-     * directory where helm/ is the repository's chart and my-platforms/ holds the given manifests.
+     * The README's block "Rebuilding a cluster" (marked {@link #MARKER}), run as written in a directory where
+     * helm/ is the repository's chart and samples/ the given manifests: in two parts, the helm install first,
+     * then (once the test has started the operator the chart's Deployment stands for) the rest. The one
+     * change: namespace demo becomes the test's own, because the emulator outlives a run and would hold
+     * what an earlier run retained under the same identity.
      */
-    private static void runChartReadmeRebuild(ThrowAwayCluster cluster, String... manifests) throws Exception {
-        String readme = Files.readString(Path.of("helm/webplatform-operator/README.md"));
-        String section = readme.substring(readme.indexOf("## Rebuilding a cluster"));
-        String block = section.substring(section.indexOf("```sh\n") + 6, section.indexOf("```", section.indexOf("```sh\n") + 6));
-        assertThat(block).contains("helm install " + RELEASE + " helm/webplatform-operator -n " + OPERATOR_NS)
-                .contains("installationName=" + INSTALLATION).contains("adoption.allowed=true").contains(ADOPT + "=true");
-        Path work = Files.createTempDirectory("rebuild-readme");
-        Files.createSymbolicLink(work.resolve("helm"), Path.of("helm").toAbsolutePath());
-        Path dir = Files.createDirectories(work.resolve("my-platforms"));
-        for (int i = 0; i < manifests.length; i++) {
-            Files.writeString(dir.resolve(i + ".yaml"), manifests[i]);
+    record ReadmeRebuild(List<String> commands, Path work, String release, String operatorNamespace) {
+        private static final Pattern HELM_INSTALL = Pattern.compile("^helm install (\\S+) helm/webplatform-operator -n (\\S+) .*");
+        private static final Path LOG = Path.of("target/cluster-rebuild-readme.log");
+
+        static ReadmeRebuild in(String namespace, String securebucketYaml, String webplatformYaml) throws Exception {
+            List<String> commands = new ArrayList<>();
+            StringBuilder current = new StringBuilder();
+            for (String line : ReadmeCommandsTest.shellBlockMarked(MARKER).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                current.append(line.endsWith("\\") ? line.substring(0, line.length() - 1) : line);
+                if (!line.endsWith("\\")) {
+                    commands.add(current.toString().strip().replaceAll("\\bdemo\\b", namespace));
+                    current.setLength(0);
+                }
+            }
+            Matcher helm = HELM_INSTALL.matcher(commands.get(0));
+            assertThat(helm.matches()).as("the block begins with helm install: " + commands.get(0)).isTrue();
+            assertThat(commands.get(0)).contains("--set installationName=" + INSTALLATION).contains("--set adoption.allowed=true");
+            assertThat(String.join("\n", commands)).contains(ADOPT + "=true").contains("samples/securebucket.yaml")
+                    .contains("samples/webplatform.yaml");
+            Path work = Files.createTempDirectory("cluster-rebuild-readme");
+            Files.createSymbolicLink(work.resolve("helm"), Path.of("helm").toAbsolutePath());
+            Path samples = Files.createDirectories(work.resolve("samples"));
+            Files.writeString(samples.resolve("securebucket.yaml"), securebucketYaml);
+            Files.writeString(samples.resolve("webplatform.yaml"), webplatformYaml);
+            return new ReadmeRebuild(commands, work, helm.group(1), helm.group(2));
         }
-        Path log = Path.of("target/cluster-rebuild-readme.log");
-        ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-x", "-c", block).directory(work.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        pb.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
-        Process p = pb.start();
-        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("the README's rebuild steps finish; see " + log).isTrue();
-        assertThat(p.exitValue()).as("exit of the README's rebuild steps; see " + log).isZero();
+
+        void runHelmInstall(ThrowAwayCluster cluster) throws Exception {
+            run(cluster, commands.subList(0, 1));
+        }
+
+        /** The rest; returns what it printed. */
+        String runTheRest(ThrowAwayCluster cluster) throws Exception {
+            return run(cluster, commands.subList(1, commands.size()));
+        }
+
+        private String run(ThrowAwayCluster cluster, List<String> part) throws Exception {
+            String script = String.join("\n", part);
+            ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-x", "-c", script).directory(work.toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()));
+            pb.environment().put("KUBECONFIG", cluster.kubeconfig().toString());
+            long before = Files.exists(LOG) ? Files.size(LOG) : 0;
+            Process p = pb.start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out; see " + LOG);
+            }
+            String out = Files.readString(LOG).substring((int) before);
+            assertThat(p.exitValue()).as("exit of:\n" + script + "\n--- output ---\n" + out).isZero();
+            return out;
+        }
     }
 
     /** Waits for Stalled with that reason; says otherwise what the object shows and what its operator created. */
