@@ -238,9 +238,11 @@ class ClusterRebuildIT {
     }
 
     /**
-     * Two live clusters with one installation name: E runs on while F adopts E's bucket (with permission).
-     * E's object then stops (Stalled ClaimedElsewhere): from its convergence on, E writes nothing, neither when
-     * it finds the foreign claim, nor when its spec changes, nor when it is deleted (the stack F now holds stays).
+     * Two live clusters with one installation name, given the same chart values (adoption allowed) and the same
+     * manifests (annotated), as in a blue/green upgrade: E runs on while F adopts E's bucket. E's object then
+     * stops (Stalled ClaimedElsewhere) and never takes the stack back: from its convergence on, E writes nothing,
+     * neither when it finds the foreign claim, nor at its next passes (its spec changed), nor when it is deleted
+     * (the stack F now holds stays).
      */
     @Test
     void twoLiveClustersWithOneInstallationNameDoNotFight() throws Exception {
@@ -248,13 +250,14 @@ class ClusterRebuildIT {
         String bucket = cheapBucket("ledger");
         long started = System.nanoTime();
         try (ThrowAwayCluster e = ThrowAwayCluster.start("twin-e"); ThrowAwayCluster f = ThrowAwayCluster.start("twin-f")) {
-            e.installChart(RELEASE, OPERATOR_NS, "installationName=" + INSTALLATION, RESYNC);
+            // As in a blue/green upgrade: both clusters get the same chart values and the same manifests.
+            e.installChart(RELEASE, OPERATOR_NS, "installationName=" + INSTALLATION, "adoption.allowed=true", RESYNC);
             f.installChart(RELEASE, OPERATOR_NS, "installationName=" + INSTALLATION, "adoption.allowed=true", RESYNC);
             e.createNamespace(ns);
             f.createNamespace(ns);
             try (OperatorProcess opE = e.startOperator(RELEASE, OPERATOR_NS, freePort());
                  OperatorProcess opF = f.startOperator(RELEASE, OPERATOR_NS, freePort())) {
-                e.apply(ns, bucket).ok();
+                e.apply(ns, adopting(bucket)).ok();
                 e.kubectl("wait", "--for=condition=Ready", "securebucket/ledger", "-n", ns, "--timeout=120s").ok();
                 SortedSet<String> stack = AwsStackInventory.of(aws, ns);
                 String bucketName = jsonpath(e, ns, "securebucket", "ledger", ".status.outputs.bucketName");
