@@ -65,10 +65,6 @@ public final class ThrowAwayCluster implements AutoCloseable {
         return dir.resolve("kubeconfig");
     }
 
-    public String server() {
-        return "https://127.0.0.1:" + apiserverPort;
-    }
-
     public Kubectl.Result kubectl(String... args) {
         return Kubectl.runOn(kubeconfig(), null, args);
     }
