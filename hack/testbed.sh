@@ -2,8 +2,13 @@
 # The local test bed on loopback: etcd + a real kube-apiserver + the moto AWS emulator.
 #   hack/testbed.sh start   builds what is missing (hack/testbed-build.sh), starts all three,
 #                           writes $TESTBED_DIR/kubeconfig and $TESTBED_DIR/env
-#   hack/testbed.sh stop    stops them
+#   hack/testbed.sh stop    stops them (and any throw-away cluster left running in $TESTBED_DIR/clusters)
 #   hack/testbed.sh status  says what runs
+#   hack/testbed.sh start-cluster   only etcd + kube-apiserver (fresh data, its own certificates and
+#                                   kubeconfig in $TESTBED_DIR), for a throw-away cluster that shares
+#                                   the test bed's moto (ThrowAwayCluster: a rebuilt cluster, same AWS)
+#   hack/testbed.sh delete-cluster  stops that cluster and deletes its data (etcd, certificates,
+#                                   kubeconfig); its logs stay for a post-mortem. Never touches moto.
 # No kube-controller-manager runs: no garbage collection, no namespace deletion.
 set -euo pipefail
 
@@ -18,8 +23,8 @@ say() { printf '[testbed] %s\n' "$*"; }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-stop() {
-  for p in moto kube-apiserver etcd; do
+stop() { # processes...
+  for p in "$@"; do
     if pid_alive "$TESTBED_DIR/$p.pid"; then
       kill "$(cat "$TESTBED_DIR/$p.pid")" 2>/dev/null || true
       for _ in $(seq 1 50); do pid_alive "$TESTBED_DIR/$p.pid" || break; sleep 0.1; done
@@ -57,10 +62,7 @@ wait_for() { # url what tries [curl args...]
   return 1
 }
 
-start() {
-  "$HERE/testbed-build.sh" all
-  mkdir -p "$TESTBED_DIR"
-  certs
+start_etcd() {
   if ! pid_alive "$TESTBED_DIR/etcd.pid"; then
     rm -rf "$TESTBED_DIR/etcd-data"
     "$BIN_DIR/etcd" --data-dir "$TESTBED_DIR/etcd-data" \
@@ -72,6 +74,9 @@ start() {
     wait_for "http://127.0.0.1:$ETCD_PORT/health" etcd 60
     say "etcd on 127.0.0.1:$ETCD_PORT"
   fi
+}
+
+start_apiserver() {
   local d="$TESTBED_DIR/pki"
   if ! pid_alive "$TESTBED_DIR/kube-apiserver.pid"; then
     "$BIN_DIR/kube-apiserver" \
@@ -106,6 +111,9 @@ contexts:
   context: {cluster: testbed, user: admin, namespace: default}
 current-context: testbed
 KCFG
+}
+
+start_moto() {
   if ! pid_alive "$TESTBED_DIR/moto.pid"; then
     # AWS-managed IAM policies (AmazonSSMManagedInstanceCore) exist in every account; moto loads them on request.
     MOTO_IAM_LOAD_MANAGED_POLICIES=true python3 -m moto.server -H 127.0.0.1 -p "$MOTO_PORT" > "$TESTBED_DIR/moto.log" 2>&1 &
@@ -113,6 +121,9 @@ KCFG
     wait_for "http://127.0.0.1:$MOTO_PORT/moto-api/" moto 120
     say "moto (AWS emulator) on http://127.0.0.1:$MOTO_PORT"
   fi
+}
+
+write_env() {
   cat > "$TESTBED_DIR/env" <<ENV
 export KUBECONFIG=$TESTBED_DIR/kubeconfig
 export AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
@@ -124,9 +135,44 @@ ENV
   say "ready: source $TESTBED_DIR/env"
 }
 
+start() {
+  "$HERE/testbed-build.sh" all
+  mkdir -p "$TESTBED_DIR"
+  certs
+  start_etcd
+  start_apiserver
+  start_moto
+  write_env
+}
+
+# A throw-away cluster: what `start` makes but moto (the test bed's runs on, with the same AWS account).
+start_cluster() {
+  [ -x "$BIN_DIR/kube-apiserver" ] && [ -x "$BIN_DIR/etcd" ] || { say "no test bed binaries in $BIN_DIR: run hack/testbed.sh start first"; exit 1; }
+  pid_alive "$TESTBED_DIR/moto.pid" && { say "$TESTBED_DIR holds a whole test bed (moto runs there): not a throw-away cluster"; exit 1; }
+  mkdir -p "$TESTBED_DIR"
+  certs
+  start_etcd
+  start_apiserver
+  write_env
+}
+
+delete_cluster() {
+  pid_alive "$TESTBED_DIR/moto.pid" && { say "$TESTBED_DIR holds a whole test bed (moto runs there): not deleted"; exit 1; }
+  stop kube-apiserver etcd
+  rm -rf "$TESTBED_DIR/etcd-data" "$TESTBED_DIR/pki" "$TESTBED_DIR/apiserver-certs" "$TESTBED_DIR/kubeconfig" "$TESTBED_DIR/env"
+  say "deleted the cluster's data in $TESTBED_DIR (logs kept)"
+}
+
 case "${1:-}" in
   start) start ;;
-  stop) stop ;;
+  stop)
+    # Throw-away clusters a test left running (it was killed before its close()) go with the test bed.
+    for c in "$TESTBED_DIR"/clusters/*/; do
+      [ -d "$c" ] && (TESTBED_DIR="${c%/}" && stop kube-apiserver etcd)
+    done
+    stop moto kube-apiserver etcd ;;
+  start-cluster) start_cluster ;;
+  delete-cluster) delete_cluster ;;
   status) for p in etcd kube-apiserver moto; do pid_alive "$TESTBED_DIR/$p.pid" && say "$p running" || say "$p stopped"; done ;;
-  *) echo "usage: $0 start|stop|status"; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|start-cluster|delete-cluster"; exit 2 ;;
 esac

@@ -82,6 +82,23 @@ class HelmChartTest {
     }
 
     @Test
+    void theInstallationNameDefaultsToTheReleaseAndAdoptionIsOffUnlessAllowed() {
+        String byDefault = helm("template", "prod", CHART, "--kube-version", KUBE_VERSION).ok().out();
+        assertThat(byDefault).contains("name: WEBPLATFORM_INSTALLATION\n              value: \"prod\"",
+                "name: WEBPLATFORM_ADOPTION_ALLOWED\n              value: \"false\"");
+        String rebuilt = helm("template", "webplatform", CHART, "--kube-version", KUBE_VERSION,
+                "--set", "installationName=prod", "--set", "adoption.allowed=true").ok().out();
+        assertThat(rebuilt).contains("name: WEBPLATFORM_INSTALLATION\n              value: \"prod\"",
+                "name: WEBPLATFORM_ADOPTION_ALLOWED\n              value: \"true\"");
+        Kubectl.Result upper = helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "installationName=Prod_1");
+        assertThat(upper.exit()).isNotZero();
+        assertThat(upper.err()).contains("/installationName");
+        Kubectl.Result notABoolean = helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "adoption.allowed=yes");
+        assertThat(notABoolean.exit()).isNotZero();
+        assertThat(notABoolean.err()).contains("/adoption/allowed");
+    }
+
+    @Test
     void theServiceMonitorIsRenderedOnlyWhenAsked() {
         assertThat(helm("template", "wp5", CHART, "--kube-version", KUBE_VERSION).ok().out()).doesNotContain("ServiceMonitor");
         String rendered = helm("template", "wp5", CHART, "--kube-version", KUBE_VERSION, "--set", "metrics.serviceMonitor.enabled=true",

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every shell block of the README says which test or script runs it, and that one really does:
- * ReadmeWalkthroughIT and SandboxIT run their blocks line by line; the two commands are what
+ * ReadmeWalkthroughIT, ClusterRebuildIT and SandboxIT run their blocks line by line; the two commands are what
  * .ci/run and SandboxIT call. A block without a runner fails here, so the README cannot rot.
  */
 class ReadmeCommandsTest {
@@ -22,6 +22,7 @@ class ReadmeCommandsTest {
             "<!-- run by: .ci/run (hack/test.sh) and SandboxIT (hack/sandbox.sh) -->",
             "<!-- run by: SandboxIT -->",
             ReadmeWalkthroughIT.MARKER,
+            ClusterRebuildIT.MARKER,
             ObserveOnlyEndToEndTest.MARKER);
 
     /** The sh block that follows a runner's marker in the README. */

@@ -29,7 +29,8 @@ public final class Ec2Inventory {
         return counts;
     }
 
-    private static boolean exists(Ec2Client ec2, String type, String id) {
+    /** Whether a tagged EC2 resource still exists (the emulator keeps tags of deleted ones). */
+    public static boolean exists(Ec2Client ec2, String type, String id) {
         try {
             return switch (type) {
                 case "vpc" -> !ec2.describeVpcs(r -> r.vpcIds(id)).vpcs().isEmpty();

@@ -40,6 +40,13 @@ public final class Kubectl {
         return exec(command, stdin);
     }
 
+    /** kubectl against another cluster than the test bed's (a {@link ThrowAwayCluster}). */
+    public static Result runOn(Path kubeconfig, String stdin, String... args) {
+        List<String> command = new ArrayList<>(List.of(tool("kubectl"), "--kubeconfig", kubeconfig.toString()));
+        command.addAll(List.of(args));
+        return exec(command, stdin);
+    }
+
     public static Result exec(List<String> command, String stdin) {
         try {
             Path out = Files.createTempFile("cmd", ".out");

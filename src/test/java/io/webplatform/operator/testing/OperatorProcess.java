@@ -33,9 +33,14 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** Installs the chart as release {@code release} in {@code namespace} (Deployment scaled to 0: no kubelet here). */
     public static void installChart(String release, String namespace, String... setValues) {
-        List<String> command = new ArrayList<>(List.of(Kubectl.tool("helm"), "upgrade", "--install", release,
-                "helm/webplatform-operator", "--namespace", namespace, "--set", "replicas=0",
-                "--set", "aws.region=" + Emulator.REGION, "--set", "aws.endpoint=" + Emulator.endpoint()));
+        installChart(testBed(), release, namespace, setValues);
+    }
+
+    /** The same, in the cluster of that admin kubeconfig; an installed release is upgraded with the values given. */
+    public static void installChart(Path kubeconfig, String release, String namespace, String... setValues) {
+        List<String> command = new ArrayList<>(List.of(Kubectl.tool("helm"), "--kubeconfig", kubeconfig.toString(),
+                "upgrade", "--install", release, "helm/webplatform-operator", "--namespace", namespace, "--create-namespace",
+                "--set", "replicas=0", "--set", "aws.region=" + Emulator.REGION, "--set", "aws.endpoint=" + Emulator.endpoint()));
         for (String v : setValues) {
             command.add("--set");
             command.add(v);
@@ -50,12 +55,46 @@ public final class OperatorProcess implements AutoCloseable {
 
     /** A kubeconfig holding only a fresh token of the release's ServiceAccount. */
     public static Path kubeconfigFor(String serviceAccount, String namespace) throws IOException {
-        String token = Kubectl.run("create", "token", serviceAccount, "-n", namespace, "--duration=2h").ok().out().trim();
-        String admin = Files.readString(Path.of(System.getenv("KUBECONFIG")));
+        return kubeconfigFor(testBed(), serviceAccount, namespace);
+    }
+
+    /** The same, in the cluster of that admin kubeconfig. */
+    public static Path kubeconfigFor(Path adminKubeconfig, String serviceAccount, String namespace) throws IOException {
+        String token = Kubectl.runOn(adminKubeconfig, null, "create", "token", serviceAccount, "-n", namespace, "--duration=2h")
+                .ok().out().trim();
+        String admin = Files.readString(adminKubeconfig);
         Path file = Files.createTempFile("operator-" + serviceAccount, ".kubeconfig");
         Files.writeString(file, admin.replaceAll("(?m)^(\\s*)token: .*$", "$1token: " + token)
                 .replaceAll("(?m)^(\\s*)client-certificate-data: .*\\n", "").replaceAll("(?m)^(\\s*)client-key-data: .*\\n", ""));
         return file;
+    }
+
+    /**
+     * The environment the chart gives the operator's container: every variable of the release's Deployment
+     * with a literal value (those read from the pod, its name and namespace, are the process's own here).
+     */
+    public static Map<String, String> chartEnv(Path kubeconfig, String release, String namespace) {
+        String json = Kubectl.runOn(kubeconfig, null, "get", "deployment", "-n", namespace, "-l", "app.kubernetes.io/instance=" + release,
+                "-o", "jsonpath={.items[0].spec.template.spec.containers[0].env}").ok().out();
+        Map<String, String> env = new HashMap<>();
+        try {
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).forEach(v -> {
+                if (v.has("value")) {
+                    env.put(v.path("name").asText(), v.path("value").asText());
+                }
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return env;
+    }
+
+    private static Path testBed() {
+        String kubeconfig = System.getenv("KUBECONFIG");
+        if (kubeconfig == null) {
+            throw new IllegalStateException("KUBECONFIG is not set: run the tests with hack/test.sh");
+        }
+        return Path.of(kubeconfig);
     }
 
     /** Starts the operator with that identity; {@code env} adds or overrides variables (WATCH_NAMESPACES ...). */
