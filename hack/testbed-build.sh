@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the local test bed once, from the Go module proxy, into the layout that
-# io.fabric8:kube-api-test expects (~/.kubeapitest/k8s/<version>-linux-amd64/{kube-apiserver,etcd,kubectl}),
+# io.fabric8:kube-api-test expects (~/.kubeapitest/k8s/<version>-linux-amd64/{kube-apiserver,etcd,kubectl},
+# plus kube-controller-manager beside them),
 # installs helm and parliament, and checks that moto can start. Skips everything already there.
 set -euo pipefail
 
@@ -26,11 +27,15 @@ need() { command -v "$1" >/dev/null 2>&1 || { say "missing '$1': $2"; exit 1; };
 need go "install Go 1.24 or newer (https://go.dev/doc/install)"
 need python3 "install Python 3.11"
 
-build_kube_apiserver() {
-  local out="$BIN_DIR/kube-apiserver"
-  if [ -x "$out" ]; then say "kube-apiserver v$K8S_VERSION already built: $out"; return; fi
-  say "building kube-apiserver v$K8S_VERSION from the Go module proxy (first time only, ~10-20 min)"
-  local dir="$BUILD_DIR/kube-apiserver-$K8S_VERSION" minor
+# kube-apiserver, and kube-controller-manager for its namespace and garbage-collector controllers
+# (`kubectl delete namespace` and ownerReferences work as on a real cluster), built from the same
+# k8s.io/kubernetes module version; the second shares most packages with the first (Go's build cache).
+build_kube_command() {
+  local cmd="$1" out="$BIN_DIR/$1"
+  if [ -x "$out" ]; then say "$cmd v$K8S_VERSION already built: $out"; return; fi
+  say "building $cmd v$K8S_VERSION from the Go module proxy (first time only; kube-apiserver ~10-20 min, then kube-controller-manager ~3-5 min)"
+  local dir="$BUILD_DIR/$cmd-$K8S_VERSION" minor started
+  started="$(date +%s)"
   minor="${K8S_VERSION#*.}"; minor="${minor%%.*}"
   mkdir -p "$dir"
   # The kubernetes module replaces its staging modules with local paths; a consumer must
@@ -38,7 +43,7 @@ build_kube_apiserver() {
   local gomod
   gomod="$(cd "$dir" && go mod download -json "k8s.io/kubernetes@v$K8S_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["GoMod"])')"
   {
-    echo "module local/kubeapiserverbuild"
+    echo "module local/${cmd//-/}build"
     echo
     echo "go 1.24"
     echo
@@ -46,14 +51,14 @@ build_kube_apiserver() {
     echo
     grep -E '^\s*k8s.io/[^ ]+ => ./staging/' "$gomod" | awk -v v="v0.${K8S_VERSION#*.}" '{print "replace " $1 " => " $1 " " v}'
   } > "$dir/go.mod"
-  (cd "$dir" && go get "k8s.io/kubernetes/cmd/kube-apiserver@v$K8S_VERSION" >/dev/null)
+  (cd "$dir" && go get "k8s.io/kubernetes/cmd/$cmd@v$K8S_VERSION" >/dev/null)
   local ld="-s -w"
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ld="$ld -X $p.gitVersion=v$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
   done
-  (cd "$dir" && go build -trimpath -ldflags "$ld" -o "$out.tmp" k8s.io/kubernetes/cmd/kube-apiserver)
+  (cd "$dir" && go build -trimpath -ldflags "$ld" -o "$out.tmp" "k8s.io/kubernetes/cmd/$cmd")
   mv "$out.tmp" "$out"
-  say "built $out"
+  say "built $out in $(( $(date +%s) - started ))s"
 }
 
 build_etcd() {
@@ -160,7 +165,8 @@ install_python_tool() {
 }
 
 case "${1:-all}" in
-  kube-apiserver) build_kube_apiserver ;;
+  kube-apiserver) build_kube_command kube-apiserver ;;
+  kube-controller-manager) build_kube_command kube-controller-manager ;;
   etcd) build_etcd ;;
   helm) install_helm ;;
   app) install_postgres; install_app_venv ;;
@@ -177,8 +183,9 @@ case "${1:-all}" in
     link_kubectl
     build_etcd
     install_helm
-    build_kube_apiserver
+    build_kube_command kube-apiserver
+    build_kube_command kube-controller-manager
     say "test bed ready: $BIN_DIR"
     ;;
-  *) echo "usage: $0 [all|kube-apiserver|etcd|helm|app|parliament]"; exit 2 ;;
+  *) echo "usage: $0 [all|kube-apiserver|kube-controller-manager|etcd|helm|app|parliament|linters]"; exit 2 ;;
 esac

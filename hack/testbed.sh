@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# The local test bed on loopback: etcd + a real kube-apiserver + the moto AWS emulator.
-#   hack/testbed.sh start   builds what is missing (hack/testbed-build.sh), starts all three,
+# The local test bed on loopback: etcd + a real kube-apiserver + kube-controller-manager + the moto AWS emulator.
+#   hack/testbed.sh start   builds what is missing (hack/testbed-build.sh), starts all four,
 #                           writes $TESTBED_DIR/kubeconfig and $TESTBED_DIR/env
 #   hack/testbed.sh stop    stops them (and any throw-away cluster left running in $TESTBED_DIR/clusters)
 #   hack/testbed.sh status  says what runs
-#   hack/testbed.sh start-cluster   only etcd + kube-apiserver (fresh data, its own certificates and
+#   hack/testbed.sh start-cluster   only etcd + kube-apiserver + kube-controller-manager (fresh data, its own certificates and
 #                                   kubeconfig in $TESTBED_DIR), for a throw-away cluster that shares
 #                                   the test bed's moto (ThrowAwayCluster: a rebuilt cluster, same AWS)
 #   hack/testbed.sh delete-cluster  stops that cluster and deletes its data (etcd, certificates,
 #                                   kubeconfig); its logs stay for a post-mortem. Never touches moto.
-# No kube-controller-manager runs: no garbage collection, no namespace deletion.
+# kube-controller-manager runs only its namespace and garbage-collector controllers: `kubectl delete
+# namespace` deletes the namespace's objects and then the namespace, and ownerReferences are honoured,
+# as on a real cluster. Nothing else: no kubelet, no Deployment or ReplicaSet controller, so pods never run.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -113,6 +115,30 @@ current-context: testbed
 KCFG
 }
 
+wait_for_log() { # what line tries: the component logged line (it serves no port to ask)
+  local what="$1" line="$2" tries="$3"
+  for _ in $(seq 1 "$tries"); do
+    if grep -qF "$line" "$TESTBED_DIR/$what.log" 2>/dev/null; then return 0; fi
+    pid_alive "$TESTBED_DIR/$what.pid" || break
+    sleep 0.5
+  done
+  say "$what did not come up; see $TESTBED_DIR/$what.log"; tail -20 "$TESTBED_DIR/$what.log" >&2 || true
+  return 1
+}
+
+start_controller_manager() {
+  if ! pid_alive "$TESTBED_DIR/kube-controller-manager.pid"; then
+    # With the admin kubeconfig (system:masters), no HTTPS port of its own (--secure-port 0), one instance (no election).
+    "$BIN_DIR/kube-controller-manager" --kubeconfig "$TESTBED_DIR/kubeconfig" \
+      --controllers namespace-controller,garbage-collector-controller --use-service-account-credentials=false \
+      --leader-elect=false --secure-port 0 > "$TESTBED_DIR/kube-controller-manager.log" 2>&1 &
+    echo $! > "$TESTBED_DIR/kube-controller-manager.pid"
+    wait_for_log kube-controller-manager 'Proceeding to collect garbage' 120
+    wait_for_log kube-controller-manager 'Caches are synced" controller="namespace"' 120
+    say "kube-controller-manager v$K8S_VERSION (namespace and garbage-collector controllers)"
+  fi
+}
+
 start_moto() {
   if ! pid_alive "$TESTBED_DIR/moto.pid"; then
     # AWS-managed IAM policies (AmazonSSMManagedInstanceCore) exist in every account; moto loads them on request.
@@ -141,24 +167,26 @@ start() {
   certs
   start_etcd
   start_apiserver
+  start_controller_manager
   start_moto
   write_env
 }
 
 # A throw-away cluster: what `start` makes but moto (the test bed's runs on, with the same AWS account).
 start_cluster() {
-  [ -x "$BIN_DIR/kube-apiserver" ] && [ -x "$BIN_DIR/etcd" ] || { say "no test bed binaries in $BIN_DIR: run hack/testbed.sh start first"; exit 1; }
+  [ -x "$BIN_DIR/kube-apiserver" ] && [ -x "$BIN_DIR/kube-controller-manager" ] && [ -x "$BIN_DIR/etcd" ] || { say "no test bed binaries in $BIN_DIR: run hack/testbed.sh start first"; exit 1; }
   pid_alive "$TESTBED_DIR/moto.pid" && { say "$TESTBED_DIR holds a whole test bed (moto runs there): not a throw-away cluster"; exit 1; }
   mkdir -p "$TESTBED_DIR"
   certs
   start_etcd
   start_apiserver
+  start_controller_manager
   write_env
 }
 
 delete_cluster() {
   pid_alive "$TESTBED_DIR/moto.pid" && { say "$TESTBED_DIR holds a whole test bed (moto runs there): not deleted"; exit 1; }
-  stop kube-apiserver etcd
+  stop kube-controller-manager kube-apiserver etcd
   rm -rf "$TESTBED_DIR/etcd-data" "$TESTBED_DIR/pki" "$TESTBED_DIR/apiserver-certs" "$TESTBED_DIR/kubeconfig" "$TESTBED_DIR/env"
   say "deleted the cluster's data in $TESTBED_DIR (logs kept)"
 }
@@ -168,11 +196,11 @@ case "${1:-}" in
   stop)
     # Throw-away clusters a test left running (it was killed before its close()) go with the test bed.
     for c in "$TESTBED_DIR"/clusters/*/; do
-      [ -d "$c" ] && (TESTBED_DIR="${c%/}" && stop kube-apiserver etcd)
+      [ -d "$c" ] && (TESTBED_DIR="${c%/}" && stop kube-controller-manager kube-apiserver etcd)
     done
-    stop moto kube-apiserver etcd ;;
+    stop moto kube-controller-manager kube-apiserver etcd ;;
   start-cluster) start_cluster ;;
   delete-cluster) delete_cluster ;;
-  status) for p in etcd kube-apiserver moto; do pid_alive "$TESTBED_DIR/$p.pid" && say "$p running" || say "$p stopped"; done ;;
+  status) for p in etcd kube-apiserver kube-controller-manager moto; do pid_alive "$TESTBED_DIR/$p.pid" && say "$p running" || say "$p stopped"; done ;;
   *) echo "usage: $0 start|stop|status|start-cluster|delete-cluster"; exit 2 ;;
 esac
