@@ -20,6 +20,8 @@ import java.util.function.Predicate;
  * answers, or kept until released: AWS that refuses for a while, then accepts.
  */
 public class FailCalls implements ExecutionInterceptor {
+    /** As an operation: every operation (narrow it with {@link Failure#when}), e.g. all calls on a bucket of another account. */
+    public static final String EVERY_OPERATION = "*";
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
 
     /** One planned refusal of an operation. */
@@ -58,7 +60,7 @@ public class FailCalls implements ExecutionInterceptor {
         }
 
         private boolean refuses(String calledOperation, SdkRequest request) {
-            return operation.equals(calledOperation) && matching.test(request)
+            return (operation.equals(EVERY_OPERATION) || operation.equals(calledOperation)) && matching.test(request)
                     && remaining.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
         }
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public class MutationsByNamespace implements ExecutionInterceptor {
     private final Map<String, List<String>> calls = new ConcurrentHashMap<>();
     private final Map<String, List<String>> everyCall = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> mutationsByObject = new ConcurrentHashMap<>();
 
     /** The mutating calls made while reconciling resources of the namespace, in order. */
     public List<String> of(String namespace) {
@@ -30,6 +31,14 @@ public class MutationsByNamespace implements ExecutionInterceptor {
     /** Every AWS call made while reconciling resources of the namespace, reads included. */
     public List<String> everyCallOf(String namespace) {
         return List.copyOf(everyCall.getOrDefault(namespace, List.of()));
+    }
+
+    /**
+     * The mutating calls made while reconciling one object (kind as in its manifest, e.g. WebPlatform), in
+     * order: what others in its namespace made (a SecureBucket it refers to) is not counted.
+     */
+    public List<String> of(String namespace, String kind, String name) {
+        return List.copyOf(mutationsByObject.getOrDefault(kind + "/" + namespace + "/" + name, List.of()));
     }
 
     @Override
@@ -42,6 +51,8 @@ public class MutationsByNamespace implements ExecutionInterceptor {
         }
         if (namespace != null && !ApiCallMetrics.isReadOnly(call)) {
             calls.computeIfAbsent(namespace, k -> new CopyOnWriteArrayList<>()).add(call);
+            String object = MDC.get("resource.kind") + "/" + namespace + "/" + MDC.get("resource.name");
+            mutationsByObject.computeIfAbsent(object, k -> new CopyOnWriteArrayList<>()).add(call);
         }
     }
 }

@@ -40,6 +40,13 @@ public class TestSeams {
         return new MutationsByNamespace();
     }
 
+    /** AWS's errors the emulator never gives (a bucket of another account answers 403 to anyone else). */
+    @Produces
+    @Singleton
+    FailCalls failCalls() {
+        return new FailCalls();
+    }
+
     @Produces
     @Singleton
     InitialTargets initialTargets() {
