@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Bounded: every bad input the suite has, deleted. Each manifest the API server accepts (so an object
  * exists) is applied alone in its namespace, reaches its condition (Stalled with its reason, for all but
- * the two GovCloud ones, which converge), is deleted with kubectl, and is gone within 2 minutes. A spec
+ * the GovCloud SecureBucket, which converges), is deleted with kubectl, and is gone within 2 minutes. A spec
  * that cannot converge made not one mutating AWS call in its whole life, deletion included, so nothing
  * of it can be left; a GovCloud one leaves exactly what its deletion policy keeps. The manifests the
  * API server refuses have no object to delete: listed here as such, each checked to be absent.
@@ -74,6 +74,10 @@ class BadInputDeletionEndToEndTest extends RunningOperatorTest {
 
     /** Every bad input the suite has that the API server accepts, by the test that has it. */
     static final List<Case> ACCEPTED = List.of(
+            // TlsListenerEmulatorTest#anUnusableCertificateOrPolicyStallsBeforeAnyChange. First: the emulator issues a requested
+            // certificate 60 s after the request, so this one is applied, stalled and deleted before the others are applied.
+            stalls("WebPlatform with a certificate not issued yet", WP, "  region: eu-west-3" + TLS.formatted("${PENDING_CERTIFICATE}"),
+                    "CertificateNotIssued", "PENDING_VALIDATION"),
             // WebPlatformEndToEndTest#aRegionThatDoesNotExistCostsNoCallAndItsDeletionEndsAtOnce
             stalls("SecureBucket in a region that does not exist", SB, "  region: eu-west-33\n  trail: {enabled: true}",
                     "InvalidSpec", "region eu-west-33 is not an AWS region this operator knows"),
@@ -88,21 +92,22 @@ class BadInputDeletionEndToEndTest extends RunningOperatorTest {
             // SecureBucketEmulatorTest#aBucketNameOfAnotherAccountStallsBeforeAnythingIsCreated
             stalls("SecureBucket naming another account's bucket", SB, "  region: eu-west-3\n  bucketName: ${TAKEN_BUCKET}",
                     "BucketNameTaken", "bucket ${TAKEN_BUCKET} exists and belongs to another AWS account"),
-            // BadInputTest#govCloudIsAccepted: both converge; Retain keeps the three buckets and the key, Snapshot the final snapshot
-            new Case("SecureBucket in GovCloud", SB, "gov", "  region: us-gov-west-1", List.of(), "Ready", "", "",
-                    List.of("bucket", "bucket", "bucket", "key")),
-            new Case("WebPlatform in GovCloud", WP, "gov", "  region: us-gov-east-1\n  network: {availabilityZones: [us-gov-east-1a, us-gov-east-1b]}"
+            // BadInputTest#govCloudIsAccepted. The bucket converges (replication and trail are off unless asked for) and
+            // deletionPolicy Retain keeps the bucket and its key. The emulator offers no t3.micro in us-gov-east-1, so there
+            // the WebPlatform stalls before any write.
+            new Case("SecureBucket in GovCloud", SB, "gov", "  region: us-gov-west-1", List.of(), "Ready", "", "", List.of("bucket", "key")),
+            stalls("WebPlatform in GovCloud", WP, "  region: us-gov-east-1\n  network: {availabilityZones: [us-gov-east-1a, us-gov-east-1b]}"
                     + "\n  monitoring: {subscriptions: [{protocol: sqs, endpoint: \"arn:aws-us-gov:sqs:us-gov-east-1:123456789012:q\"}]}",
-                    List.of(), "Ready", "", "", List.of("snapshot")),
+                    "InstanceTypeNotOffered", "t3.micro is not offered in us-gov-east-1a and us-gov-east-1b"),
             // WebPlatformEndToEndTest#whatOnlyTheOperatorCanJudgeStallsBeforeAnythingIsCreated
             stalls("WebPlatform in a zone that does not exist", WP, "  region: eu-west-3\n  network: {availabilityZones: [eu-west-3a, eu-west-3x]}",
                     "InvalidSpec", "availability zone eu-west-3x does not exist"),
             stalls("WebPlatform logging to a SecureBucket that does not exist", WP, "  region: eu-west-3\n  network: {flowLogs: {bucketRef: missing}}",
                     "FlowLogBucketNotFound", "missing"),
             stalls("WebPlatform logging to a SecureBucket closed to log delivery", WP, "  region: eu-west-3\n  network: {flowLogs: {bucketRef: closed}}",
-                    "FlowLogBucketNotOpen", "set its spec.allowLogDelivery: true", new Beside(SB, "closed", PLAIN_BUCKET, "Ready")),
+                    "FlowLogBucketInvalid", "set its spec.allowLogDelivery: true", new Beside(SB, "closed", PLAIN_BUCKET, "Ready")),
             stalls("WebPlatform whose own flow-log bucket name is taken", WP, "  region: eu-west-3",
-                    "FlowLogBucketNotOwned", "exists but was not made by this WebPlatform",
+                    "FlowLogBucketInvalid", "exists but was not made by this WebPlatform",
                     new Beside(SB, BadInputs.name("WebPlatform whose own flow-log bucket name is taken") + "-flowlogs",
                             PLAIN_BUCKET + "\n  allowLogDelivery: true", "Ready")),
             stalls("WebPlatform with an AMI that does not exist", WP, "  region: eu-west-3\n  app: {amiId: ami-0123456789abcdef0}",
@@ -133,8 +138,6 @@ class BadInputDeletionEndToEndTest extends RunningOperatorTest {
             stalls("WebPlatform with a certificate that does not exist", WP, "  region: eu-west-3"
                     + TLS.formatted("arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000001"),
                     "CertificateNotFound", "0a1b2c3d-0000-4000-8000-000000000001"),
-            stalls("WebPlatform with a certificate not issued yet", WP, "  region: eu-west-3" + TLS.formatted("${PENDING_CERTIFICATE}"),
-                    "CertificateNotIssued", "PENDING_VALIDATION"),
             stalls("WebPlatform without a region, with a certificate of another region", WP,
                     TLS.formatted("arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000002").substring(1),
                     "CertificateInOtherRegion", "not in " + REGION),
@@ -178,7 +181,6 @@ class BadInputDeletionEndToEndTest extends RunningOperatorTest {
         var disabledKey = kms.createKey(r -> r.description("disabled volume key")).keyMetadata();
         kms.disableKey(r -> r.keyId(disabledKey.keyId()));
         MADE_FIRST.put("DISABLED_KEY", disabledKey.arn());
-        MADE_FIRST.put("PENDING_CERTIFICATE", aws.acm(REGION).requestCertificate(r -> r.domainName("pending.example.com")).certificateArn());
         // The emulator issues a certificate of a private CA at once.
         MADE_FIRST.put("ISSUED_CERTIFICATE", aws.acm(REGION).requestCertificate(r -> r.domainName("policy.example.com")
                 .certificateAuthorityArn("arn:aws:acm-pca:" + REGION + ":123456789012:certificate-authority/" + UUID.randomUUID())).certificateArn());
@@ -206,7 +208,12 @@ class BadInputDeletionEndToEndTest extends RunningOperatorTest {
                         "--timeout=120s").ok();
             }
         }
-        for (Case c : ACCEPTED) {
+        Case first = ACCEPTED.get(0);
+        MADE_FIRST.put("PENDING_CERTIFICATE", aws.acm(REGION).requestCertificate(r -> r.domainName("pending.example.com")).certificateArn());
+        Kubectl.apply(NAMESPACES.get(first.title()), BadInputs.manifest(first.kind(), first.name(), resolved(first.spec()))).ok();
+        Kubectl.run("wait", "--for=condition=Stalled", first.kind().toLowerCase() + "/" + first.name(), "-n", NAMESPACES.get(first.title()),
+                "--timeout=30s").ok();
+        for (Case c : ACCEPTED.subList(1, ACCEPTED.size())) {
             Kubectl.apply(NAMESPACES.get(c.title()), BadInputs.manifest(c.kind(), c.name(), resolved(c.spec()))).ok();
         }
     }
@@ -234,8 +241,10 @@ class BadInputDeletionEndToEndTest extends RunningOperatorTest {
             assertThat(jsonpath(ns, kind, c.name(), ".status.conditions[?(@.type==\"Stalled\")].reason")).isEqualTo(c.reason());
             assertThat(jsonpath(ns, kind, c.name(), ".status.conditions[?(@.type==\"Stalled\")].message")).contains(resolved(c.message()));
         }
-        String uid = jsonpath(ns, kind, c.name(), ".metadata.uid");
+        String ownerKey = jsonpath(ns, kind, c.name(), ".status.ownerKey");
         Leftovers made = Leftovers.of(ns, c.kind(), c.name());
+        Map<Beside, List<String>> besideMade = new LinkedHashMap<>();
+        c.beside().forEach(b -> besideMade.put(b, Leftovers.of(ns, b.kind(), b.name()).left(aws)));
 
         long started = System.nanoTime();
         Kubectl.run("delete", object, "-n", ns, "--wait=false").ok();
@@ -243,17 +252,20 @@ class BadInputDeletionEndToEndTest extends RunningOperatorTest {
         double seconds = (System.nanoTime() - started) / 1e9;
 
         List<String> writes = mutations.of(ns, c.kind(), c.name());
-        List<String> left = made.left(aws);
+        List<String> left = List.of();
         if (c.converges()) {
+            left = made.left(aws);
             assertThat(left).as("left in AWS: what the deletion policy keeps").extracting(s -> s.substring(0, s.indexOf(' ')))
                     .containsExactlyInAnyOrderElementsOf(c.kept());
         } else {
+            // Not one write, so nothing of its own can exist (its status may name what another owns: the bucket it asked for).
             assertThat(writes).as("mutating AWS calls in its whole life, deletion included").isEmpty();
-            assertThat(left).isEmpty();
-            if (c.kind().equals(WP) && !c.spec().contains("eu-west-33")) {
-                assertThat(Ec2Inventory.of(aws.ec2(REGION), uid)).isEmpty();
+            if (c.kind().equals(WP) && !ownerKey.isBlank() && !c.spec().contains("eu-west-33")) {
+                assertThat(Ec2Inventory.of(aws.ec2(REGION), ownerKey)).isEmpty();
             }
         }
+        // What another object made, beside it, is untouched by its deletion.
+        besideMade.forEach((b, before) -> assertThat(Leftovers.of(ns, b.kind(), b.name()).left(aws)).as(b.name()).isEqualTo(before).isNotEmpty());
         System.out.printf("[measure] %s: %s, deleted in %.1f s; %d mutating AWS calls in its life; kept %s%n",
                 title, c.converges() ? "Ready" : c.reason(), seconds, writes.size(), left);
 

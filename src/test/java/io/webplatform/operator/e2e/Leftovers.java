@@ -68,24 +68,24 @@ sealed interface Leftovers {
         }
     }
 
-    record OfWebPlatform(String region, String uid, String dbId, String loadBalancerDns, String topicArn, List<String> alarms)
+    record OfWebPlatform(String region, String ownerKey, String dbId, String loadBalancerDns, String topicArn, List<String> alarms)
             implements Leftovers {
         static OfWebPlatform read(String ns, String name) {
             String endpoint = jsonpath(ns, "webplatform", name, ".status.outputs.databaseEndpoint");
             String alarms = jsonpath(ns, "webplatform", name, ".status.alarms[*].name");
             return new OfWebPlatform(jsonpath(ns, "webplatform", name, ".status.outputs.region"),
-                    jsonpath(ns, "webplatform", name, ".metadata.uid"),
+                    jsonpath(ns, "webplatform", name, ".status.ownerKey"),
                     endpoint.isBlank() ? "" : endpoint.substring(0, endpoint.indexOf('.')),
                     jsonpath(ns, "webplatform", name, ".status.outputs.loadBalancerDnsName"),
                     jsonpath(ns, "webplatform", name, ".status.outputs.alarmTopicArn"),
                     alarms.isBlank() ? List.of() : Arrays.asList(alarms.split(" ")));
         }
 
-        /** EC2 by the owner tag, then the database and its snapshots, load balancer, alarms and topic from the status. */
+        /** EC2 by the owner tag (the stack's key), then the database and its snapshots, load balancer, alarms and topic from the status. */
         @Override
         public List<String> left(AwsClients aws) {
             List<String> left = new ArrayList<>();
-            Ec2Inventory.of(aws.ec2(region), uid).forEach((type, count) -> left.add(type + " x" + count));
+            Ec2Inventory.of(aws.ec2(region), ownerKey).forEach((type, count) -> left.add(type + " x" + count));
             if (!dbId.isBlank()) {
                 var rds = aws.rds(region);
                 if (exists(() -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(dbId)))) {

@@ -49,7 +49,8 @@ class NamespaceDeletionEndToEndTest extends RunningOperatorTest {
         Kubectl.apply(ns, platformSample).ok();
         Kubectl.run("wait", "--for=condition=Ready", "securebucket/app-logs", "webplatform/shop", "-n", ns, "--timeout=240s").ok();
 
-        String platformUid = jsonpath(ns, "webplatform", "shop", ".metadata.uid");
+        // EC2 resources carry the stack's key (installation, kind, namespace, name) as their owner tag.
+        String ownerKey = jsonpath(ns, "webplatform", "shop", ".status.ownerKey");
         String dbId = jsonpath(ns, "webplatform", "shop", ".status.outputs.databaseEndpoint").split("\\.")[0];
         String dnsName = jsonpath(ns, "webplatform", "shop", ".status.outputs.loadBalancerDnsName");
         String topic = jsonpath(ns, "webplatform", "shop", ".status.outputs.alarmTopicArn");
@@ -61,7 +62,7 @@ class NamespaceDeletionEndToEndTest extends RunningOperatorTest {
         String trailArn = jsonpath(ns, "securebucket", "app-logs", ".status.outputs.trailArn");
         String roleArn = jsonpath(ns, "securebucket", "app-logs", ".status.outputs.replicationRoleArn");
         var ec2 = aws.ec2(Emulator.REGION);
-        assertThat(Ec2Inventory.of(ec2, platformUid)).containsEntry("vpc", 1).containsEntry("natgateway", 2);
+        assertThat(Ec2Inventory.of(ec2, ownerKey)).containsEntry("vpc", 1).containsEntry("natgateway", 2);
         assertThat(alarms).hasSize(8);
         int callsBefore = mutations.of(ns).size();
 
@@ -72,7 +73,7 @@ class NamespaceDeletionEndToEndTest extends RunningOperatorTest {
         double seconds = (System.nanoTime() - started) / 1e9;
 
         // The WebPlatform: nothing tagged with it in EC2, no database and no snapshot of it, no load balancer, alarm or topic.
-        assertThat(Ec2Inventory.of(ec2, platformUid)).isEmpty();
+        assertThat(Ec2Inventory.of(ec2, ownerKey)).isEmpty();
         var rds = aws.rds(Emulator.REGION);
         assertThat(exists(() -> rds.describeDBInstances(r -> r.dbInstanceIdentifier(dbId)))).isFalse();
         assertThat(rds.describeDBSnapshots().dbSnapshots()).noneMatch(s -> s.dbSnapshotIdentifier().startsWith(dbId));
