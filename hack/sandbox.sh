@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README command 1: the local sandbox. Starts etcd + kube-apiserver + the moto AWS emulator on
+# README command 1: the local sandbox. Starts etcd + kube-apiserver (+ kube-controller-manager) + the moto AWS emulator on
 # loopback, installs the chart (CRDs, ServiceAccount, RBAC; its Deployment scaled to 0, as no
 # kubelet runs here), runs the operator as a local process with ONLY the chart's ServiceAccount
 # identity, applies samples/securebucket.yaml and samples/webplatform.yaml (whose network sends its

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# README command 2: every test. Builds the test bed if missing (kube-apiserver, etcd, helm from the Go
+# README command 2: every test. Builds the test bed if missing (kube-apiserver, kube-controller-manager, etcd, helm from the Go
 # module proxy; moto checked), starts it on loopback, runs unit, emulator and end-to-end tests with
 # Maven, and stops the test bed again.
 set -euo pipefail

@@ -33,7 +33,7 @@ need python3 "install Python 3.11"
 build_kube_command() {
   local cmd="$1" out="$BIN_DIR/$1"
   if [ -x "$out" ]; then say "$cmd v$K8S_VERSION already built: $out"; return; fi
-  say "building $cmd v$K8S_VERSION from the Go module proxy (first time only; kube-apiserver ~10-20 min, then kube-controller-manager ~3-5 min)"
+  say "building $cmd v$K8S_VERSION from the Go module proxy (first time only; kube-apiserver ~10-20 min, then kube-controller-manager ~3 min)"
   local dir="$BUILD_DIR/$cmd-$K8S_VERSION" minor started
   started="$(date +%s)"
   minor="${K8S_VERSION#*.}"; minor="${minor%%.*}"

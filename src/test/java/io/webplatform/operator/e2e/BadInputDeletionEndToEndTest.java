@@ -187,8 +187,9 @@ class BadInputDeletionEndToEndTest extends RunningOperatorTest {
         MADE_FIRST.put("OWNED_BUCKET", "owned-" + Long.toString(System.nanoTime(), 36));
         String taken = "taken-" + Long.toString(System.nanoTime(), 36);
         MADE_FIRST.put("TAKEN_BUCKET", taken);
-        // A bucket of another account: S3 answers 403 AccessDenied to anyone else, whatever the call (S3 API
-        // reference, HeadBucket: "403 Forbidden" when the bucket exists and you lack permission to it).
+        // A bucket of another account: S3 refuses anyone else, whatever the call (S3 API reference, HeadBucket: without
+        // permission to the bucket "the HEAD request returns a generic 400 Bad Request, 403 Forbidden or 404 Not Found";
+        // the other calls answer AccessDenied). The emulator has one account, so the seam plays it.
         otherAccountsBucket = failCalls.answer(FailCalls.EVERY_OPERATION, "AccessDenied", 403, "Access Denied")
                 .when(r -> r.getValueForField("Bucket", String.class).filter(taken::equals).isPresent());
         // DescribeOrderableDBInstanceOptions as AWS answers it (the emulator's list is empty for PostgreSQL).

@@ -84,7 +84,7 @@ public final class Kubectl {
         throw new IllegalStateException(name + " is not on PATH: run the tests with hack/test.sh");
     }
 
-    /** A fresh namespace per test (no namespace controller runs, so namespaces are never deleted). */
+    /** A fresh namespace per test, left in place afterwards (deleting one is a test of its own: NamespaceDeletionEndToEndTest). */
     public static String newNamespace(String prefix) {
         String ns = prefix + "-" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
         run("create", "namespace", ns).ok();

@@ -48,7 +48,7 @@ public final class OperatorProcess implements AutoCloseable {
         Kubectl.exec(command, null).ok();
     }
 
-    /** Removes the release, cluster-scoped RBAC included (the namespace stays: no namespace controller here). */
+    /** Removes the release, cluster-scoped RBAC included (the namespace stays: Helm does not delete it). */
     public static void uninstallChart(String release, String namespace) {
         Kubectl.exec(List.of(Kubectl.tool("helm"), "uninstall", release, "--namespace", namespace), null);
     }
