@@ -26,6 +26,9 @@ public class ManagedStatus {
     @JsonPropertyDescription("The value of the webplatform.io/owner-uid tag on this object's AWS resources, hashed into their names:"
             + " derived from the installation name, kind, namespace and name (the object's UID for stacks made before that).")
     private String ownerKey;
+    @JsonPropertyDescription("The claim (<cluster>/<object UID>) this object's stack carries on its anchor, once it carried it:"
+            + " a stack that later carries another was taken from this object, which never takes it back.")
+    private String claim;
     @JsonPropertyDescription("Set when this object adopted an existing stack (a rebuilt cluster): from whom and what.")
     private Adoption adoption;
     @JsonPropertyDescription("False until the operator's first write to AWS for this object, recorded before that write:"
@@ -46,6 +49,8 @@ public class ManagedStatus {
     public void setDrift(List<Drift> drift) { this.drift = drift; }
     public String getOwnerKey() { return ownerKey; }
     public void setOwnerKey(String ownerKey) { this.ownerKey = ownerKey; }
+    public String getClaim() { return claim; }
+    public void setClaim(String claim) { this.claim = claim; }
     public Boolean getWroteToAws() { return wroteToAws; }
     public void setWroteToAws(Boolean wroteToAws) { this.wroteToAws = wroteToAws; }
     public Adoption getAdoption() { return adoption; }

@@ -15,13 +15,13 @@ import java.util.UUID;
  *                   Null for a UID key, which no other object can compute.
  * @param toAdopt    null when the installation and the object both allow taking a stack whose holder is
  *                   gone; otherwise what a person must set to allow it
- * @param heldBefore this object has made or adopted resources: a claim that moved was taken from it
+ * @param heldBefore its anchor carried this object's claim once: a claim that moved was taken from it
  */
 public record Identity(String key, String claim, String toAdopt, boolean heldBefore) {
 
     /** The object's own UID as key, no claim: how every stack was identified before installations had names. */
     public static Identity ofUid(HasMetadata object) {
-        return new Identity(object.getMetadata().getUid(), null, "nothing: a UID key is never adopted", false);
+        return new Identity(object.getMetadata().getUid(), null, "nothing can: a stack identified by its object's UID is never adopted", false);
     }
 
     public boolean mayAdopt() {
@@ -47,5 +47,10 @@ public record Identity(String key, String claim, String toAdopt, boolean heldBef
     /** The object part of a claim. */
     public static String objectOf(String claim) {
         return claim.substring(claim.indexOf('/') + 1);
+    }
+
+    /** The claim names this object, whatever the cluster part (a cluster id set after install changes only that). */
+    public boolean isOurs(String anchorClaim) {
+        return anchorClaim == null || claim != null && objectOf(anchorClaim).equals(objectOf(claim));
     }
 }

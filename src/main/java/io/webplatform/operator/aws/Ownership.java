@@ -9,7 +9,7 @@ import java.util.Map;
 
 /** The tags that mark an AWS resource as made by the operator for one custom resource. */
 public final class Ownership {
-    /** The owner key (engine.Identity): the object's UID for stacks made before installations had names. */
+    /** The owner key ({@link Identity}): the object's UID for stacks made before installations had names. */
     public static final String OWNER_UID = "webplatform.io/owner-uid";
     /**
      * "&lt;cluster id&gt;/&lt;object UID&gt;": the object that made the resource. On a stack's anchor (its VPC, its

@@ -17,15 +17,14 @@ public record BucketNames(String bucket, String backupBucket, String logBucket, 
         SecureBucketSpec spec = resource.getSpec();
         String ns = resource.getMetadata().getNamespace();
         String name = resource.getMetadata().getName();
-        String uid = ownerKey;
-        String bucket = spec.bucketName != null ? spec.bucketName : ResourceNames.bucket(ns, name, uid, "");
+        String bucket = spec.bucketName != null ? spec.bucketName : ResourceNames.bucket(ns, name, ownerKey, "");
         String backup = spec.replication != null && spec.replication.bucketName != null
                 ? spec.replication.bucketName : ResourceNames.derivedBucket(bucket, "-backup");
         String logs = spec.trail != null && spec.trail.logBucketName != null
                 ? spec.trail.logBucketName : ResourceNames.derivedBucket(bucket, "-trail");
         return new BucketNames(bucket, backup, logs,
-                ResourceNames.iamRole(ns, name, uid, "-replication"),
-                ResourceNames.trail(ns, name, uid, "-writes"),
-                ResourceNames.kmsAlias(ns, name, uid, "-bucket"));
+                ResourceNames.iamRole(ns, name, ownerKey, "-replication"),
+                ResourceNames.trail(ns, name, ownerKey, "-writes"),
+                ResourceNames.kmsAlias(ns, name, ownerKey, "-bucket"));
     }
 }

@@ -5,6 +5,7 @@ package io.webplatform.operator.engine;
  * anything is written, so that a stack held by another object is never changed, and moved only by an
  * adoption that was allowed.
  *
+ * @param <S> the scope the component walks with
  * @param <A> the component's observed state
  */
 public interface Anchor<S extends Scope, A> {

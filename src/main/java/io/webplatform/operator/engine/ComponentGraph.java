@@ -189,12 +189,21 @@ public final class ComponentGraph<S extends Scope> {
         result.policy = policy;
         boolean observeOnly = policy == ManagementPolicy.Observe;
         // Under Observe nothing is written, so whoever holds the stack may be read.
-        Holder held = observeOnly ? Holder.NONE : holder(scope);
-        if (held.isOther()) {
+        Holder held = Holder.NONE;
+        if (!observeOnly) {
             try {
-                if (!takeOver(scope, held, events, result)) {
+                held = holder(scope);
+                if (held.isOther() && !takeOver(scope, held, events, result)) {
                     return result;
                 }
+            } catch (StillWorking e) {
+                result.put(new ComponentStatus(anchor, null, PENDING, false, e.getMessage(), null));
+                return result;
+            } catch (UserError e) {
+                events.warning(e.reason(), anchor + ": " + e.getMessage());
+                result.put(new ComponentStatus(anchor, null, FAILED, false, null, e.getMessage()));
+                result.stall(e.reason(), anchor + ": " + e.getMessage());
+                return result;
             } catch (RuntimeException e) {
                 handle(anchor, scope, e, events, result);
                 return result;
@@ -221,6 +230,9 @@ public final class ComponentGraph<S extends Scope> {
                     observeOnly(n.component(), scope, result);
                 } else {
                     converge(n.component(), scope, events, result, held.seenIfOurs(name));
+                    if (name.equals(anchor)) {
+                        result.holdsClaim = carriesOurClaim(n, scope);
+                    }
                 }
             } catch (StillWorking e) {
                 result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, e.getMessage(), null));
@@ -299,6 +311,14 @@ public final class ComponentGraph<S extends Scope> {
         }
     }
 
+    /** The anchor, as this pass left it, carries this object's claim. */
+    @SuppressWarnings("unchecked")
+    private <A> boolean carriesOurClaim(Node<S> node, S scope) {
+        Observed<A> now = (Observed<A>) scope.observed(node.name());
+        String claim = now == null ? null : ((Anchor<S, A>) node.component()).claimOf(now.detail());
+        return claim != null && scope.identity().isOurs(claim);
+    }
+
     /** Reads the anchor's claim before anything is written; reads only. */
     @SuppressWarnings("unchecked")
     private <A> Holder holder(S scope) {
@@ -311,7 +331,7 @@ public final class ComponentGraph<S extends Scope> {
             Component<S, ?, A> c = (Component<S, ?, A>) node.component();
             Observed<A> current = c.observe(scope);
             String claim = current == null ? null : ((Anchor<S, A>) c).claimOf(current.detail());
-            boolean ours = claim == null || claim.equals(scope.identity().claim());
+            boolean ours = scope.identity().isOurs(claim);
             return new Holder(claim, ours, anchor, current);
         } finally {
             scope.walking(null);
@@ -341,9 +361,9 @@ public final class ComponentGraph<S extends Scope> {
         }
         if (!identity.mayAdopt()) {
             String message = "its AWS stack exists already (" + stack + "), held by " + holder + "; nothing was made. "
-                    + (sameCluster ? "That object no longer exists (deleted with its resources retained, or its finalizer removed by hand). "
+                    + (sameCluster ? "That object no longer exists (deleted with its resources retained, or its finalizer removed by hand): "
                             : "If that cluster is gone (this one rebuilt it), ")
-                    + "To adopt the stack set " + identity.toAdopt() + "; otherwise rename this object or install the operator"
+                    + "to adopt the stack set " + identity.toAdopt() + "; otherwise rename this object or install the operator"
                     + " under another installationName";
             events.warning(ADOPTION_NOT_ALLOWED, message);
             result.stall(ADOPTION_NOT_ALLOWED, message);
@@ -354,16 +374,8 @@ public final class ComponentGraph<S extends Scope> {
         ((Anchor<S, A>) node.component()).claim(scope, (Observed<A>) held.anchor(), identity.claim());
         logAction(scope, anchor, held.anchor().id(), "adopted", " from " + holder);
         result.adoptedFrom = holder;
+        scope.adopted(holder);
         return true;
-    }
-
-    /**
-     * The holder of this object's stack when another object holds it: a deletion then lets the stack go
-     * untouched. Null when the stack is this object's (or there is none).
-     */
-    public String heldElsewhere(S scope) {
-        Holder held = holder(scope);
-        return held.isOther() ? held.claim() : null;
     }
 
     /** Observe and diff, never write: what is missing or differs is reported as drift. */
@@ -444,6 +456,18 @@ public final class ComponentGraph<S extends Scope> {
     /** Deletes in reverse dependency order, keeping what the deletion policy retains. */
     public WalkResult delete(S scope, EventSink events) {
         WalkResult result = new WalkResult();
+        Holder held;
+        try {
+            held = holder(scope);
+        } catch (RuntimeException e) {
+            handle(anchor, scope, e, events, result);
+            return result;
+        }
+        if (held.isOther()) {
+            // Another object holds the stack (it adopted it, or this one never could): it is not this one's to delete.
+            result.releasedTo = held.claim();
+            return result;
+        }
         Map<String, List<String>> dependents = dependents();
         for (int i = ordered.size() - 1; i >= 0; i--) {
             Node<S> n = ordered.get(i);
@@ -459,7 +483,7 @@ public final class ComponentGraph<S extends Scope> {
                 // What a kept resource needs is kept too: a retained database keeps its subnets.
                 List<String> keptDependents = dependents.getOrDefault(name, List.of()).stream()
                         .filter(d -> RETAINED.equals(result.component(d).getState())).toList();
-                deleteOne(n.component(), keptDependents, scope, events, result);
+                deleteOne(n.component(), keptDependents, scope, events, result, held.seenIfOurs(name));
             } catch (StillWorking e) {
                 result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, e.getMessage(), null));
             } catch (UserError e) {
@@ -475,9 +499,11 @@ public final class ComponentGraph<S extends Scope> {
         return result;
     }
 
-    private <A> void deleteOne(Component<S, ?, A> c, List<String> keptDependents, S scope, EventSink events, WalkResult result) {
+    @SuppressWarnings("unchecked")
+    private <A> void deleteOne(Component<S, ?, A> c, List<String> keptDependents, S scope, EventSink events, WalkResult result,
+                               Observed<?> seen) {
         String name = c.name();
-        Observed<A> current = c.observe(scope);
+        Observed<A> current = seen != null ? (Observed<A>) seen : c.observe(scope);
         scope.record(name, current);
         if (current == null) {
             result.put(new ComponentStatus(name, null, DELETED, false, null, null));

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.webplatform.operator.aws.Identity;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.webplatform.operator.api.ComponentStatus;
 import io.webplatform.operator.api.ManagedStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -57,36 +56,31 @@ public class Installation {
         return clusterId;
     }
 
-    /** The object's identity in this installation and cluster. */
+    /**
+     * The object's identity in this installation and cluster, from the status it had when the pass began
+     * (null for an object never reconciled).
+     */
     public Identity identityOf(HasMetadata object, ManagedStatus status) {
         String key = ownerKeyOf(object, status, name);
         if (key.equals(object.getMetadata().getUid())) {
             return Identity.ofUid(object);
         }
-        // A stack it made or adopted was written to first; a refused adoption never wrote.
-        boolean held = heldBefore(status) || status != null && Boolean.TRUE.equals(status.getWroteToAws());
-        return new Identity(key, Identity.claimOf(clusterId(), object), toAdopt(object), held);
+        return new Identity(key, Identity.claimOf(clusterId(), object), toAdopt(object), status != null && status.getClaim() != null);
     }
 
     /**
-     * The key recorded in status wins; an object whose status shows resources but no key made them with
-     * its UID (before installations had names) and keeps it, so nothing is made again; every other
-     * object gets the installation's key.
+     * The key recorded in status wins. An object with a status but no key was reconciled by an operator
+     * from before installations had names: it keeps its UID, whatever its status shows, so nothing is
+     * made again. Only an object never reconciled gets the installation's key.
      */
     public static String ownerKeyOf(HasMetadata object, ManagedStatus status, String installation) {
         if (status != null && status.getOwnerKey() != null) {
             return status.getOwnerKey();
         }
-        if (heldBefore(status)) {
+        if (status != null) {
             return object.getMetadata().getUid();
         }
         return Identity.keyOf(installation, object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName());
-    }
-
-    /** Its status shows AWS resources it made or adopted. */
-    private static boolean heldBefore(ManagedStatus status) {
-        return status != null && (status.getAdoption() != null || status.getComponents() != null
-                && status.getComponents().stream().map(ComponentStatus::getId).anyMatch(id -> id != null && !id.isBlank()));
     }
 
     /** Null when this object may adopt; otherwise which half of the permission is missing. */

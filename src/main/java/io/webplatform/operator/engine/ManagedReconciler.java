@@ -20,7 +20,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -116,7 +119,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
      * Why nothing of this object can exist in AWS (a region that does not exist), so that its deletion
      * costs no call and never waits; empty when the graph must be walked.
      */
-    protected abstract java.util.Optional<String> nothingToDelete(R resource);
+    protected abstract Optional<String> nothingToDelete(R resource);
 
     /**
      * For an object that never wrote to AWS: what of it must still go in Kubernetes (an object it made)
@@ -152,11 +155,14 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
     private UpdateControl<R> reconcilePass(R resource) {
         long generation = resource.getMetadata().getGeneration();
         String statusBefore = StatusUpdates.snapshot(resource.getStatus());
+        boolean neverReconciled = resource.getStatus() == null;
+        Identity identity = installation.identityOf(resource, resource.getStatus());
         T status = statusOf(resource);
+        // On the resource from now on, so that the error path too records the key and what was written.
+        resource.setStatus(status);
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
-        Identity identity = installation.identityOf(resource, status);
         status.setOwnerKey(identity.key());
-        if (status.getWroteToAws() == null && !identity.heldBefore()) {
+        if (neverReconciled) {
             status.setWroteToAws(false);
         }
 
@@ -168,6 +174,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         }
         S scope = judged.scope();
         scope.beforeWriting(() -> recordFirstWrite(resource, status));
+        scope.onAdopted(from -> recordAdoption(resource, status, identity, from));
         ManagementPolicy policy = managementPolicy(resource);
         List<Drift> driftBefore = status.getDrift() == null ? List.of() : status.getDrift();
         List<String> calls = ApiCallMetrics.startRecording();
@@ -179,11 +186,11 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         }
         LOG.debugf("%s %s/%s: %d AWS calls: %s", kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
                 calls.size(), calls.stream().collect(Collectors.groupingBy(c -> c, TreeMap::new, Collectors.counting())));
+        if (walk.holdsClaim()) {
+            status.setClaim(identity.claim());
+        }
         if (walk.adoptedFrom() != null) {
-            Adoption adoption = new Adoption(walk.adoptedFrom(), java.time.Instant.now().toString(), walk.adopted());
-            status.setAdoption(adoption);
-            // The claim moved already: the record of it must not wait for the end of the pass.
-            StatusUpdates.mergeIntoStatus(kubernetes, resource, java.util.Map.of("adoption", adoption));
+            status.getAdoption().setResources(walk.adopted());
             events.normal("Adopted", "adopted the AWS stack of " + walk.adoptedFrom() + ": " + String.join(", ", walk.adopted()));
         }
         Report report = report(resource, status, scope, walk, events);
@@ -219,7 +226,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         T status = statusOf(resource);
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
         String key = resource.getMetadata().getUid();
-        java.util.Optional<String> nothing = nothingToDelete(resource);
+        Optional<String> nothing = nothingToDelete(resource);
         if (nothing.isPresent()) {
             events.normal("Deleted", nothing.get());
             requeue.reset(key);
@@ -244,15 +251,14 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
             requeue.reset(key);
             return DeleteControl.defaultDelete();
         }
-        S scope = deletionScope(resource, installation.identityOf(resource, status));
-        String holder = graph.heldElsewhere(scope);
-        if (holder != null) {
-            // Another object holds the stack (it adopted it, or this one never could): it is not ours to delete.
-            events.warning("Released", "the AWS stack is held by " + holder + ": left as it is");
+        S scope = deletionScope(resource, installation.identityOf(resource, resource.getStatus()));
+        WalkResult walk = graph.delete(scope, events);
+        if (walk.releasedTo() != null) {
+            events.warning("Released", "the AWS stack is held by object " + Identity.objectOf(walk.releasedTo()) + " of cluster "
+                    + Identity.clusterOf(walk.releasedTo()) + ": left as it is");
             requeue.reset(key);
             return DeleteControl.defaultDelete();
         }
-        WalkResult walk = graph.delete(scope, events);
         status.setComponents(walk.components());
         status.setRetained(walk.retained().isEmpty() ? null : walk.retained());
         String waiting;
@@ -340,7 +346,14 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
             return;
         }
         status.setWroteToAws(true);
-        StatusUpdates.mergeIntoStatus(kubernetes, resource, java.util.Map.of("wroteToAws", true));
+        StatusUpdates.mergeIntoStatus(kubernetes, resource, Map.of("wroteToAws", true, "ownerKey", status.getOwnerKey()));
+    }
+
+    /** The claim moved to this object: said in status at once, whatever happens to the rest of the pass. */
+    private void recordAdoption(R resource, T status, Identity identity, String from) {
+        status.setClaim(identity.claim());
+        status.setAdoption(new Adoption(from, Instant.now().toString(), List.of()));
+        StatusUpdates.mergeIntoStatus(kubernetes, resource, Map.of("claim", status.getClaim(), "adoption", status.getAdoption()));
     }
 
     private void patchWhileDeleting(R resource, T status) {

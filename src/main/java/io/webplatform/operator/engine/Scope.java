@@ -19,6 +19,7 @@ public abstract class Scope {
     private ComponentGraph.Node<?> walking;
     private Clock clock = Clock.systemUTC();
     private Runnable beforeWriting = () -> { };
+    private java.util.function.Consumer<String> onAdopted = from -> { };
 
     /** A scope identified by the owner's UID, as stacks were before installations had names. */
     protected Scope(HasMetadata owner, String region) {
@@ -55,6 +56,15 @@ public abstract class Scope {
      */
     public void beforeWriting(Runnable hook) {
         this.beforeWriting = hook;
+    }
+
+    /** What must happen as soon as the claim moved to this object: the reconciler records it in status. */
+    public void onAdopted(java.util.function.Consumer<String> hook) {
+        this.onAdopted = hook;
+    }
+
+    void adopted(String from) {
+        onAdopted.accept(from);
     }
 
     /** Called by the engine before each write (create, apply, delete, claim); the hook decides whether once is enough. */

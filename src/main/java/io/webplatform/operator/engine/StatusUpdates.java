@@ -2,6 +2,8 @@ package io.webplatform.operator.engine;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -11,6 +13,7 @@ import io.webplatform.operator.aws.AwsErrors;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Map;
 
 /** How both reconcilers write status: only when it changed, quietly while deleting, and on unexpected errors. */
 public final class StatusUpdates {
@@ -32,18 +35,17 @@ public final class StatusUpdates {
         return UpdateControl.patchStatus(resource).rescheduleAfter(next);
     }
 
-    /** Status during a delete, written directly (DeleteControl cannot carry it); the resource may already be gone. */
     /**
      * A JSON merge patch of these status fields alone: no resourceVersion, nothing else overwritten. The
      * resource takes the new resourceVersion, so the pass's own status patch at its end does not conflict.
      */
-    public static void mergeIntoStatus(KubernetesClient client, HasMetadata resource, java.util.Map<String, Object> fields) {
-        HasMetadata patched = client.resource(resource).subresource("status").patch(
-                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-                io.fabric8.kubernetes.client.utils.Serialization.asJson(java.util.Map.of("status", fields)));
+    public static void mergeIntoStatus(KubernetesClient client, HasMetadata resource, Map<String, Object> fields) {
+        HasMetadata patched = client.resource(resource).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                Serialization.asJson(Map.of("status", fields)));
         resource.getMetadata().setResourceVersion(patched.getMetadata().getResourceVersion());
     }
 
+    /** Status during a delete, written directly (DeleteControl cannot carry it); the resource may already be gone. */
     public static void patchWhileDeleting(KubernetesClient client, HasMetadata resource) {
         try {
             client.resource(resource).patchStatus();

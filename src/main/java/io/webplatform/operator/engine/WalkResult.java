@@ -24,6 +24,10 @@ public final class WalkResult {
     /** The claim this walk took the stack from (an adoption), null otherwise; and what it found there. */
     String adoptedFrom;
     final List<String> adopted = new ArrayList<>();
+    /** The anchor, as the walk left it, carries this object's claim. */
+    boolean holdsClaim;
+    /** A deletion that found the stack held by another object: that claim; nothing was deleted. */
+    String releasedTo;
 
     void put(ComponentStatus status) {
         components.put(status.getName(), status);
@@ -68,7 +72,7 @@ public final class WalkResult {
 
     /** Every component is deleted or kept by policy: the finalizer may go. */
     public boolean allGone() {
-        return stalledReason == null && failures.isEmpty() && components.values().stream().allMatch(s ->
+        return releasedTo == null && stalledReason == null && failures.isEmpty() && components.values().stream().allMatch(s ->
                 ComponentGraph.DELETED.equals(s.getState()) || ComponentGraph.RETAINED.equals(s.getState()));
     }
 
@@ -116,6 +120,15 @@ public final class WalkResult {
     /** The holder this walk adopted the stack from; null when it adopted nothing. */
     public String adoptedFrom() {
         return adoptedFrom;
+    }
+
+    public boolean holdsClaim() {
+        return holdsClaim;
+    }
+
+    /** The claim of the object that holds the stack this deletion left alone; null when it deleted. */
+    public String releasedTo() {
+        return releasedTo;
     }
 
     /** What the adopting walk found and kept, as "component id". */

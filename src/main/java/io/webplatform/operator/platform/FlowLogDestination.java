@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -11,6 +12,9 @@ import io.webplatform.operator.api.SecureBucketSpec;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Installation;
+
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Where the flow logs go: the SecureBucket the spec names, or — when it names none — a SecureBucket
@@ -84,8 +88,8 @@ public final class FlowLogDestination {
         }
         if (ref == null && adopts(platform) && !adopts(bucket)) {
             // Allowed to adopt after its bucket was made (a person read AdoptionNotAllowed): the bucket may too.
-            java.util.Map<String, String> annotations = bucket.getMetadata().getAnnotations() == null ? new java.util.HashMap<>()
-                    : new java.util.HashMap<>(bucket.getMetadata().getAnnotations());
+            Map<String, String> annotations = bucket.getMetadata().getAnnotations() == null ? new HashMap<>()
+                    : new HashMap<>(bucket.getMetadata().getAnnotations());
             annotations.put(Installation.ADOPT_ANNOTATION, "true");
             bucket.getMetadata().setAnnotations(annotations);
             client.resource(bucket).update();
@@ -149,7 +153,7 @@ public final class FlowLogDestination {
         return false;
     }
 
-    private static boolean adopts(io.fabric8.kubernetes.api.model.HasMetadata object) {
+    private static boolean adopts(HasMetadata object) {
         return object.getMetadata().getAnnotations() != null
                 && "true".equals(object.getMetadata().getAnnotations().get(Installation.ADOPT_ANNOTATION));
     }
@@ -177,7 +181,7 @@ public final class FlowLogDestination {
         }
         // A platform allowed to adopt its stack (a rebuilt cluster) adopts its flow-log bucket's too.
         if (adopts(platform)) {
-            bucket.getMetadata().setAnnotations(new java.util.HashMap<>(java.util.Map.of(Installation.ADOPT_ANNOTATION, "true")));
+            bucket.getMetadata().setAnnotations(new HashMap<>(Map.of(Installation.ADOPT_ANNOTATION, "true")));
         }
         bucket.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
                 .withApiVersion(platform.getApiVersion()).withKind(platform.getKind())

@@ -194,6 +194,7 @@ public class PlatformScope extends Scope {
      * the answer AWS gave for the resource it replaces).
      */
     public String clientToken(String... what) {
-        return ResourceNames.shortHash(String.join("/", what)) + "-" + ownerKey();
+        // The object's UID, not the owner key: a token AWS still remembers must not answer for an object of the same name.
+        return ResourceNames.shortHash(String.join("/", what)) + "-" + resource.getMetadata().getUid();
     }
 }

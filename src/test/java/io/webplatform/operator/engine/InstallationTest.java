@@ -1,6 +1,5 @@
 package io.webplatform.operator.engine;
 
-import io.webplatform.operator.api.Adoption;
 import io.webplatform.operator.api.ComponentStatus;
 import io.webplatform.operator.api.SecureBucket;
 import io.webplatform.operator.api.SecureBucketStatus;
@@ -36,7 +35,7 @@ class InstallationTest {
     @Test
     void aNewObjectGetsTheInstallationsKeyWhateverItsUid() {
         Identity first = installation("prod", false).identityOf(bucket("uid-1", null), null);
-        Identity rebuilt = installation("prod", false).identityOf(bucket("uid-2", null), new SecureBucketStatus());
+        Identity rebuilt = installation("prod", false).identityOf(bucket("uid-2", null), null);
         assertThat(first.key()).isEqualTo(rebuilt.key()).isEqualTo(Identity.keyOf("prod", "SecureBucket", "demo", "app-logs"));
         assertThat(first.claim()).isEqualTo("cluster-b/uid-1");
         assertThat(rebuilt.claim()).isEqualTo("cluster-b/uid-2");
@@ -44,6 +43,14 @@ class InstallationTest {
         // Another installation name, another stack.
         assertThat(installation("staging", false).identityOf(bucket("uid-1", null), null).key()).isNotEqualTo(first.key());
         assertThat(Identity.keyOf("prod", "WebPlatform", "demo", "app-logs")).isNotEqualTo(first.key());
+    }
+
+    @Test
+    void anObjectReconciledBeforeInstallationsHadNamesKeepsItsUidWhateverItsStatusShows() {
+        // Its last pass stopped before anything was listed (a preflight stall): it may still have made a stack.
+        Identity identity = installation("prod", true).identityOf(bucket("uid-1", null), new SecureBucketStatus());
+        assertThat(identity.key()).isEqualTo("uid-1");
+        assertThat(identity.claim()).isNull();
     }
 
     @Test
@@ -60,25 +67,17 @@ class InstallationTest {
     }
 
     @Test
-    void theKeyRecordedInStatusWins() {
+    void theKeyRecordedInStatusWinsAndARecordedClaimMeansTheStackWasHeld() {
         SecureBucketStatus status = new SecureBucketStatus();
         status.setOwnerKey("recorded-key");
-        status.setAdoption(new Adoption("SecureBucket uid-0 of cluster cluster-a", "2026-12-03T10:00:00Z", List.of()));
         Identity identity = installation("prod", false).identityOf(bucket("uid-1", null), status);
         assertThat(identity.key()).isEqualTo("recorded-key");
-        assertThat(identity.heldBefore()).isTrue();
-    }
-
-    @Test
-    void anObjectThatWroteToAwsHeldItsStackEvenWhenItsStatusListsNothingNow() {
-        // A pass stopped by ClaimedElsewhere lists no component: what it wrote before still says it held the stack.
-        SecureBucketStatus status = new SecureBucketStatus();
-        status.setOwnerKey(Identity.keyOf("prod", "SecureBucket", "demo", "app-logs"));
+        assertThat(identity.heldBefore()).isFalse();
+        // Written to AWS (an adoption whose claim write failed, say) is not held: only a claim the anchor carried is.
         status.setWroteToAws(true);
-        assertThat(installation("prod", true).identityOf(bucket("uid-1", Map.of(Installation.ADOPT_ANNOTATION, "true")), status).heldBefore())
-                .isTrue();
-        status.setWroteToAws(false);
-        assertThat(installation("prod", true).identityOf(bucket("uid-1", null), status).heldBefore()).isFalse();
+        assertThat(installation("prod", false).identityOf(bucket("uid-1", null), status).heldBefore()).isFalse();
+        status.setClaim("cluster-b/uid-1");
+        assertThat(installation("prod", false).identityOf(bucket("uid-1", null), status).heldBefore()).isTrue();
     }
 
     @Test

@@ -78,7 +78,7 @@ class StackClaimTest {
     }
 
     /** The anchor: its observed state is the claim it carries. */
-    static final class AnchorThing extends Thing implements Anchor<ClaimScope, String> {
+    static class AnchorThing extends Thing implements Anchor<ClaimScope, String> {
         AnchorThing() {
             super("anchor");
         }
@@ -145,6 +145,7 @@ class StackClaimTest {
         assertThat(scope.log).contains("claim anchor " + NEW);
         assertThat(result.adoptedFrom()).isEqualTo("ConfigMap uid-old of cluster cluster-a");
         assertThat(result.adopted()).containsExactly("anchor anchor-id", "server server-id");
+        assertThat(result.holdsClaim()).isTrue();
 
         // The next pass holds the stack: no adoption, the anchor read once.
         scope.log.clear();
@@ -201,11 +202,53 @@ class StackClaimTest {
     @Test
     void aDeletionLeavesAStackHeldElsewhereAsItIs() {
         ClaimScope held = existingStackHeldBy(OLD, new Identity(KEY, NEW, null, true));
-        assertThat(graph.heldElsewhere(held)).isEqualTo(OLD);
+        WalkResult released = graph.delete(held, new RecordedEvents());
+        assertThat(released.releasedTo()).isEqualTo(OLD);
+        assertThat(released.allGone()).isFalse();
+        assertThat(held.log).containsExactly("observe anchor");
+        assertThat(held.world).containsOnlyKeys("anchor", "server");
+
         ClaimScope ours = existingStackHeldBy(NEW, new Identity(KEY, NEW, null, true));
-        assertThat(graph.heldElsewhere(ours)).isNull();
-        ClaimScope gone = new ClaimScope(new Identity(KEY, NEW, null, true));
-        assertThat(graph.heldElsewhere(gone)).isNull();
+        WalkResult deleted = graph.delete(ours, new RecordedEvents());
+        assertThat(deleted.releasedTo()).isNull();
+        assertThat(deleted.allGone()).isTrue();
+        assertThat(ours.world).isEmpty();
+        // The anchor read once: what the claim check observed is what its deletion uses.
+        assertThat(ours.log).containsExactly("observe anchor", "observe server", "delete server", "delete anchor");
+    }
+
+    @Test
+    void aClaimNamingThisObjectUnderAnotherClusterIdIsStillOurs() {
+        ClaimScope scope = existingStackHeldBy("cluster-renamed/uid-new", new Identity(KEY, NEW, "x", true));
+        WalkResult result = graph.reconcile(scope, new RecordedEvents());
+        assertThat(result.stalled()).isFalse();
+        assertThat(result.holdsClaim()).isTrue();
+    }
+
+    @Test
+    void aFailedClaimWriteIsTriedAgainNotTakenForAStackTakenFromThisObject() {
+        AnchorThing failing = new AnchorThing() {
+            int attempts;
+
+            @Override
+            public void claim(ClaimScope s, Observed<String> current, String claim) {
+                if (attempts++ == 0) {
+                    throw new IllegalStateException("throttled");
+                }
+                super.claim(s, current, claim);
+            }
+        };
+        ComponentGraph<ClaimScope> g = ComponentGraph.<ClaimScope>builder().add(failing).add(new Thing("server"), ComponentGraph.after("anchor"))
+                .anchor("anchor").build();
+        ClaimScope scope = existingStackHeldBy(OLD, new Identity(KEY, NEW, null, false));
+        WalkResult first = g.reconcile(scope, new RecordedEvents());
+        assertThat(first.holdsClaim()).isFalse();
+        assertThat(first.failures()).isNotEmpty();
+        // Nothing recorded it as held (status.claim stays empty): the next pass adopts.
+        WalkResult second = g.reconcile(scope, new RecordedEvents());
+        assertThat(second.adoptedFrom()).isNotNull();
+        assertThat(second.holdsClaim()).isTrue();
+        assertThat(scope.claim).isEqualTo(NEW);
     }
 
     @Test
