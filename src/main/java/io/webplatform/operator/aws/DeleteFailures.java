@@ -87,7 +87,7 @@ public final class DeleteFailures {
             gone("RDS", "DBSnapshotNotFound", "the snapshot is already deleted"),
             gone("IAM", "NoSuchEntity", "the role, policy or instance profile is already deleted"),
             gone("KMS", "NotFoundException", "the key or alias is already deleted"),
-            new Row("KMS", "KMSInvalidStateException", Pattern.compile("(?i)pending ?deletion"), null, GONE,
+            new Row("KMS", "KMSInvalidStateException", Pattern.compile("(?i)pending deletion"), null, GONE,
                     "the key's deletion is already scheduled", null, null, null),
             gone("S3", "NoSuchBucket", "the bucket is already deleted"),
             gone("S3", "NoSuchBucketPolicy", "the bucket policy is already deleted"),
@@ -97,10 +97,10 @@ public final class DeleteFailures {
             gone("CloudWatch", "ResourceNotFound", "the alarm is already deleted"),
 
             // A person must act.
-            blocked("any", "AccessDenied", "the operator's role may not call `{action}`", ROLE),
-            blocked("any", "AccessDeniedException", "the operator's role may not call `{action}`", ROLE),
-            blocked("EC2", "UnauthorizedOperation", "the operator's role may not call `{action}`", ROLE),
-            blocked("SNS", "AuthorizationError", "the operator's role may not call `{action}`", ROLE),
+            blocked("any", "AccessDenied", "the operator's role lacks the permission `{action}`", ROLE),
+            blocked("any", "AccessDeniedException", "the operator's role lacks the permission `{action}`", ROLE),
+            blocked("EC2", "UnauthorizedOperation", "the operator's role lacks the permission `{action}`", ROLE),
+            blocked("SNS", "AuthorizationError", "the operator's role lacks the permission `{action}`", ROLE),
             new Row("RDS", "InvalidParameterCombination", Pattern.compile("(?i)protected DB Instance"), null, BLOCKED,
                     "deletion protection was switched on outside the operator",
                     "switch it off (`aws rds modify-db-instance --no-deletion-protection --apply-immediately`), or set"
@@ -294,13 +294,24 @@ public final class DeleteFailures {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
+    /** What the operator does with a failure of this row. */
+    static String operatorDoes(Row r) {
+        String does = switch (r.outcome()) {
+            case GONE -> "counts it deleted once a read confirms it";
+            case TRANSIENT -> "retries after 2 s, 4 s ... 60 s";
+            case BLOCKED -> "Stalled `DeleteBlocked`, one event, retries at most 60 s apart";
+        };
+        return r.blockedWhen() == null ? does : "reads what holds it; " + does + ", or as BLOCKED";
+    }
+
     /** The table as the README shows it. */
     public static String markdown() {
-        StringBuilder out = new StringBuilder("| class | service | code | meaning | what a person does |\n|---|---|---|---|---|\n");
+        StringBuilder out = new StringBuilder("| class | service | code | meaning | the operator | what a person does |\n"
+                + "|---|---|---|---|---|---|\n");
         for (Row r : TABLE) {
             out.append("| ").append(r.classLabel()).append(" | ").append(r.service()).append(" | ").append(r.codeLabel())
-                    .append(" | ").append(r.meaning().replace("{action}", "the call")).append(" | ")
-                    .append(r.whatToDo() == null ? "—" : r.whatToDo().replace("{action}", "service:Operation")).append(" |\n");
+                    .append(" | ").append(r.meaning().replace("{action}", "service:Operation")).append(" | ").append(operatorDoes(r))
+                    .append(" | ").append(r.whatToDo() == null ? "—" : r.whatToDo().replace("{action}", "service:Operation")).append(" |\n");
         }
         return out.toString();
     }
