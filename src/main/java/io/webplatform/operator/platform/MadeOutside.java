@@ -80,10 +80,11 @@ final class MadeOutside {
     /** The operator's instances and NAT gateways (terminated and deleted ones too: their interfaces linger), by ownership tag. */
     private static Ours ours(PlatformScope scope) {
         var ec2 = scope.ec2();
+        // The tags are checked here too: not every API (nor the emulator) honours tag filters.
         Set<String> instances = ec2.describeInstancesPaginator(r -> r.filters(scope.ownedBy(AppInstances.NAME))).reservations().stream()
-                .flatMap(r -> r.instances().stream()).map(i -> i.instanceId()).collect(Collectors.toSet());
+                .flatMap(r -> r.instances().stream()).filter(i -> ours(scope, i.tags())).map(i -> i.instanceId()).collect(Collectors.toSet());
         Set<String> nats = ec2.describeNatGatewaysPaginator(r -> r.filter(scope.ownedBy(NatGateways.NAME))).natGateways().stream()
-                .map(n -> n.natGatewayId()).collect(Collectors.toSet());
+                .filter(n -> ours(scope, n.tags())).map(n -> n.natGatewayId()).collect(Collectors.toSet());
         return new Ours(scope.ownerUid(), LoadBalancerNames.loadBalancer(scope), instances, nats);
     }
 

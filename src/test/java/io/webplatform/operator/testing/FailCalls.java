@@ -21,6 +21,7 @@ import java.util.function.Predicate;
  */
 public class FailCalls implements ExecutionInterceptor {
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
+    private final java.util.Map<String, AtomicInteger> seen = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One planned refusal of an operation. */
     public final class Failure {
@@ -82,9 +83,18 @@ public class FailCalls implements ExecutionInterceptor {
         failures.clear();
     }
 
+    /**
+     * How many calls of the operation were made through these clients, refused or not (this seam sees
+     * every call: it runs before those that would count only the calls it lets through).
+     */
+    public int seen(String operation) {
+        return seen.computeIfAbsent(operation, k -> new AtomicInteger()).get();
+    }
+
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        seen.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
         for (Failure failure : failures) {
             if (failure.refuses(operation, context.request())) {
                 failure.answered.incrementAndGet();
