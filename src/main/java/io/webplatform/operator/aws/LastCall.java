@@ -1,6 +1,7 @@
 package io.webplatform.operator.aws;
 
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
@@ -8,10 +9,12 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import java.util.Map;
 
 /**
- * The AWS operation this thread called last, as the IAM action it needs ({@code ec2:DeleteNatGateway}):
- * an AWS error does not name the operation it answers, and a refused delete must say which action to
- * grant. Clients are synchronous, so the call that just failed is the last one this thread started.
- * Runs before every other interceptor (a test's fault seam refuses in beforeExecution).
+ * The AWS operation this thread called last and did not complete, as the IAM action it needs
+ * ({@code ec2:DeleteNatGateway}): an AWS error does not name the operation it answers, and a refused
+ * delete must say which action to grant. Clients are synchronous, so the call that just failed is the
+ * last one this thread started; a call that succeeds gives the name back to the one around it (a call
+ * made while another is in flight, from an interceptor). Runs before every other interceptor (a
+ * test's fault seam refuses in beforeExecution, where no later interceptor sees the failure).
  */
 public final class LastCall implements ExecutionInterceptor {
     private static final ThreadLocal<String> ACTION = new ThreadLocal<>();
@@ -31,10 +34,23 @@ public final class LastCall implements ExecutionInterceptor {
             "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock",
             "HeadBucket", "s3:ListBucket");
 
+    private static final ExecutionAttribute<String> BEFORE = new ExecutionAttribute<>("webplatform.lastCall.before");
+
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        attributes.putAttribute(BEFORE, ACTION.get());
         ACTION.set(iamAction(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
                 attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)));
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        String before = attributes.getAttribute(BEFORE);
+        if (before == null) {
+            ACTION.remove();
+        } else {
+            ACTION.set(before);
+        }
     }
 
     /** The IAM action of the operation this thread called last; null before any call. */

@@ -16,18 +16,19 @@ import java.util.stream.Collectors;
  * must remove (BLOCKED) from the operator's own, which AWS is still releasing (TRANSIENT). A network
  * interface is the operator's own when it carries its ownership tag, is attached to one of its
  * instances, or is the requester-managed interface AWS made for its load balancer ("ELB net/name/...")
- * or one of its NAT gateways ("Interface for NAT Gateway nat-..."); AWS deletes those once their owner
- * is gone (EC2 User Guide, "Requester-managed network interfaces").
+ * or one of its NAT gateways (listed in the gateway's addresses, described "Interface for NAT Gateway
+ * nat-..."); AWS deletes those once their owner is gone (EC2 User Guide, "Requester-managed network
+ * interfaces").
  */
 final class MadeOutside {
     private MadeOutside() {
     }
 
     /** What the operator made that a network interface may belong to. */
-    record Ours(String ownerUid, String loadBalancerName, Set<String> instanceIds, Set<String> natGatewayIds) {
+    record Ours(String ownerUid, String loadBalancerName, Set<String> instanceIds, Set<String> natGatewayIds, Set<String> natInterfaceIds) {
         /** Pure: true when the interface is the operator's own, in one of the ways above. */
         boolean owns(NetworkInterface eni) {
-            if (Ownership.ownedBy(tags(eni.tagSet()), ownerUid)) {
+            if (Ownership.ownedBy(tags(eni.tagSet()), ownerUid) || natInterfaceIds.contains(eni.networkInterfaceId())) {
                 return true;
             }
             if (eni.attachment() != null && eni.attachment().instanceId() != null && instanceIds.contains(eni.attachment().instanceId())) {
@@ -83,9 +84,12 @@ final class MadeOutside {
         // The tags are checked here too: not every API (nor the emulator) honours tag filters.
         Set<String> instances = ec2.describeInstancesPaginator(r -> r.filters(scope.ownedBy(AppInstances.NAME))).reservations().stream()
                 .flatMap(r -> r.instances().stream()).filter(i -> ours(scope, i.tags())).map(i -> i.instanceId()).collect(Collectors.toSet());
-        Set<String> nats = ec2.describeNatGatewaysPaginator(r -> r.filter(scope.ownedBy(NatGateways.NAME))).natGateways().stream()
-                .filter(n -> ours(scope, n.tags())).map(n -> n.natGatewayId()).collect(Collectors.toSet());
-        return new Ours(scope.ownerUid(), LoadBalancerNames.loadBalancer(scope), instances, nats);
+        List<software.amazon.awssdk.services.ec2.model.NatGateway> nats = ec2.describeNatGatewaysPaginator(r -> r.filter(scope.ownedBy(NatGateways.NAME)))
+                .natGateways().stream().filter(n -> ours(scope, n.tags())).toList();
+        return new Ours(scope.ownerUid(), LoadBalancerNames.loadBalancer(scope), instances,
+                nats.stream().map(n -> n.natGatewayId()).collect(Collectors.toSet()),
+                nats.stream().flatMap(n -> n.natGatewayAddresses().stream()).map(a -> a.networkInterfaceId())
+                        .filter(java.util.Objects::nonNull).collect(Collectors.toSet()));
     }
 
     private static boolean ours(PlatformScope scope, List<Tag> tags) {

@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Which network interfaces are the operator's own (AWS releases them) and which someone else made (they block a delete). */
 class MadeOutsideTest {
-    private final MadeOutside.Ours ours = new MadeOutside.Ours("uid-1", "demo-shop-nlb-abc", Set.of("i-ours"), Set.of("nat-ours"));
+    private final MadeOutside.Ours ours = new MadeOutside.Ours("uid-1", "demo-shop-nlb-abc", Set.of("i-ours"), Set.of("nat-ours"),
+            Set.of("eni-of-nat-ours"));
 
     private static NetworkInterface.Builder eni(String description) {
         return NetworkInterface.builder().networkInterfaceId("eni-1").description(description).status("in-use");
@@ -23,6 +24,7 @@ class MadeOutsideTest {
         assertThat(ours.owns(eni("ELB net/demo-shop-nlb-abc/50dc6c495c0c9188").requesterManaged(true).build())).isTrue();
         assertThat(ours.owns(eni("Interface for NAT Gateway nat-ours").requesterManaged(true).build())).isTrue();
         assertThat(ours.owns(eni("").attachment(a -> a.instanceId("i-ours")).build())).isTrue();
+        assertThat(ours.owns(eni("").networkInterfaceId("eni-of-nat-ours").build())).as("listed in the NAT gateway's addresses").isTrue();
         assertThat(ours.owns(eni("anything").tagSet(Tag.builder().key(Ownership.OWNER_UID).value("uid-1").build()).build())).isTrue();
     }
 
