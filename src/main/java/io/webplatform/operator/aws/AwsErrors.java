@@ -36,7 +36,8 @@ public final class AwsErrors {
             // EC2's own spellings (Amazon EC2 API Reference, "Error codes"), and CloudWatch's DeleteAlarms.
             "InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidGroup.NotFound", "InvalidInternetGatewayID.NotFound",
             "InvalidRouteTableID.NotFound", "InvalidAllocationID.NotFound", "InvalidAssociationID.NotFound", "NatGatewayNotFound",
-            "InvalidNetworkInterfaceID.NotFound", "InvalidFlowLogId.NotFound", "InvalidPermission.NotFound", "ResourceNotFound");
+            "InvalidNetworkInterfaceID.NotFound", "InvalidFlowLogId.NotFound", "InvalidPermission.NotFound", "InvalidVolume.NotFound",
+            "ResourceNotFound");
 
     private static final Set<String> USER = Set.of("AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
             "InvalidClientTokenId", "UnrecognizedClientException", "InvalidParameterValue", "InvalidParameterCombination",

@@ -44,13 +44,17 @@ public final class DeleteFailures {
             if (kind != null) {
                 return kind == failedKind;
             }
-            return code.equals(failedCode) && (message == null || failedMessage != null && message.matcher(failedMessage).find());
+            boolean sameCode = code.startsWith("*") ? failedCode.endsWith(code.substring(1)) : code.equals(failedCode);
+            return sameCode && (message == null || failedMessage != null && message.matcher(failedMessage).find());
         }
 
         /** The code as the README shows it, with the message pattern when there is one. */
         public String codeLabel() {
             if (kind != null) {
                 return code;
+            }
+            if (code.startsWith("*")) {
+                return "any other code ending `" + code.substring(1) + "`";
             }
             return "`" + code + "`" + (message == null ? "" : " (message: " + message.pattern().replace("(?i)", "") + ")");
         }
@@ -79,6 +83,8 @@ public final class DeleteFailures {
             gone("EC2", "InvalidFlowLogId.NotFound", "the flow log is already deleted"),
             gone("EC2", "InvalidInstanceID.NotFound", "the instance is already terminated"),
             gone("EC2", "InvalidPermission.NotFound", "the security group rule is already revoked"),
+            gone("EC2", "InvalidVolume.NotFound", "the volume is already deleted"),
+            gone("EC2", "*.NotFound", "any other EC2 resource: already deleted"),
             gone("ELB", "LoadBalancerNotFound", "the load balancer is already deleted"),
             gone("ELB", "TargetGroupNotFound", "the target group is already deleted"),
             gone("ELB", "ListenerNotFound", "the listener is already deleted"),

@@ -22,7 +22,8 @@ class ReadmeCommandsTest {
             "<!-- run by: .ci/run (hack/test.sh) and SandboxIT (hack/sandbox.sh) -->",
             "<!-- run by: SandboxIT -->",
             ReadmeWalkthroughIT.MARKER,
-            ObserveOnlyEndToEndTest.MARKER);
+            ObserveOnlyEndToEndTest.MARKER,
+            DeleteBlockedEndToEndTest.MARKER);
 
     /** The sh block that follows a runner's marker in the README. */
     static String shellBlockMarked(String marker) throws IOException {

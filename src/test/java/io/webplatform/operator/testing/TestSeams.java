@@ -45,4 +45,11 @@ public class TestSeams {
     InitialTargets initialTargets() {
         return new InitialTargets();
     }
+
+    /** AWS's refusals the emulator never makes (a permission missing, a throttled call): idle until a test arms one. */
+    @Produces
+    @Singleton
+    FailCalls failCalls() {
+        return new FailCalls();
+    }
 }
