@@ -44,7 +44,7 @@ class DeleteBlockedEndToEndTest extends RunningOperatorTest {
 
     /** The sample SecureBucket with deletionPolicy Delete: a finished deletion leaves nothing in AWS. */
     private static String deletableSample(String ns) throws IOException {
-        return sample("securebucket.yaml", ns).replace("deletionPolicy: Retain", "deletionPolicy: Delete\n  emptyOnDelete: true");
+        return sample("securebucket.yaml", ns).replace("\n  deletionPolicy: Retain", "\n  deletionPolicy: Delete\n  emptyOnDelete: true");
     }
 
     private record Made(String bucket, String backup, String logs, String keyArn, String trailArn, String trailName, String roleName) {
