@@ -253,7 +253,8 @@ public final class DeleteFailures {
             String action = row.action() != null ? row.action() : LastCall.action();
             return new Failure(BLOCKED, row, user.reason(), user.getMessage(), action, null, List.of(), true);
         }
-        String code = AwsErrors.errorCode(e);
+        String code = AwsErrors.errorCode(e) != null ? AwsErrors.errorCode(e)
+                : e instanceof AwsServiceException a ? "HTTP " + a.statusCode() : e.getClass().getSimpleName();
         String message = awsMessage(e);
         AwsErrors.Kind kind = AwsErrors.classify(e);
         Row row = TABLE.stream().filter(r -> r.matches(code, message, kind)).findFirst().orElseThrow();

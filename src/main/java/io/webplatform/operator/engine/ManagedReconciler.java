@@ -228,6 +228,8 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
                 waiting = finishDeletion(resource, scope, walk, events);
             } catch (RuntimeException e) {
                 DeleteFailures.Failure failure = DeleteFailures.classify(e);
+                LOG.debugf(e, "%s %s/%s: finishing the deletion failed: %s", kind, resource.getMetadata().getNamespace(),
+                        resource.getMetadata().getName(), failure.summary());
                 if (failure.outcome() == DeleteFailures.Outcome.BLOCKED) {
                     blocked = failure.blockedMessage("tagged leftover", null);
                 } else {
