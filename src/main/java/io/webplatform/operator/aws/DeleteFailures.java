@@ -124,7 +124,7 @@ public final class DeleteFailures {
                     "something still uses it: usually the operator's own load balancer, NAT gateway or instance"
                             + " interfaces, which AWS releases minutes after their owner is deleted",
                     "delete or move what the message names (made outside the operator)",
-                    "when a read finds a network interface, subnet or security group made outside the operator", null),
+                    "when a read finds a network interface, subnet, security group or route table made outside the operator", null),
             new Row("IAM", "DeleteConflict", Pattern.compile("(?i)instance profile"), null, TRANSIENT,
                     "an instance profile still holds the role (the operator's own is deleted first)",
                     "remove the role from the instance profile the message names (`aws iam remove-role-from-instance-profile`)",
