@@ -50,7 +50,11 @@ public class AwsClients implements AutoCloseable {
         Partition.of(defaultRegion);
         this.defaultRegion = defaultRegion;
         this.endpoint = endpoint;
-        this.interceptors = List.copyOf(interceptors);
+        // LastCall first: a refused call must be named even when a test's seam refuses it before the others run.
+        List<ExecutionInterceptor> all = new java.util.ArrayList<>();
+        all.add(new LastCall());
+        all.addAll(interceptors);
+        this.interceptors = List.copyOf(all);
     }
 
     public String region(String requested) {

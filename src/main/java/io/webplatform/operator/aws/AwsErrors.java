@@ -32,7 +32,12 @@ public final class AwsErrors {
             "NoSuchPublicAccessBlockConfiguration", "OwnershipControlsNotFoundError", "NoSuchTagSet",
             "ResourceNotFoundException", "NotFound", "404", "DBSubnetGroupNotFoundFault", "DBInstanceNotFound",
             "DBSnapshotNotFound", "LoadBalancerNotFound", "TargetGroupNotFound", "ListenerNotFound",
-            "InvalidInstanceID.NotFound");
+            "InvalidInstanceID.NotFound",
+            // EC2's own spellings (Amazon EC2 API Reference, "Error codes"), and CloudWatch's DeleteAlarms.
+            "InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidGroup.NotFound", "InvalidInternetGatewayID.NotFound",
+            "InvalidRouteTableID.NotFound", "InvalidAllocationID.NotFound", "InvalidAssociationID.NotFound", "NatGatewayNotFound",
+            "InvalidNetworkInterfaceID.NotFound", "InvalidFlowLogId.NotFound", "InvalidPermission.NotFound", "InvalidVolume.NotFound",
+            "ResourceNotFound");
 
     private static final Set<String> USER = Set.of("AccessDenied", "AccessDeniedException", "UnauthorizedOperation",
             "InvalidClientTokenId", "UnrecognizedClientException", "InvalidParameterValue", "InvalidParameterCombination",

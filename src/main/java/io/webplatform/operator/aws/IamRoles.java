@@ -15,13 +15,20 @@ public final class IamRoles {
         return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
     }
 
-    /** A role can only go once it has no policies; this also removes any a person attached. */
+    /**
+     * A role can only go once it has no policies; this also removes any a person attached (the role is
+     * the operator's). An instance profile made outside the operator that holds the role blocks it until
+     * a person removes the role from it: the operator's own profile is named after the role and deleted first.
+     */
     public static void delete(IamClient iam, String roleName) {
         for (String policy : iam.listRolePolicies(r -> r.roleName(roleName)).policyNames()) {
-            iam.deleteRolePolicy(r -> r.roleName(roleName).policyName(policy));
+            DeleteFailures.call("role " + roleName, () -> iam.deleteRolePolicy(r -> r.roleName(roleName).policyName(policy)));
         }
         iam.listAttachedRolePolicies(r -> r.roleName(roleName)).attachedPolicies()
-                .forEach(p -> iam.detachRolePolicy(r -> r.roleName(roleName).policyArn(p.policyArn())));
-        iam.deleteRole(r -> r.roleName(roleName));
+                .forEach(p -> DeleteFailures.call("role " + roleName, () -> iam.detachRolePolicy(r -> r.roleName(roleName).policyArn(p.policyArn()))));
+        DeleteFailures.call("role " + roleName, () -> iam.deleteRole(r -> r.roleName(roleName)),
+                () -> iam.listInstanceProfilesForRole(r -> r.roleName(roleName)).instanceProfiles().stream()
+                        .filter(profile -> !profile.instanceProfileName().equals(roleName))
+                        .map(profile -> "instance profile " + profile.instanceProfileName()).toList());
     }
 }

@@ -162,9 +162,10 @@ public final class OwnedKeys {
     /** Removes the alias and schedules the key's deletion: 7 days, the shortest wait KMS allows; recoverable until then. */
     public static void delete(KmsClient kms, Key key, String alias, Clock clock) {
         if (key.aliasPresent()) {
-            authorisedByTags(key.metadata(), clock, () -> kms.deleteAlias(r -> r.aliasName(alias)));
+            DeleteFailures.call("alias " + alias, () -> authorisedByTags(key.metadata(), clock, () -> kms.deleteAlias(r -> r.aliasName(alias))));
         }
-        authorisedByTags(key.metadata(), clock, () -> kms.scheduleKeyDeletion(r -> r.keyId(key.metadata().keyId()).pendingWindowInDays(7)));
+        DeleteFailures.call("key " + key.arn(), () -> authorisedByTags(key.metadata(), clock,
+                () -> kms.scheduleKeyDeletion(r -> r.keyId(key.metadata().keyId()).pendingWindowInDays(7))));
     }
 
     /**

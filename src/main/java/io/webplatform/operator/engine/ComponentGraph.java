@@ -4,6 +4,7 @@ import io.webplatform.operator.api.ComponentStatus;
 import io.webplatform.operator.api.Drift;
 import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.aws.UserError;
@@ -486,12 +487,8 @@ public final class ComponentGraph<S extends Scope> {
                 deleteOne(n.component(), keptDependents, scope, events, result, held.seenIfOurs(name));
             } catch (StillWorking e) {
                 result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, e.getMessage(), null));
-            } catch (UserError e) {
-                events.warning(e.reason(), name + ": " + e.getMessage());
-                result.put(new ComponentStatus(name, idOrNull(scope, name), FAILED, false, null, e.getMessage()));
-                result.stall(e.reason(), name + ": " + e.getMessage());
             } catch (RuntimeException e) {
-                handle(name, scope, e, events, result);
+                deleteFailed(n.component(), scope, e, result, DELETED);
             } finally {
                 scope.walking(null);
             }
@@ -530,11 +527,65 @@ public final class ComponentGraph<S extends Scope> {
             result.put(new ComponentStatus(c.name(), current.id(), RETAINED, false, "no longer requested; kept by the deletion policy", null));
         } else {
             scope.writing();
-            if (c.delete(scope, current)) {
+            boolean gone;
+            try {
+                gone = c.delete(scope, current);
+            } catch (StillWorking e) {
+                throw e;
+            } catch (RuntimeException e) {
+                scope.record(c.name(), current);
+                deleteFailed(c, scope, e, result, DISABLED);
+                scope.record(c.name(), null);
+                return;
+            }
+            if (gone) {
                 events.normal("Deleted", c.name() + " " + current.id() + " deleted: no longer requested by the spec");
                 result.put(new ComponentStatus(c.name(), null, DISABLED, false, "not requested by the spec", null));
             } else {
                 result.put(new ComponentStatus(c.name(), current.id(), DELETING, false, "no longer requested; AWS is deleting it", null));
+            }
+        }
+    }
+
+    /**
+     * A failure met while deleting, judged by the one table of delete failures ({@link DeleteFailures}):
+     * GONE counts as deleted once a read confirms it (a component of several resources may have more to
+     * delete); TRANSIENT is retried with backoff; BLOCKED stalls the walk with reason DeleteBlocked,
+     * naming the resource, the refused action and what to do. The class is in the component's message.
+     */
+    private <A> void deleteFailed(Component<S, ?, A> c, S scope, RuntimeException e, WalkResult result, String goneState) {
+        String name = c.name();
+        DeleteFailures.Failure failure = DeleteFailures.classify(e);
+        String id = idOrNull(scope, name);
+        switch (failure.outcome()) {
+            case GONE -> {
+                Observed<A> again;
+                try {
+                    again = c.observe(scope);
+                } catch (RuntimeException readFailed) {
+                    LOG.debugf("%s: %s could not be read again after %s: %s", ownerRef(scope), name, failure.code(), readFailed.getMessage());
+                    result.put(new ComponentStatus(name, id, DELETING, false, failure.summary() + "; checked again at the next pass", null));
+                    result.transientErrors++;
+                    return;
+                }
+                scope.record(name, again);
+                if (again == null) {
+                    logAction(scope, name, id, "found already deleted", ": " + failure.code());
+                    result.put(new ComponentStatus(name, null, goneState, false, failure.summary(), null));
+                } else {
+                    result.put(new ComponentStatus(name, again.id(), DELETING, false, failure.summary() + "; the rest at the next pass", null));
+                }
+            }
+            case TRANSIENT -> {
+                LOG.debugf("%s: deleting %s will be retried: %s", ownerRef(scope), name, failure.error());
+                result.put(new ComponentStatus(name, id, DELETING, false, failure.summary() + "; retried with backoff", failure.error()));
+                result.transientErrors++;
+            }
+            case BLOCKED -> {
+                String message = failure.blockedMessage(name, id);
+                LOG.warnf("%s: %s: %s", ownerRef(scope), DeleteFailures.REASON, message);
+                result.put(new ComponentStatus(name, id, FAILED, false, failure.summary(), failure.error()));
+                result.stall(DeleteFailures.REASON, message);
             }
         }
     }

@@ -14,6 +14,7 @@ import io.webplatform.operator.api.Drift;
 import io.webplatform.operator.api.ManagedStatus;
 import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.aws.ApiCallMetrics;
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.aws.Identity;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -194,6 +195,11 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
             events.normal("Adopted", "adopted the AWS stack of " + walk.adoptedFrom() + ": " + String.join(", ", walk.adopted()));
         }
         Report report = report(resource, status, scope, walk, events);
+        boolean deleteBlocked = walk.stalled() && DeleteFailures.REASON.equals(walk.stalledReason());
+        if (deleteBlocked) {
+            // Something the spec no longer asks for cannot be deleted: said once, retried like a blocked deletion.
+            warnOnce(status, events, DeleteFailures.REASON, walk.stalledMessage(), walk.stalledMessage());
+        }
         StatusConditions.fromWalk(status, generation, walk, report.degradedReason(), report.degradedMessage());
         if (walk.allReady() && walk.drift().isEmpty() && report.readyMessage() != null) {
             StatusConditions.set(status, generation, Condition.READY, true, report.readyReason(), report.readyMessage());
@@ -207,7 +213,9 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         boolean settled = policy == ManagementPolicy.Observe && walk.failures().isEmpty()
                 && walk.components().stream().noneMatch(c -> ComponentGraph.PENDING.equals(c.getState()));
         Duration next;
-        if (walk.allReady() || walk.stalled() || settled) {
+        if (deleteBlocked) {
+            next = requeue.next(key);
+        } else if (walk.allReady() || walk.stalled() || settled) {
             requeue.reset(key);
             next = resyncPeriod;
         } else {
@@ -261,10 +269,22 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         }
         status.setComponents(walk.components());
         status.setRetained(walk.retained().isEmpty() ? null : walk.retained());
-        String waiting;
-        if (walk.allGone()) {
-            waiting = finishDeletion(resource, scope, walk, events);
-            if (waiting == null) {
+        String waiting = null;
+        String blocked = walk.stalled() ? walk.stalledMessage() : null;
+        if (blocked == null && walk.allGone()) {
+            try {
+                waiting = finishDeletion(resource, scope, walk, events);
+            } catch (RuntimeException e) {
+                DeleteFailures.Failure failure = DeleteFailures.classify(e);
+                LOG.debugf(e, "%s %s/%s: finishing the deletion failed: %s", kind, resource.getMetadata().getNamespace(),
+                        resource.getMetadata().getName(), failure.summary());
+                if (failure.outcome() == DeleteFailures.Outcome.BLOCKED) {
+                    blocked = failure.blockedMessage("tagged leftover", null);
+                } else {
+                    waiting = "tagged leftovers (" + failure.summary() + ")";
+                }
+            }
+            if (blocked == null && waiting == null) {
                 String deleted = deletedMessage(resource, walk);
                 StatusConditions.set(status, generation, Condition.READY, false, "Deleted", deleted);
                 StatusConditions.set(status, generation, Condition.RECONCILING, false, "Deleted", deleted);
@@ -275,17 +295,18 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
                 requeue.reset(key);
                 return DeleteControl.defaultDelete();
             }
-        } else if (walk.stalled()) {
-            String blocked = "deletion blocked: " + walk.stalledMessage();
-            StatusConditions.set(status, generation, Condition.READY, false, walk.stalledReason(), blocked);
-            StatusConditions.set(status, generation, Condition.RECONCILING, false, walk.stalledReason(), "waiting for a person: " + walk.stalledMessage());
-            StatusConditions.set(status, generation, Condition.STALLED, true, walk.stalledReason(), blocked);
-            patchWhileDeleting(resource, status);
-            // Once a person unblocks it, the deletion starts again at the shortest delay.
-            requeue.reset(key);
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(resyncPeriod.toMillis());
-        } else {
+        } else if (blocked == null) {
             waiting = walk.waitingSummary();
+        }
+        if (blocked != null) {
+            String message = "deletion blocked: " + blocked;
+            warnOnce(status, events, DeleteFailures.REASON, message, blocked);
+            StatusConditions.set(status, generation, Condition.READY, false, DeleteFailures.REASON, message);
+            StatusConditions.set(status, generation, Condition.RECONCILING, false, DeleteFailures.REASON, "waiting for a person: " + blocked);
+            StatusConditions.set(status, generation, Condition.STALLED, true, DeleteFailures.REASON, message);
+            patchWhileDeleting(resource, status);
+            // Tried again with backoff, at most a minute apart: it resumes by itself soon after a person removes the cause.
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.next(key).toMillis());
         }
         StatusConditions.set(status, generation, Condition.READY, false, "Deleting", "deleting: " + waiting);
         StatusConditions.set(status, generation, Condition.RECONCILING, true, "Deleting", "deleting: " + waiting);
@@ -293,6 +314,14 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         StatusConditions.set(status, generation, Condition.STALLED, false, "Deleting", "progressing");
         patchWhileDeleting(resource, status);
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(requeue.nextWhileDeleting(key, walk).toMillis());
+    }
+
+    /** A Warning event, once per distinct Stalled message: a blocked deletion retried every minute says it once. */
+    private static void warnOnce(ManagedStatus status, KubernetesEvents events, String reason, String stalledMessage, String eventMessage) {
+        Condition previous = status.condition(Condition.STALLED);
+        if (previous == null || !previous.isTrue() || !reason.equals(previous.getReason()) || !stalledMessage.equals(previous.getMessage())) {
+            events.warning(reason, eventMessage);
+        }
     }
 
     @Override

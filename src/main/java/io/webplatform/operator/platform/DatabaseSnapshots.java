@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
@@ -140,13 +141,8 @@ public class DatabaseSnapshots implements Component<PlatformScope, DatabaseSnaps
     @Override
     public boolean delete(PlatformScope scope, Observed<State> current) {
         for (DBSnapshot s : current.detail().snapshots()) {
-            try {
-                scope.rds().deleteDBSnapshot(r -> r.dbSnapshotIdentifier(s.dbSnapshotIdentifier()));
-            } catch (RuntimeException e) {
-                if (!AwsErrors.isNotFound(e)) {
-                    throw e;
-                }
-            }
+            DeleteFailures.call("DB snapshot " + s.dbSnapshotIdentifier(),
+                    () -> scope.rds().deleteDBSnapshot(r -> r.dbSnapshotIdentifier(s.dbSnapshotIdentifier())));
         }
         return true;
     }

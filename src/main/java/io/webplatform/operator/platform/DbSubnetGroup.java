@@ -1,7 +1,7 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.aws.AwsErrors;
-import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
@@ -97,17 +97,8 @@ public class DbSubnetGroup implements Component<PlatformScope, DbSubnetGroup.Des
 
     @Override
     public boolean delete(PlatformScope scope, Observed<DBSubnetGroup> current) {
-        try {
-            scope.rds().deleteDBSubnetGroup(r -> r.dbSubnetGroupName(current.id()));
-            return true;
-        } catch (RuntimeException e) {
-            if ("InvalidDBSubnetGroupStateFault".equals(AwsErrors.errorCode(e))) {
-                throw new StillWorking("DB subnet group " + current.id() + " is still used by a database being deleted");
-            }
-            if (AwsErrors.isNotFound(e)) {
-                return true;
-            }
-            throw e;
-        }
+        // Still used by a database being deleted: InvalidDBSubnetGroupStateFault, TRANSIENT (DeleteFailures).
+        DeleteFailures.call("DB subnet group " + current.id(), () -> scope.rds().deleteDBSubnetGroup(r -> r.dbSubnetGroupName(current.id())));
+        return true;
     }
 }

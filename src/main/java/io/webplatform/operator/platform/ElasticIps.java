@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
@@ -134,7 +135,7 @@ public class ElasticIps implements Component<PlatformScope, ElasticIps.Desired, 
     @Override
     public boolean delete(PlatformScope scope, Observed<State> current) {
         for (Address address : current.detail().byRole().values()) {
-            Ec2Deletion.delete("Elastic IP " + address.publicIp(), () -> scope.ec2().releaseAddress(r -> r.allocationId(address.allocationId())));
+            DeleteFailures.call("Elastic IP " + address.publicIp(), () -> scope.ec2().releaseAddress(r -> r.allocationId(address.allocationId())));
         }
         return true;
     }

@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.aws.UserError;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
@@ -133,7 +134,7 @@ public class FlowLog implements Component<PlatformScope, FlowLog.Desired, softwa
 
     @Override
     public boolean delete(PlatformScope scope, Observed<software.amazon.awssdk.services.ec2.model.FlowLog> current) {
-        Ec2Deletion.delete("flow log " + current.id(), () -> scope.ec2().deleteFlowLogs(r -> r.flowLogIds(current.id())));
+        DeleteFailures.call("flow log " + current.id(), () -> scope.ec2().deleteFlowLogs(r -> r.flowLogIds(current.id())));
         return true;
     }
 }

@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
@@ -91,10 +92,10 @@ public class InternetGateway implements Component<PlatformScope, InternetGateway
     @Override
     public boolean delete(PlatformScope scope, Observed<State> current) {
         for (String vpcId : current.detail().attachedVpcIds()) {
-            Ec2Deletion.delete("Internet gateway " + current.id(), () -> scope.ec2().detachInternetGateway(r -> r
+            DeleteFailures.call("Internet gateway " + current.id(), () -> scope.ec2().detachInternetGateway(r -> r
                     .internetGatewayId(current.id()).vpcId(vpcId)));
         }
-        Ec2Deletion.delete("Internet gateway " + current.id(), () -> scope.ec2().deleteInternetGateway(r -> r.internetGatewayId(current.id())));
+        DeleteFailures.call("Internet gateway " + current.id(), () -> scope.ec2().deleteInternetGateway(r -> r.internetGatewayId(current.id())));
         return true;
     }
 }

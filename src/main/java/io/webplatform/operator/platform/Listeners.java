@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
@@ -279,7 +280,8 @@ public class Listeners implements Component<PlatformScope, Listeners.Desired, Li
 
     @Override
     public boolean delete(PlatformScope scope, Observed<State> current) {
-        current.detail().byPort().values().forEach(l -> scope.elbv2().deleteListener(r -> r.listenerArn(l.listenerArn())));
+        current.detail().byPort().values().forEach(l -> DeleteFailures.call("listener " + l.listenerArn(),
+                () -> scope.elbv2().deleteListener(r -> r.listenerArn(l.listenerArn()))));
         return true;
     }
 

@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
@@ -196,7 +197,7 @@ public class NatGateways implements Component<PlatformScope, NatGateways.Desired
         boolean gone = true;
         for (NatGateway nat : current.detail().byRole.values()) {
             if (nat.state() != NatGatewayState.DELETING) {
-                scope.ec2().deleteNatGateway(r -> r.natGatewayId(nat.natGatewayId()));
+                DeleteFailures.call("NAT gateway " + nat.natGatewayId(), () -> scope.ec2().deleteNatGateway(r -> r.natGatewayId(nat.natGatewayId())));
             }
             gone = false;
         }

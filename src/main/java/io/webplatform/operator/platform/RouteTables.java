@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
@@ -255,11 +256,11 @@ public class RouteTables implements Component<PlatformScope, RouteTables.Desired
         for (RouteTable table : current.detail().byRole.values()) {
             for (RouteTableAssociation association : table.associations()) {
                 if (!Boolean.TRUE.equals(association.main())) {
-                    Ec2Deletion.delete("route table association " + association.routeTableAssociationId(),
+                    DeleteFailures.call("route table association " + association.routeTableAssociationId(),
                             () -> ec2.disassociateRouteTable(r -> r.associationId(association.routeTableAssociationId())));
                 }
             }
-            Ec2Deletion.delete("route table " + table.routeTableId(), () -> ec2.deleteRouteTable(r -> r.routeTableId(table.routeTableId())));
+            DeleteFailures.call("route table " + table.routeTableId(), () -> ec2.deleteRouteTable(r -> r.routeTableId(table.routeTableId())));
         }
         return true;
     }

@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.engine.CfnResource;
@@ -349,10 +350,11 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
         // Groups that refer to each other cannot be deleted until those references go.
         for (SecurityGroup group : current.detail().byRole.values()) {
             List<SecurityGroupRule> references = SecurityGroupRule.of(group).stream().filter(r -> r.groupId() != null).toList();
-            Ec2Deletion.delete("security group " + group.groupId(), () -> revoke(ec2, group.groupId(), references));
+            DeleteFailures.call("security group " + group.groupId(), () -> revoke(ec2, group.groupId(), references));
         }
         for (SecurityGroup group : current.detail().byRole.values()) {
-            Ec2Deletion.delete("security group " + group.groupId(), () -> ec2.deleteSecurityGroup(r -> r.groupId(group.groupId())));
+            DeleteFailures.call("security group " + group.groupId(), () -> ec2.deleteSecurityGroup(r -> r.groupId(group.groupId())),
+                    () -> MadeOutside.inSecurityGroup(scope, group.groupId()));
         }
         return true;
     }

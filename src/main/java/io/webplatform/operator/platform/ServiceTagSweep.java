@@ -1,6 +1,6 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.aws.Ownership;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
@@ -26,19 +26,25 @@ public final class ServiceTagSweep {
                         .values(scope.ownerKey()).build())).resourceTagMappingList().stream()
                 .map(m -> m.resourceARN()).toList();
         List<String> left = new ArrayList<>();
+        DeleteFailures.Refused blocked = null;
         for (String arn : arns) {
             if (keep.stream().anyMatch(arn::endsWith)) {
                 continue;
             }
+            boolean[] started = {false};
             try {
-                if (deleteOne(scope, arn)) {
-                    left.add(arn);
-                }
-            } catch (RuntimeException e) {
-                if (!AwsErrors.isNotFound(e)) {
-                    left.add(arn + " (" + AwsErrors.message(e) + ")");
-                }
+                DeleteFailures.call(arn, () -> started[0] = deleteOne(scope, arn));
+            } catch (DeleteFailures.Refused refused) {
+                blocked = blocked != null || refused.failure().outcome() != DeleteFailures.Outcome.BLOCKED ? blocked : refused;
+                left.add(arn + " (" + refused.failure().summary() + ")");
+                continue;
             }
+            if (started[0]) {
+                left.add(arn);
+            }
+        }
+        if (blocked != null) {
+            throw blocked;
         }
         return left;
     }

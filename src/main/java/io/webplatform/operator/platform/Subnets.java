@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
@@ -159,7 +160,8 @@ public class Subnets implements Component<PlatformScope, Subnets.Desired, Subnet
     @Override
     public boolean delete(PlatformScope scope, Observed<State> current) {
         for (Subnet subnet : current.detail().byRole.values()) {
-            Ec2Deletion.delete("subnet " + subnet.subnetId(), () -> scope.ec2().deleteSubnet(r -> r.subnetId(subnet.subnetId())));
+            DeleteFailures.call("subnet " + subnet.subnetId(), () -> scope.ec2().deleteSubnet(r -> r.subnetId(subnet.subnetId())),
+                    () -> MadeOutside.inSubnet(scope, subnet.subnetId()));
         }
         return true;
     }

@@ -1,6 +1,6 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.aws.Ownership;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
@@ -26,6 +26,7 @@ public final class TagSweep {
     /** As {@link #sweep(Ec2Client, String)}, leaving alone what the deletion policy keeps. */
     public static List<String> sweep(Ec2Client ec2, String ownerUid, java.util.Set<String> keep) {
         List<String> left = new ArrayList<>();
+        DeleteFailures.Refused blocked = null;
         List<TagDescription> tagged = ec2.describeTagsPaginator(r -> r.filters(
                         f -> f.name("key").values(Ownership.OWNER_UID), f -> f.name("value").values(ownerUid)))
                 .tags().stream().filter(t -> Ownership.OWNER_UID.equals(t.key()) && ownerUid.equals(t.value())).toList();
@@ -35,16 +36,21 @@ public final class TagSweep {
             if (keep.contains(id)) {
                 continue;
             }
+            boolean[] started = {false};
             try {
-                if (!deleteOne(ec2, type, id)) {
-                    continue;
-                }
-                left.add(type + " " + id);
-            } catch (RuntimeException e) {
-                if (!AwsErrors.isNotFound(e) && !AwsErrors.errorCode(e).endsWith(".NotFound")) {
-                    left.add(type + " " + id + " (" + AwsErrors.message(e) + ")");
-                }
+                DeleteFailures.call(type + " " + id, () -> started[0] = deleteOne(ec2, type, id));
+            } catch (DeleteFailures.Refused refused) {
+                blocked = blocked != null || refused.failure().outcome() != DeleteFailures.Outcome.BLOCKED ? blocked : refused;
+                left.add(type + " " + id + " (" + refused.failure().summary() + ")");
+                continue;
             }
+            if (started[0]) {
+                left.add(type + " " + id);
+            }
+        }
+        // The first leftover a person must unblock stops the deletion (Stalled DeleteBlocked); the others were tried.
+        if (blocked != null) {
+            throw blocked;
         }
         return left;
     }

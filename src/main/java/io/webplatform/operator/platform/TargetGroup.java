@@ -1,8 +1,8 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.aws.AwsErrors;
-import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
@@ -180,15 +180,9 @@ public class TargetGroup implements Component<PlatformScope, TargetGroup.Desired
 
     @Override
     public boolean delete(PlatformScope scope, Observed<State> current) {
-        try {
-            scope.elbv2().deleteTargetGroup(r -> r.targetGroupArn(current.id()));
-            return true;
-        } catch (RuntimeException e) {
-            if ("ResourceInUse".equals(AwsErrors.errorCode(e))) {
-                throw new StillWorking("target group " + current.id() + " is still used by a listener being deleted");
-            }
-            throw e;
-        }
+        // Still used by a listener being deleted: ResourceInUse, TRANSIENT (DeleteFailures).
+        DeleteFailures.call("target group " + current.id(), () -> scope.elbv2().deleteTargetGroup(r -> r.targetGroupArn(current.id())));
+        return true;
     }
 
     public static String arn(PlatformScope scope) {

@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.engine.Anchor;
 import io.webplatform.operator.engine.CfnResource;
@@ -138,8 +139,10 @@ public class Vpc implements Component<PlatformScope, Vpc.Desired, Vpc.State>, An
 
     @Override
     public boolean delete(PlatformScope scope, Observed<State> current) {
-        // ENIs of a deleted load balancer or NAT gateway linger for a while: that is pending, not failed.
-        Ec2Deletion.delete("VPC " + current.id(), () -> scope.ec2().deleteVpc(r -> r.vpcId(current.id())));
+        // ENIs of a deleted load balancer or NAT gateway linger for a while: that is pending, not failed;
+        // what someone else made in the VPC blocks it until they remove it.
+        DeleteFailures.call("VPC " + current.id(), () -> scope.ec2().deleteVpc(r -> r.vpcId(current.id())),
+                () -> MadeOutside.inVpc(scope, current.id()));
         return true;
     }
 }

@@ -283,8 +283,8 @@ class SecureBucketEmulatorTest {
         RecordedEvents events = new RecordedEvents();
         WalkResult blocked = deleteFully(sb, events);
         assertThat(blocked.stalled()).isTrue();
-        assertThat(blocked.stalledReason()).isEqualTo("BucketNotEmpty");
-        assertThat(blocked.stalledMessage()).contains("emptyOnDelete");
+        assertThat(blocked.stalledReason()).isEqualTo("DeleteBlocked");
+        assertThat(blocked.stalledMessage()).contains("s3:DeleteBucket refused (BucketNotEmpty)", "emptyOnDelete");
         assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), names).buckets()).contains(names.bucket());
 
         sb.getSpec().emptyOnDelete = true;

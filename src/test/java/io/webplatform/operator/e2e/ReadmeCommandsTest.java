@@ -23,7 +23,8 @@ class ReadmeCommandsTest {
             "<!-- run by: SandboxIT -->",
             ReadmeWalkthroughIT.MARKER,
             ClusterRebuildIT.MARKER,
-            ObserveOnlyEndToEndTest.MARKER);
+            ObserveOnlyEndToEndTest.MARKER,
+            DeleteBlockedEndToEndTest.MARKER);
 
     /** The sh block that follows a runner's marker in the README. */
     static String shellBlockMarked(String marker) throws IOException {

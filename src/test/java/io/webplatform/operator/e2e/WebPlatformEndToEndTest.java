@@ -245,7 +245,9 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
         Kubectl.run("wait", "--for=condition=Ready", "webplatform/guarded", "-n", ns, "--timeout=180s").ok();
         Kubectl.run("delete", "webplatform/guarded", "-n", ns, "--wait=false").ok();
         Kubectl.run("wait", "--for=condition=Stalled", "webplatform/guarded", "-n", ns, "--timeout=60s").ok();
-        assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Stalled\")].reason")).isEqualTo("DeletionProtected");
+        assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Stalled\")].reason")).isEqualTo("DeleteBlocked");
+        assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Stalled\")].message"))
+                .contains("rds:DeleteDBInstance refused (DeletionProtected)");
         assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Reconciling\")].status")).isEqualTo("False");
 
         // Unblocked: the database reports "deleting" for a few reads, as on AWS, so the resumed deletion is seen in progress.

@@ -38,6 +38,8 @@ class ComponentGraphTest {
         final List<String> reads = new ArrayList<>();
         boolean pendingAfterCreate;
         RuntimeException failOnObserve;
+        RuntimeException failOnDelete;
+        boolean vanishOnDelete;
         boolean retain;
 
         Node(String name, String... deps) {
@@ -77,6 +79,12 @@ class ComponentGraphTest {
 
         public boolean delete(MapScope s, Observed<String> current) {
             s.log.add("delete " + name);
+            if (failOnDelete != null) {
+                if (vanishOnDelete) {
+                    s.world.remove(name); // someone deleted it between the read and the delete
+                }
+                throw failOnDelete;
+            }
             s.world.remove(name);
             return true;
         }
@@ -375,6 +383,88 @@ class ComponentGraphTest {
         assertThat(result.component("cache").getState()).isEqualTo(ComponentGraph.DELETED);
         assertThat(result.retainedIds()).containsExactlyInAnyOrder("network", "database");
         assertThat(scope.world).containsOnlyKeys("network", "database");
+    }
+
+    static AwsServiceException awsError(String code, int status, String message) {
+        return (AwsServiceException) AwsServiceException.builder().statusCode(status).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build()).build();
+    }
+
+    @Test
+    void aDeleteAnsweredNotFoundCountsAsDeletedOnceAReadConfirmsIt() {
+        Node a = new Node("a");
+        Node b = new Node("b", "a");
+        ComponentGraph<MapScope> graph = graph(a, b);
+        MapScope scope = new MapScope();
+        graph.reconcile(scope, new RecordedEvents());
+        scope.log.clear();
+        b.failOnDelete = awsError("NatGatewayNotFound", 400, "The NAT gateway nat-1 was not found");
+        b.vanishOnDelete = true;
+        WalkResult result = graph.delete(scope, new RecordedEvents());
+        assertThat(result.allGone()).isTrue();
+        assertThat(result.component("b").getState()).isEqualTo(ComponentGraph.DELETED);
+        assertThat(result.component("b").getMessage()).isEqualTo("GONE NatGatewayNotFound: the NAT gateway is already deleted");
+        assertThat(scope.log).containsExactly("delete b", "delete a");
+
+        // Not gone after all (one of its several resources): deleting, and the next pass deletes the rest.
+        graph.reconcile(scope, new RecordedEvents());
+        b.vanishOnDelete = false;
+        WalkResult partly = graph.delete(scope, new RecordedEvents());
+        assertThat(partly.component("b").getState()).isEqualTo(ComponentGraph.DELETING);
+        assertThat(partly.component("b").getMessage()).endsWith("the rest at the next pass");
+        assertThat(partly.component("a").getState()).isEqualTo(ComponentGraph.WAITING);
+        assertThat(partly.stalled()).isFalse();
+    }
+
+    @Test
+    void aTransientDeleteFailureIsRetriedAndABlockedOneStallsWithWhatToDo() {
+        Node a = new Node("a");
+        ComponentGraph<MapScope> graph = graph(a);
+        MapScope scope = new MapScope();
+        graph.reconcile(scope, new RecordedEvents());
+        a.failOnDelete = awsError("Throttling", 400, "Rate exceeded");
+        WalkResult throttled = graph.delete(scope, new RecordedEvents());
+        assertThat(throttled.stalled()).isFalse();
+        assertThat(throttled.allGone()).isFalse();
+        assertThat(throttled.transientErrors()).isEqualTo(1);
+        assertThat(throttled.component("a").getState()).isEqualTo(ComponentGraph.DELETING);
+        assertThat(throttled.component("a").getMessage()).startsWith("TRANSIENT Throttling: AWS asked to slow down");
+        assertThat(throttled.component("a").getLastError()).isEqualTo("Throttling: Rate exceeded");
+
+        a.failOnDelete = awsError("AccessDenied", 403, "User: x is not authorized to perform: s3:DeleteBucket");
+        RecordedEvents events = new RecordedEvents();
+        WalkResult blocked = graph.delete(scope, events);
+        assertThat(blocked.stalledReason()).isEqualTo("DeleteBlocked");
+        assertThat(blocked.stalledMessage()).startsWith("a a: ").contains("refused (AccessDenied: User: x is not authorized")
+                .contains("the deletion resumes by itself");
+        assertThat(blocked.component("a").getState()).isEqualTo(ComponentGraph.FAILED);
+        assertThat(blocked.component("a").getMessage()).startsWith("BLOCKED AccessDenied");
+        assertThat(events.warnings).as("the reconciler warns, once per distinct message").isEmpty();
+
+        a.failOnDelete = null;
+        assertThat(graph.delete(scope, new RecordedEvents()).allGone()).isTrue();
+    }
+
+    @Test
+    void aBlockedDeleteOfWhatTheSpecNoLongerAsksForStallsTheWalkWithDeleteBlocked() {
+        Node unwanted = new Node("unwanted") {
+            @Override
+            public boolean wanted(MapScope s) { return false; }
+        };
+        unwanted.failOnDelete = new io.webplatform.operator.aws.UserError("BucketNotEmpty", "bucket b still holds objects");
+        ComponentGraph<MapScope> graph = graph(unwanted, new Node("fine"));
+        MapScope scope = new MapScope();
+        scope.world.put("unwanted", "ready");
+        WalkResult result = graph.reconcile(scope, new RecordedEvents());
+        assertThat(result.stalledReason()).isEqualTo("DeleteBlocked");
+        assertThat(result.stalledMessage()).isEqualTo("unwanted unwanted: s3:DeleteBucket refused (BucketNotEmpty). bucket b still holds objects;"
+                + " the deletion resumes by itself once that is done");
+        assertThat(result.component("fine").isReady()).as("independent components go on").isTrue();
+        unwanted.failOnDelete = awsError("NoSuchBucket", 404, "The specified bucket does not exist");
+        unwanted.vanishOnDelete = true;
+        WalkResult gone = graph.reconcile(scope, new RecordedEvents());
+        assertThat(gone.stalled()).isFalse();
+        assertThat(gone.component("unwanted").getState()).isEqualTo(ComponentGraph.DISABLED);
     }
 
     @Test

@@ -394,8 +394,8 @@ class AppTierEmulatorTest extends PlatformFixture {
             blocked = graph.delete(scope(wp), new RecordedEvents());
         }
         assertThat(blocked.stalled()).isTrue();
-        assertThat(blocked.stalledReason()).isEqualTo("DeletionProtected");
-        assertThat(blocked.stalledMessage()).contains("deletionProtection");
+        assertThat(blocked.stalledReason()).isEqualTo("DeleteBlocked");
+        assertThat(blocked.stalledMessage()).contains("rds:DeleteDBInstance refused (DeletionProtected)", "deletionProtection");
         wp.getSpec().database.deletionProtection = false;
         assertThat(deleteFully(wp).allGone()).isTrue();
         assertThat(inventory(wp)).isEmpty();

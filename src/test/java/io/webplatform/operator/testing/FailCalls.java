@@ -23,6 +23,31 @@ public class FailCalls implements ExecutionInterceptor {
     /** As an operation: every operation (narrow it with {@link Failure#when}), e.g. all calls on a bucket of another account. */
     public static final String EVERY_OPERATION = "*";
     private final List<Failure> failures = new CopyOnWriteArrayList<>();
+    private final java.util.Map<String, AtomicInteger> seen = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<Watch> watches = new CopyOnWriteArrayList<>();
+
+    /** Counts the calls of one operation that match, refused or not. */
+    public static final class Watch {
+        private final String operation;
+        private final Predicate<SdkRequest> matching;
+        private final AtomicInteger count = new AtomicInteger();
+
+        private Watch(String operation, Predicate<SdkRequest> matching) {
+            this.operation = operation;
+            this.matching = matching;
+        }
+
+        public int count() {
+            return count.get();
+        }
+    }
+
+    /** From now on, counts the calls of the operation that the predicate accepts (a resource's own, say). */
+    public Watch watch(String operation, Predicate<SdkRequest> requests) {
+        Watch watch = new Watch(operation, requests);
+        watches.add(watch);
+        return watch;
+    }
 
     /** One planned refusal of an operation. */
     public final class Failure {
@@ -82,11 +107,26 @@ public class FailCalls implements ExecutionInterceptor {
 
     public void clear() {
         failures.clear();
+        watches.clear();
+    }
+
+    /**
+     * How many calls of the operation were made through these clients, refused or not (this seam sees
+     * every call: it runs before those that would count only the calls it lets through).
+     */
+    public int seen(String operation) {
+        return seen.computeIfAbsent(operation, k -> new AtomicInteger()).get();
     }
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        seen.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+        for (Watch watch : watches) {
+            if (watch.operation.equals(operation) && watch.matching.test(context.request())) {
+                watch.count.incrementAndGet();
+            }
+        }
         for (Failure failure : failures) {
             if (failure.refuses(operation, context.request())) {
                 failure.answered.incrementAndGet();

@@ -40,7 +40,10 @@ public class TestSeams {
         return new MutationsByNamespace();
     }
 
-    /** AWS's errors the emulator never gives (a bucket of another account answers 403 to anyone else). */
+    /**
+     * AWS's errors and refusals the emulator never gives (a bucket of another account answers 403 to
+     * anyone else, a permission missing, a throttled call): idle until a test arms one.
+     */
     @Produces
     @Singleton
     FailCalls failCalls() {
