@@ -40,9 +40,15 @@ public final class DeleteFailures {
     public record Row(String service, String code, Pattern message, AwsErrors.Kind kind, Outcome outcome,
                       String meaning, String whatToDo, String blockedWhen, String action) {
 
-        boolean matches(String failedCode, String failedMessage, AwsErrors.Kind failedKind) {
+        boolean matches(String failedService, String failedCode, String failedMessage, AwsErrors.Kind failedKind) {
             if (kind != null) {
                 return kind == failedKind;
+            }
+            // One code means different things in two services (OperationNotPermitted: ELB's deletion protection, EC2's
+            // termination protection); an error that names no service (a test's) matches any.
+            String sdkName = sdkServiceName(service);
+            if (sdkName != null && failedService != null && !sdkName.equalsIgnoreCase(failedService)) {
+                return false;
             }
             boolean sameCode = code.startsWith("*") ? failedCode.endsWith(code.substring(1)) : code.equals(failedCode);
             return sameCode && (message == null || failedMessage != null && message.matcher(failedMessage).find());
@@ -65,7 +71,16 @@ public final class DeleteFailures {
         }
     }
 
+    /** How the SDK names a service of the table in its errors; null for "any" and the operator's own rows. */
+    static String sdkServiceName(String label) {
+        return SDK_SERVICE_NAMES.get(label);
+    }
+
     private static final String ROLE = "grant `{action}` to the operator's IAM role (operator/iam-policy-*.json)";
+
+    /** The table's service labels as the SDK names the service in an error (AwsErrorDetails.serviceName). */
+    private static final java.util.Map<String, String> SDK_SERVICE_NAMES = java.util.Map.of("EC2", "Ec2", "ELB", "ElasticLoadBalancingV2",
+            "RDS", "Rds", "IAM", "Iam", "KMS", "Kms", "S3", "S3", "CloudTrail", "CloudTrail", "SNS", "Sns", "CloudWatch", "CloudWatch");
 
     /** The table, first match wins: specific codes and message patterns before the catch-all rows. */
     public static final List<Row> TABLE = List.of(
@@ -116,6 +131,16 @@ public final class DeleteFailures {
                     "rds:DeleteDBInstance"),
             blocked("ELB", "OperationNotPermitted", "the load balancer has deletion protection on (switched on outside the operator)",
                     "switch it off (`aws elbv2 modify-load-balancer-attributes --attributes Key=deletion_protection.enabled,Value=false`)"),
+            blocked("EC2", "OperationNotPermitted", "the instance has termination protection on (switched on outside the operator)",
+                    "switch it off (`aws ec2 modify-instance-attribute --no-disable-api-termination`)"),
+            blocked("RDS", "SnapshotQuotaExceeded", "the account's quota of manual DB snapshots is reached: the final snapshot cannot be made",
+                    "delete manual snapshots you no longer need, or ask AWS for a higher quota"),
+            blocked("RDS", "KMSKeyNotAccessibleFault", "the database's KMS key cannot be used (disabled, or its policy changed)",
+                    "enable the key or restore its policy for RDS"),
+            blocked("IAM", "UnmodifiableEntity", "the role is protected (a service-linked or otherwise unmodifiable role)",
+                    "delete it through the service that owns it"),
+            blocked("EC2", "AuthFailure", "AWS refused the operator's credentials for this resource (or an Elastic IP released"
+                    + " and since given to another account)", "check the operator's credentials and role"),
             new Row("S3", "BucketNotEmpty", null, null, BLOCKED, "the bucket holds objects and `spec.emptyOnDelete` is false",
                     "set `spec.emptyOnDelete: true`, or empty the bucket (every version) yourself", null, "s3:DeleteBucket"),
 
@@ -250,14 +275,15 @@ public final class DeleteFailures {
         }
         if (e instanceof UserError user) {
             Row row = TABLE.stream().filter(r -> r.kind() == null && r.code().equals(user.reason())).findFirst().orElse(OPERATOR_CHECK);
-            String action = row.action() != null ? row.action() : LastCall.action();
-            return new Failure(BLOCKED, row, user.reason(), user.getMessage(), action, null, List.of(), true);
+            // Its own check, not an AWS answer: the last AWS call on this thread says nothing about it.
+            return new Failure(BLOCKED, row, user.reason(), user.getMessage(), row.action(), null, List.of(), true);
         }
         String code = AwsErrors.errorCode(e) != null ? AwsErrors.errorCode(e)
                 : e instanceof AwsServiceException a ? "HTTP " + a.statusCode() : e.getClass().getSimpleName();
         String message = awsMessage(e);
         AwsErrors.Kind kind = AwsErrors.classify(e);
-        Row row = TABLE.stream().filter(r -> r.matches(code, message, kind)).findFirst().orElseThrow();
+        String service = e instanceof AwsServiceException a && a.awsErrorDetails() != null ? a.awsErrorDetails().serviceName() : null;
+        Row row = TABLE.stream().filter(r -> r.matches(service, code, message, kind)).findFirst().orElseThrow();
         String action = e instanceof AwsServiceException || kind == AwsErrors.Kind.RETRYABLE ? LastCall.action() : null;
         return new Failure(row.outcome(), row, code, message, action, null, List.of(), false);
     }

@@ -461,7 +461,15 @@ public final class ComponentGraph<S extends Scope> {
         try {
             held = holder(scope);
         } catch (RuntimeException e) {
-            handle(anchor, scope, e, events, result);
+            // Who holds the stack is not known: nothing is deleted in this pass, whatever the failure says.
+            DeleteFailures.Failure failure = DeleteFailures.classify(e);
+            if (failure.outcome() == DeleteFailures.Outcome.BLOCKED) {
+                result.put(new ComponentStatus(anchor, null, FAILED, false, failure.summary(), failure.error()));
+                result.stall(DeleteFailures.REASON, failure.blockedMessage(anchor, null));
+            } else {
+                result.put(new ComponentStatus(anchor, null, DELETING, false, failure.summary() + "; read again at the next pass", failure.error()));
+                result.transientErrors++;
+            }
             return result;
         }
         if (held.isOther()) {
@@ -488,7 +496,7 @@ public final class ComponentGraph<S extends Scope> {
             } catch (StillWorking e) {
                 result.put(new ComponentStatus(name, idOrNull(scope, name), PENDING, false, e.getMessage(), null));
             } catch (RuntimeException e) {
-                deleteFailed(n.component(), scope, e, result, DELETED);
+                deleteFailed(n.component(), scope, e, events, result, DELETED);
             } finally {
                 scope.walking(null);
             }
@@ -534,7 +542,7 @@ public final class ComponentGraph<S extends Scope> {
                 throw e;
             } catch (RuntimeException e) {
                 scope.record(c.name(), current);
-                deleteFailed(c, scope, e, result, DISABLED);
+                deleteFailed(c, scope, e, events, result, DISABLED);
                 scope.record(c.name(), null);
                 return;
             }
@@ -553,7 +561,7 @@ public final class ComponentGraph<S extends Scope> {
      * delete); TRANSIENT is retried with backoff; BLOCKED stalls the walk with reason DeleteBlocked,
      * naming the resource, the refused action and what to do. The class is in the component's message.
      */
-    private <A> void deleteFailed(Component<S, ?, A> c, S scope, RuntimeException e, WalkResult result, String goneState) {
+    private <A> void deleteFailed(Component<S, ?, A> c, S scope, RuntimeException e, EventSink events, WalkResult result, String goneState) {
         String name = c.name();
         DeleteFailures.Failure failure = DeleteFailures.classify(e);
         String id = idOrNull(scope, name);
@@ -577,7 +585,13 @@ public final class ComponentGraph<S extends Scope> {
                 }
             }
             case TRANSIENT -> {
-                LOG.debugf("%s: deleting %s will be retried: %s", ownerRef(scope), name, failure.error());
+                if (failure.row().kind() == AwsErrors.Kind.UNKNOWN) {
+                    // Not explained by the table (a bug, or a code it lacks): retried, but a person hears of it.
+                    LOG.warnf(e, "%s: deleting %s failed: %s", ownerRef(scope), name, failure.error());
+                    events.warning("AwsError", name + ": deleting failed, retried with backoff: " + failure.error());
+                } else {
+                    LOG.debugf("%s: deleting %s will be retried: %s", ownerRef(scope), name, failure.error());
+                }
                 result.put(new ComponentStatus(name, id, DELETING, false, failure.summary() + "; retried with backoff", failure.error()));
                 result.transientErrors++;
             }

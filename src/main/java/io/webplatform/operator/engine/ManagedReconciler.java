@@ -16,6 +16,7 @@ import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.aws.ApiCallMetrics;
 import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.aws.Identity;
+import io.webplatform.operator.aws.LastCall;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -154,6 +155,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
     }
 
     private UpdateControl<R> reconcilePass(R resource) {
+        LastCall.forget();
         long generation = resource.getMetadata().getGeneration();
         String statusBefore = StatusUpdates.snapshot(resource.getStatus());
         boolean neverReconciled = resource.getStatus() == null;
@@ -230,6 +232,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
     }
 
     private DeleteControl cleanupPass(R resource) {
+        LastCall.forget();
         long generation = resource.getMetadata().getGeneration();
         T status = statusOf(resource);
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);

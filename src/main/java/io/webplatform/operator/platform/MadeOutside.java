@@ -38,6 +38,11 @@ final class MadeOutside {
             if (Boolean.TRUE.equals(eni.requesterManaged()) && description.startsWith("ELB net/" + loadBalancerName + "/")) {
                 return true;
             }
+            // RDS's own interfaces (untagged) linger after the database goes; only a subnet group can put one here,
+            // and the operator's is the one that lists these subnets.
+            if (Boolean.TRUE.equals(eni.requesterManaged()) && "RDSNetworkInterface".equals(description)) {
+                return true;
+            }
             return description.startsWith("Interface for NAT Gateway ")
                     && natGatewayIds.contains(description.substring("Interface for NAT Gateway ".length()).trim());
         }

@@ -81,14 +81,17 @@ public final class TagSweep {
             case "security-group" -> ec2.deleteSecurityGroup(r -> r.groupId(id));
             case "route-table" -> {
                 var tables = ec2.describeRouteTables(r -> r.routeTableIds(id)).routeTables();
+                // Each call judged on its own: an association already gone must not skip the table's delete.
                 tables.stream().flatMap(rt -> rt.associations().stream()).filter(a -> !Boolean.TRUE.equals(a.main()))
-                        .forEach(a -> ec2.disassociateRouteTable(r -> r.associationId(a.routeTableAssociationId())));
+                        .forEach(a -> DeleteFailures.call("route table association " + a.routeTableAssociationId(),
+                                () -> ec2.disassociateRouteTable(r -> r.associationId(a.routeTableAssociationId()))));
                 ec2.deleteRouteTable(r -> r.routeTableId(id));
             }
             case "internet-gateway" -> {
                 ec2.describeInternetGateways(r -> r.internetGatewayIds(id)).internetGateways().stream()
                         .flatMap(g -> g.attachments().stream())
-                        .forEach(a -> ec2.detachInternetGateway(r -> r.internetGatewayId(id).vpcId(a.vpcId())));
+                        .forEach(a -> DeleteFailures.call("internet gateway " + id + " attachment to " + a.vpcId(),
+                                () -> ec2.detachInternetGateway(r -> r.internetGatewayId(id).vpcId(a.vpcId()))));
                 ec2.deleteInternetGateway(r -> r.internetGatewayId(id));
             }
             case "elastic-ip" -> ec2.releaseAddress(r -> r.allocationId(id));

@@ -49,7 +49,11 @@ class DeleteFailuresTest {
         if (row.code().startsWith("*")) {
             return error("InvalidVpcEndpointId" + row.code().substring(1), 400, "The VPC endpoint does not exist");
         }
-        return error(row.code(), 400, MESSAGES.getOrDefault(row.code(), "AWS says " + row.code()));
+        // Answered by the row's own service, as AWS's errors say (AwsErrorDetails.serviceName).
+        String message = MESSAGES.getOrDefault(row.code(), "AWS says " + row.code());
+        return (AwsServiceException) AwsServiceException.builder().statusCode(400).message(message)
+                .awsErrorDetails(AwsErrorDetails.builder().serviceName(DeleteFailures.sdkServiceName(row.service()))
+                        .errorCode(row.code()).errorMessage(message).build()).build();
     }
 
     @Test
@@ -117,6 +121,34 @@ class DeleteFailuresTest {
         assertThat(other.outcome()).isEqualTo(Outcome.BLOCKED);
         assertThat(other.row()).isSameAs(DeleteFailures.OPERATOR_CHECK);
         assertThat(DeleteFailures.classify(new StillWorking("the key's tags are not honoured yet")).outcome()).isEqualTo(Outcome.TRANSIENT);
+    }
+
+    @Test
+    void oneCodeOfTwoServicesIsJudgedByTheServiceThatAnswered() {
+        AwsServiceException ec2 = (AwsServiceException) AwsServiceException.builder().statusCode(400).message("termination protection")
+                .awsErrorDetails(AwsErrorDetails.builder().serviceName("Ec2").errorCode("OperationNotPermitted")
+                        .errorMessage("The instance may not be terminated. Modify its 'disableApiTermination' instance attribute").build()).build();
+        AwsServiceException elb = (AwsServiceException) AwsServiceException.builder().statusCode(400).message("deletion protection")
+                .awsErrorDetails(AwsErrorDetails.builder().serviceName("ElasticLoadBalancingV2").errorCode("OperationNotPermitted")
+                        .errorMessage("Load balancer cannot be deleted because deletion protection is enabled").build()).build();
+        assertThat(DeleteFailures.classify(ec2).row().whatToDo()).contains("--no-disable-api-termination");
+        assertThat(DeleteFailures.classify(elb).row().whatToDo()).contains("deletion_protection.enabled");
+    }
+
+    @Test
+    void anOperatorRefusalNeverTakesTheActionOfAnEarlierAwsCall() {
+        // A failed AWS call leaves its action behind on this thread; the operator's own check is not that call.
+        new LastCall().beforeExecution(null, executionOf("Ec2", "DeleteSubnet"));
+        DeleteFailures.Failure owned = DeleteFailures.classify(new UserError("BucketOwnedElsewhere", "another resource's bucket"));
+        assertThat(owned.action()).isNull();
+        assertThat(owned.blockedMessage("Bucket", "arn:aws:s3:::b")).doesNotContain("ec2:DeleteSubnet");
+        LastCall.forget();
+    }
+
+    private static software.amazon.awssdk.core.interceptor.ExecutionAttributes executionOf(String service, String operation) {
+        return new software.amazon.awssdk.core.interceptor.ExecutionAttributes()
+                .putAttribute(software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.SERVICE_NAME, service)
+                .putAttribute(software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME, operation);
     }
 
     @Test
