@@ -110,10 +110,12 @@ public final class ComponentGraph<S extends Scope> {
 
     private final List<Node<S>> ordered;
     private final String anchor;
+    private final Node<S> anchorNode;
 
     private ComponentGraph(List<Node<S>> ordered, String anchor) {
         this.ordered = ordered;
         this.anchor = anchor;
+        this.anchorNode = ordered.stream().filter(n -> n.name().equals(anchor)).findFirst().orElse(null);
     }
 
     public List<String> names() {
@@ -326,10 +328,9 @@ public final class ComponentGraph<S extends Scope> {
         if (anchor == null || scope.identity().claim() == null) {
             return Holder.NONE;
         }
-        Node<S> node = ordered.stream().filter(n -> n.name().equals(anchor)).findFirst().orElseThrow();
-        scope.walking(node);
+        scope.walking(anchorNode);
         try {
-            Component<S, ?, A> c = (Component<S, ?, A>) node.component();
+            Component<S, ?, A> c = (Component<S, ?, A>) anchorNode.component();
             Observed<A> current = c.observe(scope);
             String claim = current == null ? null : ((Anchor<S, A>) c).claimOf(current.detail());
             boolean ours = scope.identity().isOurs(claim);
@@ -370,9 +371,8 @@ public final class ComponentGraph<S extends Scope> {
             result.stall(ADOPTION_NOT_ALLOWED, message);
             return false;
         }
-        Node<S> node = ordered.stream().filter(n -> n.name().equals(anchor)).findFirst().orElseThrow();
         scope.writing();
-        ((Anchor<S, A>) node.component()).claim(scope, (Observed<A>) held.anchor(), identity.claim());
+        ((Anchor<S, A>) anchorNode.component()).claim(scope, (Observed<A>) held.anchor(), identity.claim());
         logAction(scope, anchor, held.anchor().id(), "adopted", " from " + holder);
         result.adoptedFrom = holder;
         scope.adopted(holder);

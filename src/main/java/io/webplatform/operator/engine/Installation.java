@@ -33,14 +33,6 @@ public class Installation {
 
     private volatile String clusterId;
 
-    public String name() {
-        return name;
-    }
-
-    public boolean adoptionAllowed() {
-        return adoptionAllowed;
-    }
-
     /** The kube-system namespace's UID: made with the cluster, never changed, gone with it. */
     public String clusterId() {
         if (clusterId == null) {

@@ -117,7 +117,10 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
         return new PlatformScope(resource, identity, plan, clients, accountIds.of(region), "");
     }
 
-    /** A WebPlatform that never wrote to AWS may still have made its flow-log SecureBucket: it goes first. */
+    /**
+     * Its own flow-log SecureBucket, a Kubernetes object it made even when it never wrote to AWS: the
+     * last thing every deletion waits for.
+     */
     @Override
     protected String releaseWithoutAws(WebPlatform resource) {
         return FlowLogDestination.deleteOwnBucket(kubernetes, resource) ? null
@@ -133,10 +136,7 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
             events.normal("Sweeping", "deleting what is still tagged with this WebPlatform: " + String.join(", ", left));
             return "tagged leftovers: " + String.join(", ", left);
         }
-        if (!FlowLogDestination.deleteOwnBucket(kubernetes, resource)) {
-            return "the WebPlatform's own flow-log SecureBucket " + FlowLogDestination.ownBucketName(resource);
-        }
-        return null;
+        return releaseWithoutAws(resource);
     }
 
     /** Its own flow-log SecureBucket is garbage-collected with it: it must be observed too, or it would delete its bucket and key. */
