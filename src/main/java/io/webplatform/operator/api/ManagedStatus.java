@@ -34,6 +34,8 @@ public class ManagedStatus {
     @JsonPropertyDescription("False until the operator's first write to AWS for this object, recorded before that write:"
             + " an object that never wrote is deleted without an AWS call.")
     private Boolean wroteToAws;
+    @JsonPropertyDescription("The operator release that reconciles this object: another release that also selects it leaves it alone.")
+    private ReconciledBy reconciledBy;
 
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
@@ -53,6 +55,8 @@ public class ManagedStatus {
     public void setClaim(String claim) { this.claim = claim; }
     public Boolean getWroteToAws() { return wroteToAws; }
     public void setWroteToAws(Boolean wroteToAws) { this.wroteToAws = wroteToAws; }
+    public ReconciledBy getReconciledBy() { return reconciledBy; }
+    public void setReconciledBy(ReconciledBy reconciledBy) { this.reconciledBy = reconciledBy; }
     public Adoption getAdoption() { return adoption; }
     public void setAdoption(Adoption adoption) { this.adoption = adoption; }
 

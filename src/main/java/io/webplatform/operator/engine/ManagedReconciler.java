@@ -56,6 +56,8 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
     ReconcileTimer timer;
     @Inject
     protected Installation installation;
+    @Inject
+    Release release;
     @ConfigProperty(name = "webplatform.resync-period", defaultValue = "PT5M")
     protected Duration resyncPeriod;
 
@@ -160,6 +162,11 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         String statusBefore = StatusUpdates.snapshot(resource.getStatus());
         boolean neverReconciled = resource.getStatus() == null;
         Identity identity = installation.identityOf(resource, resource.getStatus());
+        Release.Verdict verdict = release.judge(resource, neverReconciled ? null : resource.getStatus().getReconciledBy());
+        if (verdict == Release.Verdict.OTHERS) {
+            leaveToOtherRelease(resource);
+            return UpdateControl.<R>noUpdate().rescheduleAfter(recheck());
+        }
         T status = statusOf(resource);
         // On the resource from now on, so that the error path too records the key and what was written.
         resource.setStatus(status);
@@ -167,6 +174,10 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         status.setOwnerKey(identity.key());
         if (neverReconciled) {
             status.setWroteToAws(false);
+        }
+        if (verdict == Release.Verdict.TAKE && !take(resource, status)) {
+            // Another release recorded itself first: the next pass reads which one.
+            return UpdateControl.<R>noUpdate().rescheduleAfter(Duration.ofSeconds(1));
         }
 
         Judged<S> judged = judge(resource, identity, events);
@@ -235,6 +246,11 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         LastCall.forget();
         long generation = resource.getMetadata().getGeneration();
         T status = statusOf(resource);
+        if (release.judge(resource, status.getReconciledBy()) == Release.Verdict.OTHERS) {
+            // The release that reconciles it deletes it.
+            leaveToOtherRelease(resource);
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(recheck().toMillis());
+        }
         KubernetesEvents events = new KubernetesEvents(kubernetes, resource);
         String key = resource.getMetadata().getUid();
         Optional<String> nothing = nothingToDelete(resource);
@@ -379,6 +395,46 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         }
         status.setWroteToAws(true);
         StatusUpdates.mergeIntoStatus(kubernetes, resource, Map.of("wroteToAws", true, "ownerKey", status.getOwnerKey()));
+    }
+
+    /**
+     * Records this release on the object, with its owner key, before anything else of the pass: only if
+     * the object is still as this pass read it (its resourceVersion), so of two releases that both see
+     * it, one records itself and the other then leaves it. False when another write came first.
+     */
+    private boolean take(R resource, T status) {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("reconciledBy", release.record());
+        fields.put("ownerKey", status.getOwnerKey());
+        if (Boolean.FALSE.equals(status.getWroteToAws())) {
+            fields.put("wroteToAws", false);
+        }
+        try {
+            StatusUpdates.mergeIntoStatusIfUnchanged(kubernetes, resource, fields);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+        status.setReconciledBy(release.record());
+        return true;
+    }
+
+    /**
+     * When a release that left an object to another looks again: a label change that moves the object
+     * bumps no generation, so no event would tell. Costs no call: the object is in the informer's cache.
+     */
+    private Duration recheck() {
+        return resyncPeriod.compareTo(Release.RECHECK) < 0 ? resyncPeriod : Release.RECHECK;
+    }
+
+    private void leaveToOtherRelease(R resource) {
+        String warning = release.warnOnce(resource, resource.getStatus().getReconciledBy());
+        if (warning != null) {
+            LOG.warnf("%s %s/%s: %s", kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName(), warning);
+            new KubernetesEvents(kubernetes, resource).warning("ReconciledByAnotherRelease", warning);
+        }
     }
 
     /** The claim moved to this object: said in status at once, whatever happens to the rest of the pass. */

@@ -45,6 +45,18 @@ public final class StatusUpdates {
         resource.getMetadata().setResourceVersion(patched.getMetadata().getResourceVersion());
     }
 
+    /**
+     * As {@link #mergeIntoStatus}, but only if the resource is still at the resourceVersion this pass
+     * read: the API server answers 409 Conflict otherwise (a patch that names a resourceVersion is
+     * applied under that precondition).
+     */
+    public static void mergeIntoStatusIfUnchanged(KubernetesClient client, HasMetadata resource, Map<String, Object> fields) {
+        HasMetadata patched = client.resource(resource).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                Serialization.asJson(Map.of("metadata", Map.of("resourceVersion", resource.getMetadata().getResourceVersion()),
+                        "status", fields)));
+        resource.getMetadata().setResourceVersion(patched.getMetadata().getResourceVersion());
+    }
+
     /** Status during a delete, written directly (DeleteControl cannot carry it); the resource may already be gone. */
     public static void patchWhileDeleting(KubernetesClient client, HasMetadata resource) {
         try {

@@ -107,33 +107,58 @@ class OperatorDeploymentIT {
         assertThat(Kubectl.run("auth", "can-i", "list", "securebuckets", "-n", nsA, "--as=system:serviceaccount:" + opA + ":" + saA)
                 .out().trim()).isEqualTo("yes");
 
-        try (OperatorProcess a = OperatorProcess.start("shard-a", OperatorProcess.kubeconfigFor(saA, opA), opA, saA, 18283,
-                     Map.of("WATCH_NAMESPACES", nsA, "WEBPLATFORM_LOG_JSON", "true"));
-             OperatorProcess b = OperatorProcess.start("shard-b", OperatorProcess.kubeconfigFor(saB, opB), opB, saB, 18284,
-                     Map.of("WATCH_LABEL_SELECTOR", "shard=b"))) {
-            String bucket = "apiVersion: webplatform.io/v1alpha1\nkind: SecureBucket\nmetadata: {name: %s, labels: {%s}}\n"
-                    + "spec: {region: eu-west-3, deletionPolicy: Delete, replication: {enabled: false}, trail: {enabled: false}}\n";
-            Kubectl.apply(nsA, bucket.formatted("in-a", "")).ok();
+        String bucket = "apiVersion: webplatform.io/v1alpha1\nkind: SecureBucket\nmetadata: {name: %s, labels: {%s}}\n"
+                + "spec: {region: eu-west-3, deletionPolicy: Delete, replication: {enabled: false}, trail: {enabled: false}}\n";
+        try (OperatorProcess b = OperatorProcess.start("shard-b", OperatorProcess.kubeconfigFor(saB, opB), opB, saB, 18284,
+                Map.of("WATCH_LABEL_SELECTOR", "shard=b"))) {
             Kubectl.apply(nsB, bucket.formatted("labelled", "shard: b")).ok();
             Kubectl.apply(nsB, bucket.formatted("unclaimed", "shard: c")).ok();
-            Kubectl.run("wait", "--for=condition=Ready", "securebucket/in-a", "-n", nsA, "--timeout=120s").ok();
+            // Selected by both releases: by its label (b), and by its namespace (a, started later).
+            Kubectl.apply(nsA, bucket.formatted("overlap", "shard: b")).ok();
             Kubectl.run("wait", "--for=condition=Ready", "securebucket/labelled", "-n", nsB, "--timeout=120s").ok();
-            assertThat(a.log()).contains("SecureBucket " + nsA + "/in-a: created").doesNotContain(nsB + "/");
-            // Shard a logs JSON: one object per line; an action line carries resource, component and AWS id as fields.
-            var json = new com.fasterxml.jackson.databind.ObjectMapper();
-            var created = a.log().lines().filter(l -> l.startsWith("{") && l.contains("/in-a: created Bucket")).findFirst().orElseThrow();
-            var mdc = json.readTree(created).path("mdc");
-            assertThat(mdc.path("resource").asText()).isEqualTo("SecureBucket " + nsA + "/in-a");
-            assertThat(mdc.path("component").asText()).isEqualTo("Bucket");
-            assertThat(mdc.path("awsId").asText()).startsWith("arn:aws:s3:::");
-            assertThat(a.log().lines().filter(l -> !l.isBlank())).allMatch(l -> l.startsWith("{"), "every line is JSON");
-            assertThat(b.log()).contains("SecureBucket " + nsB + "/labelled: created").doesNotContain(nsA + "/in-a")
-                    .doesNotContain("/unclaimed");
-            assertThat(jsonpath(nsB, "securebucket", "unclaimed", ".status")).as("no deployment claims shard c").isEmpty();
+            Kubectl.run("wait", "--for=condition=Ready", "securebucket/overlap", "-n", nsA, "--timeout=120s").ok();
+            assertThat(jsonpath(nsA, "securebucket", "overlap", ".status.reconciledBy.release")).isEqualTo(opB + "/" + saB);
+            assertThat(jsonpath(nsA, "securebucket", "overlap", ".status.reconciledBy.labelSelector")).isEqualTo("shard=b");
 
-            Kubectl.run("delete", "securebucket", "in-a", "-n", nsA, "--timeout=120s").ok();
-            Kubectl.run("delete", "securebucket", "labelled", "-n", nsB, "--timeout=120s").ok();
-            Kubectl.run("delete", "securebucket", "unclaimed", "-n", nsB, "--timeout=30s").ok();
+            try (OperatorProcess a = OperatorProcess.start("shard-a", OperatorProcess.kubeconfigFor(saA, opA), opA, saA, 18283,
+                    Map.of("WATCH_NAMESPACES", nsA, "WEBPLATFORM_LOG_JSON", "true"))) {
+                Kubectl.apply(nsA, bucket.formatted("in-a", "")).ok();
+                Kubectl.run("wait", "--for=condition=Ready", "securebucket/in-a", "-n", nsA, "--timeout=120s").ok();
+                assertThat(a.log()).contains("SecureBucket " + nsA + "/in-a: created").doesNotContain(nsB + "/");
+                // Shard a logs JSON: one object per line; an action line carries resource, component and AWS id as fields.
+                var json = new com.fasterxml.jackson.databind.ObjectMapper();
+                var created = a.log().lines().filter(l -> l.startsWith("{") && l.contains("/in-a: created Bucket")).findFirst().orElseThrow();
+                var mdc = json.readTree(created).path("mdc");
+                assertThat(mdc.path("resource").asText()).isEqualTo("SecureBucket " + nsA + "/in-a");
+                assertThat(mdc.path("component").asText()).isEqualTo("Bucket");
+                assertThat(mdc.path("awsId").asText()).startsWith("arn:aws:s3:::");
+                assertThat(a.log().lines().filter(l -> !l.isBlank())).allMatch(l -> l.startsWith("{"), "every line is JSON");
+                assertThat(b.log()).contains("SecureBucket " + nsB + "/labelled: created").doesNotContain(nsA + "/in-a")
+                        .doesNotContain("/unclaimed");
+                assertThat(jsonpath(nsB, "securebucket", "unclaimed", ".status")).as("no deployment claims shard c").isEmpty();
+
+                // Release a sees the overlapping object too, but b recorded itself and still selects it: a leaves it,
+                // says why once, and makes nothing.
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(Kubectl.run("get", "events", "-n", nsA,
+                        "--field-selector", "involvedObject.name=overlap,reason=ReconciledByAnotherRelease", "-o", "name").ok().out())
+                        .isNotBlank());
+                assertThat(a.log()).contains("/overlap").doesNotContain(nsA + "/overlap: created");
+                String stack = jsonpath(nsA, "securebucket", "overlap", ".status.ownerKey");
+
+                // Moving it is a label change: b no longer selects it, so a takes it over, with the same stack.
+                Kubectl.run("label", "securebucket", "overlap", "-n", nsA, "shard=a", "--overwrite").ok();
+                await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
+                        assertThat(jsonpath(nsA, "securebucket", "overlap", ".status.reconciledBy.release")).isEqualTo(opA + "/" + saA));
+                Kubectl.run("wait", "--for=condition=Ready", "securebucket/overlap", "-n", nsA, "--timeout=120s").ok();
+                assertThat(jsonpath(nsA, "securebucket", "overlap", ".status.ownerKey")).isEqualTo(stack);
+                assertThat(a.log()).doesNotContain(nsA + "/overlap: created");
+
+                Kubectl.run("delete", "securebucket", "in-a", "-n", nsA, "--timeout=120s").ok();
+                Kubectl.run("delete", "securebucket", "overlap", "-n", nsA, "--timeout=120s").ok();
+                assertThat(a.log()).contains(nsA + "/overlap: deleted");
+                Kubectl.run("delete", "securebucket", "labelled", "-n", nsB, "--timeout=120s").ok();
+                Kubectl.run("delete", "securebucket", "unclaimed", "-n", nsB, "--timeout=30s").ok();
+            }
         } finally {
             OperatorProcess.uninstallChart(opA, opA);
             OperatorProcess.uninstallChart(opB, opB);
