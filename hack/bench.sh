@@ -141,7 +141,7 @@ rss_mib() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$OPERATOR_PID/status" 
 # wait_for ready|gone PHASE: polls every 3 s until all EXPECTED objects are Ready at their current
 # generation (or, for gone, until none is left), at most CAP_S seconds; sets WAITED (seconds) and DONE.
 wait_for() {
-  local goal="$1" phase="$2" start now ready total detail last_print=0
+  local goal="$1" phase="$2" start now ready total detail last_print=0 progress
   start=$(date +%s.%N)
   while true; do
     read -r ready total detail < <(kubectl get "$RESOURCES" -A -l bench=true -o json 2>/dev/null | python3 hack/bench.py ready \
@@ -162,7 +162,8 @@ wait_for() {
     fi
     if [ $((${WAITED%.*} - last_print)) -ge 30 ]; then
       last_print=${WAITED%.*}
-      say "$phase: ${WAITED} s, $ready of $total Ready ($detail), operator RSS $(rss_mib) MiB, load $(cut -d' ' -f1 /proc/loadavg)"
+      if [ "$goal" = ready ]; then progress="$ready of $total Ready ($detail)"; else progress="$total of $EXPECTED left"; fi
+      say "$phase: ${WAITED} s, $progress, operator RSS $(rss_mib) MiB, load $(cut -d' ' -f1 /proc/loadavg)"
     fi
     sleep 3
   done
