@@ -118,9 +118,25 @@ def aws_calls(url):
     return calls
 
 
+PASS_LINE = re.compile(r'^webplatform_reconcile_duration_seconds_(count|sum)\{([^}]*)\}\s+([0-9.eE+-]+)')
+
+
+def passes(url):
+    """Reconcile and cleanup passes (engine/ReconcileTimer) as {"Kind:action": [count, seconds]}."""
+    found = {}
+    with urllib.request.urlopen(url, timeout=30) as response:
+        for line in response.read().decode().splitlines():
+            m = PASS_LINE.match(line)
+            if m:
+                labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(2)))
+                entry = found.setdefault(f"{labels.get('kind')}:{labels.get('action')}", [0, 0.0])
+                entry[0 if m.group(1) == "count" else 1] += float(m.group(3))
+    return found
+
+
 def snapshot(url, operator_pid, moto_pid):
     rss, hwm = memory_kib(operator_pid)
-    print(json.dumps({"t": time.time(), "calls": aws_calls(url), "operator_cpu": cpu_seconds(operator_pid),
+    print(json.dumps({"t": time.time(), "calls": aws_calls(url), "passes": passes(url), "operator_cpu": cpu_seconds(operator_pid),
                       "moto_cpu": cpu_seconds(moto_pid), "rss_kib": rss, "hwm_kib": hwm,
                       "load": open("/proc/loadavg").read().split()[:3]}))
 
@@ -203,7 +219,7 @@ def table(directory):
     print(f"Calls are per {unit}: reads / writes. Load average (1 min) at the start and end of each phase: "
           f"{meta['cpus']} CPUs, shared with whatever else runs.")
     print()
-    print("| phase | seconds | done | peak RSS MiB | operator CPU s | emulator CPU s | AWS calls per " +
+    print("| phase | seconds | done | peak RSS MiB | operator CPU s (% of a core) | emulator CPU s (% of a core) | AWS calls per " +
           ("platform" if kinds == "both" else KINDS[kinds]) + " | load |")
     print("|---|---|---|---|---|---|---|---|")
     notes = []
@@ -220,8 +236,19 @@ def table(directory):
         moto_cpu = b["moto_cpu"] - a["moto_cpu"] if a["moto_cpu"] is not None and b["moto_cpu"] is not None else None
         if calls_text is None:
             calls_text = f"{fmt(reads / n)} / {fmt(writes / n)}"
-        print(f"| {label} | {seconds_text} | {done} | {rss_text or fmt(peak)} | {fmt(op_cpu)} | {fmt(moto_cpu)} | "
+        wall = b["t"] - a["t"]
+
+        def share(cpu):  # CPU seconds, and the share of one core over the phase
+            return "—" if cpu is None else f"{fmt(cpu)} ({fmt(100 * cpu / wall)} %)" if wall > 0 else fmt(cpu)
+        print(f"| {label} | {seconds_text} | {done} | {rss_text or fmt(peak)} | {share(op_cpu)} | {share(moto_cpu)} | "
               f"{calls_text} | {a['load'][0]} → {b['load'][0]} |")
+        made = []
+        for key, (count, seconds) in sorted(b.get("passes", {}).items()):
+            count0, seconds0 = a.get("passes", {}).get(key, [0, 0.0])
+            if count - count0 > 0:
+                made.append(f"{key.replace(':', ' ')} {int(count - count0)} (mean {fmt((seconds - seconds0) / (count - count0), 1)} s)")
+        if made:
+            notes.append(f"Passes while {label.split(':')[0].split(',')[0]}: " + ", ".join(made) + ".")
         return calls
 
     converge = row("converge", "apply", "converged", meta.get("converge_seconds", "—"), meta.get("converge_done", "—"))
