@@ -277,6 +277,11 @@ def table(directory):
                 if passes:
                     parts.append(f"{KINDS[kind]} {fmt(reads_k / passes)} per pass, {fmt(passes / n / windows, 1)} passes")
             split_text = " (" + "; ".join(parts) + ")" if parts else ""
+            behind = [KINDS[k] for k in kinds_of(kinds) if per_kind.get(KINDS[k], (0, 0, 0))[1] < 0.9 * n * windows]
+            if behind:
+                notes.append(f"IDLE PASSES BEHIND: fewer than one pass per object per window for {', '.join(behind)}: the resync "
+                             "could not keep up, so the idle reads per window measure the throughput, not the demand "
+                             "(which is the reads per pass).")
         idle_rss = b["rss_kib"] / 1024 if b["rss_kib"] else None
         row(f"idle, {windows} × {meta['resync']}", "idle-start", "idle-end", fmt(b["t"] - a["t"]), "—",
             calls_text=f"{fmt(per_window, 1)} reads per window{split_text}; {fmt(writes)} writes",
