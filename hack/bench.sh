@@ -17,7 +17,8 @@
 #                   and native memory use; a live class histogram (a full GC) once all are Ready
 #   hack/bench.sh stop
 # Environment: TESTBED_DIR, ETCD_PORT, APISERVER_PORT, MOTO_PORT, OPERATOR_HTTP_PORT,
-# WEBPLATFORM_RESYNC_PERIOD (default PT60S), BENCH_JAVA_OPTS (instead of the container emulation below).
+# WEBPLATFORM_RESYNC_PERIOD (default PT60S), BENCH_JAVA_OPTS (instead of the container emulation below),
+# BENCH_EXTRA_JAVA_OPTS (added to it, e.g. -Dquarkus.operator-sdk.concurrent-reconciliation-threads=10).
 # The raw figures and the table stay in $TESTBED_DIR/runs/<time>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ OPERATOR_NS=webplatform-system
 JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
 METRICS="http://127.0.0.1:$OPERATOR_HTTP_PORT/q/metrics"
 say() { printf '[bench] %s\n' "$*" >&2; }
-usage() { sed -n '10,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '10,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 stop_operator() {
   if [ -f "$TESTBED_DIR/operator.pid" ] && kill -0 "$(cat "$TESTBED_DIR/operator.pid")" 2>/dev/null; then
@@ -71,7 +72,7 @@ NAMESPACES=$(( N < 5 ? N : 5 ))
 CONTAINER_JAVA_OPTS="-XX:MaxRAM=512m -XX:MaxRAMPercentage=80.0 -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
 CONTAINER_JAVA_OPTS+=" -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError"
 CONTAINER_JAVA_OPTS+=" -Djava.util.logging.manager=org.jboss.logmanager.LogManager -XX:MaxRAMPercentage=75"
-JAVA_OPTS="${BENCH_JAVA_OPTS:-$CONTAINER_JAVA_OPTS}"
+JAVA_OPTS="${BENCH_JAVA_OPTS:-$CONTAINER_JAVA_OPTS}${BENCH_EXTRA_JAVA_OPTS:+ $BENCH_EXTRA_JAVA_OPTS}"
 $DUMPS && JAVA_OPTS+=" -XX:NativeMemoryTracking=summary"
 
 RUN="$TESTBED_DIR/runs/$(date -u +%Y%m%dT%H%M%SZ)-n$N-$KINDS"
@@ -132,7 +133,7 @@ python3 hack/bench.py sample "$OPERATOR_PID" "$RUN/rss.samples" &
 SAMPLER=$!
 
 meta n "$N"; meta kinds "$KINDS"; meta windows "$WINDOWS"; meta resync "$RESYNC"; meta log "$RUN/operator.log"
-meta jvm "${BENCH_JAVA_OPTS:-as in a 512 MiB container: -XX:MaxRAM=512m, the options of run-java.sh, -XX:MaxRAMPercentage=75}"
+meta jvm "${BENCH_JAVA_OPTS:-as in a 512 MiB container: -XX:MaxRAM=512m, the options of run-java.sh, -XX:MaxRAMPercentage=75}${BENCH_EXTRA_JAVA_OPTS:+ $BENCH_EXTRA_JAVA_OPTS}"
 meta cpus "$(nproc)"
 snap() { python3 hack/bench.py snapshot "$METRICS" "$OPERATOR_PID" "$MOTO_PID" > "$RUN/snap-$1.json"; }
 log_offset() { stat -c %s "$RUN/operator.log"; }
