@@ -31,7 +31,7 @@ OPERATOR_NS=webplatform-system
 JAR="$ROOT/target/quarkus-app/quarkus-run.jar"
 METRICS="http://127.0.0.1:$OPERATOR_HTTP_PORT/q/metrics"
 say() { printf '[bench] %s\n' "$*" >&2; }
-usage() { sed -n '10,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '10,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 stop_operator() {
   if [ -f "$TESTBED_DIR/operator.pid" ] && kill -0 "$(cat "$TESTBED_DIR/operator.pid")" 2>/dev/null; then
