@@ -137,6 +137,7 @@ meta jvm "${BENCH_JAVA_OPTS:-as in a 512 MiB container: -XX:MaxRAM=512m, the opt
 meta cpus "$(nproc)"
 snap() { python3 hack/bench.py snapshot "$METRICS" "$OPERATOR_PID" "$MOTO_PID" > "$RUN/snap-$1.json"; }
 log_offset() { stat -c %s "$RUN/operator.log"; }
+seconds() { [[ "$1" =~ ^[0-9]+$ ]] && echo "$1 s" || echo "$1"; }
 rss_mib() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$OPERATOR_PID/status" 2>/dev/null || echo "?"; }
 
 # wait_for ready|gone PHASE: polls every 3 s until all EXPECTED objects are Ready at their current
@@ -193,7 +194,7 @@ CONVERGED=true
 wait_for ready converge || CONVERGED=false
 snap converged
 meta converge_seconds "$WAITED"; meta converge_done "$DONE"
-say "converge: $WAITED s, $DONE"
+say "converge: $(seconds "$WAITED"), $DONE"
 if [ -n "$DUMPER" ]; then kill "$DUMPER" 2>/dev/null || true; DUMPER=""; fi
 
 if $CONVERGED; then
@@ -211,7 +212,7 @@ if $CONVERGED; then
   wait_for ready rollout || true
   snap rolled-out
   meta rollout_seconds "$WAITED"; meta rollout_done "$DONE"
-  say "rolling change: $WAITED s, $DONE"
+  say "rolling change: $(seconds "$WAITED"), $DONE"
 else
   meta idle_skipped "not all Ready"; meta rollout_skipped "not all Ready"
 fi
@@ -223,7 +224,7 @@ if ! $KEEP; then
   wait_for gone delete || true
   snap deleted
   meta delete_seconds "$WAITED"; meta delete_done "$DONE"
-  say "delete: $WAITED s, $DONE"
+  say "delete: $(seconds "$WAITED"), $DONE"
   kubectl delete namespace -l bench=true --wait=false >/dev/null 2>&1 || true
 fi
 
