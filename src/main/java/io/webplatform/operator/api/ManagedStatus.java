@@ -34,6 +34,11 @@ public class ManagedStatus {
     @JsonPropertyDescription("False until the operator's first write to AWS for this object, recorded before that write:"
             + " an object that never wrote is deleted without an AWS call.")
     private Boolean wroteToAws;
+    @JsonPropertyDescription("When the operator last read every AWS resource of this object one by one (a full pass),"
+            + " set while idle resyncs only compare the shared listings (webplatform.drift-check-period longer than the"
+            + " resync period): what only a per-resource read shows is checked again within that period. Absent when every"
+            + " resync is a full pass.")
+    private String lastDriftCheck;
 
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
@@ -51,6 +56,8 @@ public class ManagedStatus {
     public void setOwnerKey(String ownerKey) { this.ownerKey = ownerKey; }
     public String getClaim() { return claim; }
     public void setClaim(String claim) { this.claim = claim; }
+    public String getLastDriftCheck() { return lastDriftCheck; }
+    public void setLastDriftCheck(String lastDriftCheck) { this.lastDriftCheck = lastDriftCheck; }
     public Boolean getWroteToAws() { return wroteToAws; }
     public void setWroteToAws(Boolean wroteToAws) { this.wroteToAws = wroteToAws; }
     public Adoption getAdoption() { return adoption; }
