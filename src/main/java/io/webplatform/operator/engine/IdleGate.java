@@ -195,6 +195,7 @@ public class IdleGate {
 
     private Instant lastWriteOf(String uid) {
         Instant last = lastWrites.get(uid);
-        return last == null ? started : last;
+        // Strictly after the write: a listing requested at the same instant may not show it.
+        return last == null ? started : last.plusNanos(1);
     }
 }
