@@ -172,6 +172,17 @@ public class IdleGate {
         baselines.put(uid, new Baseline(generation, policy, clock.instant(), listings.region(), selections, fingerprints));
     }
 
+    /** A full pass the gate may take as a baseline: every component ready, nothing repaired, no drift, no error. */
+    public static boolean converged(WalkResult walk) {
+        return walk.allReady() && walk.drift().isEmpty() && walk.failures().isEmpty() && !walk.stalled()
+                && walk.repairs().isEmpty() && walk.transientErrors() == 0;
+    }
+
+    /** The pass began a write (the engine counts them), or made a call that is not a read. */
+    public static boolean wrote(Scope scope, List<String> calls) {
+        return scope.writes() > 0 || !calls.stream().allMatch(io.webplatform.operator.aws.ApiCallMetrics::isReadOnly);
+    }
+
     /** A stop before the walk, an error, a deletion: the next pass is full. */
     public void forget(String uid) {
         baselines.remove(uid);

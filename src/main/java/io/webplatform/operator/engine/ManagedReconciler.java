@@ -233,10 +233,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
                     + walk.drift().stream().map(Drift::toString).collect(Collectors.joining("; ")));
         }
         String key = uid;
-        boolean wrote = scope.writes() > 0 || !calls.stream().allMatch(ApiCallMetrics::isReadOnly);
-        boolean converged = walk.allReady() && walk.drift().isEmpty() && walk.failures().isEmpty() && !walk.stalled()
-                && walk.repairs().isEmpty() && walk.transientErrors() == 0;
-        idle.afterFullPass(uid, generation, policy, scope, listings, converged, wrote);
+        idle.afterFullPass(uid, generation, policy, scope, listings, IdleGate.converged(walk), IdleGate.wrote(scope, calls));
         status.setLastDriftCheck(idle.enabled() ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString() : null);
         // Under Observe nothing changes by the operator's hand: once AWS is not busy, the resync period is soon enough.
         boolean settled = policy == ManagementPolicy.Observe && walk.failures().isEmpty()
