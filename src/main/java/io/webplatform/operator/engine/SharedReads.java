@@ -27,7 +27,7 @@ public final class SharedReads {
     /**
      * One resource in a listing: the owner tag's value (null when the listing carries no tags), its
      * name (the key a component finds it by; null when found by tag), and its description as AWS
-     * returned it, minus the fields that move by themselves.
+     * returned it, minus the fields that move by themselves (a snapshot keeps its hash).
      */
     public record Item(String owner, String name, String content) {
     }
@@ -113,7 +113,9 @@ public final class SharedReads {
                 continue;
             }
             try {
-                Snapshot snapshot = new Snapshot(now, List.copyOf(kind.list(region)));
+                // Kept as hashes: a listing of every platform's resources would otherwise hold every description.
+                Snapshot snapshot = new Snapshot(now, kind.list(region).stream()
+                        .map(i -> new Item(i.owner(), i.name(), fingerprint(List.of(i.content())))).toList());
                 mine.result().complete(snapshot);
                 return snapshot;
             } catch (RuntimeException e) {
