@@ -36,6 +36,11 @@ public class ManagedStatus {
     private Boolean wroteToAws;
     @JsonPropertyDescription("The operator release that reconciles this object: another release that also selects it leaves it alone.")
     private ReconciledBy reconciledBy;
+    @JsonPropertyDescription("When the operator last read every AWS resource of this object one by one (a full pass),"
+            + " set while idle resyncs only compare the shared listings (webplatform.drift-check-period longer than the"
+            + " resync period): what only a per-resource read shows is checked again within that period. Absent when every"
+            + " resync is a full pass.")
+    private String lastDriftCheck;
 
     public Long getObservedGeneration() { return observedGeneration; }
     public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
@@ -53,6 +58,8 @@ public class ManagedStatus {
     public void setOwnerKey(String ownerKey) { this.ownerKey = ownerKey; }
     public String getClaim() { return claim; }
     public void setClaim(String claim) { this.claim = claim; }
+    public String getLastDriftCheck() { return lastDriftCheck; }
+    public void setLastDriftCheck(String lastDriftCheck) { this.lastDriftCheck = lastDriftCheck; }
     public Boolean getWroteToAws() { return wroteToAws; }
     public void setWroteToAws(Boolean wroteToAws) { this.wroteToAws = wroteToAws; }
     public ReconciledBy getReconciledBy() { return reconciledBy; }

@@ -32,6 +32,16 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
         super("SecureBucket", SecureBucketGraph.create(), SecureBucketStatus::new);
     }
 
+    private java.util.List<io.webplatform.operator.engine.SharedReads.Kind> sharedKinds;
+
+    @Override
+    protected java.util.List<io.webplatform.operator.engine.SharedReads.Kind> sharedKinds() {
+        if (sharedKinds == null) {
+            sharedKinds = BucketListings.kinds(clients);
+        }
+        return sharedKinds;
+    }
+
     @Override
     protected Judged<BucketScope> judge(SecureBucket resource, Identity identity, KubernetesEvents events) {
         List<String> problems = SecureBucketValidation.validate(resource);

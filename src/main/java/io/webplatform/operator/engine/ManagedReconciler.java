@@ -58,6 +58,8 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
     protected Installation installation;
     @Inject
     Release release;
+    @Inject
+    protected IdleGate idle;
     @ConfigProperty(name = "webplatform.resync-period", defaultValue = "PT5M")
     protected Duration resyncPeriod;
 
@@ -151,6 +153,14 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         return graph;
     }
 
+    /**
+     * The kinds whose shared listings show a change in this kind's resources without a per-object call
+     * ({@link IdleGate}); empty when every resync must be a full pass.
+     */
+    protected List<SharedReads.Kind> sharedKinds() {
+        return List.of();
+    }
+
     @Override
     public UpdateControl<R> reconcile(R resource, Context<R> context) {
         return timer.time(kind, "reconcile", () -> reconcilePass(resource));
@@ -161,12 +171,23 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         long generation = resource.getMetadata().getGeneration();
         String statusBefore = StatusUpdates.snapshot(resource.getStatus());
         boolean neverReconciled = resource.getStatus() == null;
-        Identity identity = installation.identityOf(resource, resource.getStatus());
         Release.Verdict verdict = release.judge(resource, neverReconciled ? null : resource.getStatus().getReconciledBy());
         if (verdict == Release.Verdict.OTHERS) {
             leaveToOtherRelease(resource);
             return UpdateControl.<R>noUpdate().rescheduleAfter(recheck());
         }
+        String uid = resource.getMetadata().getUid();
+        ManagementPolicy policy = managementPolicy(resource);
+        IdleGate.Decision decision = idle.decide(uid, generation, policy);
+        if (decision.skip() && verdict == Release.Verdict.MINE) {
+            // Converged, and no shared listing shows a change of its resources: no call of its own, status as it is.
+            LOG.debugf("%s %s/%s: idle: %s", kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName(), decision.why());
+            requeue.reset(uid);
+            return finish(resource, resource.getStatus(), statusBefore, resyncPeriod);
+        }
+        idle.forget(uid);
+        LOG.debugf("%s %s/%s: full pass: %s", kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName(), decision.why());
+        Identity identity = installation.identityOf(resource, resource.getStatus());
         T status = statusOf(resource);
         // On the resource from now on, so that the error path too records the key and what was written.
         resource.setStatus(status);
@@ -189,7 +210,8 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         S scope = judged.scope();
         scope.beforeWriting(() -> recordFirstWrite(resource, status));
         scope.onAdopted(from -> recordAdoption(resource, status, identity, from));
-        ManagementPolicy policy = managementPolicy(resource);
+        // Listings requested before the walk reads anything: a converged walk records its baseline from them.
+        IdleGate.Listings listings = idle.beforeFullPass(uid, scope.region(), sharedKinds());
         List<Drift> driftBefore = status.getDrift() == null ? List.of() : status.getDrift();
         List<String> calls = ApiCallMetrics.startRecording();
         WalkResult walk;
@@ -221,7 +243,9 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
             events.warning("Drifted", walk.drift().size() + " difference(s) from the spec, left as they are (managementPolicy Observe): "
                     + walk.drift().stream().map(Drift::toString).collect(Collectors.joining("; ")));
         }
-        String key = resource.getMetadata().getUid();
+        String key = uid;
+        idle.afterFullPass(uid, generation, policy, scope, listings, IdleGate.converged(walk), IdleGate.wrote(scope, calls));
+        status.setLastDriftCheck(idle.enabled() ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString() : null);
         // Under Observe nothing changes by the operator's hand: once AWS is not busy, the resync period is soon enough.
         boolean settled = policy == ManagementPolicy.Observe && walk.failures().isEmpty()
                 && walk.components().stream().noneMatch(c -> ComponentGraph.PENDING.equals(c.getState()));
@@ -244,6 +268,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
 
     private DeleteControl cleanupPass(R resource) {
         LastCall.forget();
+        idle.forget(resource.getMetadata().getUid());
         long generation = resource.getMetadata().getGeneration();
         T status = statusOf(resource);
         if (release.judge(resource, status.getReconciledBy()) == Release.Verdict.OTHERS) {

@@ -20,6 +20,7 @@ public abstract class Scope {
     private Clock clock = Clock.systemUTC();
     private Runnable beforeWriting = () -> { };
     private java.util.function.Consumer<String> onAdopted = from -> { };
+    private int writes;
 
     /** A scope identified by the owner's UID, as stacks were before installations had names. */
     protected Scope(HasMetadata owner, String region) {
@@ -70,6 +71,12 @@ public abstract class Scope {
     /** Called by the engine before each write (create, apply, delete, claim); the hook decides whether once is enough. */
     void writing() {
         beforeWriting.run();
+        writes++;
+    }
+
+    /** How many writes this pass began: a pass that wrote leaves no idle baseline ({@link IdleGate}). */
+    public int writes() {
+        return writes;
     }
 
     /** The pass's idea of now, compared with the dates AWS records (a key's CreationDate, a role's CreateDate). */

@@ -39,6 +39,16 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
         super("WebPlatform", WebPlatformGraph.create(), WebPlatformStatus::new);
     }
 
+    private java.util.List<io.webplatform.operator.engine.SharedReads.Kind> sharedKinds;
+
+    @Override
+    protected java.util.List<io.webplatform.operator.engine.SharedReads.Kind> sharedKinds() {
+        if (sharedKinds == null) {
+            sharedKinds = PlatformListings.kinds(clients);
+        }
+        return sharedKinds;
+    }
+
     @Override
     protected Judged<PlatformScope> judge(WebPlatform resource, Identity identity, KubernetesEvents events) {
         String region = clients.region(resource.getSpec().region);

@@ -11,6 +11,7 @@ import io.webplatform.operator.engine.WalkResult;
 import io.webplatform.operator.testing.CrashAfterMutation;
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.FailCalls;
+import io.webplatform.operator.testing.GatedPasses;
 import io.webplatform.operator.testing.SimulatedCrash;
 import io.webplatform.operator.testing.TestResources;
 import io.webplatform.operator.testing.TestResources.RecordedEvents;
@@ -24,11 +25,13 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.ObjectOwnership;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -119,6 +122,90 @@ class SecureBucketEmulatorTest {
         assertThat(selector.readWriteType()).isEqualTo(ReadWriteType.WRITE_ONLY);
         assertThat(selector.dataResources().get(0).values()).containsExactly(Partition.of(Emulator.REGION).bucketArn(names.bucket()) + "/");
         assertThat(events.normal).filteredOn(e -> e.startsWith("Created")).hasSize(7);
+    }
+
+    /**
+     * Behind the idle gate, an idle resync window costs one listing per shared kind for all buckets
+     * together (ListBuckets, ListAliases, ListRoles, DescribeTrails), not a full pass each; a trail deleted by
+     * hand brings its bucket's full pass, which makes it again, while the others stay idle; the drift
+     * check is a full pass of every bucket.
+     */
+    @Test
+    void anIdleWindowCostsOneListingPerKindForAllBuckets() {
+        Duration resync = Duration.ofMinutes(1);
+        Duration driftCheck = Duration.ofMinutes(15);
+        GatedPasses<BucketScope> passes = new GatedPasses<>(graph, BucketListings.kinds(aws), Emulator.REGION, driftCheck, resync);
+        List<SecureBucket> buckets = IntStream.range(0, 5).mapToObj(i -> resource(TestResources.fullSpec())).toList();
+        for (SecureBucket sb : buckets) {
+            assertThat(gatedUntilConverged(passes, sb)).isTrue();
+        }
+        settle(passes, buckets, resync);
+
+        passes.clock.advance(resync);
+        List<String> window = new ArrayList<>();
+        for (SecureBucket sb : buckets) {
+            GatedPasses.Pass pass = passes.pass(sb, () -> scope(sb));
+            assertThat(pass.skipped()).as("idle: " + sb.getMetadata().getName()).isTrue();
+            window.addAll(pass.calls());
+        }
+        System.out.printf("[measure] SecureBucket idle window, N=%d: %d read calls in all (%.1f per bucket; a full pass costs 27): %s%n",
+                buckets.size(), window.size(), window.size() / (double) buckets.size(), window);
+        assertThat(window).containsExactlyInAnyOrder("S3:ListBuckets", "Kms:ListAliases", "Iam:ListRoles", "CloudTrail:DescribeTrails");
+
+        // A trail deleted by hand: that bucket's next resync is a full pass that makes it again; the others stay idle.
+        SecureBucket changed = buckets.get(0);
+        aws.cloudTrail(Emulator.REGION).deleteTrail(r -> r.name(scope(changed).names().trail()));
+        passes.clock.advance(resync);
+        GatedPasses.Pass repair = passes.pass(changed, () -> scope(changed));
+        assertThat(repair.skipped()).isFalse();
+        assertThat(repair.wrote()).isTrue();
+        assertThat(aws.cloudTrail(Emulator.REGION).getTrailStatus(r -> r.name(scope(changed).names().trail())).isLogging()).isTrue();
+        for (SecureBucket sb : buckets.subList(1, buckets.size())) {
+            assertThat(passes.pass(sb, () -> scope(sb)).skipped()).as("untouched: idle").isTrue();
+        }
+        settle(passes, buckets, resync);
+
+        // The drift check: every bucket in full once, nothing written; idle again in the next window.
+        passes.clock.advance(driftCheck);
+        for (SecureBucket sb : buckets) {
+            GatedPasses.Pass check = passes.pass(sb, () -> scope(sb));
+            assertThat(check.skipped()).isFalse();
+            assertThat(check.wrote()).isFalse();
+            assertThat(check.walk().allReady()).isTrue();
+        }
+        passes.clock.advance(resync);
+        for (SecureBucket sb : buckets) {
+            assertThat(passes.pass(sb, () -> scope(sb)).skipped()).isTrue();
+        }
+        for (SecureBucket sb : buckets) {
+            assertThat(deleteFully(sb, new RecordedEvents()).allGone()).isTrue();
+        }
+    }
+
+    private boolean gatedUntilConverged(GatedPasses<BucketScope> passes, SecureBucket sb) {
+        for (int pass = 0; pass < 8; pass++) {
+            GatedPasses.Pass p = passes.pass(sb, () -> scope(sb));
+            passes.clock.advance(Duration.ofSeconds(1));
+            if (!p.skipped() && p.walk().allReady() && !p.wrote()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Resync windows until every bucket is skipped in one (at most four: a write, a pass without listings, a baseline, idle). */
+    private static void settle(GatedPasses<BucketScope> passes, List<SecureBucket> buckets, Duration resync) {
+        for (int window = 0; window < 4; window++) {
+            passes.clock.advance(resync);
+            boolean allSkipped = true;
+            for (SecureBucket sb : buckets) {
+                allSkipped &= passes.pass(sb, () -> new BucketScope(sb, aws, "123456789012")).skipped();
+            }
+            if (allSkipped) {
+                return;
+            }
+        }
+        throw new AssertionError("not idle after four resync windows");
     }
 
     @Test

@@ -33,7 +33,8 @@ class AwsPermissionsIT {
             "rds:ModifyDBSubnetGroup", "repairs a DB subnet group moved to other subnets; the emulator's ModifyDBSubnetGroup drops the"
                     + " group, so the repair is only tested as 'deleted by hand, created again' (PlatformEmulatorTest)");
     static final List<Class<?>> END_TO_END = List.of(SecureBucketEndToEndTest.class, WebPlatformEndToEndTest.class,
-            RecoveryEndToEndTest.class, DriftEndToEndTest.class, DeleteBlockedEndToEndTest.class);
+            RecoveryEndToEndTest.class, DriftEndToEndTest.class, DeleteBlockedEndToEndTest.class,
+            IdleResyncEndToEndTest.class);
 
     @Test
     void eachPolicyFitsTheManagedPolicyQuota() {

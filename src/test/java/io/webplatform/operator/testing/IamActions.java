@@ -35,6 +35,8 @@ public final class IamActions {
             Map.entry("ListObjectVersions", List.of("s3:ListBucketVersions")),
             Map.entry("DeleteObjects", List.of("s3:DeleteObject", "s3:DeleteObjectVersion")),
             Map.entry("HeadBucket", List.of("s3:ListBucket")),
+            // ListBuckets (the shared listing of SecureBuckets) is authorised as s3:ListAllMyBuckets.
+            Map.entry("ListBuckets", List.of("s3:ListAllMyBuckets")),
             Map.entry("DeleteBucketPolicy", List.of("s3:DeleteBucketPolicy")));
 
     /** What an operation needs besides its own action. */

@@ -105,7 +105,7 @@ public final class OperatorProcess implements AutoCloseable {
         Map<String, String> e = new HashMap<>(Map.of(
                 "KUBECONFIG", kubeconfig.toString(), "HTTP_PORT", Integer.toString(httpPort),
                 "OPERATOR_NAMESPACE", operatorNamespace, "WEBPLATFORM_LEASE_NAME", leaseName,
-                "WEBPLATFORM_RESYNC_PERIOD", "PT10S", "AWS_ENDPOINT_URL", Emulator.endpoint().toString(),
+                "WEBPLATFORM_RESYNC_PERIOD", "PT10S", "WEBPLATFORM_DRIFT_CHECK_PERIOD", "PT10S", "AWS_ENDPOINT_URL", Emulator.endpoint().toString(),
                 "AWS_REGION", Emulator.REGION, "AWS_ACCESS_KEY_ID", "testing", "AWS_SECRET_ACCESS_KEY", "testing"));
         e.putAll(env);
         pb.environment().putAll(e);

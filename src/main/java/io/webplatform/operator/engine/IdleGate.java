@@ -1,0 +1,212 @@
+package io.webplatform.operator.engine;
+
+import io.webplatform.operator.api.ManagementPolicy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Lets a converged object's resync make no AWS call of its own. After a full pass that converged (all
+ * ready, nothing written, no drift, no error) it remembers, in memory, the object's generation and
+ * management policy, the time, and per shared kind the fingerprint of the object's items in a listing
+ * requested after the object's last write. A later resync of the same generation and policy is skipped
+ * while every fingerprint in the current listings ({@link SharedReads}, one per kind per region per
+ * window for every object) is unchanged and the last full pass is younger than the drift-check period
+ * (spread per object). Anything else is a full pass exactly as without the gate: a changed item (deleted or
+ * changed by hand, a state that moved), a new generation, a policy change, a restart (memory is empty),
+ * a deletion, the period elapsing, a listing that failed.
+ *
+ * <p>What only a per-resource read shows (a VPC attribute, a bucket's configuration, a role's policies)
+ * is found at the next full pass, within the drift-check period; a period not longer than the resync
+ * period turns the gate off: every resync is a full pass.
+ */
+@Singleton
+public class IdleGate {
+
+    /** What a skipped pass or a full one is told. */
+    public record Decision(boolean skip, String why) {
+        static Decision full(String why) {
+            return new Decision(false, why);
+        }
+    }
+
+    /** The listings a full pass may record its baseline from: requested after the object's last write. */
+    public record Listings(String region, Map<SharedReads.Kind, SharedReads.Snapshot> byKind) {
+    }
+
+    /** What the last converged full pass of one object left. */
+    record Baseline(long generation, ManagementPolicy policy, Instant checkedAt, String region,
+                    Map<SharedReads.Kind, SharedReads.Selection> selections, Map<String, String> fingerprints) {
+    }
+
+    private final Duration driftCheckPeriod;
+    private final Duration resyncPeriod;
+    private final Clock clock;
+    private final SharedReads reads;
+    private final Instant started;
+    private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
+    /** When each object's last pass that wrote ended: a listing requested before it may show what it replaced. */
+    private final Map<String, Instant> lastWrites = new ConcurrentHashMap<>();
+    /** Objects whose previous pass wrote: their next full pass takes no listing (AWS may not show the writes yet). */
+    private final Set<String> wroteInPreviousPass = ConcurrentHashMap.newKeySet();
+
+    @Inject
+    public IdleGate(@ConfigProperty(name = "webplatform.drift-check-period", defaultValue = "PT15M") Duration driftCheckPeriod,
+                    @ConfigProperty(name = "webplatform.resync-period", defaultValue = "PT5M") Duration resyncPeriod) {
+        this(driftCheckPeriod, resyncPeriod, Clock.systemUTC());
+    }
+
+    public IdleGate(Duration driftCheckPeriod, Duration resyncPeriod, Clock clock) {
+        this.driftCheckPeriod = driftCheckPeriod;
+        this.resyncPeriod = resyncPeriod;
+        this.clock = clock;
+        // A listing serves one resync window; a hair shorter, so that the next resync of the object that fetched it finds it stale.
+        this.reads = new SharedReads(resyncPeriod.multipliedBy(9).dividedBy(10), clock);
+        this.started = clock.instant();
+    }
+
+    /** False when the drift-check period is not longer than the resync period: every resync is a full pass. */
+    public boolean enabled() {
+        return driftCheckPeriod.compareTo(resyncPeriod) > 0;
+    }
+
+    public SharedReads reads() {
+        return reads;
+    }
+
+    /**
+     * Before any per-object call: skip this pass, or walk in full. A full pass forgets the baseline (only
+     * a converged full pass records one again), so an error or a stop in it is never followed by a skip.
+     */
+    public Decision decide(String uid, long generation, ManagementPolicy policy) {
+        if (!enabled()) {
+            return Decision.full("the drift-check period is not longer than the resync period");
+        }
+        Baseline baseline = baselines.remove(uid);
+        if (baseline == null) {
+            return Decision.full("no converged full pass since the operator started");
+        }
+        if (baseline.generation() != generation) {
+            return Decision.full("the spec changed (generation " + generation + ")");
+        }
+        if (baseline.policy() != policy) {
+            return Decision.full("the management policy changed");
+        }
+        Instant now = clock.instant();
+        if (!now.isBefore(baseline.checkedAt().plus(periodOf(uid)))) {
+            return Decision.full("drift check due (last full check " + baseline.checkedAt() + ")");
+        }
+        Instant notBefore = lastWriteOf(uid);
+        for (Map.Entry<SharedReads.Kind, SharedReads.Selection> e : baseline.selections().entrySet()) {
+            SharedReads.Kind kind = e.getKey();
+            String current;
+            try {
+                current = reads.get(kind, baseline.region(), notBefore).fingerprint(e.getValue());
+            } catch (RuntimeException failed) {
+                return Decision.full(kind.name() + " could not be listed: " + failed.getMessage());
+            }
+            if (!current.equals(baseline.fingerprints().get(kind.name()))) {
+                return Decision.full(kind.name() + " changed");
+            }
+        }
+        baselines.put(uid, baseline);
+        return new Decision(true, "nothing changed in the shared listings since the full check at " + baseline.checkedAt());
+    }
+
+    /**
+     * At the start of a full pass, before its walk reads anything: the listings a baseline may be recorded
+     * from, or null when there is none to record (the gate is off, the kind shares nothing, or the
+     * object's previous pass wrote: its next full pass records one, from listings requested after the
+     * write settled, and this pass costs no extra listing).
+     */
+    public Listings beforeFullPass(String uid, String region, List<SharedReads.Kind> kinds) {
+        if (!enabled() || kinds.isEmpty() || wroteInPreviousPass.contains(uid)) {
+            return null;
+        }
+        Instant notBefore = lastWriteOf(uid);
+        Map<SharedReads.Kind, SharedReads.Snapshot> byKind = new LinkedHashMap<>();
+        try {
+            for (SharedReads.Kind kind : kinds) {
+                byKind.put(kind, reads.get(kind, region, notBefore));
+            }
+        } catch (RuntimeException e) {
+            return null;
+        }
+        return new Listings(region, byKind);
+    }
+
+    /**
+     * After a full pass: a converged one records its baseline from the listings taken before its walk;
+     * one that wrote records the time its writes ended and no baseline.
+     */
+    public void afterFullPass(String uid, long generation, ManagementPolicy policy, Scope scope, Listings listings,
+                              boolean converged, boolean wrote) {
+        if (wrote) {
+            lastWrites.put(uid, clock.instant());
+            wroteInPreviousPass.add(uid);
+            baselines.remove(uid);
+            return;
+        }
+        wroteInPreviousPass.remove(uid);
+        if (!converged || listings == null) {
+            baselines.remove(uid);
+            return;
+        }
+        Map<SharedReads.Kind, SharedReads.Selection> selections = new LinkedHashMap<>();
+        Map<String, String> fingerprints = new LinkedHashMap<>();
+        listings.byKind().forEach((kind, snapshot) -> {
+            SharedReads.Selection selection = kind.selectionOf(scope);
+            selections.put(kind, selection);
+            fingerprints.put(kind.name(), snapshot.fingerprint(selection));
+        });
+        baselines.put(uid, new Baseline(generation, policy, clock.instant(), listings.region(), selections, fingerprints));
+    }
+
+    /** A full pass the gate may take as a baseline: every component ready, nothing repaired, no drift, no error. */
+    public static boolean converged(WalkResult walk) {
+        return walk.allReady() && walk.drift().isEmpty() && walk.failures().isEmpty() && !walk.stalled()
+                && walk.repairs().isEmpty() && walk.transientErrors() == 0;
+    }
+
+    /** The pass began a write (the engine counts them), or made a call that is not a read. */
+    public static boolean wrote(Scope scope, List<String> calls) {
+        return scope.writes() > 0 || !calls.stream().allMatch(io.webplatform.operator.aws.ApiCallMetrics::isReadOnly);
+    }
+
+    /** A stop before the walk, an error, a deletion: the next pass is full. */
+    public void forget(String uid) {
+        baselines.remove(uid);
+    }
+
+    /** When the object's last full check was, as the gate knows it; null when it has no baseline. */
+    public Instant lastFullCheck(String uid) {
+        Baseline b = baselines.get(uid);
+        return b == null ? null : b.checkedAt();
+    }
+
+    /**
+     * The object's drift-check period: between half and all of the configured one, by a hash of its UID,
+     * so that objects that converged together do not all check in full in the same resync window. Never
+     * longer than configured: what only a full pass finds is found within the drift-check period.
+     */
+    Duration periodOf(String uid) {
+        int spread = Math.floorMod(java.util.Arrays.hashCode(uid.getBytes(StandardCharsets.UTF_8)), 1000);
+        return driftCheckPeriod.minus(driftCheckPeriod.dividedBy(2).multipliedBy(spread).dividedBy(1000));
+    }
+
+    private Instant lastWriteOf(String uid) {
+        Instant last = lastWrites.get(uid);
+        // Strictly after the write: a listing requested at the same instant may not show it.
+        return last == null ? started : last.plusNanos(1);
+    }
+}

@@ -1,0 +1,290 @@
+package io.webplatform.operator.engine;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.webplatform.operator.api.ManagementPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The idle gate's decisions, the fingerprint and the single-flight listing, with a listing kept in memory. */
+class IdleGateTest {
+
+    static final Duration RESYNC = Duration.ofMinutes(1);
+    static final Duration DRIFT_CHECK = Duration.ofMinutes(15);
+
+    /** A clock a test moves by hand. */
+    static final class MovableClock extends Clock {
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** One kind whose "AWS" is a map of item contents by owner; counts its listings. */
+    static class MapKind implements SharedReads.Kind {
+        final Map<String, String> contentByOwner = new ConcurrentHashMap<>();
+        final AtomicInteger listings = new AtomicInteger();
+        volatile boolean throttled;
+
+        @Override
+        public String name() {
+            return "test:thing";
+        }
+
+        @Override
+        public List<SharedReads.Item> list(String region) {
+            listings.incrementAndGet();
+            if (throttled) {
+                throw new IllegalStateException("Rate exceeded");
+            }
+            return contentByOwner.entrySet().stream().map(e -> new SharedReads.Item(e.getKey(), null, e.getValue())).toList();
+        }
+
+        @Override
+        public SharedReads.Selection selectionOf(Scope scope) {
+            return SharedReads.Selection.byOwner(scope.ownerKey());
+        }
+    }
+
+    static final class OwnerScope extends Scope {
+        OwnerScope(String uid) {
+            super(new ConfigMap() {{
+                setMetadata(new ObjectMetaBuilder().withName(uid).withNamespace("ns").withUid(uid).build());
+            }}, "eu-west-3");
+        }
+    }
+
+    final MovableClock clock = new MovableClock();
+    final MapKind kind = new MapKind();
+    final IdleGate gate = new IdleGate(DRIFT_CHECK, RESYNC, clock);
+
+    /** A full pass of the object as the reconciler runs it; returns whether it could have been skipped. */
+    private boolean pass(String uid, long generation, ManagementPolicy policy, boolean converged, boolean wrote) {
+        IdleGate.Decision decision = gate.decide(uid, generation, policy);
+        if (decision.skip()) {
+            return true;
+        }
+        IdleGate.Listings listings = gate.beforeFullPass(uid, "eu-west-3", List.of(kind));
+        gate.afterFullPass(uid, generation, policy, new OwnerScope(uid), listings, converged, wrote);
+        return false;
+    }
+
+    private boolean resync(String uid) {
+        clock.advance(RESYNC);
+        return pass(uid, 1, ManagementPolicy.Manage, true, false);
+    }
+
+    private void converged(String uid) {
+        kind.contentByOwner.put(uid, "vpc of " + uid);
+        assertThat(pass(uid, 1, ManagementPolicy.Manage, true, false)).as("the first pass is full").isFalse();
+    }
+
+    @Test
+    void aConvergedObjectWithUnchangedListingsIsSkippedUntilTheDriftCheckIsDue() {
+        converged("a");
+        int skipped = 0;
+        while (resync("a")) {
+            skipped++;
+        }
+        // Spread per object: between half and all of the period, never longer.
+        assertThat(gate.periodOf("a")).isBetween(DRIFT_CHECK.dividedBy(2), DRIFT_CHECK);
+        assertThat(skipped).isEqualTo((int) (gate.periodOf("a").toSeconds() / RESYNC.toSeconds()) - (gate.periodOf("a").toSeconds() % RESYNC.toSeconds() == 0 ? 1 : 0));
+        assertThat(skipped).isGreaterThan(5);
+        // The drift check recorded a new baseline: skipped again afterwards.
+        assertThat(resync("a")).isTrue();
+    }
+
+    @Test
+    void aChangedItemOfTheObjectBringsAFullPassAndOthersStayIdle() {
+        kind.contentByOwner.put("b", "vpc of b");
+        converged("a");
+        converged("b");
+        assertThat(resync("a")).isTrue();
+        assertThat(pass("b", 1, ManagementPolicy.Manage, true, false)).isTrue();
+        kind.contentByOwner.put("a", "vpc of a, changed by hand");
+        assertThat(resync("a")).as("a's item changed").isFalse();
+        assertThat(pass("b", 1, ManagementPolicy.Manage, true, false)).as("b's did not").isTrue();
+        // The full pass of a recorded the listing as it is now: idle again.
+        assertThat(resync("a")).isTrue();
+    }
+
+    @Test
+    void aDeletedItemBringsAFullPass() {
+        converged("a");
+        kind.contentByOwner.remove("a");
+        assertThat(resync("a")).isFalse();
+    }
+
+    @Test
+    void everyOtherTriggerBringsAFullPass() {
+        converged("a");
+        clock.advance(RESYNC);
+        assertThat(pass("a", 2, ManagementPolicy.Manage, true, false)).as("a new generation").isFalse();
+        clock.advance(RESYNC);
+        assertThat(pass("a", 2, ManagementPolicy.Observe, true, false)).as("the management policy changed").isFalse();
+        clock.advance(RESYNC);
+        assertThat(pass("a", 2, ManagementPolicy.Observe, true, false)).as("converged under Observe").isTrue();
+
+        converged("b");
+        gate.forget("b");
+        assertThat(resync("b")).as("a stop, an error or a deletion forgets").isFalse();
+
+        converged("c");
+        IdleGate restarted = new IdleGate(DRIFT_CHECK, RESYNC, clock);
+        assertThat(restarted.decide("c", 1, ManagementPolicy.Manage).skip()).as("a restart: memory is empty").isFalse();
+    }
+
+    @Test
+    void aPassThatWroteOrDidNotConvergeRecordsNoBaseline() {
+        kind.contentByOwner.put("a", "vpc of a");
+        assertThat(pass("a", 1, ManagementPolicy.Manage, false, true)).isFalse();
+        // The pass after a write takes no listing (AWS may not show the write yet) ...
+        clock.advance(RESYNC);
+        assertThat(pass("a", 1, ManagementPolicy.Manage, true, false)).isFalse();
+        // ... the next one does, requested after the write: idle from then on.
+        assertThat(resync("a")).isFalse();
+        assertThat(resync("a")).isTrue();
+
+        assertThat(pass("a", 1, ManagementPolicy.Manage, false, false)).as("skipped: no full pass ran").isTrue();
+        clock.advance(DRIFT_CHECK);
+        assertThat(pass("a", 1, ManagementPolicy.Manage, false, false)).as("a full pass that did not converge").isFalse();
+        assertThat(resync("a")).isFalse();
+    }
+
+    @Test
+    void aListingOlderThanTheObjectsLastWriteIsNeverItsBaseline() {
+        converged("other");
+        int before = kind.listings.get();
+        kind.contentByOwner.put("a", "vpc of a");
+        // a writes (the listing "other" fetched is older), then converges twice.
+        assertThat(pass("a", 1, ManagementPolicy.Manage, false, true)).isFalse();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(pass("a", 1, ManagementPolicy.Manage, true, false)).isFalse();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(pass("a", 1, ManagementPolicy.Manage, true, false)).isFalse();
+        assertThat(kind.listings.get()).as("listed again, after a's write, though the window was not over").isEqualTo(before + 1);
+    }
+
+    @Test
+    void aFailedListingBringsAFullPass() {
+        converged("a");
+        kind.throttled = true;
+        assertThat(resync("a")).as("nothing known: full").isFalse();
+        assertThatThrownBy(() -> gate.reads().get(kind, "eu-west-3", Instant.EPOCH)).hasMessage("Rate exceeded");
+        kind.throttled = false;
+        assertThat(resync("a")).as("the failed pass had no listing to record").isFalse();
+        assertThat(resync("a")).isTrue();
+    }
+
+    @Test
+    void offWhenTheDriftCheckPeriodIsNotLongerThanTheResyncPeriod() {
+        IdleGate off = new IdleGate(RESYNC, RESYNC, clock);
+        assertThat(off.enabled()).isFalse();
+        assertThat(off.beforeFullPass("a", "eu-west-3", List.of(kind))).isNull();
+        off.afterFullPass("a", 1, ManagementPolicy.Manage, new OwnerScope("a"), null, true, false);
+        assertThat(off.decide("a", 1, ManagementPolicy.Manage).skip()).isFalse();
+        assertThat(kind.listings.get()).as("no listing at all").isZero();
+    }
+
+    @Test
+    void theFingerprintCoversTheObjectsItemsOnlyInAnyOrder() {
+        SharedReads.Selection a = SharedReads.Selection.byOwner("a");
+        SharedReads.Snapshot one = new SharedReads.Snapshot(Instant.EPOCH, List.of(
+                new SharedReads.Item("a", null, "x"), new SharedReads.Item("a", null, "y"), new SharedReads.Item("b", null, "z")));
+        SharedReads.Snapshot reordered = new SharedReads.Snapshot(Instant.EPOCH, List.of(
+                new SharedReads.Item("b", null, "z2"), new SharedReads.Item("a", null, "y"), new SharedReads.Item("a", null, "x")));
+        SharedReads.Snapshot changed = new SharedReads.Snapshot(Instant.EPOCH, List.of(
+                new SharedReads.Item("a", null, "x"), new SharedReads.Item("a", null, "y!")));
+        SharedReads.Snapshot oneGone = new SharedReads.Snapshot(Instant.EPOCH, List.of(new SharedReads.Item("a", null, "x")));
+        SharedReads.Snapshot joined = new SharedReads.Snapshot(Instant.EPOCH, List.of(new SharedReads.Item("a", null, "xy")));
+        assertThat(one.fingerprint(a)).isEqualTo(reordered.fingerprint(a));
+        assertThat(one.fingerprint(a)).isNotEqualTo(changed.fingerprint(a)).isNotEqualTo(oneGone.fingerprint(a))
+                .isNotEqualTo(joined.fingerprint(a));
+        // By name and by prefix, for listings without owner tags.
+        SharedReads.Snapshot named = new SharedReads.Snapshot(Instant.EPOCH, List.of(new SharedReads.Item(null, "ns-a-1-cpu", "1"),
+                new SharedReads.Item(null, "ns-b-2-cpu", "2"), new SharedReads.Item(null, "lb-a", "3")));
+        SharedReads.Snapshot otherChanged = new SharedReads.Snapshot(Instant.EPOCH, List.of(new SharedReads.Item(null, "ns-a-1-cpu", "1"),
+                new SharedReads.Item(null, "ns-b-2-cpu", "2 changed"), new SharedReads.Item(null, "lb-a", "3")));
+        SharedReads.Selection prefix = SharedReads.Selection.byPrefix("ns-a-1-");
+        SharedReads.Selection names = SharedReads.Selection.byNames(java.util.Set.of("lb-a"));
+        assertThat(named.fingerprint(prefix)).isEqualTo(otherChanged.fingerprint(prefix));
+        assertThat(named.fingerprint(names)).isEqualTo(otherChanged.fingerprint(names)).isNotEqualTo(named.fingerprint(prefix));
+    }
+
+    @Test
+    void concurrentCallersShareOneListing() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        SharedReads.Kind slow = new MapKind() {
+            @Override
+            public List<SharedReads.Item> list(String region) {
+                calls.incrementAndGet();
+                inside.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return List.of(new SharedReads.Item("a", null, "x"));
+            }
+        };
+        SharedReads reads = new SharedReads(RESYNC, clock);
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        try {
+            List<Future<SharedReads.Snapshot>> answers = new ArrayList<>();
+            answers.add(pool.submit(() -> reads.get(slow, "eu-west-3", Instant.EPOCH)));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 49; i++) {
+                answers.add(pool.submit(() -> reads.get(slow, "eu-west-3", Instant.EPOCH)));
+            }
+            release.countDown();
+            SharedReads.Snapshot first = answers.get(0).get(10, TimeUnit.SECONDS);
+            for (Future<SharedReads.Snapshot> answer : answers) {
+                assertThat(answer.get(10, TimeUnit.SECONDS)).isSameAs(first);
+            }
+            assertThat(calls.get()).as("50 callers, one listing").isEqualTo(1);
+            // Another region is another listing; the window's end is another listing.
+            reads.get(slow, "us-east-1", Instant.EPOCH);
+            assertThat(calls.get()).isEqualTo(2);
+            clock.advance(RESYNC);
+            reads.get(slow, "eu-west-3", Instant.EPOCH);
+            assertThat(calls.get()).isEqualTo(3);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
