@@ -52,9 +52,10 @@ public class AwsClients implements AutoCloseable {
         // LastCall first: a refused call must be named even when a test's seam refuses it before the others run.
         List<ExecutionInterceptor> all = new java.util.ArrayList<>();
         all.add(new LastCall());
-        all.addAll(interceptors);
-        // Last: it must see an attempt's answer only once every other interceptor (a test's lost-answer seam) let it through.
+        // Before the others: the SDK calls afterTransmission in reverse order, so it sees an attempt's answer only once
+        // every other interceptor (a test's lost-answer seam) let it through.
         all.add(new RetriedCalls());
+        all.addAll(interceptors);
         this.interceptors = List.copyOf(all);
     }
 
