@@ -66,7 +66,6 @@ class RetriedCreatesPlatformEmulatorTest extends PlatformFixture {
             "CreateRoute,                   RouteAlreadyExists",
             "CreateRole,                    EntityAlreadyExists",
             "CreateInstanceProfile,         EntityAlreadyExists",
-            "CreateDBSubnetGroup,           DBSubnetGroupAlreadyExists",
             "CreateDBInstance,              DBInstanceAlreadyExists",
             "CreateAlias,                   AlreadyExistsException",
     })
@@ -88,13 +87,15 @@ class RetriedCreatesPlatformEmulatorTest extends PlatformFixture {
      * AttachInternetGateway and AssociateRouteTable of what is attached/associated already answer
      * Resource.AlreadyAssociated (EC2 API Reference, "Error codes"); AddRoleToInstanceProfile of a profile
      * holding a role answers LimitExceeded ("An instance profile can contain only one role",
-     * https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddRoleToInstanceProfile.html).
+     * https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddRoleToInstanceProfile.html); CreateDBSubnetGroup of
+     * a name in use answers DBSubnetGroupAlreadyExists (RDS API Reference, CreateDBSubnetGroup, Errors).
      */
     @ParameterizedTest(name = "{0} answered {1} (AWS's answer played)")
     @CsvSource({
             "AttachInternetGateway,    Resource.AlreadyAssociated, 400",
             "AssociateRouteTable,      Resource.AlreadyAssociated, 400",
             "AddRoleToInstanceProfile, LimitExceeded,              409",
+            "CreateDBSubnetGroup,      DBSubnetGroupAlreadyExists, 400",
     })
     void aRetriedCallAwsRefusesAsADuplicateIsTheOperatorsOwn(String operation, String code, int status) {
         WebPlatform wp = platform(new WebPlatformSpec());
