@@ -1,5 +1,6 @@
 package io.webplatform.operator.aws;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -36,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * (IOException), a refused connection, or an HTTP answer.
  */
 class RetriedCallsTest {
-    private final AwsClients clients = new AwsClients("eu-west-3", Optional.empty(), List.of());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final AwsClients clients = new AwsClients("eu-west-3", Optional.empty(), List.of(new ApiCallMetrics(registry)));
     private final Scripted http = new Scripted();
     private final Ec2Client ec2 = clients.configure(Ec2Client.builder(), "eu-west-3")
             .httpClient(http)
@@ -114,6 +116,8 @@ class RetriedCallsTest {
             });
         });
         assertThat(http.calls()).isEqualTo(2);
+        assertThat(registry.get(ApiCallMetrics.METRIC).tag("operation", "AuthorizeSecurityGroupIngress")
+                .tag("outcome", ApiCallMetrics.LANDED_EARLIER).counter().count()).as("counted apart in the metrics").isEqualTo(1.0);
     }
 
     @Test
