@@ -18,6 +18,8 @@ import java.util.List;
 public class ApiCallMetrics implements ExecutionInterceptor {
 
     public static final String METRIC = "webplatform.aws.api.calls";
+    /** The outcome of a call whose retry was answered "already exists" / "does not exist" after its first attempt landed. */
+    public static final String LANDED_EARLIER = "landed_earlier";
 
     private static final ThreadLocal<List<String>> CURRENT = new ThreadLocal<>();
 
@@ -45,7 +47,10 @@ public class ApiCallMetrics implements ExecutionInterceptor {
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        record(attributes, AwsErrors.classify(context.exception()).name().toLowerCase());
+        // A retry answered "already exists" after its first attempt landed: the operator's own, counted apart (RetriedCalls
+        // marks it first: it runs ahead of this interceptor).
+        record(attributes, RetriedCalls.landedEarlier(context.exception()).isPresent() ? LANDED_EARLIER
+                : AwsErrors.classify(context.exception()).name().toLowerCase());
     }
 
     private void record(ExecutionAttributes attributes, String outcome) {

@@ -4,7 +4,6 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -31,8 +30,8 @@ import java.util.function.Supplier;
 
 /**
  * The one place that builds AWS SDK clients: region, the standard credential chain, an optional
- * endpoint override (the emulator, or a VPC endpoint), adaptive retries and the interceptors
- * (API call metrics, and in tests a fault-injecting seam). Clients are cached per region.
+ * endpoint override (the emulator, or a VPC endpoint), adaptive retries guarded by {@link RetriedCalls}
+ * and the interceptors (API call metrics, and in tests a fault-injecting seam). Clients are cached per region.
  */
 public class AwsClients implements AutoCloseable {
 
@@ -53,6 +52,9 @@ public class AwsClients implements AutoCloseable {
         // LastCall first: a refused call must be named even when a test's seam refuses it before the others run.
         List<ExecutionInterceptor> all = new java.util.ArrayList<>();
         all.add(new LastCall());
+        // Before the others: the SDK calls afterTransmission in reverse order, so it sees an attempt's answer only once
+        // every other interceptor (a test's lost-answer seam) let it through.
+        all.add(new RetriedCalls());
         all.addAll(interceptors);
         this.interceptors = List.copyOf(all);
     }
@@ -124,7 +126,8 @@ public class AwsClients implements AutoCloseable {
         builder.region(Region.of(region(region)))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(RetryMode.ADAPTIVE_V2)
+                        // ADAPTIVE_V2, except for creates a retry would make twice (Idempotency, RetriedCalls).
+                        .retryStrategy(RetriedCalls.strategy())
                         .apiCallTimeout(Duration.ofSeconds(60))
                         .executionInterceptors(interceptors)
                         .build());

@@ -6,6 +6,7 @@ import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.aws.Identity;
+import io.webplatform.operator.aws.RetriedCalls;
 import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.aws.UserError;
 import org.jboss.logging.Logger;
@@ -232,7 +233,7 @@ public final class ComponentGraph<S extends Scope> {
                 if (observeOnly) {
                     observeOnly(n.component(), scope, result);
                 } else {
-                    converge(n.component(), scope, events, result, held.seenIfOurs(name));
+                    convergeAdoptingRetries(n.component(), scope, events, result, held.seenIfOurs(name));
                     if (name.equals(anchor)) {
                         result.holdsClaim = carriesOurClaim(n, scope);
                     }
@@ -252,20 +253,52 @@ public final class ComponentGraph<S extends Scope> {
         return result;
     }
 
+    /** How often one component is observed again in a pass after calls whose first attempt landed. */
+    private static final int LANDED_RETRIES = 3;
+
+    /**
+     * Converges; when a call's retry was answered "already exists" / "does not exist" after its first
+     * attempt landed (the SDK retried a lost answer: {@link RetriedCalls}), that change is the
+     * operator's own: the component is observed again and the rest of its changes made in this pass,
+     * as the crash-point path would in the next one.
+     */
+    private void convergeAdoptingRetries(Component<S, ?, ?> c, S scope, EventSink events, WalkResult result, Observed<?> seen) {
+        boolean[] creating = {false};
+        for (int tries = 0; ; tries++) {
+            try {
+                converge(c, scope, events, result, tries == 0 ? seen : null, creating);
+                return;
+            } catch (RuntimeException e) {
+                var landed = RetriedCalls.landedEarlier(e);
+                if (landed.isEmpty() || tries >= LANDED_RETRIES) {
+                    throw e;
+                }
+                LOG.infof("%s: %s: %s; observed again", ownerRef(scope), c.name(), landed.get().getMessage());
+            }
+        }
+    }
+
     /**
      * Observe (or take what the claim check just observed); create from the desired value when absent;
      * then apply the diff between what exists and what is wanted.
      */
     @SuppressWarnings("unchecked")
-    private <D, A> void converge(Component<S, D, A> c, S scope, EventSink events, WalkResult result, Observed<?> seen) {
+    private <D, A> void converge(Component<S, D, A> c, S scope, EventSink events, WalkResult result, Observed<?> seen,
+                                 boolean[] creating) {
         String name = c.name();
         Observed<A> current = seen != null ? (Observed<A>) seen : c.observe(scope);
-        if (current != null && result.adoptedFrom != null) {
+        if (current != null && result.adoptedFrom != null && !creating[0]) {
             result.adopted.add(name + " " + current.id());
         }
-        boolean created = false;
+        // Creating[0]: an earlier try in this pass created it (its call's retry was answered "already exists").
+        boolean created = creating[0];
+        if (created && current != null) {
+            logAction(scope, name, current.id(), "created");
+            events.normal("Created", name + " " + current.id() + " created");
+        }
         if (current == null) {
             scope.writing();
+            creating[0] = true;
             c.create(scope, c.desired(scope));
             created = true;
             current = c.observe(scope);
