@@ -140,7 +140,8 @@ public final class Quotas {
             }
 
             public Need build() {
-                return new Need(Map.copyOf(counts), Map.copyOf(why));
+                // In the order added: the first quota without room is the one a message names.
+                return new Need(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts)), Map.copyOf(why));
             }
         }
     }
@@ -287,7 +288,7 @@ public final class Quotas {
                     }
                 }
             }
-            ledger.put(owner, new Entry(Map.copyOf(need.counts()), Map.copyOf(held), now));
+            ledger.put(owner, new Entry(need.counts(), Map.copyOf(held), now));
         }
     }
 
@@ -327,7 +328,7 @@ public final class Quotas {
         if (why != null) {
             m.append(" (").append(why).append(")");
         }
-        m.append(". ").append(howToRaise(key, String.valueOf(Math.max(limit.value(), inUse + reserved) + more)));
+        m.append(". ").append(howToRaise(key, String.valueOf(inUse + reserved + more)));
         return m.toString();
     }
 
