@@ -13,11 +13,15 @@ import io.webplatform.operator.testing.TestResources.RecordedEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.iam.model.SummaryKeyType;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -207,5 +211,43 @@ class QuotaEmulatorTest extends PlatformFixture {
         int asked = FAIL.seen("GetServiceQuota");
         denied.limit(new Quotas.Key(Quotas.DB_INSTANCES, "sa-east-1", ""));
         assertThat(FAIL.seen("GetServiceQuota")).isEqualTo(asked);
+    }
+
+    /**
+     * AWS's refusals of a create for a quota, with AWS's codes, statuses and messages (EC2: "Error codes for
+     * the Amazon EC2 API", the messages as AWS answers them in public reports; RDS CreateDBInstance, IAM
+     * CreateRole (409), KMS CreateKey: each API reference's Errors): the emulator enforces none of them.
+     */
+    static Stream<Arguments> refusals() {
+        return Stream.of(
+                Arguments.of("AllocateAddress", "AddressLimitExceeded", 400, "The maximum number of addresses has been reached.",
+                        "EC2-VPC Elastic IPs (ec2/L-0263D0A3)"),
+                Arguments.of("CreateVpc", "VpcLimitExceeded", 400, "The maximum number of VPCs has been reached.", "VPCs per Region (vpc/L-F678F1CE)"),
+                Arguments.of("CreateInternetGateway", "InternetGatewayLimitExceeded", 400, "The maximum number of internet gateways has been reached.",
+                        "Internet gateways per Region (vpc/L-A4707A72)"),
+                Arguments.of("CreateNatGateway", "NatGatewayLimitExceeded", 400, "The maximum number of NAT Gateways has been reached.",
+                        "NAT gateways per Availability Zone (vpc/L-FE5A380F)"),
+                Arguments.of("CreateDBInstance", "InstanceQuotaExceeded", 400,
+                        "The request would result in the user exceeding the allowed number of DB instances.", "DB instances (rds/L-7B6409FD)"),
+                Arguments.of("CreateRole", "LimitExceeded", 409, "Cannot exceed quota for RolesPerAccount: 1000.", "Roles per account (iam/L-FE177D64)"),
+                Arguments.of("CreateKey", "LimitExceededException", 400, "The request was rejected because a quota was exceeded.",
+                        "Customer managed keys (kms/L-C2F1777E)"));
+    }
+
+    @ParameterizedTest(name = "{0} refused with {1}")
+    @MethodSource("refusals")
+    void awsRefusingACreateForAQuotaStallsWithTheQuotaNamed_thenConvergesOnceItAccepts(String operation, String code, int status, String message,
+                                                                                      String quota) {
+        WebPlatform wp = platform(new WebPlatformSpec());
+        var refusal = FAIL.answer(operation, code, status, message);
+        WalkResult result = converge(wp);
+        assertThat(result.stalledReason()).as(result.stalledMessage() + result.failures()).isEqualTo("QuotaExceeded");
+        assertThat(result.stalledMessage()).contains("quota " + quota).contains("is reached: AWS refused").contains(code + ": " + message)
+                .contains("aws service-quotas request-service-quota-increase");
+        assertThat(refusal.answered()).isPositive();
+        refusal.release();
+        WalkResult after = converge(wp);
+        assertThat(after.allReady()).as(after.waitingSummary() + after.failures() + after.stalledMessage()).isTrue();
+        assertThat(deleteFully(wp).allGone()).isTrue();
     }
 }
