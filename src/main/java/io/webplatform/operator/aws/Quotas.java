@@ -1,6 +1,5 @@
 package io.webplatform.operator.aws;
 
-import io.webplatform.operator.engine.ExpiringCache;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -200,7 +199,11 @@ public final class Quotas {
     private final AwsClients clients;
     private final Clock clock;
     private final Map<String, Integer> assumed;
-    private final ExpiringCache<Limit> limits;
+    /** Limits asked of Service Quotas, kept a while (engine.ExpiringCache's idea; aws/ does not depend on engine/). */
+    private record Kept(Limit limit, Instant until) {
+    }
+
+    private final Map<String, Kept> limits = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Entry> ledger = new HashMap<>();
 
     /**
@@ -211,7 +214,6 @@ public final class Quotas {
         this.clients = clients;
         this.clock = clock;
         this.assumed = parseAssumed(assumed);
-        this.limits = new ExpiringCache<>(clock);
     }
 
     static Map<String, Integer> parseAssumed(String text) {
@@ -355,12 +357,12 @@ public final class Quotas {
         }
         String region = serviceQuotasRegion(key);
         String cacheKey = region + "/" + q.code();
-        Limit kept = limits.get(cacheKey);
-        if (kept != null) {
-            return kept;
+        Kept kept = limits.get(cacheKey);
+        if (kept != null && kept.until().isAfter(clock.instant())) {
+            return kept.limit();
         }
         Limit asked = ask(region, q);
-        limits.put(cacheKey, asked, asked.source().startsWith("applied") ? LIMIT_KEPT : FALLBACK_KEPT);
+        limits.put(cacheKey, new Kept(asked, clock.instant().plus(asked.source().startsWith("applied") ? LIMIT_KEPT : FALLBACK_KEPT)));
         return asked;
     }
 
