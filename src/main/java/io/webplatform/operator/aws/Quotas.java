@@ -97,6 +97,43 @@ public final class Quotas {
     public static final List<Quota> ALL = List.of(ELASTIC_IPS, VPCS, INTERNET_GATEWAYS, NAT_GATEWAYS, DB_INSTANCES, IAM_ROLES, S3_BUCKETS,
             KMS_KEYS, TRAILS, NETWORK_LOAD_BALANCERS, ON_DEMAND_STANDARD_VCPUS, SECURITY_GROUPS);
 
+    /** What each object takes of a quota, and how the check counts the account's usage; absent: only AWS's refusal is met. */
+    record Judged(String takes, String counted) {
+    }
+
+    static final Map<Quota, Judged> JUDGED = judged();
+
+    private static Map<Quota, Judged> judged() {
+        Map<Quota, Judged> m = new LinkedHashMap<>();
+        m.put(ELASTIC_IPS, new Judged("WebPlatform: 1 per NAT gateway (2 with `natGateways: PerZone`)", "`DescribeAddresses`"));
+        m.put(VPCS, new Judged("WebPlatform: 1", "`DescribeVpcs` (the default VPC counts)"));
+        m.put(INTERNET_GATEWAYS, new Judged("WebPlatform: 1", "`DescribeInternetGateways`"));
+        m.put(NAT_GATEWAYS, new Judged("WebPlatform: 1 in each NAT's zone", "`DescribeNatGateways` (pending, available, deleting), zone of the subnet"));
+        m.put(DB_INSTANCES, new Judged("WebPlatform: 1", "`DescribeDBInstances`"));
+        m.put(IAM_ROLES, new Judged("WebPlatform: 1 (its instances' role)", "IAM `GetAccountSummary` (Roles)"));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** The README's table of quotas (QuotasTest compares them). */
+    public static String markdown() {
+        StringBuilder out = new StringBuilder("| quota (as Service Quotas names it) | code | where | default | judged | AWS's refusal |\n|---|---|---|---|---|---|\n");
+        for (Quota q : ALL) {
+            Judged judged = JUDGED.get(q);
+            String refusals = REFUSALS.stream().filter(r -> r.quota().equals(q)).map(r -> "`" + r.code() + "`"
+                    + (r.operation() == null ? "" : " (" + r.operation() + ")")).collect(Collectors.joining(", "));
+            out.append("| ").append(q.name()).append(" | `").append(q.code()).append("` | ")
+                    .append(switch (q.extent()) {
+                        case REGION -> "Region";
+                        case ZONE -> "Availability Zone";
+                        case ACCOUNT -> "account";
+                    }).append(" | ").append(q == ON_DEMAND_STANDARD_VCPUS ? "depends on the account" : String.format(java.util.Locale.ROOT, "%,d", q.documentedDefault()))
+                    .append(q.adjustable() ? "" : " (not adjustable)").append(" | ")
+                    .append(judged == null ? "when AWS refuses a create" : "before the first write; " + judged.takes() + "; usage by " + judged.counted())
+                    .append(" | ").append(refusals).append(" |\n");
+        }
+        return out.toString();
+    }
+
     /** One quota where it applies: the Region (or "global"), and for a per-zone quota the zone. */
     public record Key(Quota quota, String region, String zone) {
         static Key of(Quota quota, String region, String zone) {

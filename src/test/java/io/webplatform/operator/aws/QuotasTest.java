@@ -200,4 +200,18 @@ class QuotasTest {
         assertThat(Quotas.parseAssumed(" vpc/L-F678F1CE=20 , ec2/L-0263D0A3=10")).containsEntry("vpc/L-F678F1CE", 20).containsEntry("ec2/L-0263D0A3", 10);
         assertThatThrownBy(() -> Quotas.parseAssumed("vpc/L-F678F1CE")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void theReadmeTableIsTheTable() throws java.io.IOException {
+        java.nio.file.Path readme = java.nio.file.Path.of("README.md");
+        String text = java.nio.file.Files.readString(readme);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(<!-- generated from Quotas by QuotasTest -->\n)(.*?)(\n<!-- end of Quotas -->)",
+                java.util.regex.Pattern.DOTALL).matcher(text);
+        assertThat(m.find()).as("README has the generated table of quotas").isTrue();
+        if (Boolean.getBoolean("readme.update")) {
+            java.nio.file.Files.writeString(readme, text.substring(0, m.start(2)) + Quotas.markdown().strip() + text.substring(m.end(2)));
+            return;
+        }
+        assertThat(m.group(2)).as("the README's table of quotas (rerun with -Dreadme.update=true)").isEqualTo(Quotas.markdown().strip());
+    }
 }
