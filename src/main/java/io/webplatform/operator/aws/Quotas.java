@@ -64,8 +64,9 @@ public final class Quotas {
      * documented default, and whether it can be raised.
      */
     public record Quota(String name, String serviceCode, String quotaCode, Extent extent, int documentedDefault, boolean adjustable) {
+        /** "vpc/L-F678F1CE"; the service alone where no quota code could be verified. */
         public String code() {
-            return serviceCode + "/" + quotaCode;
+            return quotaCode == null ? serviceCode : serviceCode + "/" + quotaCode;
         }
     }
 
@@ -80,11 +81,12 @@ public final class Quotas {
     public static final Quota DB_INSTANCES = new Quota("DB instances", "rds", "L-7B6409FD", Extent.REGION, 40, true);
     public static final Quota IAM_ROLES = new Quota("Roles per account", "iam", "L-FE177D64", Extent.ACCOUNT, 1000, true);
     // Only met as AWS's refusal: counting them would cost more than they are likely to be hit.
+    /** Named "Buckets" in older public copies of the list; the 10,000 default is S3's (BucketRestrictions). */
     public static final Quota S3_BUCKETS = new Quota("General purpose buckets", "s3", "L-DC2B2D3D", Extent.ACCOUNT, 10000, true);
     /** Code from one public source only (unverified against an AWS page). */
     public static final Quota KMS_KEYS = new Quota("Customer managed keys", "kms", "L-C2F1777E", Extent.REGION, 100000, true);
-    /** Not adjustable (CloudTrail quotas: 5 trails per Region). Code from public sources (unverified against an AWS page). */
-    public static final Quota TRAILS = new Quota("Trails per region", "cloudtrail", "L-D2A6AF6A", Extent.REGION, 5, false);
+    /** Not adjustable (CloudTrail quotas: 5 trails per Region); no Service Quotas code found in any source, so none is named. */
+    public static final Quota TRAILS = new Quota("Trails per region", "cloudtrail", null, Extent.REGION, 5, false);
     /** Code from one public source only (unverified against an AWS page). */
     public static final Quota NETWORK_LOAD_BALANCERS = new Quota("Network Load Balancers per Region", "elasticloadbalancing", "L-69A177A2",
             Extent.REGION, 50, true);

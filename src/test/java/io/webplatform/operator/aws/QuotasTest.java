@@ -179,7 +179,7 @@ class QuotasTest {
                 error("Ec2", "NatGatewayLimitExceeded", 400), "NAT gateways per Availability Zone (vpc/L-FE5A380F)",
                 error("Rds", "InstanceQuotaExceeded", 400), "DB instances (rds/L-7B6409FD)",
                 error("S3", "TooManyBuckets", 400), "General purpose buckets (s3/L-DC2B2D3D)",
-                error("CloudTrail", "MaximumNumberOfTrailsExceededException", 400), "Trails per region (cloudtrail/L-D2A6AF6A)");
+                error("CloudTrail", "MaximumNumberOfTrailsExceededException", 400), "Trails per region (cloudtrail)");
         mapped.forEach((e, quota) -> assertThat(Quotas.refusal(e, REGION, null)).as(quota).isNotNull()
                 .satisfies(u -> assertThat(u.reason()).isEqualTo("QuotaExceeded"))
                 .extracting(Throwable::getMessage).asString().contains(quota).contains("refused"));
