@@ -4,7 +4,6 @@ import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.servicequotas.model.GetAwsDefaultServiceQuotaRequest;
 import software.amazon.awssdk.services.servicequotas.model.GetServiceQuotaRequest;
@@ -77,10 +76,5 @@ public class ServiceQuotaAnswers implements ExecutionInterceptor {
             return context.responseBody();
         }
         return Optional.of(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    /** The operation name, for tests that count calls through {@link FailCalls}. */
-    static String operation(ExecutionAttributes attributes) {
-        return attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
     }
 }
