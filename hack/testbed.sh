@@ -156,6 +156,9 @@ export AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
 export AWS_ACCESS_KEY_ID=testing
 export AWS_SECRET_ACCESS_KEY=testing
 export AWS_REGION=eu-west-3
+# The emulator enforces no AWS quota and serves Service Quotas for vpc only: the operator plays an
+# account whose quotas were raised (the quota tests set their own values).
+export WEBPLATFORM_QUOTA_LIMITS='*=100000'
 export PATH=$BIN_DIR:${WEBPLATFORM_TOOLS_DIR:-$HOME/.webplatform/bin}:\$PATH
 ENV
   say "ready: source $TESTBED_DIR/env"

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
@@ -43,8 +44,14 @@ public class AwsClients implements AutoCloseable {
             .socketTimeout(Duration.ofSeconds(30))
             .build();
     private final Map<String, Object> clients = new ConcurrentHashMap<>();
+    private final Quotas quotas;
 
     public AwsClients(String defaultRegion, Optional<URI> endpoint, List<ExecutionInterceptor> interceptors) {
+        this(defaultRegion, endpoint, interceptors, "");
+    }
+
+    /** @param assumedQuotaLimits quota values to use instead of Service Quotas' ({@link Quotas}); empty for none */
+    public AwsClients(String defaultRegion, Optional<URI> endpoint, List<ExecutionInterceptor> interceptors, String assumedQuotaLimits) {
         // Fails at start-up, with the reason, when the default region's partition is not supported.
         Partition.of(defaultRegion);
         this.defaultRegion = defaultRegion;
@@ -57,6 +64,12 @@ public class AwsClients implements AutoCloseable {
         all.add(new RetriedCalls());
         all.addAll(interceptors);
         this.interceptors = List.copyOf(all);
+        this.quotas = new Quotas(this, java.time.Clock.systemUTC(), assumedQuotaLimits);
+    }
+
+    /** The account's quotas as this process judges them: one ledger for every object of both kinds. */
+    public Quotas quotas() {
+        return quotas;
     }
 
     public String region(String requested) {
@@ -115,6 +128,14 @@ public class AwsClients implements AutoCloseable {
     /** ACM: only read, to judge a listener's certificate before anything is made. */
     public AcmClient acm(String region) {
         return cached("acm", region, () -> configure(AcmClient.builder(), region).build());
+    }
+
+    /**
+     * Service Quotas in {@code region}. Global quotas (IAM's) are served only in the partition's home
+     * region (us-east-1, us-gov-west-1): the caller names it ({@link Quotas}).
+     */
+    public ServiceQuotasClient serviceQuotas(String region) {
+        return cached("servicequotas", region, () -> configure(ServiceQuotasClient.builder(), region).build());
     }
 
     public StsClient sts(String region) {

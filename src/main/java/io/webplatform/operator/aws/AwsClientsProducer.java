@@ -21,13 +21,14 @@ public class AwsClientsProducer {
     @Singleton
     AwsClients awsClients(@ConfigProperty(name = "webplatform.aws.region") String region,
                           @ConfigProperty(name = "webplatform.aws.endpoint") Optional<String> endpoint,
+                          @ConfigProperty(name = "webplatform.quotas.assumed-limits") Optional<String> assumedQuotaLimits,
                           MeterRegistry registry,
                           @Any Instance<ExecutionInterceptor> extra) {
         List<ExecutionInterceptor> interceptors = new ArrayList<>();
         // Extra interceptors first, so a simulated failure is counted like a real one.
         extra.forEach(interceptors::add);
         interceptors.add(new ApiCallMetrics(registry));
-        return new AwsClients(region, endpoint.filter(e -> !e.isBlank()).map(URI::create), interceptors);
+        return new AwsClients(region, endpoint.filter(e -> !e.isBlank()).map(URI::create), interceptors, assumedQuotaLimits.orElse(""));
     }
 
     void close(@Disposes AwsClients clients) {

@@ -7,6 +7,8 @@ import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.DeleteFailures;
 import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.aws.RetriedCalls;
+import io.webplatform.operator.aws.LastCall;
+import io.webplatform.operator.aws.Quotas;
 import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.aws.UserError;
 import org.jboss.logging.Logger;
@@ -74,10 +76,30 @@ public final class ComponentGraph<S extends Scope> {
         return new Edge(false, List.of(components));
     }
 
+    /**
+     * What a kind consumes of AWS's quotas (see {@link io.webplatform.operator.aws.Quotas}): judged
+     * after every component's preflight, so that a spec stalled for another reason reserves nothing;
+     * told what each walk found, so that a converged object is judged again without a call.
+     */
+    public interface Budget<S extends Scope> {
+        /** Throws {@link UserError} when a quota lacks room for what the object still needs; reads only. */
+        void preflight(S scope);
+
+        /** What the walk observed (no call): what the object now holds. */
+        void walked(S scope);
+    }
+
     /** Declares a kind's graph in one place: every component with every edge. */
     public static final class Builder<S extends Scope> {
         private final List<Node<S>> nodes = new ArrayList<>();
         private String anchor;
+        private Budget<S> budget;
+
+        /** The kind's quota check, judged after every component's preflight. */
+        public Builder<S> budget(Budget<S> budget) {
+            this.budget = budget;
+            return this;
+        }
 
         /** The component whose resource carries the stack's claim; it must implement {@link Anchor}. */
         public Builder<S> anchor(String component) {
@@ -101,7 +123,7 @@ public final class ComponentGraph<S extends Scope> {
         }
 
         public ComponentGraph<S> build() {
-            return new ComponentGraph<>(topologicalOrder(nodes), anchor);
+            return new ComponentGraph<>(topologicalOrder(nodes), anchor, budget);
         }
     }
 
@@ -112,10 +134,12 @@ public final class ComponentGraph<S extends Scope> {
     private final List<Node<S>> ordered;
     private final String anchor;
     private final Node<S> anchorNode;
+    private final Budget<S> budget;
 
-    private ComponentGraph(List<Node<S>> ordered, String anchor) {
+    private ComponentGraph(List<Node<S>> ordered, String anchor, Budget<S> budget) {
         this.ordered = ordered;
         this.anchor = anchor;
+        this.budget = budget;
         this.anchorNode = ordered.stream().filter(n -> n.name().equals(anchor)).findFirst().orElse(null);
     }
 
@@ -156,6 +180,9 @@ public final class ComponentGraph<S extends Scope> {
                 if (n.component().wanted(scope)) {
                     n.component().preflight(scope);
                 }
+            }
+            if (budget != null) {
+                budget.preflight(scope);
             }
         } catch (UserError e) {
             result.stall(e.reason(), e.getMessage());
@@ -248,6 +275,14 @@ public final class ComponentGraph<S extends Scope> {
                 handle(name, scope, e, events, result);
             } finally {
                 scope.walking(null);
+            }
+        }
+        if (budget != null && !observeOnly) {
+            try {
+                budget.walked(scope);
+            } catch (RuntimeException e) {
+                // Only a shortcut for the next check: without it, the next pass counts again.
+                LOG.debugf(e, "%s: what the walk holds was not recorded", ownerRef(scope));
             }
         }
         return result;
@@ -638,6 +673,15 @@ public final class ComponentGraph<S extends Scope> {
     }
 
     private void handle(String name, S scope, RuntimeException e, EventSink events, WalkResult result) {
+        UserError quota = Quotas.refusal(e, scope.region(), LastCall.action());
+        if (quota != null) {
+            // AWS refused a create for a quota after the check passed (used elsewhere meanwhile): as in preflight.
+            LOG.warnf("%s: %s: %s", ownerRef(scope), name, quota.getMessage());
+            events.warning(quota.reason(), name + ": " + quota.getMessage());
+            result.put(new ComponentStatus(name, idOrNull(scope, name), FAILED, false, null, AwsErrors.message(e)));
+            result.stall(quota.reason(), name + ": " + quota.getMessage());
+            return;
+        }
         AwsErrors.Kind kind = AwsErrors.classify(e);
         String message = AwsErrors.message(e);
         switch (kind) {

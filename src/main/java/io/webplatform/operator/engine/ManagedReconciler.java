@@ -135,6 +135,10 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         return null;
     }
 
+    /** The object is being deleted: what it reserved of AWS's quotas goes back (see {@link io.webplatform.operator.aws.Quotas}). */
+    protected void released(Identity identity) {
+    }
+
     /** The Ready condition's message once the deletion is done. */
     protected abstract String deletedMessage(R resource, WalkResult walk);
 
@@ -269,6 +273,8 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
     private DeleteControl cleanupPass(R resource) {
         LastCall.forget();
         idle.forget(resource.getMetadata().getUid());
+        // Deleted: whatever it still needed of AWS's quotas is no longer reserved for it.
+        released(installation.identityOf(resource, resource.getStatus()));
         long generation = resource.getMetadata().getGeneration();
         T status = statusOf(resource);
         if (release.judge(resource, status.getReconciledBy()) == Release.Verdict.OTHERS) {

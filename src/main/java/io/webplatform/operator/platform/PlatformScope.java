@@ -103,6 +103,11 @@ public class PlatformScope extends Scope {
         return clients.acm(region());
     }
 
+    /** The account's quotas as this process judges them (shared by every object). */
+    public io.webplatform.operator.aws.Quotas quotas() {
+        return clients.quotas();
+    }
+
     public ElasticLoadBalancingV2Client elbv2() {
         return clients.elbv2(region());
     }

@@ -47,6 +47,7 @@ public final class WebPlatformGraph {
                 // Alarms follow what they watch in the same pass, even while it is pending; they go first on delete.
                 .add(new Alarms(), after(AlarmTopic.NAME), reads(AppInstances.NAME, Database.NAME, TargetGroup.NAME, LoadBalancer.NAME))
                 .anchor(Vpc.NAME)
+                .budget(new PlatformQuotas())
                 .build();
     }
 }

@@ -120,6 +120,11 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
     }
 
     @Override
+    protected void released(Identity identity) {
+        clients.quotas().release(identity.key());
+    }
+
+    @Override
     protected PlatformScope deletionScope(WebPlatform resource, Identity identity) {
         String region = clients.region(resource.getSpec().region);
         // Deleting needs no plan beyond what exists: zones and CIDRs only matter for creating.

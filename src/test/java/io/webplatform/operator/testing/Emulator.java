@@ -29,11 +29,22 @@ public final class Emulator {
         return URI.create(url);
     }
 
+    /**
+     * What the operator assumes of the emulator's quotas: it enforces none, so the test bed plays an
+     * account whose quotas were raised (hack/testbed.sh exports the same value to the operator).
+     */
+    public static final String RAISED_QUOTAS = "*=100000";
+
     /** Clients against the emulator; interceptors given here run before the metrics one, as in the operator. */
     public static AwsClients clients(ExecutionInterceptor... extra) {
+        return clientsWithQuotas(RAISED_QUOTAS, extra);
+    }
+
+    /** As {@link #clients}, with these assumed quota values ("" asks Service Quotas, and falls back as on AWS). */
+    public static AwsClients clientsWithQuotas(String assumedQuotaLimits, ExecutionInterceptor... extra) {
         List<ExecutionInterceptor> interceptors = new ArrayList<>(List.of(extra));
         interceptors.add(new ApiCallMetrics(new SimpleMeterRegistry()));
-        return new AwsClients(REGION, Optional.of(endpoint()), interceptors);
+        return new AwsClients(REGION, Optional.of(endpoint()), interceptors, assumedQuotaLimits);
     }
 
     /**
