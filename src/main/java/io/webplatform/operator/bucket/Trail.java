@@ -182,6 +182,9 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         if ((!scope.trailEnabled() || scope.deleting()) && !membersIn(selectors, selectorName).contains(scope.objectArnPrefix())) {
             return null;
         }
+        if (membersIn(selectors, selectorName).contains(scope.objectArnPrefix())) {
+            members.put(memberKey(scope), true, MEMBER_CACHED_FOR);
+        }
         boolean logging = Boolean.TRUE.equals(ct.getTrailStatus(r -> r.name(name)).isLogging());
         return Observed.ready(trail.trailARN(), new State(trail, logging, selectors, selectorName));
     }
@@ -194,7 +197,7 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
     @Override
     public void preflight(BucketScope scope) {
         BucketScope.TrailDestination destination = scope.trailDestination();
-        String key = scope.region() + "/" + destination.trail() + "/" + scope.objectArnPrefix();
+        String key = memberKey(scope);
         if (members.get(key) != null) {
             return;
         }
@@ -227,6 +230,11 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         if (used + needed > VALUES_PER_TRAIL) {
             throw valuesQuota(destination, used, needed);
         }
+    }
+
+    /** A member known to be in its trail: region/trail/member. */
+    private static String memberKey(BucketScope scope) {
+        return scope.region() + "/" + scope.trailDestination().trail() + "/" + scope.objectArnPrefix();
     }
 
     private static UserError trailsQuota(BucketScope scope, BucketScope.TrailDestination destination, String trails, int used) {
@@ -332,6 +340,7 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
             }
             if (fields.contains(MEMBERSHIP)) {
                 selectors = join(scope, desired);
+                members.put(memberKey(scope), true, MEMBER_CACHED_FOR);
             }
             if (fields.contains(LOGGING)) {
                 ct.startLogging(r -> r.name(desired.name()));
