@@ -11,7 +11,9 @@ import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.WalkResult;
+import io.webplatform.operator.testing.CrashAfterMutation;
 import io.webplatform.operator.testing.Emulator;
+import io.webplatform.operator.testing.SimulatedCrash;
 import io.webplatform.operator.testing.FailCalls;
 import io.webplatform.operator.testing.TestResources;
 import io.webplatform.operator.testing.TestResources.RecordedEvents;
@@ -42,6 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The installation's shared CloudTrail trail against the emulator, under a seam that plays AWS's limits the
@@ -52,6 +55,7 @@ class SharedTrailEmulatorTest {
     private static final String ACCOUNT = "123456789012";
     private static final FailCalls FAIL = new FailCalls();
     private static final TrailQuota QUOTA = new TrailQuota();
+    private static final CrashAfterMutation CRASH = new CrashAfterMutation();
     private static final AtomicInteger SEQ = new AtomicInteger();
     /** The operator's clients: the seams, then the metrics. */
     private static AwsClients aws;
@@ -63,7 +67,7 @@ class SharedTrailEmulatorTest {
 
     @BeforeAll
     static void clients() {
-        aws = Emulator.clients(FAIL, QUOTA);
+        aws = Emulator.clients(FAIL, QUOTA, CRASH);
         person = Emulator.clients();
     }
 
@@ -159,6 +163,7 @@ class SharedTrailEmulatorTest {
         forgetTrailsOfEarlierRuns(region);
         // Four trails someone else made: a trail per SecureBucket would stop at the second; a shared one needs the one slot left.
         List<String> foreign = foreignTrails(region, 4);
+        int refusedBefore = QUOTA.refusedTrails();
         List<SecureBucket> buckets = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             buckets.add(resource(region, DeletionPolicy.Delete, null));
@@ -188,7 +193,7 @@ class SharedTrailEmulatorTest {
         BucketScope.TrailDestination shared = scope(buckets.get(0)).trailDestination();
         assertThat(trailsIn(region)).as("one trail for all 20, beside the 4 foreign ones")
                 .containsExactlyInAnyOrderElementsOf(concat(foreign, shared.trail()));
-        assertThat(QUOTA.refusedTrails()).isZero();
+        assertThat(QUOTA.refusedTrails() - refusedBefore).isZero();
         Set<String> expected = new HashSet<>(buckets.stream().map(sb -> scope(sb).objectArnPrefix()).toList());
         assertThat(members(buckets.get(0))).hasSize(20).containsExactlyInAnyOrderElementsOf(expected);
         var ct = person.cloudTrail(region);
@@ -286,10 +291,11 @@ class SharedTrailEmulatorTest {
             }
             return true;
         });
+        int refusedBefore = QUOTA.refusedTrails();
         WalkResult refused = converge(sb);
         assertThat(refused.stalledReason()).isEqualTo("QuotaExceeded");
         assertThat(refused.stalledMessage()).contains("CloudTrail trails per Region", "already has 5 trails in " + region);
-        assertThat(QUOTA.refusedTrails()).isGreaterThanOrEqualTo(1);
+        assertThat(QUOTA.refusedTrails() - refusedBefore).isEqualTo(1);
         FAIL.clear();
 
         // A trail goes: the SecureBucket converges at its next pass, and leaves nothing when deleted.
@@ -360,7 +366,9 @@ class SharedTrailEmulatorTest {
         forgetTrailsOfEarlierRuns(region);
         SecureBucket sb = resource(region, DeletionPolicy.Delete, null);
         sb.getSpec().trail.enabled = false;
-        assertThat(converge(sb).allReady()).isTrue();
+        WalkResult before = converge(sb);
+        assertThat(before.allReady()).isTrue();
+        String keyArn = before.component(KmsKey.NAME).getId();
         // What the previous version made for it alone: a log bucket <bucket>-trail and a trail <ns>-<name>-<hash>-writes
         // recording its writes with a basic selector, named in its status.
         BucketScope scope = scope(sb);
@@ -414,8 +422,56 @@ class SharedTrailEmulatorTest {
         assertThat(bucketExists(region, oldLogs)).isFalse();
         assertThat(trailsIn(region)).isEmpty();
         assertThat(bucketExists(region, scope(sb).trailDestination().logBucket())).isFalse();
-        assertThat(aws.kms(region).describeKey(r -> r.keyId(scope(sb).names().keyAlias())).keyMetadata().keyState())
+        assertThat(aws.kms(region).describeKey(r -> r.keyId(keyArn)).keyMetadata().keyState())
                 .isEqualTo(KeyState.PENDING_DELETION);
+    }
+
+    /**
+     * Kills the pass after each mutating call of a trail's whole life in turn (its log bucket, CreateTrail, the
+     * first member, logging; then the last member's leaving: the trail, the emptied log bucket): the next passes
+     * converge to exactly one trail recording the bucket, and the deletion to nothing.
+     */
+    @Test
+    void everyCrashPointOfASharedTrailsLifeConverges() {
+        String region = "eu-west-2";
+        forgetTrailsOfEarlierRuns(region);
+        CRASH.arm(Integer.MAX_VALUE);
+        SecureBucket probe = resource(region, DeletionPolicy.Delete, null);
+        assertThat(converge(probe).allReady()).isTrue();
+        List<String> creating = CRASH.mutations();
+        CRASH.arm(Integer.MAX_VALUE);
+        assertThat(deleteFully(probe).allGone()).isTrue();
+        List<String> deleting = CRASH.mutations();
+        CRASH.disarm();
+        assertThat(creating).contains("CloudTrail:CreateTrail", "CloudTrail:PutEventSelectors", "CloudTrail:StartLogging");
+        assertThat(deleting).contains("CloudTrail:DeleteTrail", "S3:DeleteBucket");
+
+        List<String> covered = new ArrayList<>();
+        for (int n = 1; n <= creating.size() + deleting.size(); n++) {
+            SecureBucket sb = resource(region, DeletionPolicy.Delete, null);
+            boolean whileCreating = n <= creating.size();
+            String at = whileCreating ? creating.get(n - 1) : deleting.get(n - creating.size() - 1);
+            if (whileCreating) {
+                CRASH.arm(n);
+                assertThatThrownBy(() -> converge(sb)).isInstanceOf(SimulatedCrash.class);
+                CRASH.disarm();
+            }
+            WalkResult ready = converge(sb);
+            assertThat(ready.allReady()).as("after a crash following %s: %s", at, ready.waitingSummary()).isTrue();
+            assertThat(trailsIn(region)).as("after a crash following %s", at).containsExactly(scope(sb).trailDestination().trail());
+            assertThat(members(sb)).containsExactly(scope(sb).objectArnPrefix());
+            if (!whileCreating) {
+                CRASH.arm(n - creating.size());
+                assertThatThrownBy(() -> deleteFully(sb)).isInstanceOf(SimulatedCrash.class);
+                CRASH.disarm();
+            }
+            WalkResult gone = deleteFully(sb);
+            assertThat(gone.allGone()).as("deletion after a crash following %s: %s", at, gone.waitingSummary()).isTrue();
+            assertThat(trailsIn(region)).as("after a crash following %s", at).isEmpty();
+            assertThat(bucketExists(region, scope(sb).trailDestination().logBucket())).as("log bucket after a crash following %s", at).isFalse();
+            covered.add((whileCreating ? "create " : "delete ") + at);
+        }
+        System.out.printf("[measure] shared trail crash points covered: %d (%s)%n", covered.size(), String.join(", ", covered));
     }
 
     private static List<String> concat(List<String> list, String one) {
