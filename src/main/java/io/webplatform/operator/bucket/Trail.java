@@ -160,8 +160,9 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
     }
 
     /**
-     * The shared trail, when this SecureBucket has something in it: a SecureBucket that is going, or no longer
-     * asks for a trail, and is not a member finds nothing of its own (another member's trail is not its to delete).
+     * This SecureBucket's place in the shared trail: the trail, when it lists this bucket. Not listed (the trail
+     * absent, or recording others only) reads as absent: a SecureBucket joins by {@link #create}, and one that is
+     * going, or no longer asks for a trail, finds nothing of its own (another member's trail is not its to delete).
      */
     @Override
     public Observed<State> observe(BucketScope scope) {
@@ -179,12 +180,10 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
             throw e;
         }
         String selectorName = selectorName(scope);
-        if ((!scope.trailEnabled() || scope.deleting()) && !membersIn(selectors, selectorName).contains(scope.objectArnPrefix())) {
+        if (!membersIn(selectors, selectorName).contains(scope.objectArnPrefix())) {
             return null;
         }
-        if (membersIn(selectors, selectorName).contains(scope.objectArnPrefix())) {
-            members.put(memberKey(scope), true, MEMBER_CACHED_FOR);
-        }
+        members.put(memberKey(scope), true, MEMBER_CACHED_FOR);
         boolean logging = Boolean.TRUE.equals(ct.getTrailStatus(r -> r.name(name)).isLogging());
         return Observed.ready(trail.trailARN(), new State(trail, logging, selectors, selectorName));
     }
@@ -282,12 +281,19 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
     }
 
     /**
-     * Creates the shared trail unless another member just did (under the trail's lock, checked again: CreateTrail
-     * of an existing name is refused). A sixth trail in the Region is refused with
+     * Joins the shared trail, creating it unless another member did (under the trail's lock, checked again:
+     * CreateTrail of an existing name is refused). A sixth trail in the Region is refused with
      * MaximumNumberOfTrailsExceededException ("User: ... already has 5 trails in &lt;region&gt;."): QuotaExceeded.
+     * Logging starts in {@link #apply}, once the selector says what to record.
      */
     @Override
     public void create(BucketScope scope, Desired desired) {
+        createTrailUnlessItExists(scope, desired);
+        join(scope, desired);
+        members.put(memberKey(scope), true, MEMBER_CACHED_FOR);
+    }
+
+    private static void createTrailUnlessItExists(BucketScope scope, Desired desired) {
         List<Tag> tags = desired.tags().entrySet().stream()
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
         CloudTrailClient ct = scope.cloudTrail();

@@ -135,8 +135,9 @@ class SecureBucketEmulatorTest {
         // The neighbour is recorded too: one trail for both.
         assertThat(Trail.membersIn(selectors, Trail.selectorName(scope(sb))))
                 .contains(Partition.of(Emulator.REGION).bucketArn(names.bucket()) + "/", scope(neighbour).objectArnPrefix());
-        // The trail and its log bucket exist already (the neighbour's): this SecureBucket made 5 of its own.
-        assertThat(events.normal).filteredOn(e -> e.startsWith("Created")).hasSize(5);
+        // The trail and its log bucket exist already (the neighbour's): this SecureBucket made 5 of its own, and joined the trail.
+        assertThat(events.normal).filteredOn(e -> e.startsWith("Created")).hasSize(6).anyMatch(e -> e.startsWith("Created: Trail "));
+        assertThat(events.normal).noneMatch(e -> e.startsWith("Repaired"));
     }
 
     @Test
