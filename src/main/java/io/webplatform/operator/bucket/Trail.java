@@ -413,13 +413,8 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
                 }
                 return true;
             }
-            try {
-                ct.deleteTrail(r -> r.name(name));
-            } catch (RuntimeException e) {
-                if (!AwsErrors.isNotFound(e)) {
-                    throw e;
-                }
-            }
+            // TrailNotFoundException (someone deleted it meanwhile) is judged by the engine's table of delete failures: GONE.
+            ct.deleteTrail(r -> r.name(name));
             return true;
         });
     }
