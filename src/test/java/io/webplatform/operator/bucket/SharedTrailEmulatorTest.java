@@ -311,6 +311,45 @@ class SharedTrailEmulatorTest {
     }
 
     @Test
+    void aTrailWhoseSelectorHoldsFiveHundredValuesTakesNoNewMemberAndSaysWhy() {
+        String region = "sa-east-1";
+        forgetTrailsOfEarlierRuns(region);
+        SecureBucket first = resource(region, DeletionPolicy.Delete, null);
+        assertThat(converge(first).allReady()).isTrue();
+        // 497 members (3 fixed conditions + 497 ARNs = 500 values, AWS's limit per trail): the first and 496 others.
+        BucketScope scope = scope(first);
+        List<String> full = new ArrayList<>(List.of(scope.objectArnPrefix()));
+        for (int i = 0; i < 496; i++) {
+            full.add("arn:aws:s3:::filler-" + i + "/");
+        }
+        String trail = scope.trailDestination().trail();
+        person.cloudTrail(region).putEventSelectors(r -> r.trailName(trail)
+                .advancedEventSelectors(Trail.selector(Trail.selectorName(scope), full)));
+
+        SecureBucket next = resource(region, DeletionPolicy.Delete, null);
+        List<String> calls = ApiCallMetrics.startRecording();
+        WalkResult stalled;
+        try {
+            stalled = graph.reconcile(scope(next), new RecordedEvents());
+        } finally {
+            ApiCallMetrics.stopRecording();
+        }
+        assertThat(stalled.stalledReason()).isEqualTo("QuotaExceeded");
+        assertThat(stalled.stalledMessage()).contains("CloudTrail advanced event selector values per trail", "500, not adjustable",
+                "uses 500", "needs 1", trail);
+        assertThat(calls).as("zero writes").allMatch(ApiCallMetrics::isReadOnly);
+
+        // A member leaves (here: the fillers): the next one joins.
+        person.cloudTrail(region).putEventSelectors(r -> r.trailName(trail)
+                .advancedEventSelectors(Trail.selector(Trail.selectorName(scope), List.of(scope.objectArnPrefix()))));
+        assertThat(converge(next).allReady()).isTrue();
+        assertThat(members(next)).containsExactlyInAnyOrder(scope.objectArnPrefix(), scope(next).objectArnPrefix());
+        assertThat(deleteFully(first).allGone()).isTrue();
+        assertThat(deleteFully(next).allGone()).isTrue();
+        assertThat(trailsIn(region)).isEmpty();
+    }
+
+    @Test
     void aNamedLogBucketIsItsOwnDestinationSharedByEverySecureBucketNamingIt() {
         String region = "eu-south-2";
         forgetTrailsOfEarlierRuns(region);
