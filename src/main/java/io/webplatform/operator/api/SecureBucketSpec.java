@@ -122,11 +122,11 @@ public class SecureBucketSpec {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Trail {
-        @JsonPropertyDescription("Record the bucket's object writes with CloudTrail. Turning it off deletes the trail; the log bucket follows deletionPolicy.")
+        @JsonPropertyDescription("Record the bucket's object writes with CloudTrail, in the installation's shared trail of its destination. Turning it off removes the bucket from that trail (the last one deletes the trail).")
         @Default("true")
         public boolean enabled = true;
 
-        @JsonPropertyDescription("The log bucket's name; <bucket>-trail when omitted. Immutable.")
+        @JsonPropertyDescription("The log bucket (and so the shared trail) the writes are recorded into; the installation's shared log bucket of the region when omitted. Immutable.")
         @Pattern(BUCKET_NAME_PATTERN)
         @ValidationRule(value = BUCKET_NAME_RULE, message = BUCKET_NAME_MESSAGE)
         @ValidationRule(value = "self == oldSelf", message = "trail.logBucketName is immutable")

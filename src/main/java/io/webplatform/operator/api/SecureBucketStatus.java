@@ -36,11 +36,11 @@ public class SecureBucketStatus extends ManagedStatus {
         public String backupBucketArn;
         @JsonPropertyDescription("The IAM role S3 replicates with.")
         public String replicationRoleArn;
-        @JsonPropertyDescription("The trail's log bucket, with a trail.")
+        @JsonPropertyDescription("The shared trail's log bucket, with a trail.")
         public String logBucketName;
-        @JsonPropertyDescription("The trail's log bucket ARN, with a trail.")
+        @JsonPropertyDescription("The shared trail's log bucket ARN, with a trail.")
         public String logBucketArn;
-        @JsonPropertyDescription("The CloudTrail trail recording the bucket's object writes.")
+        @JsonPropertyDescription("The CloudTrail trail recording the bucket's object writes (shared by the SecureBuckets of its destination).")
         public String trailArn;
     }
 }

@@ -57,6 +57,27 @@ public final class ResourceNames {
         return fit(namespace + "-" + name, "-" + shortHash(uid) + suffix, 128, "[^a-zA-Z0-9._-]", "-");
     }
 
+    /**
+     * The installation's shared CloudTrail log bucket in one account and region: wp-&lt;installation&gt;-&lt;account&gt;-&lt;region&gt;-trails,
+     * the installation cut to fit 63. Bucket names are global: the account and region make it unique without a hash,
+     * so a plan (whose account is a reference) names it exactly.
+     */
+    public static String sharedTrailLogBucket(String installation, String accountId, String region) {
+        String suffix = "-" + accountId + "-" + region + "-trails";
+        return fit("wp-" + installation, suffix, 63, "[^a-z0-9-]", "-");
+    }
+
+    /**
+     * The installation's shared trail of SecureBuckets' object writes into one log bucket: one per installation,
+     * region and destination (trail names are unique per account and region). The default destination gives
+     * wp-&lt;installation&gt;-bucket-writes; a named one adds a hash of its name. 3-128 of [A-Za-z0-9._-], starting
+     * and ending with a letter or digit, no adjacent separators, never an IP address (it holds letters).
+     */
+    public static String sharedTrail(String installation, String logBucket, boolean namedDestination) {
+        String suffix = "-bucket-writes" + (namedDestination ? "-" + shortHash(logBucket) : "");
+        return fit("wp-" + installation, suffix, 128, "[^a-zA-Z0-9._-]", "-");
+    }
+
     /** KMS alias: alias/ followed by at most 250 of [a-zA-Z0-9/_-]. */
     public static String kmsAlias(String namespace, String name, String uid, String suffix) {
         return "alias/webplatform/" + fit(namespace + "-" + name, "-" + shortHash(uid) + suffix, 200, "[^a-zA-Z0-9/_-]", "-");

@@ -6,6 +6,7 @@ import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.Identity;
+import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Scope;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -20,6 +21,19 @@ public class BucketScope extends Scope {
     private final BucketNames names;
     private final AwsClients clients;
     private final String accountId;
+    private final String installation;
+    private final TrailDestination trailDestination;
+
+    /** The installation name when none is given: the operator's own default (engine.Installation). */
+    public static final String DEFAULT_INSTALLATION = "webplatform";
+
+    /**
+     * Where this SecureBucket's object writes are recorded: the log bucket and the installation's trail that
+     * delivers into it. The installation's shared log bucket unless spec.trail.logBucketName names another;
+     * every SecureBucket of the installation and region with the same destination shares the trail.
+     */
+    public record TrailDestination(String logBucket, String trail, boolean named) {
+    }
 
     /** A scope identified by the object's UID, as stacks were before installations had names. */
     public BucketScope(SecureBucket resource, AwsClients clients, String accountId) {
@@ -27,20 +41,57 @@ public class BucketScope extends Scope {
     }
 
     public BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String accountId) {
-        this(resource, identity, clients, clients.region(resource.getSpec().region), accountId);
+        this(resource, identity, clients, accountId, DEFAULT_INSTALLATION);
+    }
+
+    public BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String accountId, String installation) {
+        this(resource, identity, clients, clients.region(resource.getSpec().region), accountId, installation);
     }
 
     /** A plan's scope: no AWS clients (so any AWS call fails), the account as a reference. */
-    public static BucketScope forPlan(SecureBucket resource, Identity identity, String region, String accountId) {
-        return new BucketScope(resource, identity, null, region, accountId);
+    public static BucketScope forPlan(SecureBucket resource, Identity identity, String region, String accountId, String installation) {
+        return new BucketScope(resource, identity, null, region, accountId, installation);
     }
 
-    private BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String region, String accountId) {
+    private BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String region, String accountId, String installation) {
         super(resource, identity, region);
         this.resource = resource;
         this.names = BucketNames.of(resource, identity.key());
         this.clients = clients;
         this.accountId = accountId;
+        this.installation = installation;
+        String named = resource.getSpec().trail == null ? null : resource.getSpec().trail.logBucketName;
+        String logBucket = named != null ? named : ResourceNames.sharedTrailLogBucket(installation, accountId, region);
+        this.trailDestination = new TrailDestination(logBucket, ResourceNames.sharedTrail(installation, logBucket, named != null), named != null);
+    }
+
+    /** The operator installation this pass runs in (the chart's installationName). */
+    public String installation() {
+        return installation;
+    }
+
+    public TrailDestination trailDestination() {
+        return trailDestination;
+    }
+
+    /** The owner key of what the installation shares in a region (the trail and its log bucket), never one object's. */
+    public String installationKey() {
+        return Identity.keyOf(installation, "Installation", region(), "shared");
+    }
+
+    /** The prefix CloudTrail matches this SecureBucket's objects by: arn:&lt;partition&gt;:s3:::&lt;bucket&gt;/. */
+    public String objectArnPrefix() {
+        return partition().bucketArn(names.bucket()) + "/";
+    }
+
+    /** The object is being deleted: this pass walks its deletion. */
+    public boolean deleting() {
+        return resource.getMetadata().getDeletionTimestamp() != null;
+    }
+
+    /** The resource itself (its status says what an earlier version made). */
+    public SecureBucket resource() {
+        return resource;
     }
 
     public SecureBucketSpec spec() {

@@ -99,7 +99,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
     @Override
     public void preflight(BucketScope scope) {
         String bucket = bucketName(scope);
-        usable.get(scope.region() + "/" + bucket + "/" + scope.ownerKey(), USABLE_CACHED_FOR, () -> {
+        usable.get(scope.region() + "/" + bucket + "/" + ownerKey(scope), USABLE_CACHED_FOR, () -> {
             tagsIfOurs(scope, bucket);
             return true;
         });
@@ -109,7 +109,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
      * The bucket's tags, null when it does not exist; UserError when it belongs to another account
      * (S3 answers 403 to anyone else) or carries another resource's ownership tag.
      */
-    private static Map<String, String> tagsIfOurs(BucketScope scope, String bucket) {
+    protected Map<String, String> tagsIfOurs(BucketScope scope, String bucket) {
         Map<String, String> tags = new LinkedHashMap<>();
         try {
             scope.s3().getBucketTagging(r -> r.bucket(bucket)).tagSet().forEach(t -> tags.put(t.key(), t.value()));
@@ -126,11 +126,31 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
             }
         }
         String owner = tags.get(Ownership.OWNER_UID);
-        if (owner != null && !owner.equals(scope.ownerKey())) {
+        if (owner != null && !owner.equals(ownerKey(scope)) && !takesOver(scope, tags)) {
             throw new UserError("BucketOwnedElsewhere", "bucket " + bucket + " is managed by another resource ("
                     + tags.get(Ownership.OWNER) + "); choose another name");
         }
         return tags;
+    }
+
+    /** The owner tag this bucket carries: the SecureBucket's owner key, unless the bucket is shared. */
+    protected String ownerKey(BucketScope scope) {
+        return scope.ownerKey();
+    }
+
+    /** A bucket tagged as another's that this component may make its own (what an earlier version made for the same purpose). */
+    protected boolean takesOver(BucketScope scope, Map<String, String> tags) {
+        return false;
+    }
+
+    /** The tags this bucket must carry. */
+    protected Map<String, String> tags(BucketScope scope, String bucket) {
+        return scope.tags(name(), bucket);
+    }
+
+    /** Deleting it deletes every object version in it first. */
+    protected boolean emptiesOnDelete(BucketScope scope) {
+        return scope.spec().emptyOnDelete;
     }
 
     @Override
@@ -147,7 +167,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
                 })
                 .bucketKeyEnabled(key != null)
                 .build();
-        return new Desired(bucket, scope.region(), scope.tags(name(), bucket), BucketVersioningStatus.ENABLED, encryption,
+        return new Desired(bucket, scope.region(), tags(scope, bucket), BucketVersioningStatus.ENABLED, encryption,
                 ALL_PUBLIC_ACCESS_BLOCKED, ObjectOwnership.BUCKET_OWNER_ENFORCED, policy(scope));
     }
 
@@ -328,7 +348,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
         ListObjectVersionsResponse first = s3.listObjectVersions(r -> r.bucket(bucket).maxKeys(1));
         boolean empty = first.versions().isEmpty() && first.deleteMarkers().isEmpty();
         if (!empty) {
-            if (!scope.spec().emptyOnDelete) {
+            if (!emptiesOnDelete(scope)) {
                 throw new UserError("BucketNotEmpty", "bucket " + bucket + " still holds objects; set spec.emptyOnDelete: true"
                         + " to let the operator delete every version, or empty it yourself");
             }

@@ -21,6 +21,9 @@ public final class SecureBucketGraph {
                 .add(new Replication(), after(KmsKey.NAME, DataBucket.NAME, BackupBucket.NAME, ReplicationRole.NAME))
                 .add(new TrailBucket())
                 .add(new Trail(), after(TrailBucket.NAME, DataBucket.NAME))
+                // An earlier version's own trail goes once the shared one records the bucket; its log bucket stays until the end.
+                .add(new PreviousTrailBucket())
+                .add(new PreviousTrail(), after(Trail.NAME, PreviousTrailBucket.NAME))
                 .anchor(DataBucket.NAME)
                 .build();
     }

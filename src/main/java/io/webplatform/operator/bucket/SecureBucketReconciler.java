@@ -85,7 +85,7 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     }
 
     private BucketScope scope(SecureBucket resource, Identity identity) {
-        return new BucketScope(resource, identity, clients, accountIds.of(clients.region(resource.getSpec().region)));
+        return new BucketScope(resource, identity, clients, accountIds.of(clients.region(resource.getSpec().region)), installation.name());
     }
 
     private static void fillOutputs(SecureBucketStatus status, BucketScope scope, WalkResult walk) {
@@ -100,9 +100,14 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
             out.replicationRoleArn = idIfPresent(scope, ReplicationRole.NAME);
         }
         if (scope.trailEnabled()) {
-            out.logBucketName = scope.names().logBucket();
+            out.logBucketName = scope.trailDestination().logBucket();
             out.logBucketArn = idIfPresent(scope, TrailBucket.NAME);
             out.trailArn = idIfPresent(scope, Trail.NAME);
+        }
+        var previous = walk.component(PreviousTrail.NAME);
+        if (previous != null && previous.getId() != null) {
+            // The trail an earlier version made for it still exists: status keeps naming it until it is gone.
+            out.trailArn = previous.getId();
         }
         status.setOutputs(out);
         status.setReplication(summary(scope.replicationEnabled(), walk, Replication.NAME, "Ready"));

@@ -1,44 +1,89 @@
 package io.webplatform.operator.bucket;
 
-import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.aws.AwsErrors;
+import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.aws.Propagation;
+import io.webplatform.operator.aws.UserError;
+import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
+import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.Observed;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
-import software.amazon.awssdk.services.cloudtrail.model.DataResource;
-import software.amazon.awssdk.services.cloudtrail.model.EventSelector;
-import software.amazon.awssdk.services.cloudtrail.model.ReadWriteType;
+import software.amazon.awssdk.services.cloudtrail.model.AdvancedEventSelector;
+import software.amazon.awssdk.services.cloudtrail.model.AdvancedFieldSelector;
 import software.amazon.awssdk.services.cloudtrail.model.Tag;
+import software.amazon.awssdk.services.cloudtrail.model.TrailInfo;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
-/** A CloudTrail trail of the data bucket's object writes (S3 data events, WriteOnly), validated and logging. */
+/**
+ * This SecureBucket's membership in the installation's shared CloudTrail trail of object writes.
+ *
+ * <p>CloudTrail allows 5 trails per Region, not adjustable (CloudTrail quotas,
+ * https://docs.aws.amazon.com/awscloudtrail/latest/userguide/WhatIsCloudTrail-Limits.html), so a trail per
+ * SecureBucket stops at the sixth. A trail is identified by its destination: every SecureBucket of an
+ * installation in a Region whose logs go to the same log bucket is recorded by one trail, validated and
+ * logging, through ONE advanced event selector (S3 data events, readOnly=false) whose resources.ARN StartsWith
+ * lists arn:&lt;partition&gt;:s3:::&lt;bucket&gt;/ of each member (API_AdvancedFieldSelector; "filtering data events by
+ * using advanced event selectors" in the CloudTrail guide). PutEventSelectors replaces a trail's whole
+ * configuration, so joining and leaving read, modify and write under one lock per trail; another process's lost
+ * update is repaired at the next pass, where each member finds its own ARN missing. A trail holds 500 values over
+ * all its selectors (not adjustable): 3 for the selector's fixed conditions, one per member. The last member's
+ * leaving deletes the trail (an empty StartsWith is invalid); its log bucket's end is {@link TrailBucket}'s.
+ */
 public class Trail implements Component<BucketScope, Trail.Desired, Trail.State> {
     public static final String NAME = "Trail";
 
     static final String VALIDATION = "log file validation";
     static final String DESTINATION = "destination";
-    static final String SELECTOR = "event selector";
+    static final String MEMBERSHIP = "member";
     static final String LOGGING = "logging";
 
-    /** The trail as CloudTrail reports it: its settings, whether it logs, and its event selectors. */
-    public record State(software.amazon.awssdk.services.cloudtrail.model.Trail trail, boolean logging, List<EventSelector> selectors) {
+    /** CloudTrail: 500 values over all conditions of all advanced event selectors of a trail, not adjustable. */
+    public static final int VALUES_PER_TRAIL = 500;
+    /** CloudTrail: 5 trails per Region, not adjustable. */
+    public static final int TRAILS_PER_REGION = 5;
+    /** The conditions of the selector besides the members: eventCategory, resources.type, readOnly. */
+    static final int FIXED_VALUES = 3;
+    static final String ARN_FIELD = "resources.ARN";
+    /** A member found in the shared trail is not asked about again in preflight for this long. */
+    private static final Duration MEMBER_CACHED_FOR = Duration.ofHours(1);
+    /** One lock per shared trail in this process: read-modify-write of its selectors, its creation and deletion. */
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+
+    /** Members found in their trail by preflight (region/trail/member): a resync's preflight asks nothing. */
+    private final ExpiringCache<Boolean> members = new ExpiringCache<>(Clock.systemUTC());
+
+    /** The trail as CloudTrail reports it: its settings, whether it logs, and its advanced event selectors. */
+    public record State(software.amazon.awssdk.services.cloudtrail.model.Trail trail, boolean logging,
+                        List<AdvancedEventSelector> selectors, String selectorName) {
         public boolean validationEnabled() {
             return Boolean.TRUE.equals(trail.logFileValidationEnabled());
+        }
+
+        /** The members the operator's selector lists (resources.ARN StartsWith), in its order. */
+        public List<String> members() {
+            return membersIn(selectors, selectorName);
         }
     }
 
     /**
-     * The trail as the operator wants it: what CreateTrail sends, the one event selector, and logging on.
-     * Only validation, destination, selector and logging are compared: the rest is set at creation.
+     * The trail as this SecureBucket wants it: what CreateTrail sends, the member it adds (its objects' ARN
+     * prefix) to the operator's selector, and logging on. Validation, destination, membership and logging are
+     * compared: the rest is set at creation.
      */
-    public record Desired(String name, String logBucket, boolean logFileValidation, boolean multiRegion,
-                          boolean includeGlobalServiceEvents, Map<String, String> tags, String dataBucket,
-                          EventSelector selector, boolean logging) {
+    public record Desired(String name, String logBucket, boolean logFileValidation, Map<String, String> tags,
+                          String selectorName, String member, boolean logging) {
     }
 
     @Override
@@ -53,25 +98,55 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
 
     @Override
     public Desired desired(BucketScope scope) {
-        String name = scope.names().trail();
-        return new Desired(name, scope.names().logBucket(), true, false, false, scope.tags(NAME, name),
-                scope.names().bucket(), desiredSelector(scope), true);
+        BucketScope.TrailDestination destination = scope.trailDestination();
+        return new Desired(destination.trail(), destination.logBucket(), true, sharedTags(scope, NAME, destination.trail()),
+                selectorName(scope), scope.objectArnPrefix(), true);
     }
 
-    /** The trail, logging, with its one event selector: the data bucket's object writes. */
+    /** The operator's selector in a trail: named after the installation, so a selector a person added is kept apart. */
+    static String selectorName(BucketScope scope) {
+        return "webplatform.io/" + scope.installation() + ": S3 object writes of SecureBuckets";
+    }
+
+    /**
+     * The ownership tags of what the installation shares in a region: the installation's key as owner, never one
+     * SecureBucket's, so nothing that sweeps one object's resources by its key touches them.
+     */
+    static Map<String, String> sharedTags(BucketScope scope, String component, String name) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(Ownership.OWNER_UID, scope.installationKey());
+        tags.put(Ownership.OWNER, "Installation/" + scope.installation());
+        tags.put(Ownership.COMPONENT, component);
+        tags.put(Ownership.MANAGED_BY, Ownership.MANAGED_BY_VALUE);
+        tags.put("Name", io.webplatform.operator.aws.ResourceNames.tagValue(name));
+        return tags;
+    }
+
+    /**
+     * The shared trail, logging, with the operator's selector. A plan renders one object, so the selector lists
+     * only this SecureBucket: the trail is the installation's, and each other member adds itself at its own pass.
+     */
     @Override
     public List<CfnResource> cloudFormation(Desired desired) {
-        Map<String, Object> trail = new java.util.LinkedHashMap<>();
+        Map<String, Object> trail = new LinkedHashMap<>();
         trail.put("TrailName", desired.name());
         trail.put("S3BucketName", desired.logBucket());
         trail.put("IsLogging", desired.logging());
         trail.put("EnableLogFileValidation", desired.logFileValidation());
-        trail.put("IsMultiRegionTrail", desired.multiRegion());
-        trail.put("IncludeGlobalServiceEvents", desired.includeGlobalServiceEvents());
-        EventSelector selector = desired.selector();
-        trail.put("EventSelectors", List.of(Map.of("ReadWriteType", selector.readWriteTypeAsString(),
-                "IncludeManagementEvents", selector.includeManagementEvents(),
-                "DataResources", selector.dataResources().stream().map(d -> Map.of("Type", d.type(), "Values", d.values())).toList())));
+        trail.put("IsMultiRegionTrail", false);
+        trail.put("IncludeGlobalServiceEvents", false);
+        trail.put("AdvancedEventSelectors", List.of(Map.of("Name", desired.selectorName(),
+                "FieldSelectors", selector(desired.selectorName(), List.of(desired.member())).fieldSelectors().stream().map(f -> {
+                    Map<String, Object> field = new LinkedHashMap<>();
+                    field.put("Field", f.field());
+                    if (f.hasEqualsValue()) {
+                        field.put("Equals", f.equalsValue());
+                    }
+                    if (f.hasStartsWith()) {
+                        field.put("StartsWith", f.startsWith());
+                    }
+                    return field;
+                }).toList())));
         trail.put("Tags", CfnResource.tags(desired.tags()));
         return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::CloudTrail::Trail", trail));
     }
@@ -81,25 +156,99 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         String arn = CfnResource.attribute(CfnResource.logicalId(NAME), "Arn");
         return Observed.ready(arn, new State(software.amazon.awssdk.services.cloudtrail.model.Trail.builder().name(desired.name())
                 .trailARN(arn).s3BucketName(desired.logBucket()).logFileValidationEnabled(desired.logFileValidation()).build(),
-                desired.logging(), List.of(desired.selector())));
+                desired.logging(), List.of(selector(desired.selectorName(), List.of(desired.member()))), desired.selectorName()));
     }
 
+    /**
+     * This SecureBucket's place in the shared trail: the trail, when it lists this bucket. Not listed (the trail
+     * absent, or recording others only) reads as absent: a SecureBucket joins by {@link #create}, and one that is
+     * going, or no longer asks for a trail, finds nothing of its own (another member's trail is not its to delete).
+     */
     @Override
     public Observed<State> observe(BucketScope scope) {
         CloudTrailClient ct = scope.cloudTrail();
-        String name = scope.names().trail();
+        String name = scope.trailDestination().trail();
         software.amazon.awssdk.services.cloudtrail.model.Trail trail;
+        List<AdvancedEventSelector> selectors;
         try {
             trail = ct.getTrail(r -> r.name(name)).trail();
+            selectors = ct.getEventSelectors(r -> r.trailName(name)).advancedEventSelectors();
         } catch (RuntimeException e) {
             if (AwsErrors.isNotFound(e)) {
                 return null;
             }
             throw e;
         }
+        String selectorName = selectorName(scope);
+        if (!membersIn(selectors, selectorName).contains(scope.objectArnPrefix())) {
+            return null;
+        }
+        members.put(memberKey(scope), true, MEMBER_CACHED_FOR);
         boolean logging = Boolean.TRUE.equals(ct.getTrailStatus(r -> r.name(name)).isLogging());
-        List<EventSelector> selectors = ct.getEventSelectors(r -> r.trailName(name)).eventSelectors();
-        return Observed.ready(trail.trailARN(), new State(trail, logging, selectors));
+        return Observed.ready(trail.trailARN(), new State(trail, logging, selectors, selectorName));
+    }
+
+    /**
+     * Before any write: a SecureBucket whose trail does not exist yet needs one of the Region's 5 trails (those
+     * whose HomeRegion is this Region, shadow and organisation trails included, as ListTrails returns them);
+     * a new member needs one of the trail's 500 selector values. Either missing stalls QuotaExceeded.
+     */
+    @Override
+    public void preflight(BucketScope scope) {
+        BucketScope.TrailDestination destination = scope.trailDestination();
+        String key = memberKey(scope);
+        if (members.get(key) != null) {
+            return;
+        }
+        CloudTrailClient ct = scope.cloudTrail();
+        List<AdvancedEventSelector> selectors;
+        try {
+            selectors = ct.getEventSelectors(r -> r.trailName(destination.trail())).advancedEventSelectors();
+        } catch (RuntimeException e) {
+            if (!AwsErrors.isNotFound(e)) {
+                throw e;
+            }
+            List<String> inRegion = new ArrayList<>();
+            for (TrailInfo t : ct.listTrailsPaginator(r -> { }).trails()) {
+                if (scope.region().equals(t.homeRegion())) {
+                    inRegion.add(t.name());
+                }
+            }
+            if (inRegion.size() >= TRAILS_PER_REGION) {
+                throw trailsQuota(scope, destination, String.join(", ", inRegion), inRegion.size());
+            }
+            return;
+        }
+        List<String> listed = membersIn(selectors, selectorName(scope));
+        if (listed.contains(scope.objectArnPrefix())) {
+            members.put(key, true, MEMBER_CACHED_FOR);
+            return;
+        }
+        int used = valuesIn(selectors);
+        int needed = listed.isEmpty() ? FIXED_VALUES + 1 : 1;
+        if (used + needed > VALUES_PER_TRAIL) {
+            throw valuesQuota(destination, used, needed);
+        }
+    }
+
+    /** A member known to be in its trail: region/trail/member. */
+    private static String memberKey(BucketScope scope) {
+        return scope.region() + "/" + scope.trailDestination().trail() + "/" + scope.objectArnPrefix();
+    }
+
+    private static UserError trailsQuota(BucketScope scope, BucketScope.TrailDestination destination, String trails, int used) {
+        return new UserError("QuotaExceeded", "CloudTrail trails per Region (service code cloudtrail; " + TRAILS_PER_REGION
+                + ", not adjustable): " + scope.region() + " has " + used + " (" + trails + "); this SecureBucket needs 1 more, the trail "
+                + destination.trail() + " for log bucket " + destination.logBucket() + ". Nothing was made. Delete a trail in "
+                + scope.region() + ", or record into an existing destination: every SecureBucket of this installation that"
+                + " omits spec.trail.logBucketName shares one trail");
+    }
+
+    private static UserError valuesQuota(BucketScope.TrailDestination destination, int used, int needed) {
+        return new UserError("QuotaExceeded", "CloudTrail advanced event selector values per trail (service code cloudtrail; "
+                + VALUES_PER_TRAIL + ", not adjustable): trail " + destination.trail() + " uses " + used + "; this SecureBucket needs "
+                + needed + ". Nothing was added. Give this SecureBucket another destination (spec.trail.logBucketName), which"
+                + " makes another trail, or turn its trail off");
     }
 
     @Override
@@ -112,9 +261,13 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         if (!desired.logBucket().equals(actual.trail().s3BucketName())) {
             changes.add(Change.of(DESTINATION, actual.trail().s3BucketName(), desired.logBucket()));
         }
-        if (!selectorMatches(actual.selectors(), desired.selector())) {
-            changes.add(Change.described(SELECTOR, describe(actual.selectors()), describe(List.of(desired.selector())),
-                    "event selector set to WriteOnly S3 data events of " + desired.dataBucket()));
+        AdvancedEventSelector ours = ours(actual.selectors(), desired.selectorName());
+        List<String> listed = actual.members();
+        if (ours == null || !wellFormed(ours) || !listed.contains(desired.member())) {
+            String had = ours == null ? "no selector of the operator" : !wellFormed(ours) ? "a changed selector"
+                    : "not recorded (" + listed.size() + " other member(s))";
+            changes.add(Change.described(MEMBERSHIP, had, "recorded",
+                    "object writes of " + desired.member() + " recorded by shared trail " + desired.name()));
         }
         if (actual.logging() != desired.logging()) {
             changes.add(Change.described(LOGGING, actual.logging() ? "started" : "stopped", desired.logging() ? "started" : "stopped",
@@ -123,40 +276,58 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         return changes;
     }
 
-    /** "WriteOnly AWS::S3::Object [arn:aws:s3:::b/]", management events included when they are. */
-    static String describe(List<EventSelector> selectors) {
-        if (selectors == null || selectors.isEmpty()) {
-            return "none";
-        }
-        return String.join("; ", selectors.stream().map(s -> s.readWriteTypeAsString()
-                + (Boolean.TRUE.equals(s.includeManagementEvents()) ? " management events" : "")
-                + s.dataResources().stream().map(d -> " " + d.type() + " " + d.values()).reduce("", String::concat)).toList());
-    }
-
     private static String onOff(boolean on) {
         return on ? "on" : "off";
     }
 
+    /**
+     * Joins the shared trail, creating it unless another member did (under the trail's lock, checked again:
+     * CreateTrail of an existing name is refused). A sixth trail in the Region is refused with
+     * MaximumNumberOfTrailsExceededException ("User: ... already has 5 trails in &lt;region&gt;."): QuotaExceeded.
+     * Logging starts in {@link #apply}, once the selector says what to record.
+     */
     @Override
     public void create(BucketScope scope, Desired desired) {
-        List<Tag> tags = desired.tags().entrySet().stream()
-                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-        Propagation.TRAIL_BUCKET_POLICY.run(logBucketPolicy(desired), null, scope.clock(), () -> scope.cloudTrail().createTrail(r -> r
-                .name(desired.name())
-                .s3BucketName(desired.logBucket())
-                .enableLogFileValidation(desired.logFileValidation())
-                .isMultiRegionTrail(desired.multiRegion())
-                .includeGlobalServiceEvents(desired.includeGlobalServiceEvents())
-                .tagsList(tags)));
+        createTrailUnlessItExists(scope, desired);
+        join(scope, desired);
+        members.put(memberKey(scope), true, MEMBER_CACHED_FOR);
     }
 
-    /**
-     * CloudTrail checks the log bucket's policy, which TrailBucket has just put. S3 keeps no date of a
-     * bucket policy (the bucket's CreationDate is only listed by ListBuckets, which would need
-     * s3:ListAllMyBuckets over the whole account), so the window runs from the first refusal.
-     */
-    private static String logBucketPolicy(Desired desired) {
-        return "the bucket policy of " + desired.logBucket();
+    private static void createTrailUnlessItExists(BucketScope scope, Desired desired) {
+        List<Tag> tags = desired.tags().entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        CloudTrailClient ct = scope.cloudTrail();
+        locked(scope, desired.name(), () -> {
+            try {
+                ct.getTrail(r -> r.name(desired.name()));
+                return null;
+            } catch (RuntimeException e) {
+                if (!AwsErrors.isNotFound(e)) {
+                    throw e;
+                }
+            }
+            try {
+                Propagation.TRAIL_BUCKET_POLICY.run("the bucket policy of " + desired.logBucket(), null, scope.clock(), () -> ct.createTrail(r -> r
+                        .name(desired.name())
+                        .s3BucketName(desired.logBucket())
+                        .enableLogFileValidation(desired.logFileValidation())
+                        .isMultiRegionTrail(false)
+                        .includeGlobalServiceEvents(false)
+                        .tagsList(tags)));
+            } catch (RuntimeException e) {
+                String code = AwsErrors.errorCode(e);
+                if ("MaximumNumberOfTrailsExceededException".equals(code)) {
+                    throw new UserError("QuotaExceeded", "CloudTrail trails per Region (service code cloudtrail; " + TRAILS_PER_REGION
+                            + ", not adjustable): AWS refused trail " + desired.name() + " for log bucket " + desired.logBucket() + " in "
+                            + scope.region() + " (" + AwsErrors.message(e) + "); this SecureBucket needs 1 more. Delete a trail in "
+                            + scope.region() + ", or record into an existing destination");
+                }
+                if (!"TrailAlreadyExistsException".equals(code)) {
+                    throw e;
+                }
+            }
+            return null;
+        });
     }
 
     @Override
@@ -164,18 +335,18 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         CloudTrailClient ct = scope.cloudTrail();
         var trail = current.detail().trail();
         boolean logging = current.detail().logging();
-        List<EventSelector> selectors = current.detail().selectors();
+        List<AdvancedEventSelector> selectors = current.detail().selectors();
         List<String> fields = changes.stream().map(Change::field).toList();
         try {
             // One UpdateTrail sets both: validation and destination.
             if (fields.contains(VALIDATION) || fields.contains(DESTINATION)) {
-                Propagation.TRAIL_BUCKET_POLICY.run(logBucketPolicy(desired), null, scope.clock(), () -> ct.updateTrail(r -> r
+                Propagation.TRAIL_BUCKET_POLICY.run("the bucket policy of " + desired.logBucket(), null, scope.clock(), () -> ct.updateTrail(r -> r
                         .name(desired.name()).s3BucketName(desired.logBucket()).enableLogFileValidation(desired.logFileValidation())));
                 trail = trail.toBuilder().s3BucketName(desired.logBucket()).logFileValidationEnabled(desired.logFileValidation()).build();
             }
-            if (fields.contains(SELECTOR)) {
-                ct.putEventSelectors(r -> r.trailName(desired.name()).eventSelectors(desired.selector()));
-                selectors = List.of(desired.selector());
+            if (fields.contains(MEMBERSHIP)) {
+                selectors = join(scope, desired);
+                members.put(memberKey(scope), true, MEMBER_CACHED_FOR);
             }
             if (fields.contains(LOGGING)) {
                 ct.startLogging(r -> r.name(desired.name()));
@@ -183,35 +354,141 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
             }
         } finally {
             // The findings, judged after the walk, read the trail as this pass left it.
-            scope.record(NAME, current.withDetail(new State(trail, logging, selectors)));
+            scope.record(NAME, current.withDetail(new State(trail, logging, selectors, desired.selectorName())));
         }
     }
 
+    /** Adds this member to the operator's selector, read and written under the trail's lock; the selectors as put. */
+    private static List<AdvancedEventSelector> join(BucketScope scope, Desired desired) {
+        CloudTrailClient ct = scope.cloudTrail();
+        return locked(scope, desired.name(), () -> {
+            List<AdvancedEventSelector> now = ct.getEventSelectors(r -> r.trailName(desired.name())).advancedEventSelectors();
+            Set<String> listed = new LinkedHashSet<>(membersIn(now, desired.selectorName()));
+            listed.add(desired.member());
+            List<AdvancedEventSelector> wanted = replaceOurs(now, desired.selectorName(), List.copyOf(listed));
+            if (valuesIn(wanted) > VALUES_PER_TRAIL) {
+                throw valuesQuota(scope.trailDestination(), valuesIn(now), valuesIn(wanted) - valuesIn(now));
+            }
+            put(ct, scope, desired.name(), wanted);
+            return wanted;
+        });
+    }
+
+    private static void put(CloudTrailClient ct, BucketScope scope, String trail, List<AdvancedEventSelector> selectors) {
+        try {
+            ct.putEventSelectors(r -> r.trailName(trail).advancedEventSelectors(selectors));
+        } catch (RuntimeException e) {
+            // InvalidEventSelectorsException: "Specify up to 500 values for all conditions in all advanced event selectors for a trail".
+            if ("InvalidEventSelectorsException".equals(AwsErrors.errorCode(e)) && AwsErrors.message(e).contains(String.valueOf(VALUES_PER_TRAIL))) {
+                throw valuesQuota(scope.trailDestination(), VALUES_PER_TRAIL, 1);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Leaves the shared trail: its ARN removed from the selector, the others kept. The last member deletes the
+     * trail (a selector cannot list no ARN). Each step is complete on its own: a crash between passes converges.
+     */
     @Override
     public boolean delete(BucketScope scope, Observed<State> current) {
-        scope.cloudTrail().deleteTrail(r -> r.name(scope.names().trail()));
-        return true;
+        CloudTrailClient ct = scope.cloudTrail();
+        String name = scope.trailDestination().trail();
+        String selectorName = selectorName(scope);
+        return locked(scope, name, () -> {
+            List<AdvancedEventSelector> now;
+            try {
+                now = ct.getEventSelectors(r -> r.trailName(name)).advancedEventSelectors();
+            } catch (RuntimeException e) {
+                if (AwsErrors.isNotFound(e)) {
+                    return true;
+                }
+                throw e;
+            }
+            List<String> listed = membersIn(now, selectorName);
+            List<String> others = listed.stream().filter(m -> !m.equals(scope.objectArnPrefix())).toList();
+            if (!others.isEmpty()) {
+                if (others.size() != listed.size()) {
+                    put(ct, scope, name, replaceOurs(now, selectorName, others));
+                }
+                return true;
+            }
+            // TrailNotFoundException (someone deleted it meanwhile) is judged by the engine's table of delete failures: GONE.
+            ct.deleteTrail(r -> r.name(name));
+            return true;
+        });
     }
 
-    static EventSelector desiredSelector(BucketScope scope) {
-        return EventSelector.builder()
-                .readWriteType(ReadWriteType.WRITE_ONLY)
-                .includeManagementEvents(false)
-                .dataResources(DataResource.builder().type("AWS::S3::Object")
-                        .values(scope.partition().bucketArn(scope.names().bucket()) + "/").build())
-                .build();
+    /** The shared trail exists (read under its lock, so that no member of this process is joining it meanwhile). */
+    static boolean exists(BucketScope scope) {
+        String name = scope.trailDestination().trail();
+        return locked(scope, name, () -> {
+            try {
+                scope.cloudTrail().getTrail(r -> r.name(name));
+                return true;
+            } catch (RuntimeException e) {
+                if (AwsErrors.isNotFound(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
     }
 
-    static boolean selectorMatches(List<EventSelector> actual, EventSelector desired) {
-        if (actual == null || actual.size() != 1) {
-            return false;
+    private static <T> T locked(BucketScope scope, String trail, Supplier<T> work) {
+        Object lock = LOCKS.computeIfAbsent(scope.accountId() + "/" + scope.region() + "/" + trail, k -> new Object());
+        synchronized (lock) {
+            return work.get();
         }
-        EventSelector a = actual.get(0);
-        return a.readWriteType() == desired.readWriteType()
-                && Boolean.FALSE.equals(a.includeManagementEvents())
-                && a.dataResources().size() == 1
-                && desired.dataResources().get(0).type().equals(a.dataResources().get(0).type())
-                && desired.dataResources().get(0).values().equals(a.dataResources().get(0).values());
+    }
+
+    /** The operator's selector: S3 object writes (data events, readOnly=false) of the objects under each member prefix. */
+    static AdvancedEventSelector selector(String name, List<String> members) {
+        return AdvancedEventSelector.builder().name(name).fieldSelectors(
+                AdvancedFieldSelector.builder().field("eventCategory").equalsValue("Data").build(),
+                AdvancedFieldSelector.builder().field("resources.type").equalsValue("AWS::S3::Object").build(),
+                AdvancedFieldSelector.builder().field("readOnly").equalsValue("false").build(),
+                AdvancedFieldSelector.builder().field(ARN_FIELD).startsWith(members).build()).build();
+    }
+
+    /** The selectors with the operator's replaced by one listing these members (dropped when none); the others as they are. */
+    static List<AdvancedEventSelector> replaceOurs(List<AdvancedEventSelector> selectors, String name, List<String> members) {
+        List<AdvancedEventSelector> result = new ArrayList<>();
+        if (selectors != null) {
+            selectors.stream().filter(s -> !name.equals(s.name())).forEach(result::add);
+        }
+        if (!members.isEmpty()) {
+            result.add(selector(name, members));
+        }
+        return result;
+    }
+
+    static AdvancedEventSelector ours(List<AdvancedEventSelector> selectors, String name) {
+        return selectors == null ? null : selectors.stream().filter(s -> name.equals(s.name())).findFirst().orElse(null);
+    }
+
+    static List<String> membersIn(List<AdvancedEventSelector> selectors, String name) {
+        AdvancedEventSelector ours = ours(selectors, name);
+        if (ours == null) {
+            return List.of();
+        }
+        return ours.fieldSelectors().stream().filter(f -> ARN_FIELD.equals(f.field()) && f.hasStartsWith())
+                .flatMap(f -> f.startsWith().stream()).distinct().toList();
+    }
+
+    /** Exactly the operator's conditions, whatever its members. */
+    static boolean wellFormed(AdvancedEventSelector selector) {
+        List<String> members = membersIn(List.of(selector), selector.name());
+        return !members.isEmpty() && selector.equals(selector(selector.name(), members));
+    }
+
+    /** What counts against the 500: every value of every condition of every advanced selector. */
+    static int valuesIn(List<AdvancedEventSelector> selectors) {
+        if (selectors == null) {
+            return 0;
+        }
+        return selectors.stream().flatMap(s -> s.fieldSelectors().stream()).mapToInt(f -> f.equalsValue().size() + f.startsWith().size()
+                + f.endsWith().size() + f.notEquals().size() + f.notStartsWith().size() + f.notEndsWith().size()).sum();
     }
 
     /** The trail as this pass found it (and left it); null when absent. */

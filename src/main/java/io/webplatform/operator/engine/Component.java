@@ -81,6 +81,14 @@ public interface Component<S extends Scope, D, A> {
         throw new UnsupportedOperationException(name() + " is not in the plan yet");
     }
 
+    /**
+     * Why this object's deletion (or its spec no longer asking for the resource) leaves the resource as it is,
+     * unread: it is shared with other objects, say. Null when it is this object's to delete. May read AWS.
+     */
+    default String leftInPlace(S scope) {
+        return null;
+    }
+
     /** True when the deletion policy keeps this resource. */
     default boolean retainedOnDelete(S scope) {
         return false;

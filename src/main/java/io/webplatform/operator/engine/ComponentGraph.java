@@ -476,6 +476,11 @@ public final class ComponentGraph<S extends Scope> {
     }
 
     private <A> void reportUnwanted(Component<S, ?, A> c, S scope, WalkResult result) {
+        String left = c.leftInPlace(scope);
+        if (left != null) {
+            result.put(new ComponentStatus(c.name(), null, DISABLED, false, left, null));
+            return;
+        }
         Observed<A> current = c.observe(scope);
         boolean retained = retainedAsObserved(c, scope, current);
         if (current == null || retained) {
@@ -576,6 +581,11 @@ public final class ComponentGraph<S extends Scope> {
     private <A> void deleteOne(Component<S, ?, A> c, List<String> keptDependents, S scope, EventSink events, WalkResult result,
                                Observed<?> seen) {
         String name = c.name();
+        String left = seen == null ? c.leftInPlace(scope) : null;
+        if (left != null) {
+            result.put(new ComponentStatus(name, null, DELETED, false, left, null));
+            return;
+        }
         Observed<A> current = seen != null ? (Observed<A>) seen : c.observe(scope);
         scope.record(name, current);
         if (current == null) {
@@ -595,6 +605,11 @@ public final class ComponentGraph<S extends Scope> {
     }
 
     private <A> void removeUnwanted(Component<S, ?, A> c, S scope, EventSink events, WalkResult result) {
+        String left = c.leftInPlace(scope);
+        if (left != null) {
+            result.put(new ComponentStatus(c.name(), null, DISABLED, false, left, null));
+            return;
+        }
         Observed<A> current = c.observe(scope);
         boolean retained = retainedAsObserved(c, scope, current);
         if (current == null) {

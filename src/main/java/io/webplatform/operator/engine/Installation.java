@@ -33,6 +33,11 @@ public class Installation {
 
     private volatile String clusterId;
 
+    /** The chart's installationName: what the installation's shared resources (a region's CloudTrail trail) are named after. */
+    public String name() {
+        return name;
+    }
+
     /** The kube-system namespace's UID: made with the cluster, never changed, gone with it. */
     public String clusterId() {
         if (clusterId == null) {

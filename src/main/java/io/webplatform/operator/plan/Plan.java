@@ -87,7 +87,7 @@ public final class Plan {
             // The WebPlatform makes its own flow-log SecureBucket: planned here too, as it is made with the platform.
             SecureBucket own = FlowLogDestination.ownBucket(platform, region, platform.getSpec().managementPolicy);
             own.getMetadata().setUid(PLACEHOLDER_UID);
-            SecureBucketGraph.create().plan(BucketScope.forPlan(own, identity(own, null, installation, null), region, ACCOUNT), template);
+            SecureBucketGraph.create().plan(BucketScope.forPlan(own, identity(own, null, installation, null), region, ACCOUNT, installation), template);
             flowLogBucketArn = CfnResource.attribute(CfnResource.logicalId(DataBucket.NAME), "Arn");
             template.note("FlowLogBucket", "SecureBucket " + own.getMetadata().getName() + " (made by the WebPlatform)");
         }
@@ -120,7 +120,7 @@ public final class Plan {
         String region = region(bucket.getSpec().region, defaultRegion, bucket);
         CloudFormationTemplate template = template(bucket, "SecureBucket", region);
         refuseProblems(bucket, SecureBucketValidation.validate(bucket));
-        SecureBucketGraph.create().plan(BucketScope.forPlan(bucket, identity(bucket, bucket.getStatus(), installation, template), region, ACCOUNT),
+        SecureBucketGraph.create().plan(BucketScope.forPlan(bucket, identity(bucket, bucket.getStatus(), installation, template), region, ACCOUNT, installation),
                 template);
         return template;
     }

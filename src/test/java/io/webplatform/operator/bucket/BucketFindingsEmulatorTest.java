@@ -58,9 +58,10 @@ class BucketFindingsEmulatorTest {
 
         aws.s3(Emulator.REGION).putBucketVersioning(r -> r.bucket(names.bucket())
                 .versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
-        aws.s3(Emulator.REGION).deleteBucketPolicy(r -> r.bucket(names.logBucket()));
-        aws.cloudTrail(Emulator.REGION).stopLogging(r -> r.name(names.trail()));
-        aws.cloudTrail(Emulator.REGION).updateTrail(r -> r.name(names.trail()).enableLogFileValidation(false));
+        BucketScope.TrailDestination shared = created.trailDestination();
+        aws.s3(Emulator.REGION).deleteBucketPolicy(r -> r.bucket(shared.logBucket()));
+        aws.cloudTrail(Emulator.REGION).stopLogging(r -> r.name(shared.trail()));
+        aws.cloudTrail(Emulator.REGION).updateTrail(r -> r.name(shared.trail()).enableLogFileValidation(false));
         BucketScope repaired = scope(sb);
         WalkResult walk = graph.reconcile(repaired, new RecordedEvents());
         assertThat(walk.repairs()).hasSize(4);

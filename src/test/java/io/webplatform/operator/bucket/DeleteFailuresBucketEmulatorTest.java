@@ -1,6 +1,7 @@
 package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.api.SecureBucket;
+import io.webplatform.operator.api.SecureBucketSpec;
 import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.WalkResult;
@@ -53,7 +54,10 @@ class DeleteFailuresBucketEmulatorTest {
     }
 
     private SecureBucket converged() {
-        SecureBucket sb = TestResources.secureBucket("del" + System.nanoTime() % 100000 + "-" + SEQ.incrementAndGet(), TestResources.fullSpec());
+        SecureBucketSpec spec = TestResources.fullSpec();
+        // A destination of its own, so that its trail's only member is this SecureBucket: its deletion deletes the trail.
+        spec.trail.logBucketName = "del-logs-" + System.nanoTime() % 10000000 + "-" + SEQ.get();
+        SecureBucket sb = TestResources.secureBucket("del" + System.nanoTime() % 100000 + "-" + SEQ.incrementAndGet(), spec);
         WalkResult result = null;
         for (int pass = 0; pass < 5 && (result == null || !result.allReady()); pass++) {
             result = graph.reconcile(new BucketScope(sb, aws, "123456789012"), new RecordedEvents());
@@ -61,6 +65,10 @@ class DeleteFailuresBucketEmulatorTest {
         assertThat(result.allReady()).as(result.waitingSummary()).isTrue();
         sb.getMetadata().setDeletionTimestamp(Instant.now().toString());
         return sb;
+    }
+
+    private BucketScope scope(SecureBucket sb) {
+        return new BucketScope(sb, aws, "123456789012");
     }
 
     private WalkResult deletePass(SecureBucket sb) {
@@ -82,7 +90,7 @@ class DeleteFailuresBucketEmulatorTest {
         BucketNames names = BucketNames.of(sb);
         // Someone deletes the trail between the operator's read and its delete: CloudTrail answers TrailNotFoundException.
         var raced = FAIL.answer("DeleteTrail", "TrailNotFoundException", 400,
-                "Unknown trail: " + names.trail() + " for the user: 123456789012").when(request -> {
+                "Unknown trail: " + scope(sb).trailDestination().trail() + " for the user: 123456789012").when(request -> {
             person.cloudTrail(Emulator.REGION).deleteTrail(r -> r.name(((DeleteTrailRequest) request).name()));
             return true;
         });
@@ -98,7 +106,7 @@ class DeleteFailuresBucketEmulatorTest {
         assertThat(FAIL.seen("DeleteTrail") - before).as("DeleteTrail calls: the one answered, no retry").isEqualTo(1);
         assertThat(deletePass(sb).allGone()).isTrue();
         assertThat(FAIL.seen("DeleteTrail") - before).as("nor at the next pass").isEqualTo(1);
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), names).trail()).isFalse();
+        assertThat(AwsInventory.of(aws, scope(sb)).sharedTrail()).isFalse();
     }
 
     @Test
@@ -119,8 +127,8 @@ class DeleteFailuresBucketEmulatorTest {
         WalkResult done = deleteUntilDoneOrStalled(sb, 4);
         assertThat(done.allGone()).as(done.waitingSummary()).isTrue();
         assertThat(throttled.answered()).isEqualTo(2);
-        AwsInventory left = AwsInventory.of(aws, sb.getMetadata().getUid(), names);
-        assertThat(left.trail()).isFalse();
+        AwsInventory left = AwsInventory.of(aws, scope(sb));
+        assertThat(left.sharedTrail()).isFalse();
         assertThat(left.role()).isFalse();
     }
 
@@ -141,7 +149,7 @@ class DeleteFailuresBucketEmulatorTest {
                 .contains("Grant `iam:DeleteRole` to the operator's IAM role").endsWith("the deletion resumes by itself once that is done");
         assertThat(blocked.component(ReplicationRole.NAME).getMessage()).isEqualTo("BLOCKED AccessDenied: the operator's role lacks the permission `iam:DeleteRole`");
         assertThat(blocked.component(Trail.NAME).getState()).as("independent parts are deleted meanwhile").isEqualTo(ComponentGraph.DELETED);
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), names).role()).isTrue();
+        assertThat(AwsInventory.of(aws, scope(sb)).role()).isTrue();
         int refused = denied.answered();
         assertThat(deletePass(sb).stalledMessage()).as("retried, and the same message").isEqualTo(blocked.stalledMessage());
         assertThat(denied.answered()).isEqualTo(refused + 1);
@@ -150,7 +158,7 @@ class DeleteFailuresBucketEmulatorTest {
         WalkResult done = deleteUntilDoneOrStalled(sb, 4);
         assertThat(done.allGone()).as(done.waitingSummary() + done.stalledMessage()).isTrue();
         assertThat(done.stalled()).isFalse();
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), names).role()).isFalse();
+        assertThat(AwsInventory.of(aws, scope(sb)).role()).isFalse();
     }
 
     @Test
@@ -175,7 +183,7 @@ class DeleteFailuresBucketEmulatorTest {
         iam.removeRoleFromInstanceProfile(r -> r.instanceProfileName(profile).roleName(names.replicationRole()));
         WalkResult done = deleteUntilDoneOrStalled(sb, 4);
         assertThat(done.allGone()).as(done.waitingSummary() + done.stalledMessage()).isTrue();
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), names).role()).isFalse();
+        assertThat(AwsInventory.of(aws, scope(sb)).role()).isFalse();
         iam.deleteInstanceProfile(r -> r.instanceProfileName(profile));
     }
 
@@ -199,6 +207,6 @@ class DeleteFailuresBucketEmulatorTest {
         assertThat(first.component(ReplicationRole.NAME).getMessage()).startsWith("TRANSIENT DeleteConflict: a policy was attached");
         WalkResult done = deleteUntilDoneOrStalled(sb, 4);
         assertThat(done.allGone()).as(done.waitingSummary() + done.stalledMessage()).isTrue();
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), names).role()).isFalse();
+        assertThat(AwsInventory.of(aws, scope(sb)).role()).isFalse();
     }
 }

@@ -3,9 +3,8 @@ package io.webplatform.operator.bucket;
 import io.webplatform.operator.engine.Observed;
 import io.webplatform.operator.testing.TestResources;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.cloudtrail.model.DataResource;
-import software.amazon.awssdk.services.cloudtrail.model.EventSelector;
-import software.amazon.awssdk.services.cloudtrail.model.ReadWriteType;
+import software.amazon.awssdk.services.cloudtrail.model.AdvancedEventSelector;
+import software.amazon.awssdk.services.cloudtrail.model.AdvancedFieldSelector;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerReplicationStatus;
 import software.amazon.awssdk.services.s3.model.ReplicationConfiguration;
 import software.amazon.awssdk.services.s3.model.ReplicationRule;
@@ -64,17 +63,36 @@ class DesiredStateTest {
     }
 
     @Test
-    void trailSelectorIsWriteOnlyObjectEventsOfThisBucket() {
+    void trailSelectorRecordsObjectWritesOfEachMember() {
         BucketScope scope = scope();
-        EventSelector desired = Trail.desiredSelector(scope);
-        assertThat(desired.readWriteType()).isEqualTo(ReadWriteType.WRITE_ONLY);
-        assertThat(desired.includeManagementEvents()).isFalse();
-        assertThat(desired.dataResources()).containsExactly(DataResource.builder().type("AWS::S3::Object")
-                .values("arn:aws:s3:::" + scope.names().bucket() + "/").build());
-        assertThat(Trail.selectorMatches(List.of(desired), desired)).isTrue();
-        assertThat(Trail.selectorMatches(List.of(desired.toBuilder().readWriteType(ReadWriteType.ALL).build()), desired)).isFalse();
-        assertThat(Trail.selectorMatches(List.of(desired, desired), desired)).isFalse();
-        assertThat(Trail.selectorMatches(List.of(), desired)).isFalse();
+        Trail.Desired desired = new Trail().desired(scope);
+        assertThat(desired.member()).isEqualTo("arn:aws:s3:::" + scope.names().bucket() + "/");
+        assertThat(desired.name()).isEqualTo("wp-webplatform-bucket-writes");
+        assertThat(desired.logBucket()).isEqualTo("wp-webplatform-123456789012-eu-west-3-trails");
+        AdvancedEventSelector selector = Trail.selector(desired.selectorName(), List.of(desired.member(), "arn:aws:s3:::other/"));
+        assertThat(selector.fieldSelectors()).extracting(f -> f.field() + " " + f.equalsValue() + " " + f.startsWith()).containsExactly(
+                "eventCategory [Data] []", "resources.type [AWS::S3::Object] []", "readOnly [false] []",
+                "resources.ARN [] [" + desired.member() + ", arn:aws:s3:::other/]");
+        assertThat(Trail.wellFormed(selector)).isTrue();
+        assertThat(Trail.valuesIn(List.of(selector))).isEqualTo(5);
+        assertThat(Trail.membersIn(List.of(selector), desired.selectorName())).containsExactly(desired.member(), "arn:aws:s3:::other/");
+        // Another selector (a person's) is kept as it is; the operator's goes with its last member.
+        AdvancedEventSelector persons = AdvancedEventSelector.builder().name("audit").fieldSelectors(
+                AdvancedFieldSelector.builder().field("eventCategory").equalsValue("Management").build()).build();
+        assertThat(Trail.replaceOurs(List.of(persons, selector), desired.selectorName(), List.of())).containsExactly(persons);
+        assertThat(Trail.membersIn(Trail.replaceOurs(List.of(persons, selector), desired.selectorName(), List.of("arn:aws:s3:::other/")),
+                desired.selectorName())).containsExactly("arn:aws:s3:::other/");
+    }
+
+    @Test
+    void aNamedLogBucketIsAnotherDestinationAndSoAnotherTrail() {
+        var spec = TestResources.fullSpec();
+        spec.trail.logBucketName = "acme-audit";
+        BucketScope named = new BucketScope(TestResources.secureBucket("a", spec), io.webplatform.operator.testing.Emulator.clientsWithoutEndpoint(), "123456789012");
+        BucketScope other = new BucketScope(TestResources.secureBucket("b", spec), io.webplatform.operator.testing.Emulator.clientsWithoutEndpoint(), "123456789012");
+        assertThat(named.trailDestination().logBucket()).isEqualTo("acme-audit");
+        assertThat(named.trailDestination().trail()).startsWith("wp-webplatform-bucket-writes-").isEqualTo(other.trailDestination().trail())
+                .isNotEqualTo(scope().trailDestination().trail());
     }
 
     @Test

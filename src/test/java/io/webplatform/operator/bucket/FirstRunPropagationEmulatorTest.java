@@ -51,6 +51,8 @@ class FirstRunPropagationEmulatorTest {
     private static SecureBucket resource() {
         SecureBucketSpec spec = TestResources.fullSpec();
         spec.deletionPolicy = DeletionPolicy.Delete;
+        // A destination of its own: its trail is made (and ended) by this SecureBucket alone.
+        spec.trail.logBucketName = "fr-logs-" + System.nanoTime() % 10000000 + "-" + SEQ.get();
         return TestResources.secureBucket("fr" + System.nanoTime() % 100000 + "-" + SEQ.incrementAndGet(), spec);
     }
 
@@ -120,7 +122,7 @@ class FirstRunPropagationEmulatorTest {
             tagsNotYetHonoured.release();
         }
         convergesThenDeletes(sb);
-        AwsInventory gone = AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb));
+        AwsInventory gone = AwsInventory.of(aws, new BucketScope(sb, aws, "123456789012"));
         assertThat(gone.keys()).as("one key made, found again by its tags, never a second").hasSize(1);
     }
 
@@ -150,13 +152,13 @@ class FirstRunPropagationEmulatorTest {
         }
         WalkResult deleted = graph.delete(new BucketScope(sb, aws, "123456789012"), new RecordedEvents());
         assertThat(deleted.allGone()).as(deleted.waitingSummary()).isTrue();
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).liveKeys()).isZero();
+        assertThat(AwsInventory.of(aws, new BucketScope(sb, aws, "123456789012")).liveKeys()).isZero();
     }
 
     @Test
     void createTrailRightAfterTheBucketPolicyWaitsTwoMinutesFromTheFirstRefusalThenStalls() {
         SecureBucket sb = resource();
-        String logBucket = BucketNames.of(sb).logBucket();
+        String logBucket = sb.getSpec().trail.logBucketName;
         String insufficient = "Incorrect S3 bucket policy is detected for bucket: " + logBucket;
         FailCalls.Failure policyNotYetSeen = AWS_CATCHING_UP.answer("CreateTrail", "InsufficientS3BucketPolicyException", 400, insufficient)
                 .when(r -> r instanceof CreateTrailRequest c && logBucket.equals(c.s3BucketName()));

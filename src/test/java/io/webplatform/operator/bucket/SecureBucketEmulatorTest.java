@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.cloudtrail.model.ReadWriteType;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.ObjectOwnership;
@@ -47,13 +46,25 @@ class SecureBucketEmulatorTest {
     private static AwsClients aws;
     private final ComponentGraph<BucketScope> graph = SecureBucketGraph.create();
 
+    /**
+     * Another member of the installation's shared trail for the whole class, so that each test's SecureBucket is
+     * never the last one and the trail's end (which {@link SharedTrailEmulatorTest} judges) does not depend on the order.
+     */
+    private static SecureBucket neighbour;
+
     @BeforeAll
     static void clients() {
         aws = Emulator.clients(FAIL, CRASH);
+        SecureBucketSpec spec = TestResources.fullSpec();
+        spec.replication = null;
+        spec.deletionPolicy = DeletionPolicy.Delete;
+        neighbour = resource(spec);
+        assertThat(new SecureBucketEmulatorTest().converge(neighbour, new RecordedEvents()).allReady()).isTrue();
     }
 
     @AfterAll
     static void close() {
+        new SecureBucketEmulatorTest().deleteFully(neighbour, new RecordedEvents());
         aws.close();
     }
 
@@ -96,8 +107,9 @@ class SecureBucketEmulatorTest {
 
         assertThat(result.allReady()).as(result.waitingSummary()).isTrue();
         BucketNames names = BucketNames.of(sb);
+        BucketScope.TrailDestination shared = scope(sb).trailDestination();
         var s3 = aws.s3(Emulator.REGION);
-        for (String bucket : List.of(names.bucket(), names.backupBucket(), names.logBucket())) {
+        for (String bucket : List.of(names.bucket(), names.backupBucket(), shared.logBucket())) {
             assertThat(s3.getBucketVersioning(r -> r.bucket(bucket)).status()).isEqualTo(BucketVersioningStatus.ENABLED);
             var pab = s3.getPublicAccessBlock(r -> r.bucket(bucket)).publicAccessBlockConfiguration();
             assertThat(List.of(pab.blockPublicAcls(), pab.ignorePublicAcls(), pab.blockPublicPolicy(), pab.restrictPublicBuckets()))
@@ -105,8 +117,9 @@ class SecureBucketEmulatorTest {
             assertThat(s3.getBucketPolicy(r -> r.bucket(bucket)).policy()).contains("aws:SecureTransport");
             assertThat(s3.getBucketOwnershipControls(r -> r.bucket(bucket)).ownershipControls().rules().get(0).objectOwnership())
                     .isEqualTo(ObjectOwnership.BUCKET_OWNER_ENFORCED);
+            // The shared log bucket is the installation's, not this object's.
             assertThat(s3.getBucketTagging(r -> r.bucket(bucket)).tagSet())
-                    .anySatisfy(t -> assertThat(t.value()).isEqualTo(sb.getMetadata().getUid()));
+                    .anySatisfy(t -> assertThat(t.value()).isEqualTo(bucket.equals(shared.logBucket()) ? scope(sb).installationKey() : sb.getMetadata().getUid()));
         }
         String keyArn = result.component(KmsKey.NAME).getId();
         var sse = s3.getBucketEncryption(r -> r.bucket(names.bucket())).serverSideEncryptionConfiguration().rules().get(0);
@@ -116,12 +129,18 @@ class SecureBucketEmulatorTest {
         var replication = s3.getBucketReplication(r -> r.bucket(names.bucket())).replicationConfiguration();
         assertThat(replication.rules().get(0).destination().bucket()).isEqualTo(Partition.of(Emulator.REGION).bucketArn(names.backupBucket()));
         var ct = aws.cloudTrail(Emulator.REGION);
-        assertThat(ct.getTrailStatus(r -> r.name(names.trail())).isLogging()).isTrue();
-        assertThat(ct.getTrail(r -> r.name(names.trail())).trail().logFileValidationEnabled()).isTrue();
-        var selector = ct.getEventSelectors(r -> r.trailName(names.trail())).eventSelectors().get(0);
-        assertThat(selector.readWriteType()).isEqualTo(ReadWriteType.WRITE_ONLY);
-        assertThat(selector.dataResources().get(0).values()).containsExactly(Partition.of(Emulator.REGION).bucketArn(names.bucket()) + "/");
-        assertThat(events.normal).filteredOn(e -> e.startsWith("Created")).hasSize(7);
+        assertThat(ct.getTrailStatus(r -> r.name(shared.trail())).isLogging()).isTrue();
+        assertThat(ct.getTrail(r -> r.name(shared.trail())).trail().logFileValidationEnabled()).isTrue();
+        assertThat(result.component(Trail.NAME).getId()).endsWith(":trail/" + shared.trail());
+        var selectors = ct.getEventSelectors(r -> r.trailName(shared.trail())).advancedEventSelectors();
+        assertThat(selectors).hasSize(1);
+        assertThat(Trail.wellFormed(selectors.get(0))).isTrue();
+        // The neighbour is recorded too: one trail for both.
+        assertThat(Trail.membersIn(selectors, Trail.selectorName(scope(sb))))
+                .contains(Partition.of(Emulator.REGION).bucketArn(names.bucket()) + "/", scope(neighbour).objectArnPrefix());
+        // The trail and its log bucket exist already (the neighbour's): this SecureBucket made 5 of its own, and joined the trail.
+        assertThat(events.normal).filteredOn(e -> e.startsWith("Created")).hasSize(6).anyMatch(e -> e.startsWith("Created: Trail "));
+        assertThat(events.normal).noneMatch(e -> e.startsWith("Repaired"));
     }
 
     /**
@@ -248,7 +267,8 @@ class SecureBucketEmulatorTest {
         List<String> mutations = CRASH.mutations();
         CRASH.disarm();
         deleteFully(probe, new RecordedEvents());
-        assertThat(mutations).hasSizeGreaterThan(20);
+        // The shared trail and its log bucket exist already (the neighbour's): joining is one PutEventSelectors.
+        assertThat(mutations).hasSizeGreaterThan(15).contains("CloudTrail:PutEventSelectors");
 
         List<String> covered = new ArrayList<>();
         for (int n = 1; n <= mutations.size(); n++) {
@@ -260,15 +280,16 @@ class SecureBucketEmulatorTest {
             WalkResult result = converge(sb, new RecordedEvents());
             assertThat(result.allReady()).as("after a crash following %s: %s", mutations.get(n - 1), result.waitingSummary()).isTrue();
             BucketNames names = BucketNames.of(sb);
-            AwsInventory after = AwsInventory.of(aws, sb.getMetadata().getUid(), names);
+            AwsInventory after = AwsInventory.of(aws, scope(sb));
             assertThat(after.liveKeys()).as("keys after crash at %s", mutations.get(n - 1)).isEqualTo(1);
             assertThat(after.keys()).hasSize(1);
-            assertThat(after.buckets()).containsExactlyInAnyOrder(names.bucket(), names.backupBucket(), names.logBucket());
+            assertThat(after.buckets()).containsExactlyInAnyOrder(names.bucket(), names.backupBucket());
+            assertThat(after.logBucket()).isTrue();
             assertThat(after.role()).isTrue();
             assertThat(after.trail()).isTrue();
 
             assertThat(deleteFully(sb, new RecordedEvents()).allGone()).isTrue();
-            AwsInventory gone = AwsInventory.of(aws, sb.getMetadata().getUid(), names);
+            AwsInventory gone = AwsInventory.of(aws, scope(sb));
             assertThat(gone.liveKeys()).isZero();
             assertThat(gone.buckets()).isEmpty();
             assertThat(gone.role()).isFalse();
@@ -293,7 +314,8 @@ class SecureBucketEmulatorTest {
         s3.putBucketEncryption(r -> r.bucket(names.bucket()).serverSideEncryptionConfiguration(c -> c.rules(x -> x
                 .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
         aws.kms(Emulator.REGION).disableKeyRotation(r -> r.keyId(keyArn));
-        aws.cloudTrail(Emulator.REGION).stopLogging(r -> r.name(names.trail()));
+        String trail = scope(sb).trailDestination().trail();
+        aws.cloudTrail(Emulator.REGION).stopLogging(r -> r.name(trail));
         s3.deleteBucketReplication(r -> r.bucket(names.bucket()));
         aws.iam(Emulator.REGION).deleteRolePolicy(r -> r.roleName(names.replicationRole()).policyName(ReplicationRole.POLICY_NAME));
 
@@ -314,7 +336,7 @@ class SecureBucketEmulatorTest {
         assertThat(s3.getBucketVersioning(r -> r.bucket(names.bucket())).status()).isEqualTo(BucketVersioningStatus.ENABLED);
         assertThat(s3.getPublicAccessBlock(r -> r.bucket(names.bucket())).publicAccessBlockConfiguration().blockPublicPolicy()).isTrue();
         assertThat(s3.getBucketPolicy(r -> r.bucket(names.backupBucket())).policy()).contains("aws:SecureTransport");
-        assertThat(aws.cloudTrail(Emulator.REGION).getTrailStatus(r -> r.name(names.trail())).isLogging()).isTrue();
+        assertThat(aws.cloudTrail(Emulator.REGION).getTrailStatus(r -> r.name(trail)).isLogging()).isTrue();
 
         // Repaired state is stable: the next pass changes nothing.
         assertThat(graph.reconcile(scope(sb), new RecordedEvents()).repairs()).isEmpty();
@@ -341,12 +363,18 @@ class SecureBucketEmulatorTest {
 
         WalkResult result = deleteFully(sb, new RecordedEvents());
         assertThat(result.allGone()).isTrue();
-        assertThat(result.retained()).hasSize(4)
+        // The shared log bucket is not this object's to keep or delete: the neighbour still records into it.
+        assertThat(result.retained()).hasSize(3)
                 .anyMatch(r -> r.startsWith("Key ")).anyMatch(r -> r.startsWith("Bucket "))
-                .anyMatch(r -> r.startsWith("BackupBucket ")).anyMatch(r -> r.startsWith("TrailBucket "));
-        AwsInventory left = AwsInventory.of(aws, sb.getMetadata().getUid(), names);
+                .anyMatch(r -> r.startsWith("BackupBucket "));
+        assertThat(result.component(TrailBucket.NAME).getMessage()).startsWith("shared: trail ");
+        AwsInventory left = AwsInventory.of(aws, scope(sb));
         assertThat(left.liveKeys()).isEqualTo(1);
-        assertThat(left.buckets()).containsExactlyInAnyOrder(names.bucket(), names.backupBucket(), names.logBucket());
+        assertThat(left.buckets()).containsExactlyInAnyOrder(names.bucket(), names.backupBucket());
+        assertThat(left.logBucket()).isTrue();
+        // A Retain member recorded into it: whenever the trail ends, the log bucket stays as its audit record.
+        assertThat(aws.s3(Emulator.REGION).getBucketTagging(r -> r.bucket(scope(sb).trailDestination().logBucket())).tagSet())
+                .anyMatch(t -> t.key().equals(TrailBucket.RETAINS_LOGS) && t.value().equals("true"));
         assertThat(left.role()).isFalse();
         assertThat(left.trail()).isFalse();
         assertThat(left.replication()).isFalse();
@@ -372,12 +400,12 @@ class SecureBucketEmulatorTest {
         assertThat(blocked.stalled()).isTrue();
         assertThat(blocked.stalledReason()).isEqualTo("DeleteBlocked");
         assertThat(blocked.stalledMessage()).contains("s3:DeleteBucket refused (BucketNotEmpty)", "emptyOnDelete");
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), names).buckets()).contains(names.bucket());
+        assertThat(AwsInventory.of(aws, scope(sb)).buckets()).contains(names.bucket());
 
         sb.getSpec().emptyOnDelete = true;
         WalkResult done = deleteFully(sb, new RecordedEvents());
         assertThat(done.allGone()).as(done.waitingSummary()).isTrue();
-        AwsInventory gone = AwsInventory.of(aws, sb.getMetadata().getUid(), names);
+        AwsInventory gone = AwsInventory.of(aws, scope(sb));
         assertThat(gone.buckets()).isEmpty();
         assertThat(gone.liveKeys()).isZero();
         assertThat(gone.keys()).allMatch(k -> k.keyState() == KeyState.PENDING_DELETION);
@@ -390,7 +418,7 @@ class SecureBucketEmulatorTest {
         sb.getSpec().replication.enabled = false;
         WalkResult result = converge(sb, new RecordedEvents());
         assertThat(result.allReady()).isTrue();
-        AwsInventory inv = AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb));
+        AwsInventory inv = AwsInventory.of(aws, scope(sb));
         assertThat(inv.replication()).isFalse();
         assertThat(inv.role()).isFalse();
         assertThat(inv.buckets()).contains(BucketNames.of(sb).backupBucket());
@@ -414,7 +442,7 @@ class SecureBucketEmulatorTest {
         assertThat(result.stalledMessage()).contains("NotFoundException");
         assertThat(mutations).isEmpty();
         assertThat(events.warnings).hasSize(1);
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).buckets()).isEmpty();
+        assertThat(AwsInventory.of(aws, scope(sb)).buckets()).isEmpty();
     }
 
     @Test
@@ -436,7 +464,7 @@ class SecureBucketEmulatorTest {
 
         assertThat(deleteFully(sb, new RecordedEvents()).allGone()).isTrue();
         assertThat(kms.describeKey(r -> r.keyId(keyArn)).keyMetadata().keyState()).isEqualTo(KeyState.ENABLED);
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).buckets()).isEmpty();
+        assertThat(AwsInventory.of(aws, scope(sb)).buckets()).isEmpty();
     }
 
     @Test
@@ -483,12 +511,16 @@ class SecureBucketEmulatorTest {
         assertThat(result.stalledReason()).isEqualTo("BucketNameTaken");
         assertThat(result.stalledMessage()).contains("bucket " + spec.bucketName + " exists and belongs to another AWS account");
         assertThat(mutations).isEmpty();
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).buckets()).isEmpty();
+        assertThat(AwsInventory.of(aws, scope(sb)).buckets()).isEmpty();
     }
 
     @Test
     void throttlingAndServerErrorsAreProgressNotFailuresAndClearOnTheirOwn() {
-        SecureBucket sb = resource(TestResources.fullSpec());
+        SecureBucketSpec spec = TestResources.fullSpec();
+        // A log bucket of its own (a destination no one else uses): independent of the key, it goes ahead.
+        spec.trail.logBucketName = "throttled-logs-" + System.nanoTime();
+        spec.deletionPolicy = DeletionPolicy.Delete;
+        SecureBucket sb = resource(spec);
         FAIL.fail("PutBucketPolicy", "SlowDown", 503);
         FAIL.fail("EnableKeyRotation", "InternalFailure", 500);
         RecordedEvents events = new RecordedEvents();
@@ -514,7 +546,15 @@ class SecureBucketEmulatorTest {
 
         WalkResult recovered = converge(sb, new RecordedEvents());
         assertThat(recovered.allReady()).isTrue();
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).buckets()).hasSize(3);
+        AwsInventory made = AwsInventory.of(aws, scope(sb));
+        assertThat(made.buckets()).hasSize(2);
+        assertThat(made.trail()).isTrue();
+        assertThat(made.logBucket()).isTrue();
+        // Its own destination, its own trail: the last member's deletion ends both.
+        assertThat(deleteFully(sb, new RecordedEvents()).allGone()).isTrue();
+        AwsInventory gone = AwsInventory.of(aws, scope(sb));
+        assertThat(gone.sharedTrail()).isFalse();
+        assertThat(gone.logBucket()).isFalse();
     }
 
     @Test
@@ -554,7 +594,7 @@ class SecureBucketEmulatorTest {
         assertThat(aws.s3(Emulator.REGION).getBucketTagging(r -> r.bucket(spec.bucketName)).tagSet())
                 .noneMatch(t -> t.key().equals(ProtectedBucket.ADOPTED));
         assertThat(deleteFully(sb, new RecordedEvents()).allGone()).isTrue();
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).buckets()).isEmpty();
+        assertThat(AwsInventory.of(aws, scope(sb)).buckets()).isEmpty();
     }
 
     @Test
@@ -578,6 +618,6 @@ class SecureBucketEmulatorTest {
         WalkResult deleted = deleteFully(sb, new RecordedEvents());
         assertThat(deleted.allGone()).isTrue();
         assertThat(deleted.component(DataBucket.NAME).getState()).isEqualTo(ComponentGraph.RETAINED);
-        assertThat(AwsInventory.of(aws, sb.getMetadata().getUid(), BucketNames.of(sb)).buckets()).containsExactly(name);
+        assertThat(AwsInventory.of(aws, scope(sb)).buckets()).containsExactly(name);
     }
 }

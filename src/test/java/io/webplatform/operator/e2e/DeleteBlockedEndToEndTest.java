@@ -42,9 +42,14 @@ class DeleteBlockedEndToEndTest extends RunningOperatorTest {
         fail.clear();
     }
 
-    /** The sample SecureBucket with deletionPolicy Delete: a finished deletion leaves nothing in AWS. */
+    /**
+     * The sample SecureBucket with deletionPolicy Delete and a log bucket of its own, so that it is its trail's only
+     * member and its deletion deletes the trail: a finished deletion leaves nothing in AWS.
+     */
     private static String deletableSample(String ns) throws IOException {
-        return sample("securebucket.yaml", ns).replace("\n  deletionPolicy: Retain", "\n  deletionPolicy: Delete\n  emptyOnDelete: true");
+        String sample = sample("securebucket.yaml", ns).replace("\n  deletionPolicy: Retain", "\n  deletionPolicy: Delete\n  emptyOnDelete: true");
+        assertThat(sample).contains("\n  trail:\n    enabled: true");
+        return sample.replace("\n  trail:\n    enabled: true", "\n  trail:\n    enabled: true\n    logBucketName: " + ns + "-audit");
     }
 
     private record Made(String bucket, String backup, String logs, String keyArn, String trailArn, String trailName, String roleName) {

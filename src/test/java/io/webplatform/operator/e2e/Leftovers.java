@@ -29,11 +29,13 @@ sealed interface Leftovers {
         };
     }
 
-    record OfSecureBucket(String region, List<String> buckets, String keyArn, String trailArn, String roleArn) implements Leftovers {
+    record OfSecureBucket(String region, List<String> buckets, String keyArn, String trailArn, String roleArn, String logBucket,
+                          String bucketArn) implements Leftovers {
         static OfSecureBucket read(String ns, String name) {
             String path = ".status.outputs.";
             List<String> buckets = new ArrayList<>();
-            for (String output : List.of("bucketName", "backupBucketName", "logBucketName")) {
+            // The log bucket is the installation's shared trail's: judged with the trail, below.
+            for (String output : List.of("bucketName", "backupBucketName")) {
                 String bucket = jsonpath(ns, "securebucket", name, path + output);
                 if (!bucket.isBlank()) {
                     buckets.add(bucket);
@@ -41,7 +43,8 @@ sealed interface Leftovers {
             }
             return new OfSecureBucket(jsonpath(ns, "securebucket", name, path + "region"), buckets,
                     jsonpath(ns, "securebucket", name, path + "keyArn"), jsonpath(ns, "securebucket", name, path + "trailArn"),
-                    jsonpath(ns, "securebucket", name, path + "replicationRoleArn"));
+                    jsonpath(ns, "securebucket", name, path + "replicationRoleArn"), jsonpath(ns, "securebucket", name, path + "logBucketName"),
+                    jsonpath(ns, "securebucket", name, path + "bucketArn"));
         }
 
         @Override
@@ -55,8 +58,21 @@ sealed interface Leftovers {
                     left.add("key " + keyArn);
                 }
             }
+            // The trail is shared: what is this object's is its ARN in the selectors; the trail and its log bucket
+            // are left only when nothing records into them any more (the last member deletes both, unless one kept logs).
             if (!trailArn.isBlank() && exists(() -> aws.cloudTrail(region).getTrail(r -> r.name(trailArn)))) {
-                left.add("trail " + trailArn);
+                var selectors = aws.cloudTrail(region).getEventSelectors(r -> r.trailName(trailArn)).advancedEventSelectors();
+                List<String> members = selectors.stream().flatMap(sel -> sel.fieldSelectors().stream())
+                        .filter(f -> f.field().equals("resources.ARN")).flatMap(f -> f.startsWith().stream()).toList();
+                if (members.contains(bucketArn + "/")) {
+                    left.add("membership of " + bucketArn + " in trail " + trailArn);
+                }
+                if (members.isEmpty()) {
+                    left.add("trail " + trailArn + " recording nothing");
+                }
+            } else if (!logBucket.isBlank() && exists(() -> s3.headBucket(r -> r.bucket(logBucket)))
+                    && s3.getBucketTagging(r -> r.bucket(logBucket)).tagSet().stream().noneMatch(t -> t.key().equals("webplatform.io/retains-logs"))) {
+                left.add("log bucket " + logBucket + " of a deleted trail");
             }
             if (!roleArn.isBlank()) {
                 String role = roleArn.substring(roleArn.indexOf("role/") + 5);

@@ -39,7 +39,10 @@ class ObserveOnlyEndToEndTest extends RunningOperatorTest {
     @Test
     void handChangesUnderObserveAreReportedNotRepairedThenRepairedUnderManage() throws IOException {
         String ns = Kubectl.newNamespace("e2e-observe");
-        Kubectl.apply(ns, sample("securebucket.yaml", ns)).ok();
+        // A destination of its own: its trail has no other member under Manage to repair what Observe only reports.
+        String bucketSample = sample("securebucket.yaml", ns);
+        assertThat(bucketSample).contains("\n  trail:\n    enabled: true");
+        Kubectl.apply(ns, bucketSample.replace("\n  trail:\n    enabled: true", "\n  trail:\n    enabled: true\n    logBucketName: " + ns + "-audit")).ok();
         Kubectl.apply(ns, sample("webplatform.yaml", ns)).ok();
         Kubectl.run("wait", "--for=condition=Ready", "webplatform/shop", "-n", ns, "--timeout=180s").ok();
         Kubectl.run("wait", "--for=condition=Ready", "securebucket/app-logs", "-n", ns, "--timeout=60s").ok();

@@ -9,7 +9,6 @@ import io.webplatform.operator.testing.TestBed;
 import io.webplatform.operator.testing.WrittenPolicies;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.cloudtrail.model.ReadWriteType;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -85,10 +84,14 @@ class SecureBucketEndToEndTest extends RunningOperatorTest {
         assertThat(ct.getTrailStatus(r -> r.name(trailName)).isLogging()).isTrue();
         assertThat(ct.getTrail(r -> r.name(trailName)).trail().logFileValidationEnabled()).isTrue();
         assertThat(ct.getTrail(r -> r.name(trailName)).trail().s3BucketName()).isEqualTo(logs);
-        var selector = ct.getEventSelectors(r -> r.trailName(trailName)).eventSelectors().get(0);
-        assertThat(selector.readWriteType()).isEqualTo(ReadWriteType.WRITE_ONLY);
-        assertThat(selector.dataResources().get(0).type()).isEqualTo("AWS::S3::Object");
-        assertThat(selector.dataResources().get(0).values()).containsExactly("arn:aws:s3:::" + bucket + "/");
+        // The installation's shared trail: its one selector records this bucket's object writes, among others'.
+        assertThat(trailName).startsWith("wp-").endsWith("-bucket-writes");
+        assertThat(logs).endsWith("-" + Emulator.REGION + "-trails");
+        var selectors = ct.getEventSelectors(r -> r.trailName(trailName)).advancedEventSelectors();
+        assertThat(selectors).hasSize(1);
+        assertThat(selectors.get(0).fieldSelectors()).anySatisfy(f -> assertThat(f.field() + f.equalsValue()).isEqualTo("readOnly[false]"))
+                .anySatisfy(f -> assertThat(f.field() + f.equalsValue()).isEqualTo("resources.type[AWS::S3::Object]"))
+                .anySatisfy(f -> assertThat(f.startsWith()).contains("arn:aws:s3:::" + bucket + "/"));
         assertThat(Kubectl.run("get", "events", "-n", ns, "--field-selector", "involvedObject.name=app-logs", "-o",
                 "jsonpath={.items[*].reason}").ok().out()).contains("Created");
         // Every policy document it wrote, for ParliamentIT.
@@ -120,13 +123,16 @@ class SecureBucketEndToEndTest extends RunningOperatorTest {
         assertThat(scraped).containsPattern("webplatform_reconcile_duration_seconds_bucket\\{[^}]*kind=\"SecureBucket\"[^}]*le=\"[0-9.]+\"")
                 .containsPattern("webplatform_reconcile_duration_seconds_count\\{[^}]*action=\"reconcile\"[^}]*outcome=\"success\"");
 
-        // Delete with the default policy, Retain: data buckets and key stay; trail, role and rule go.
+        // Delete with the default policy, Retain: data buckets and key stay; its place in the trail, role and rule go.
         Kubectl.run("delete", "securebucket/app-logs", "-n", ns, "--timeout=120s").ok();
         assertThat(exists(() -> s3.headBucket(r -> r.bucket(bucket)))).isTrue();
         assertThat(exists(() -> s3.headBucket(r -> r.bucket(backup)))).isTrue();
         assertThat(exists(() -> s3.headBucket(r -> r.bucket(logs)))).isTrue();
         assertThat(aws.kms(Emulator.REGION).describeKey(r -> r.keyId(keyArn)).keyMetadata().keyState()).isEqualTo(KeyState.ENABLED);
-        assertThat(exists(() -> ct.getTrail(r -> r.name(trailName)))).isFalse();
+        // The trail is the installation's: what goes is this bucket's ARN (and the trail with its last member).
+        assertThat(!exists(() -> ct.getTrail(r -> r.name(trailName))) || ct.getEventSelectors(r -> r.trailName(trailName))
+                .advancedEventSelectors().stream().flatMap(sel -> sel.fieldSelectors().stream())
+                .noneMatch(f -> f.startsWith().contains("arn:aws:s3:::" + bucket + "/"))).isTrue();
         String roleName = roleArn.substring(roleArn.indexOf("role/") + 5);
         assertThat(exists(() -> aws.iam(Emulator.REGION).getRole(r -> r.roleName(roleName)))).isFalse();
         assertThat(exists(() -> s3.getBucketReplication(r -> r.bucket(bucket)))).isFalse();
@@ -151,7 +157,7 @@ class SecureBucketEndToEndTest extends RunningOperatorTest {
         Kubectl.run("wait", "--for=condition=Ready", "securebucket/scratch", "-n", ns, "--timeout=120s").ok();
         String bucket = jsonpath(ns, "securebucket", "scratch", ".status.outputs.bucketName");
         String backup = jsonpath(ns, "securebucket", "scratch", ".status.outputs.backupBucketName");
-        String logs = jsonpath(ns, "securebucket", "scratch", ".status.outputs.logBucketName");
+        String trailArn = jsonpath(ns, "securebucket", "scratch", ".status.outputs.trailArn");
         String keyArn = jsonpath(ns, "securebucket", "scratch", ".status.outputs.keyArn");
         var s3 = aws.s3(Emulator.REGION);
         // The emulator speaks plain HTTP, which the TLS-only policy denies: lift it to write test data.
@@ -160,9 +166,15 @@ class SecureBucketEndToEndTest extends RunningOperatorTest {
         s3.putObject(r -> r.bucket(bucket).key("a.txt"), RequestBody.fromString("two"));
 
         Kubectl.run("delete", "securebucket/scratch", "-n", ns, "--timeout=120s").ok();
-        for (String b : List.of(bucket, backup, logs)) {
+        for (String b : List.of(bucket, backup)) {
             assertThat(exists(() -> s3.headBucket(r -> r.bucket(b)))).as(b).isFalse();
         }
+        // The shared trail and its log bucket are the installation's: this bucket is only no longer recorded
+        // (they end with the trail's last member; the log bucket stays once a Retain member recorded into it).
+        var ct = aws.cloudTrail(Emulator.REGION);
+        assertThat(!exists(() -> ct.getTrail(r -> r.name(trailArn))) || ct.getEventSelectors(r -> r.trailName(trailArn))
+                .advancedEventSelectors().stream().flatMap(sel -> sel.fieldSelectors().stream())
+                .noneMatch(f -> f.startsWith().contains("arn:aws:s3:::" + bucket + "/"))).isTrue();
         assertThat(aws.kms(Emulator.REGION).describeKey(r -> r.keyId(keyArn)).keyMetadata().keyState())
                 .isEqualTo(KeyState.PENDING_DELETION);
     }

@@ -217,6 +217,23 @@ class DerivedNamesTest {
         assertThat(checked).as("every rule of the table is exercised").containsExactlyInAnyOrder(AwsNameRules.values());
     }
 
+    /** What an installation shares in a region (its trail, its log bucket) is named after it, whatever its name's length. */
+    @Test
+    void sharedTrailNamesSatisfyAwsRulesForAnyInstallationName() {
+        List<String> failures = new ArrayList<>();
+        for (Input in : inputs()) {
+            for (String region : List.of("eu-west-3", "ap-southeast-4", "us-gov-west-1")) {
+                String logBucket = io.webplatform.operator.aws.ResourceNames.sharedTrailLogBucket(in.name(), ACCOUNT, region);
+                AwsNameRules.S3_BUCKET.violations(logBucket).forEach(v -> failures.add(logBucket + ": " + v));
+                for (String trail : List.of(io.webplatform.operator.aws.ResourceNames.sharedTrail(in.name(), logBucket, false),
+                        io.webplatform.operator.aws.ResourceNames.sharedTrail(in.name(), "a-named-log-bucket", true))) {
+                    AwsNameRules.CLOUDTRAIL_TRAIL.violations(trail).forEach(v -> failures.add(trail + ": " + v));
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
     @Test
     void namesAreDeterministicAndUniquePerUid() {
         for (Input in : inputs().subList(0, 200)) {
