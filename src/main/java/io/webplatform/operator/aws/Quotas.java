@@ -380,8 +380,11 @@ public final class Quotas {
             return "This quota is not adjustable: free some of what uses it";
         }
         String region = key.region().equals("global") ? "us-east-1 (us-gov-west-1 in GovCloud)" : key.region();
-        return "Free some of what uses it, or raise it: aws service-quotas request-service-quota-increase --service-code " + q.serviceCode()
-                + " --quota-code " + q.quotaCode() + " --desired-value " + desired + " --region " + region
+        // "To increase this quota, increase the quota for VPCs per Region" (Amazon VPC quotas): raising VPCs raises gateways.
+        Quota asked = q.equals(INTERNET_GATEWAYS) ? VPCS : q;
+        return "Free some of what uses it, or raise it" + (asked == q ? "" : " through " + VPCS.name() + ", which raises it with it")
+                + ": aws service-quotas request-service-quota-increase --service-code " + asked.serviceCode()
+                + " --quota-code " + asked.quotaCode() + " --desired-value " + desired + " --region " + region
                 + " (or the Service Quotas console)";
     }
 
@@ -490,10 +493,14 @@ public final class Quotas {
         return Usage.of(items);
     }
 
-    /** IAM counts its roles itself (GetAccountSummary's Roles); no owners: the walk tells what an object holds. */
-    public static Usage iamRoles(software.amazon.awssdk.services.iam.IamClient iam) {
+    /**
+     * IAM counts its roles itself (GetAccountSummary's Roles), without owners: whether {@code owner}'s own
+     * role exists is told ({@code ownsOne}, read by its name), so that an object holding its role never
+     * needs one more; what others hold comes from their walks.
+     */
+    public static Usage iamRoles(software.amazon.awssdk.services.iam.IamClient iam, String owner, boolean ownsOne) {
         Integer roles = iam.getAccountSummary().summaryMap().get(SummaryKeyType.ROLES);
-        return new Usage(Map.of("", roles == null ? 0 : roles), null);
+        return new Usage(Map.of("", roles == null ? 0 : roles), ownsOne ? Map.of(owner, Map.of("", 1)) : Map.of());
     }
 
     private static String[] item(String zone, List<Tag> tags) {

@@ -44,7 +44,7 @@ public final class RetriedCalls implements ExecutionInterceptor {
         private final String action;
         private final String code;
 
-        LandedEarlier(String action, String code, int attempts) {
+        public LandedEarlier(String action, String code, int attempts) {
             super(action + ": the first of " + attempts + " attempts landed; the retry was answered " + code, null, false, false);
             this.action = action;
             this.code = code;

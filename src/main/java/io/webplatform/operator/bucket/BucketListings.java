@@ -45,7 +45,7 @@ public final class BucketListings {
         return List.of(
                 new Listing("s3:bucket", region -> clients.s3(region).listBucketsPaginator(r -> r.maxBuckets(10_000)).buckets().stream()
                         .map(b -> new Item(null, b.name(), b.toString())).toList(),
-                        scope -> Set.of(scope.names().bucket(), scope.names().backupBucket(), scope.names().logBucket())),
+                        BucketListings::buckets),
                 new Listing("kms:alias", region -> clients.kms(region).listAliasesPaginator(r -> r.limit(100)).aliases().stream()
                         .map(a -> new Item(null, a.aliasName(), a.toString())).toList(),
                         scope -> Set.of(scope.names().keyAlias())),
@@ -54,6 +54,15 @@ public final class BucketListings {
                         scope -> Set.of(scope.names().replicationRole())),
                 new Listing("cloudtrail:trail", region -> clients.cloudTrail(region).describeTrails(r -> r.includeShadowTrails(false))
                         .trailList().stream().map(t -> new Item(null, t.name(), t.toString())).toList(),
-                        scope -> Set.of(scope.names().trail())));
+                        scope -> scope.trailEnabled() ? Set.of(scope.trailDestination().trail()) : Set.of()));
+    }
+
+    /** The data and backup buckets, and the shared trail's log bucket when this SecureBucket records into it. */
+    private static Set<String> buckets(BucketScope scope) {
+        Set<String> names = new java.util.HashSet<>(Set.of(scope.names().bucket(), scope.names().backupBucket()));
+        if (scope.trailEnabled()) {
+            names.add(scope.trailDestination().logBucket());
+        }
+        return names;
     }
 }

@@ -85,8 +85,11 @@ public final class ComponentGraph<S extends Scope> {
         /** Throws {@link UserError} when a quota lacks room for what the object still needs; reads only. */
         void preflight(S scope);
 
-        /** What the walk observed (no call): what the object now holds. */
-        void walked(S scope);
+        /**
+         * What the walk observed (no call): what the object now holds; a walk that stalled reserves nothing
+         * more (a person must act first, and others must not wait on it).
+         */
+        void walked(S scope, WalkResult walk);
     }
 
     /** Declares a kind's graph in one place: every component with every edge. */
@@ -279,7 +282,7 @@ public final class ComponentGraph<S extends Scope> {
         }
         if (budget != null && !observeOnly) {
             try {
-                budget.walked(scope);
+                budget.walked(scope, result);
             } catch (RuntimeException e) {
                 // Only a shortcut for the next check: without it, the next pass counts again.
                 LOG.debugf(e, "%s: what the walk holds was not recorded", ownerRef(scope));
@@ -298,10 +301,10 @@ public final class ComponentGraph<S extends Scope> {
      * as the crash-point path would in the next one.
      */
     private void convergeAdoptingRetries(Component<S, ?, ?> c, S scope, EventSink events, WalkResult result, Observed<?> seen) {
-        boolean[] creating = {false};
+        Creation creation = new Creation();
         for (int tries = 0; ; tries++) {
             try {
-                converge(c, scope, events, result, tries == 0 ? seen : null, creating);
+                converge(c, scope, events, result, tries == 0 ? seen : null, creation, tries > 0);
                 return;
             } catch (RuntimeException e) {
                 var landed = RetriedCalls.landedEarlier(e);
@@ -313,27 +316,39 @@ public final class ComponentGraph<S extends Scope> {
         }
     }
 
+    /** What one component's tries in a pass did: created it (a retry's "already exists" may end that try), and said so. */
+    private static final class Creation {
+        boolean created;
+        boolean announced;
+    }
+
     /**
      * Observe (or take what the claim check just observed); create from the desired value when absent;
-     * then apply the diff between what exists and what is wanted.
+     * then apply the diff between what exists and what is wanted. Observed again after a call whose first
+     * attempt landed ({@code again}): what is not visible yet is waited for, never made a second time.
      */
     @SuppressWarnings("unchecked")
     private <D, A> void converge(Component<S, D, A> c, S scope, EventSink events, WalkResult result, Observed<?> seen,
-                                 boolean[] creating) {
+                                 Creation creation, boolean again) {
         String name = c.name();
         Observed<A> current = seen != null ? (Observed<A>) seen : c.observe(scope);
-        if (current != null && result.adoptedFrom != null && !creating[0]) {
+        if (current != null && result.adoptedFrom != null && !creation.created) {
             result.adopted.add(name + " " + current.id());
         }
-        // Creating[0]: an earlier try in this pass created it (its call's retry was answered "already exists").
-        boolean created = creating[0];
-        if (created && current != null) {
+        if (current == null && again) {
+            // This pass made it (or changed it) and AWS does not show it yet: a create now would make a second one.
+            result.put(new ComponentStatus(name, null, PENDING, false, "created; not visible in AWS yet", null));
+            return;
+        }
+        boolean created = creation.created;
+        if (created && current != null && !creation.announced) {
+            creation.announced = true;
             logAction(scope, name, current.id(), "created");
             events.normal("Created", name + " " + current.id() + " created");
         }
         if (current == null) {
             scope.writing();
-            creating[0] = true;
+            creation.created = true;
             c.create(scope, c.desired(scope));
             created = true;
             current = c.observe(scope);
@@ -341,6 +356,7 @@ public final class ComponentGraph<S extends Scope> {
                 result.put(new ComponentStatus(name, null, PENDING, false, "created; not visible in AWS yet", null));
                 return;
             }
+            creation.announced = true;
             logAction(scope, name, current.id(), "created");
             events.normal("Created", name + " " + current.id() + " created");
         }

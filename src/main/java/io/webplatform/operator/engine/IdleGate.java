@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -46,8 +47,16 @@ public class IdleGate {
 
     /** What the last converged full pass of one object left. */
     record Baseline(long generation, ManagementPolicy policy, Instant checkedAt, String region,
-                    Map<SharedReads.Kind, SharedReads.Selection> selections, Map<String, String> fingerprints) {
+                    Map<SharedReads.Kind, SharedReads.Selection> selections, Map<String, String> fingerprints,
+                    int status, int annotations) {
     }
+
+    /**
+     * How fresh the listings a baseline is taken from must be: a state that moved between an older
+     * listing and the walk (an alarm back to OK, say) would otherwise be the baseline, and its return
+     * would look like no change.
+     */
+    static final Duration BASELINE_LISTING_AGE = Duration.ofSeconds(10);
 
     private final Duration driftCheckPeriod;
     private final Duration resyncPeriod;
@@ -88,7 +97,7 @@ public class IdleGate {
      * Before any per-object call: skip this pass, or walk in full. A full pass forgets the baseline (only
      * a converged full pass records one again), so an error or a stop in it is never followed by a skip.
      */
-    public Decision decide(String uid, long generation, ManagementPolicy policy) {
+    public Decision decide(String uid, long generation, ManagementPolicy policy, String status, Map<String, String> annotations) {
         if (!enabled()) {
             return Decision.full("the drift-check period is not longer than the resync period");
         }
@@ -101,6 +110,14 @@ public class IdleGate {
         }
         if (baseline.policy() != policy) {
             return Decision.full("the management policy changed");
+        }
+        if (baseline.status() != Objects.hashCode(status)) {
+            // The status is not the one the converged pass wrote (its patch failed, another writer): said again in full.
+            return Decision.full("the status is not the one the last full pass wrote");
+        }
+        if (baseline.annotations() != Objects.hashCode(annotations)) {
+            // An annotation asks for something (a snapshot, an adoption) without a new generation.
+            return Decision.full("an annotation changed");
         }
         Instant now = clock.instant();
         if (!now.isBefore(baseline.checkedAt().plus(periodOf(uid)))) {
@@ -133,7 +150,9 @@ public class IdleGate {
         if (!enabled() || kinds.isEmpty() || wroteInPreviousPass.contains(uid)) {
             return null;
         }
-        Instant notBefore = lastWriteOf(uid);
+        Instant fresh = clock.instant().minus(BASELINE_LISTING_AGE);
+        Instant afterWrite = lastWriteOf(uid);
+        Instant notBefore = afterWrite.isAfter(fresh) ? afterWrite : fresh;
         Map<SharedReads.Kind, SharedReads.Snapshot> byKind = new LinkedHashMap<>();
         try {
             for (SharedReads.Kind kind : kinds) {
@@ -150,11 +169,9 @@ public class IdleGate {
      * one that wrote records the time its writes ended and no baseline.
      */
     public void afterFullPass(String uid, long generation, ManagementPolicy policy, Scope scope, Listings listings,
-                              boolean converged, boolean wrote) {
+                              boolean converged, boolean wrote, String status, Map<String, String> annotations) {
         if (wrote) {
-            lastWrites.put(uid, clock.instant());
-            wroteInPreviousPass.add(uid);
-            baselines.remove(uid);
+            wrote(uid);
             return;
         }
         wroteInPreviousPass.remove(uid);
@@ -169,7 +186,15 @@ public class IdleGate {
             selections.put(kind, selection);
             fingerprints.put(kind.name(), snapshot.fingerprint(selection));
         });
-        baselines.put(uid, new Baseline(generation, policy, clock.instant(), listings.region(), selections, fingerprints));
+        baselines.put(uid, new Baseline(generation, policy, clock.instant(), listings.region(), selections, fingerprints,
+                Objects.hashCode(status), Objects.hashCode(annotations)));
+    }
+
+    /** The pass wrote (recorded as soon as the walk returns, whatever fails after it): no baseline from older listings. */
+    public void wrote(String uid) {
+        lastWrites.put(uid, clock.instant());
+        wroteInPreviousPass.add(uid);
+        baselines.remove(uid);
     }
 
     /** A full pass the gate may take as a baseline: every component ready, nothing repaired, no drift, no error. */
@@ -183,9 +208,16 @@ public class IdleGate {
         return scope.writes() > 0 || !calls.stream().allMatch(io.webplatform.operator.aws.ApiCallMetrics::isReadOnly);
     }
 
-    /** A stop before the walk, an error, a deletion: the next pass is full. */
+    /** A stop before the walk, an error: the next pass is full. */
     public void forget(String uid) {
         baselines.remove(uid);
+    }
+
+    /** The object is being deleted: nothing of it is kept. */
+    public void deleted(String uid) {
+        baselines.remove(uid);
+        lastWrites.remove(uid);
+        wroteInPreviousPass.remove(uid);
     }
 
     /** When the object's last full check was, as the gate knows it; null when it has no baseline. */

@@ -182,7 +182,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         }
         String uid = resource.getMetadata().getUid();
         ManagementPolicy policy = managementPolicy(resource);
-        IdleGate.Decision decision = idle.decide(uid, generation, policy);
+        IdleGate.Decision decision = idle.decide(uid, generation, policy, statusBefore, resource.getMetadata().getAnnotations());
         if (decision.skip() && verdict == Release.Verdict.MINE) {
             // Converged, and no shared listing shows a change of its resources: no call of its own, status as it is.
             LOG.debugf("%s %s/%s: idle: %s", kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName(), decision.why());
@@ -223,6 +223,9 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
             walk = graph.reconcile(scope, events, policy);
         } finally {
             ApiCallMetrics.stopRecording();
+            if (IdleGate.wrote(scope, calls)) {
+                idle.wrote(uid);
+            }
         }
         LOG.debugf("%s %s/%s: %d AWS calls: %s", kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
                 calls.size(), calls.stream().collect(Collectors.groupingBy(c -> c, TreeMap::new, Collectors.counting())));
@@ -248,8 +251,15 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
                     + walk.drift().stream().map(Drift::toString).collect(Collectors.joining("; ")));
         }
         String key = uid;
-        idle.afterFullPass(uid, generation, policy, scope, listings, IdleGate.converged(walk), IdleGate.wrote(scope, calls));
         status.setLastDriftCheck(idle.enabled() ? Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString() : null);
+        try {
+            idle.afterFullPass(uid, generation, policy, scope, listings, IdleGate.converged(walk), IdleGate.wrote(scope, calls),
+                    StatusUpdates.snapshot(status), resource.getMetadata().getAnnotations());
+        } catch (RuntimeException e) {
+            // The gate only saves reads: it never fails a pass; without a baseline the next pass is full.
+            idle.forget(uid);
+            LOG.warnf(e, "%s %s/%s: no idle baseline", kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+        }
         // Under Observe nothing changes by the operator's hand: once AWS is not busy, the resync period is soon enough.
         boolean settled = policy == ManagementPolicy.Observe && walk.failures().isEmpty()
                 && walk.components().stream().noneMatch(c -> ComponentGraph.PENDING.equals(c.getState()));
@@ -272,7 +282,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
 
     private DeleteControl cleanupPass(R resource) {
         LastCall.forget();
-        idle.forget(resource.getMetadata().getUid());
+        idle.deleted(resource.getMetadata().getUid());
         // Deleted: whatever it still needed of AWS's quotas is no longer reserved for it.
         released(installation.identityOf(resource, resource.getStatus()));
         long generation = resource.getMetadata().getGeneration();

@@ -52,6 +52,12 @@ public class Release {
         this.namespaces = Optional.ofNullable(namespaces).filter(n -> !n.isEmpty());
     }
 
+    /** A selector this release could not judge others by is refused at start, not met on an object later. */
+    @jakarta.annotation.PostConstruct
+    void validate() {
+        labelSelector.ifPresent(LabelSelector::parse);
+    }
+
     /** What an object records about this release. */
     public ReconciledBy record() {
         return new ReconciledBy(name, labelSelector.orElse(""), namespaces.map(List::copyOf).orElse(List.of()));

@@ -118,8 +118,8 @@ public final class SharedReads {
                         .map(i -> new Item(i.owner(), i.name(), fingerprint(List.of(i.content())))).toList());
                 mine.result().complete(snapshot);
                 return snapshot;
-            } catch (RuntimeException e) {
-                // A failed listing serves nobody: the next caller tries again.
+            } catch (RuntimeException | Error e) {
+                // A failed listing serves nobody (and never leaves its waiters waiting): the next caller tries again.
                 mine.result().completeExceptionally(e);
                 flights.remove(key, mine);
                 throw e;

@@ -3,6 +3,8 @@ package io.webplatform.operator.platform;
 import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.aws.Quotas;
 import io.webplatform.operator.engine.ComponentGraph;
+import io.webplatform.operator.engine.WalkResult;
+import io.webplatform.operator.aws.AwsErrors;
 
 /**
  * What a WebPlatform consumes of AWS's quotas with small defaults: its VPC and internet gateway, one
@@ -23,7 +25,11 @@ final class PlatformQuotas implements ComponentGraph.Budget<PlatformScope> {
     }
 
     @Override
-    public void walked(PlatformScope scope) {
+    public void walked(PlatformScope scope, WalkResult walk) {
+        if (walk.stalled()) {
+            scope.quotas().release(scope.ownerKey());
+            return;
+        }
         scope.quotas().held(scope.ownerKey(), held(scope));
     }
 
@@ -78,8 +84,21 @@ final class PlatformQuotas implements ComponentGraph.Budget<PlatformScope> {
         } else if (quota.equals(Quotas.DB_INSTANCES)) {
             return Quotas.dbInstances(scope.rds());
         } else if (quota.equals(Quotas.IAM_ROLES)) {
-            return Quotas.iamRoles(scope.iam());
+            // IAM counts roles without owners: whether this platform's own role exists is read by its name.
+            return Quotas.iamRoles(scope.iam(), scope.ownerKey(), ownRoleExists(scope));
         }
         throw new IllegalArgumentException("no count for " + quota.code());
+    }
+
+    private static boolean ownRoleExists(PlatformScope scope) {
+        try {
+            scope.iam().getRole(r -> r.roleName(InstanceRole.roleName(scope)));
+            return true;
+        } catch (RuntimeException e) {
+            if (AwsErrors.isNotFound(e)) {
+                return false;
+            }
+            throw e;
+        }
     }
 }

@@ -56,12 +56,14 @@ class RetriedCreatesBucketEmulatorTest {
     }
 
     private static void assertOneOfEach(SecureBucket sb) {
-        BucketNames names = BucketNames.of(sb);
-        AwsInventory inventory = AwsInventory.of(aws, sb.getMetadata().getUid(), names);
+        BucketScope scope = new BucketScope(sb, aws, "123456789012");
+        BucketNames names = scope.names();
+        AwsInventory inventory = AwsInventory.of(aws, scope);
         assertThat(inventory.keys()).as("KMS keys with this object's owner tag").hasSize(1);
-        assertThat(inventory.buckets()).containsExactlyInAnyOrder(names.bucket(), names.backupBucket(), names.logBucket());
+        assertThat(inventory.buckets()).containsExactlyInAnyOrder(names.bucket(), names.backupBucket());
+        assertThat(inventory.logBucket()).as("the trail's log bucket").isTrue();
         assertThat(inventory.role()).isTrue();
-        assertThat(inventory.trail()).isTrue();
+        assertThat(inventory.trail()).as("a member of its destination's trail").isTrue();
     }
 
     /** Calls a retry answers with an error that means "your first attempt did it": adopted in the same pass. */
@@ -82,8 +84,11 @@ class RetriedCreatesBucketEmulatorTest {
     @Test
     void aRetriedCreateTrailWhoseFirstAttemptLandedIsAdoptedInTheSamePass() {
         SecureBucket sb = fresh();
+        // A destination of its own, so that its pass creates the trail rather than joining the shared one.
+        sb.getSpec().trail.logBucketName = sb.getMetadata().getName() + "-own-logs";
+        String trail = new BucketScope(sb, aws, "123456789012").trailDestination().trail();
         var loss = LOSE.lose("CreateTrail").retryAnsweredAsAws("TrailAlreadyExistsException", 400,
-                "Trail " + BucketNames.of(sb).trail() + " already exists for customer: 123456789012");
+                "Trail " + trail + " already exists for customer: 123456789012");
         converges(sb, loss, new RecordedEvents(), "TrailAlreadyExistsException");
     }
 

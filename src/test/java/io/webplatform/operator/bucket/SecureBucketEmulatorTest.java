@@ -171,14 +171,15 @@ class SecureBucketEmulatorTest {
                 buckets.size(), window.size(), window.size() / (double) buckets.size(), window);
         assertThat(window).containsExactlyInAnyOrder("S3:ListBuckets", "Kms:ListAliases", "Iam:ListRoles", "CloudTrail:DescribeTrails");
 
-        // A trail deleted by hand: that bucket's next resync is a full pass that makes it again; the others stay idle.
+        // A key alias deleted by hand: that bucket's next resync is a full pass that makes it again; the others stay idle.
         SecureBucket changed = buckets.get(0);
-        aws.cloudTrail(Emulator.REGION).deleteTrail(r -> r.name(scope(changed).names().trail()));
+        String alias = scope(changed).names().keyAlias();
+        aws.kms(Emulator.REGION).deleteAlias(r -> r.aliasName(alias));
         passes.clock.advance(resync);
         GatedPasses.Pass repair = passes.pass(changed, () -> scope(changed));
         assertThat(repair.skipped()).isFalse();
         assertThat(repair.wrote()).isTrue();
-        assertThat(aws.cloudTrail(Emulator.REGION).getTrailStatus(r -> r.name(scope(changed).names().trail())).isLogging()).isTrue();
+        assertThat(aws.kms(Emulator.REGION).listAliases().aliases()).anyMatch(a -> a.aliasName().equals(alias));
         for (SecureBucket sb : buckets.subList(1, buckets.size())) {
             assertThat(passes.pass(sb, () -> scope(sb)).skipped()).as("untouched: idle").isTrue();
         }

@@ -110,6 +110,27 @@ class ComponentGraphTest {
     }
 
     @Test
+    void aCreateWhoseRetryWasAnsweredAlreadyExistsIsNeverMadeTwiceWhenAwsDoesNotShowItYet() {
+        Node a = new Node("a") {
+            @Override
+            public void create(MapScope s, String desired) {
+                s.log.add("create " + name);
+                // Landed (AWS has it, its listing does not show it yet); the SDK's retry was answered "already exists".
+                s.world.put("hidden " + name, desired);
+                RuntimeException answer = new RuntimeException("EntityAlreadyExists");
+                answer.addSuppressed(new io.webplatform.operator.aws.RetriedCalls.LandedEarlier("iam:CreateRole", "EntityAlreadyExists", 2));
+                throw answer;
+            }
+        };
+        MapScope scope = new MapScope();
+        WalkResult result = graph(a).reconcile(scope, new RecordedEvents());
+        assertThat(scope.log).containsExactly("create a");
+        assertThat(result.component("a").getState()).isEqualTo(ComponentGraph.PENDING);
+        assertThat(result.component("a").getMessage()).contains("not visible in AWS yet");
+        assertThat(result.failures()).isEmpty();
+    }
+
+    @Test
     void appliesTheDiffAndReportsItAsARepair() {
         ComponentGraph<MapScope> graph = graph(new Node("a"));
         MapScope scope = new MapScope();

@@ -93,12 +93,12 @@ class IdleGateTest {
 
     /** A full pass of the object as the reconciler runs it; returns whether it could have been skipped. */
     private boolean pass(String uid, long generation, ManagementPolicy policy, boolean converged, boolean wrote) {
-        IdleGate.Decision decision = gate.decide(uid, generation, policy);
+        IdleGate.Decision decision = gate.decide(uid, generation, policy, STATUS, Map.of());
         if (decision.skip()) {
             return true;
         }
         IdleGate.Listings listings = gate.beforeFullPass(uid, "eu-west-3", List.of(kind));
-        gate.afterFullPass(uid, generation, policy, new OwnerScope(uid), listings, converged, wrote);
+        gate.afterFullPass(uid, generation, policy, new OwnerScope(uid), listings, converged, wrote, STATUS, Map.of());
         return false;
     }
 
@@ -106,6 +106,9 @@ class IdleGateTest {
         clock.advance(RESYNC);
         return pass(uid, 1, ManagementPolicy.Manage, true, false);
     }
+
+    /** The status a converged pass returned (as the reconciler serialises it). */
+    private static final String STATUS = "{\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}";
 
     private void converged(String uid) {
         kind.contentByOwner.put(uid, "vpc of " + uid);
@@ -125,6 +128,22 @@ class IdleGateTest {
         assertThat(skipped).isGreaterThan(5);
         // The drift check recorded a new baseline: skipped again afterwards.
         assertThat(resync("a")).isTrue();
+    }
+
+    @Test
+    void aStatusOtherThanTheConvergedPassWroteOrAChangedAnnotationBringsAFullPass() {
+        converged("s");
+        clock.advance(RESYNC);
+        // The converged pass's status patch failed, or another writer changed it: said again in full.
+        assertThat(gate.decide("s", 1, ManagementPolicy.Manage, "{\"conditions\":[{\"type\":\"Ready\",\"status\":\"False\"}]}", Map.of())
+                .skip()).isFalse();
+        converged("s");
+        clock.advance(RESYNC);
+        // An annotation asks for something (a snapshot) without a new generation.
+        assertThat(gate.decide("s", 1, ManagementPolicy.Manage, STATUS, Map.of("webplatform.io/db-snapshot", "before-upgrade")).skip())
+                .isFalse();
+        converged("s");
+        assertThat(resync("s")).as("unchanged: idle").isTrue();
     }
 
     @Test
@@ -164,7 +183,7 @@ class IdleGateTest {
 
         converged("c");
         IdleGate restarted = new IdleGate(DRIFT_CHECK, RESYNC, clock);
-        assertThat(restarted.decide("c", 1, ManagementPolicy.Manage).skip()).as("a restart: memory is empty").isFalse();
+        assertThat(restarted.decide("c", 1, ManagementPolicy.Manage, STATUS, Map.of()).skip()).as("a restart: memory is empty").isFalse();
     }
 
     @Test
@@ -214,8 +233,8 @@ class IdleGateTest {
         IdleGate off = new IdleGate(RESYNC, RESYNC, clock);
         assertThat(off.enabled()).isFalse();
         assertThat(off.beforeFullPass("a", "eu-west-3", List.of(kind))).isNull();
-        off.afterFullPass("a", 1, ManagementPolicy.Manage, new OwnerScope("a"), null, true, false);
-        assertThat(off.decide("a", 1, ManagementPolicy.Manage).skip()).isFalse();
+        off.afterFullPass("a", 1, ManagementPolicy.Manage, new OwnerScope("a"), null, true, false, STATUS, Map.of());
+        assertThat(off.decide("a", 1, ManagementPolicy.Manage, STATUS, Map.of()).skip()).isFalse();
         assertThat(kind.listings.get()).as("no listing at all").isZero();
     }
 

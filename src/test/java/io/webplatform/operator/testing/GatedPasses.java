@@ -39,12 +39,15 @@ public final class GatedPasses<S extends Scope> {
         this.gate = new IdleGate(driftCheck, resync, clock);
     }
 
+    /** No reconciler writes a status here: every pass reads the one the last returned. */
+    private static final String CONVERGED = "status";
+
     public Pass pass(HasMetadata owner, Supplier<S> scopes) {
         String uid = owner.getMetadata().getUid();
         long generation = owner.getMetadata().getGeneration() == null ? 1 : owner.getMetadata().getGeneration();
         List<String> calls = ApiCallMetrics.startRecording();
         try {
-            IdleGate.Decision decision = gate.decide(uid, generation, ManagementPolicy.Manage);
+            IdleGate.Decision decision = gate.decide(uid, generation, ManagementPolicy.Manage, CONVERGED, owner.getMetadata().getAnnotations());
             if (decision.skip()) {
                 return new Pass(true, null, List.copyOf(calls));
             }
@@ -53,7 +56,8 @@ public final class GatedPasses<S extends Scope> {
             int before = calls.size();
             WalkResult walk = graph.reconcile(scope, new TestResources.RecordedEvents());
             boolean wrote = IdleGate.wrote(scope, calls.subList(before, calls.size()));
-            gate.afterFullPass(uid, generation, ManagementPolicy.Manage, scope, listings, IdleGate.converged(walk), wrote);
+            gate.afterFullPass(uid, generation, ManagementPolicy.Manage, scope, listings, IdleGate.converged(walk), wrote,
+                    CONVERGED, owner.getMetadata().getAnnotations());
             return new Pass(false, walk, List.copyOf(calls));
         } finally {
             ApiCallMetrics.stopRecording();
