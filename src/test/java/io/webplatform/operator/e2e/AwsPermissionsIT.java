@@ -34,7 +34,7 @@ class AwsPermissionsIT {
                     + " group, so the repair is only tested as 'deleted by hand, created again' (PlatformEmulatorTest)");
     static final List<Class<?>> END_TO_END = List.of(SecureBucketEndToEndTest.class, WebPlatformEndToEndTest.class,
             RecoveryEndToEndTest.class, DriftEndToEndTest.class, DeleteBlockedEndToEndTest.class,
-            IdleResyncEndToEndTest.class);
+            IdleResyncEndToEndTest.class, QuotaEndToEndTest.class);
 
     @Test
     void eachPolicyFitsTheManagedPolicyQuota() {
