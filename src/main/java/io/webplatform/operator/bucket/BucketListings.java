@@ -4,11 +4,11 @@ import io.webplatform.operator.aws.AwsClients;
 import io.webplatform.operator.engine.Scope;
 import io.webplatform.operator.engine.SharedReads;
 import io.webplatform.operator.engine.SharedReads.Item;
+import io.webplatform.operator.engine.SharedReads.Listing;
 import io.webplatform.operator.engine.SharedReads.Selection;
 
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * The listings a SecureBucket's idle resync compares ({@link io.webplatform.operator.engine.IdleGate}):
@@ -28,38 +28,28 @@ public final class BucketListings {
     private BucketListings() {
     }
 
-    record Listing(String name, Function<String, List<Item>> lister, Function<BucketScope, Set<String>> names)
-            implements SharedReads.Kind {
-        @Override
-        public List<Item> list(String region) {
-            return lister.apply(region);
-        }
-
-        @Override
-        public Selection selectionOf(Scope scope) {
-            return Selection.byNames(names.apply((BucketScope) scope));
-        }
-    }
-
     public static List<SharedReads.Kind> kinds(AwsClients clients) {
         return List.of(
-                new Listing("s3:bucket", region -> clients.s3(region).listBucketsPaginator(r -> r.maxBuckets(10_000)).buckets().stream()
+                new Listing<BucketScope>("s3:bucket", region -> clients.s3(region).listBucketsPaginator(r -> r.maxBuckets(10_000)).buckets().stream()
                         .map(b -> new Item(null, b.name(), b.toString())).toList(),
-                        BucketListings::buckets),
-                new Listing("kms:alias", region -> clients.kms(region).listAliasesPaginator(r -> r.limit(100)).aliases().stream()
+                        scope -> Selection.byNames(buckets(scope))),
+                new Listing<BucketScope>("kms:alias", region -> clients.kms(region).listAliasesPaginator(r -> r.limit(100)).aliases().stream()
                         .map(a -> new Item(null, a.aliasName(), a.toString())).toList(),
-                        scope -> Set.of(scope.names().keyAlias())),
-                new Listing("iam:role", region -> clients.iam(region).listRolesPaginator(r -> r.maxItems(1000)).roles().stream()
+                        scope -> Selection.byNames(Set.of(scope.names().keyAlias()))),
+                new Listing<BucketScope>("iam:role", region -> clients.iam(region).listRolesPaginator(r -> r.maxItems(1000)).roles().stream()
                         .map(r -> new Item(null, r.roleName(), r.toBuilder().roleLastUsed((software.amazon.awssdk.services.iam.model.RoleLastUsed) null).build().toString())).toList(),
-                        scope -> Set.of(scope.names().replicationRole())),
-                new Listing("cloudtrail:trail", region -> clients.cloudTrail(region).describeTrails(r -> r.includeShadowTrails(false))
+                        scope -> Selection.byNames(Set.of(scope.names().replicationRole()))),
+                new Listing<BucketScope>("cloudtrail:trail", region -> clients.cloudTrail(region).describeTrails(r -> r.includeShadowTrails(false))
                         .trailList().stream().map(t -> new Item(null, t.name(), t.toString())).toList(),
-                        scope -> scope.trailEnabled() ? Set.of(scope.trailDestination().trail()) : Set.of()));
+                        scope -> Selection.byNames(scope.trailEnabled() ? Set.of(scope.trailDestination().trail()) : Set.of())));
     }
 
     /** The data and backup buckets, and the shared trail's log bucket when this SecureBucket records into it. */
     private static Set<String> buckets(BucketScope scope) {
-        Set<String> names = new java.util.HashSet<>(Set.of(scope.names().bucket(), scope.names().backupBucket()));
+        // Not Set.of: a spec may give the backup bucket the data bucket's name while replication is off.
+        Set<String> names = new java.util.HashSet<>();
+        names.add(scope.names().bucket());
+        names.add(scope.names().backupBucket());
         if (scope.trailEnabled()) {
             names.add(scope.trailDestination().logBucket());
         }

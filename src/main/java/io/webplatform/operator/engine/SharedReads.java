@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -74,6 +75,21 @@ public final class SharedReads {
 
         /** Which of the listing's items are this pass's object's. */
         Selection selectionOf(Scope scope);
+    }
+
+    /** A kind listed by a function of the region, whose items a function of the kind's scope selects. */
+    public record Listing<S extends Scope>(String name, Function<String, List<Item>> lister, Function<S, Selection> selector)
+            implements Kind {
+        @Override
+        public List<Item> list(String region) {
+            return lister.apply(region);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Selection selectionOf(Scope scope) {
+            return selector.apply((S) scope);
+        }
     }
 
     private record Key(String region, String kind) {

@@ -5,6 +5,7 @@ import io.webplatform.operator.aws.Ownership;
 import io.webplatform.operator.engine.Scope;
 import io.webplatform.operator.engine.SharedReads;
 import io.webplatform.operator.engine.SharedReads.Item;
+import io.webplatform.operator.engine.SharedReads.Listing;
 import io.webplatform.operator.engine.SharedReads.Selection;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Tag;
@@ -36,20 +37,6 @@ public final class PlatformListings {
     private PlatformListings() {
     }
 
-    /** A kind listed by a function of the region, whose items a function of the scope selects. */
-    record Listing(String name, Function<String, List<Item>> lister, Function<PlatformScope, Selection> selector)
-            implements SharedReads.Kind {
-        @Override
-        public List<Item> list(String region) {
-            return lister.apply(region);
-        }
-
-        @Override
-        public Selection selectionOf(Scope scope) {
-            return selector.apply((PlatformScope) scope);
-        }
-    }
-
     /** Every kind a WebPlatform shares, in the order a full pass meets them. */
     public static List<SharedReads.Kind> kinds(AwsClients clients) {
         return List.of(
@@ -69,7 +56,7 @@ public final class PlatformListings {
                 ec2(clients, "ec2:security-group", (ec2, region) -> ec2.describeSecurityGroupsPaginator(r -> r.filters(OWNED).maxResults(1000))
                         .securityGroups().stream().map(g -> tagged(g.tags(), g.toString())).toList()),
                 // The VPC's default group carries no tag of the operator's: every VPC's default group, named by its VPC.
-                new Listing("ec2:default-security-group", region -> clients.ec2(region).describeSecurityGroupsPaginator(r -> r
+                new Listing<PlatformScope>("ec2:default-security-group", region -> clients.ec2(region).describeSecurityGroupsPaginator(r -> r
                                 .filters(Filter.builder().name("group-name").values("default").build()).maxResults(1000))
                         .securityGroups().stream().map(g -> new Item(null, g.vpcId(), g.toString())).toList(),
                         scope -> scope.observed(Vpc.NAME) == null ? Selection.byNames(Set.of())
@@ -78,19 +65,19 @@ public final class PlatformListings {
                         .flowLogs().stream().map(f -> tagged(f.tags(), f.toString())).toList()),
                 ec2(clients, "ec2:instance", (ec2, region) -> ec2.describeInstancesPaginator(r -> r.filters(OWNED).maxResults(1000))
                         .reservations().stream().flatMap(res -> res.instances().stream()).map(i -> tagged(i.tags(), i.toString())).toList()),
-                new Listing("elbv2:load-balancer", region -> clients.elbv2(region).describeLoadBalancersPaginator(r -> r.pageSize(400))
+                new Listing<PlatformScope>("elbv2:load-balancer", region -> clients.elbv2(region).describeLoadBalancersPaginator(r -> r.pageSize(400))
                         .loadBalancers().stream().map(lb -> new Item(null, lb.loadBalancerName(), lb.toString())).toList(),
                         scope -> Selection.byNames(Set.of(LoadBalancerNames.loadBalancer(scope)))),
-                new Listing("elbv2:target-group", region -> clients.elbv2(region).describeTargetGroupsPaginator(r -> r.pageSize(400))
+                new Listing<PlatformScope>("elbv2:target-group", region -> clients.elbv2(region).describeTargetGroupsPaginator(r -> r.pageSize(400))
                         .targetGroups().stream().map(tg -> new Item(null, tg.targetGroupName(), tg.toString())).toList(),
                         scope -> Selection.byNames(Set.of(LoadBalancerNames.targetGroup(scope)))),
-                new Listing("rds:db-instance", region -> clients.rds(region).describeDBInstancesPaginator(r -> r.maxRecords(100))
+                new Listing<PlatformScope>("rds:db-instance", region -> clients.rds(region).describeDBInstancesPaginator(r -> r.maxRecords(100))
                         .dbInstances().stream().map(db -> new Item(
                                 db.tagList().stream().filter(t -> Ownership.OWNER_UID.equals(t.key())).map(t -> t.value()).findFirst().orElse(null),
                                 db.dbInstanceIdentifier(), db.toBuilder().latestRestorableTime(null).build().toString())).toList(),
                         scope -> new Selection(scope.ownerKey(), Set.of(DatabaseNames.instanceId(scope)), Set.of())),
                 // Alarm names share no operator-wide prefix: every metric alarm of the region, 100 a page, picked by the platform's prefix.
-                new Listing("cloudwatch:alarm", region -> clients.cloudWatch(region).describeAlarmsPaginator(r -> r.maxRecords(100))
+                new Listing<PlatformScope>("cloudwatch:alarm", region -> clients.cloudWatch(region).describeAlarmsPaginator(r -> r.maxRecords(100))
                         .metricAlarms().stream().map(a -> new Item(null, a.alarmName(), a.toBuilder().stateReason(null)
                                 .stateReasonData(null).stateUpdatedTimestamp(null).stateTransitionedTimestamp(null).build().toString())).toList(),
                         scope -> Selection.byPrefix(Alarms.prefix(scope))));
@@ -98,7 +85,7 @@ public final class PlatformListings {
 
     private static Listing ec2(AwsClients clients, String name,
                                BiFunction<software.amazon.awssdk.services.ec2.Ec2Client, String, List<Item>> lister) {
-        return new Listing(name, region -> lister.apply(clients.ec2(region), region), scope -> Selection.byOwner(scope.ownerKey()));
+        return new Listing<PlatformScope>(name, region -> lister.apply(clients.ec2(region), region), scope -> Selection.byOwner(scope.ownerKey()));
     }
 
     private static Item tagged(List<Tag> tags, String content) {
