@@ -79,12 +79,16 @@ for name in [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].starts
         print(f"  replication {rule['ID']} -> {rule['Destination']['Bucket']} ({rule['Status']})")
     except s3.exceptions.ClientError:
         pass
+# The trail that records the bucket's object writes: shared by the installation's SecureBuckets, each a
+# resources.ARN prefix (arn:<partition>:s3:::<bucket>/) of its advanced event selector.
 for trail in ct.describe_trails()["trailList"]:
-    if trail["Name"].startswith(bucket):
+    selectors = ct.get_event_selectors(TrailName=trail["Name"])
+    members = [v for s in selectors.get("AdvancedEventSelectors", []) for f in s["FieldSelectors"]
+               if f["Field"] == "resources.ARN" for v in f.get("StartsWith", [])]
+    if any(v.endswith(f":::{bucket}/") for v in members):
         status = ct.get_trail_status(Name=trail["Name"])
-        selectors = ct.get_event_selectors(TrailName=trail["Name"])["EventSelectors"]
         print(f"trail {trail['Name']}: logging={status['IsLogging']} validation={trail['LogFileValidationEnabled']}"
-              f" -> s3://{trail['S3BucketName']} selectors={[(s['ReadWriteType'], s['DataResources'][0]['Values']) for s in selectors]}")
+              f" -> s3://{trail['S3BucketName']} records the object writes of {len(members)} bucket(s), this one included")
 for alias in kms.list_aliases()["Aliases"]:
     if alias["AliasName"].startswith("alias/webplatform/") and "TargetKeyId" in alias:
         rotation = kms.get_key_rotation_status(KeyId=alias["TargetKeyId"])["KeyRotationEnabled"]
