@@ -32,14 +32,9 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
         super("SecureBucket", SecureBucketGraph.create(), SecureBucketStatus::new);
     }
 
-    private java.util.List<io.webplatform.operator.engine.SharedReads.Kind> sharedKinds;
-
     @Override
-    protected java.util.List<io.webplatform.operator.engine.SharedReads.Kind> sharedKinds() {
-        if (sharedKinds == null) {
-            sharedKinds = BucketListings.kinds(clients);
-        }
-        return sharedKinds;
+    protected java.util.List<io.webplatform.operator.engine.SharedReads.Kind> listings() {
+        return BucketListings.kinds(clients);
     }
 
     @Override

@@ -161,8 +161,18 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
      * The kinds whose shared listings show a change in this kind's resources without a per-object call
      * ({@link IdleGate}); empty when every resync must be a full pass.
      */
-    protected List<SharedReads.Kind> sharedKinds() {
+    protected List<SharedReads.Kind> listings() {
         return List.of();
+    }
+
+    /** {@link #listings()}, made once (the first pass needs the clients injected). */
+    private volatile List<SharedReads.Kind> sharedKinds;
+
+    private List<SharedReads.Kind> sharedKinds() {
+        if (sharedKinds == null) {
+            sharedKinds = listings();
+        }
+        return sharedKinds;
     }
 
     @Override

@@ -39,14 +39,9 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
         super("WebPlatform", WebPlatformGraph.create(), WebPlatformStatus::new);
     }
 
-    private java.util.List<io.webplatform.operator.engine.SharedReads.Kind> sharedKinds;
-
     @Override
-    protected java.util.List<io.webplatform.operator.engine.SharedReads.Kind> sharedKinds() {
-        if (sharedKinds == null) {
-            sharedKinds = PlatformListings.kinds(clients);
-        }
-        return sharedKinds;
+    protected java.util.List<io.webplatform.operator.engine.SharedReads.Kind> listings() {
+        return PlatformListings.kinds(clients);
     }
 
     @Override
