@@ -3,6 +3,7 @@ package io.webplatform.operator.e2e;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.webplatform.operator.testing.Emulator;
+import io.webplatform.operator.testing.LocalHttp;
 import static io.webplatform.operator.testing.AwsReads.exists;
 import io.webplatform.operator.testing.Kubectl;
 import io.webplatform.operator.testing.TestBed;
@@ -16,9 +17,6 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -207,14 +205,6 @@ class SecureBucketEndToEndTest extends RunningOperatorTest {
 
 
     private static String get(URL url) {
-        try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url.toString())).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return LocalHttp.get(URI.create(url.toString()));
     }
 }

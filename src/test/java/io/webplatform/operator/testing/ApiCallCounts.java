@@ -2,12 +2,7 @@ package io.webplatform.operator.testing;
 
 import io.webplatform.operator.aws.ApiCallMetrics;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -43,22 +38,14 @@ public record ApiCallCounts(Map<String, Long> byCall) {
             "UntagInstanceProfile", "RemoveTagsFromResource", "DeleteBucketTagging");
 
     public static ApiCallCounts scrape(int httpPort) {
-        try {
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body();
-            Map<String, Long> counts = new TreeMap<>();
-            Matcher m = SERIES.matcher(body);
-            while (m.find()) {
-                counts.merge(label(m.group(1), "service") + ":" + label(m.group(1), "operation"),
-                        (long) Double.parseDouble(m.group(2)), Long::sum);
-            }
-            return new ApiCallCounts(counts);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        String body = LocalHttp.get(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"));
+        Map<String, Long> counts = new TreeMap<>();
+        Matcher m = SERIES.matcher(body);
+        while (m.find()) {
+            counts.merge(label(m.group(1), "service") + ":" + label(m.group(1), "operation"),
+                    (long) Double.parseDouble(m.group(2)), Long::sum);
         }
+        return new ApiCallCounts(counts);
     }
 
     public static boolean isCreating(String call) {

@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -42,8 +39,7 @@ public class EndToEndSuite implements AfterAllCallback {
     public static void recordCalls(Class<?> testClass, URL metrics) {
         try {
             clearOnce();
-            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metrics.toString())).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String body = LocalHttp.get(URI.create(metrics.toString()));
             Set<String> calls = new TreeSet<>();
             Matcher m = SERIES.matcher(body);
             while (m.find()) {
@@ -52,9 +48,6 @@ public class EndToEndSuite implements AfterAllCallback {
             Files.writeString(DIR.resolve(testClass.getSimpleName() + ".calls"), String.join("\n", calls) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
