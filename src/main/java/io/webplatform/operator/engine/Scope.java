@@ -1,11 +1,15 @@
 package io.webplatform.operator.engine;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.webplatform.operator.aws.ApiCallMetrics;
 import io.webplatform.operator.aws.Identity;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What one reconcile pass knows: the custom resource, its region and what each component found.
@@ -21,6 +25,13 @@ public abstract class Scope {
     private Runnable beforeWriting = () -> { };
     private java.util.function.Consumer<String> onAdopted = from -> { };
     private int writes;
+    /** The process's shared listings this pass observes from; null when it reads on its own. */
+    private SharedReads reads;
+    private Map<String, SharedReads.Kind> readKinds = Map.of();
+    /** The calls this pass made so far (ApiCallMetrics): a listing must be requested after its last write. */
+    private List<String> calls = List.of();
+    private int callsSeen;
+    private Instant readsNotBefore;
 
     /** A scope identified by the owner's UID, as stacks were before installations had names. */
     protected Scope(HasMetadata owner, String region) {
@@ -72,6 +83,38 @@ public abstract class Scope {
     void writing() {
         beforeWriting.run();
         writes++;
+    }
+
+    /**
+     * From now on this pass observes the given kinds from the process's shared listings ({@link SharedReads}),
+     * each requested after the pass began and after the pass's last write: what a Describe of its own
+     * would show, at one listing per kind for every object converging at the same time.
+     */
+    public void shareReads(SharedReads reads, List<SharedReads.Kind> kinds, List<String> calls) {
+        this.reads = reads;
+        this.readKinds = kinds.stream().collect(Collectors.toMap(SharedReads.Kind::name, k -> k));
+        this.calls = calls;
+        this.callsSeen = calls.size();
+        this.readsNotBefore = reads.now();
+    }
+
+    /**
+     * The descriptions of the kind's resources tagged with this stack's owner key, from a shared listing
+     * requested after this pass began and after its last write; null when this pass reads on its own.
+     */
+    protected <T> List<T> sharedListing(String kind, Class<T> type) {
+        SharedReads.Kind listed = readKinds.get(kind);
+        if (reads == null || listed == null) {
+            return null;
+        }
+        for (; callsSeen < calls.size(); callsSeen++) {
+            if (!ApiCallMetrics.isReadOnly(calls.get(callsSeen))) {
+                // Clients are synchronous: every call recorded so far has ended. Strictly later: a listing
+                // requested at the same instant may not show the write.
+                readsNotBefore = reads.now().plusNanos(1);
+            }
+        }
+        return reads.get(listed, region, readsNotBefore).ownedBy(ownerKey(), type);
     }
 
     /** How many writes this pass began: a pass that wrote leaves no idle baseline ({@link IdleGate}). */

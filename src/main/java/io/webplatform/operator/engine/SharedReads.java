@@ -30,7 +30,10 @@ public final class SharedReads {
      * name (the key a component finds it by; null when found by tag), and its description as AWS
      * returned it, minus the fields that move by themselves (a snapshot keeps its hash).
      */
-    public record Item(String owner, String name, String content) {
+    public record Item(String owner, String name, String content, Object value) {
+        public Item(String owner, String name, String content) {
+            this(owner, name, content, null);
+        }
     }
 
     /** A listing of one kind in one region, as requested at {@code fetchedAt} (its first page). */
@@ -39,6 +42,11 @@ public final class SharedReads {
         /** A hash of the items the selection picks, in a stable order: equal when none of them changed. */
         public String fingerprint(Selection selection) {
             return SharedReads.fingerprint(items.stream().filter(selection::picks).map(Item::content).sorted().toList());
+        }
+
+        /** The descriptions, as AWS returned them, of the items tagged with this owner key. */
+        public <T> List<T> ownedBy(String ownerKey, Class<T> type) {
+            return items.stream().filter(i -> ownerKey.equals(i.owner()) && type.isInstance(i.value())).map(i -> type.cast(i.value())).toList();
         }
     }
 
@@ -118,6 +126,12 @@ public final class SharedReads {
         while (true) {
             Instant now = clock.instant();
             Flight current = flights.get(key);
+            if (current != null && current.startedAt().isBefore(notBefore) && !current.result().isDone()) {
+                // Too old for this caller and still running: wait for it, so that one new listing serves every caller
+                // that arrived meanwhile (at most one listing per kind at a time, however many objects converge).
+                current.result().handle((snapshot, failed) -> null).join();
+                continue;
+            }
             if (current != null && !current.startedAt().isBefore(notBefore) && current.startedAt().plus(window).isAfter(now)) {
                 if (!current.result().isCompletedExceptionally()) {
                     return await(current);
@@ -129,9 +143,9 @@ public final class SharedReads {
                 continue;
             }
             try {
-                // Kept as hashes: a listing of every platform's resources would otherwise hold every description.
+                // Contents kept as hashes; a description is kept only where a pass observes from it (value).
                 Snapshot snapshot = new Snapshot(now, kind.list(region).stream()
-                        .map(i -> new Item(i.owner(), i.name(), fingerprint(List.of(i.content())))).toList());
+                        .map(i -> new Item(i.owner(), i.name(), fingerprint(List.of(i.content())), i.value())).toList());
                 mine.result().complete(snapshot);
                 return snapshot;
             } catch (RuntimeException | Error e) {
@@ -141,6 +155,11 @@ public final class SharedReads {
                 throw e;
             }
         }
+    }
+
+    /** The clock listings are timed by: a pass's reads are requested no earlier than it began. */
+    public Instant now() {
+        return clock.instant();
     }
 
     /** Drops every listing (a test's or a new configuration's fresh start). */

@@ -276,8 +276,10 @@ public class AppInstances implements Component<PlatformScope, AppInstances.Desir
         // While deleting, any serving instance is current.
         String config = deleting ? null : config(scope, userData(scope));
         List<Filter> filters = new ArrayList<>(scope.ownedBy(NAME));
-        List<Instance> all = scope.ec2().describeInstancesPaginator(r -> r.filters(filters)).reservations().stream()
-                .flatMap(r -> r.instances().stream()).filter(i -> scope.owns(i.tags(), NAME))
+        List<Instance> all = scope.described(PlatformListings.INSTANCES, Instance.class,
+                        () -> scope.ec2().describeInstancesPaginator(r -> r.filters(filters)).reservations().stream()
+                                .flatMap(r -> r.instances().stream()).toList()).stream()
+                .filter(i -> scope.owns(i.tags(), NAME))
                 .sorted(Comparator.comparing(Instance::launchTime, Comparator.nullsLast(Comparator.naturalOrder())).reversed())
                 .toList();
         Map<String, List<Instance>> byRole = new LinkedHashMap<>();

@@ -52,7 +52,8 @@ public class ElasticIps implements Component<PlatformScope, ElasticIps.Desired, 
 
     @Override
     public Observed<State> observe(PlatformScope scope) {
-        State state = new State(scope.byRole(scope.ec2().describeAddresses(r -> r.filters(scope.ownedBy(NAME))).addresses(),
+        State state = new State(scope.byRole(scope.described(PlatformListings.ADDRESSES, Address.class,
+                () -> scope.ec2().describeAddresses(r -> r.filters(scope.ownedBy(NAME))).addresses()),
                 Address::tags, NAME));
         if (state.byRole().isEmpty()) {
             return null;

@@ -51,7 +51,8 @@ public class FlowLog implements Component<PlatformScope, FlowLog.Desired, softwa
 
     @Override
     public Observed<software.amazon.awssdk.services.ec2.model.FlowLog> observe(PlatformScope scope) {
-        return scope.ec2().describeFlowLogs(r -> r.filter(scope.ownedBy(NAME))).flowLogs().stream()
+        return scope.described(PlatformListings.FLOW_LOGS, software.amazon.awssdk.services.ec2.model.FlowLog.class,
+                        () -> scope.ec2().describeFlowLogs(r -> r.filter(scope.ownedBy(NAME))).flowLogs()).stream()
                 .filter(f -> scope.owns(f.tags(), NAME))
                 .findFirst()
                 .map(f -> Observed.ready(f.flowLogId(), f))

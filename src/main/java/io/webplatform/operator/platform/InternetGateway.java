@@ -38,7 +38,8 @@ public class InternetGateway implements Component<PlatformScope, InternetGateway
 
     @Override
     public Observed<State> observe(PlatformScope scope) {
-        return scope.ec2().describeInternetGateways(r -> r.filters(scope.ownedBy(NAME))).internetGateways().stream()
+        return scope.described(PlatformListings.INTERNET_GATEWAYS, software.amazon.awssdk.services.ec2.model.InternetGateway.class,
+                        () -> scope.ec2().describeInternetGateways(r -> r.filters(scope.ownedBy(NAME))).internetGateways()).stream()
                 .filter(g -> scope.owns(g.tags(), NAME))
                 .findFirst()
                 .map(g -> Observed.ready(g.internetGatewayId(), new State(g.internetGatewayId(),

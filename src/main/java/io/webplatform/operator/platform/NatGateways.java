@@ -77,7 +77,8 @@ public class NatGateways implements Component<PlatformScope, NatGateways.Desired
         Map<String, NatGateway> byRole = new LinkedHashMap<>();
         Map<String, Integer> retired = new LinkedHashMap<>();
         List<Filter> filters = new ArrayList<>(scope.ownedBy(NAME));
-        scope.ec2().describeNatGatewaysPaginator(r -> r.filter(filters)).natGateways().stream()
+        scope.described(PlatformListings.NAT_GATEWAYS, NatGateway.class,
+                        () -> scope.ec2().describeNatGatewaysPaginator(r -> r.filter(filters)).natGateways().stream().toList()).stream()
                 .filter(n -> scope.owns(n.tags(), NAME))
                 .forEach(n -> {
                     String role = PlatformScope.tag(n.tags(), PlatformScope.ROLE_TAG);

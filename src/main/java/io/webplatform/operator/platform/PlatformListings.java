@@ -32,6 +32,17 @@ import java.util.function.Function;
  */
 public final class PlatformListings {
 
+    /** The EC2 kinds a full pass observes from (PlatformScope#described). */
+    static final String VPCS = "ec2:vpc";
+    static final String SUBNETS = "ec2:subnet";
+    static final String INTERNET_GATEWAYS = "ec2:internet-gateway";
+    static final String ADDRESSES = "ec2:address";
+    static final String NAT_GATEWAYS = "ec2:nat-gateway";
+    static final String ROUTE_TABLES = "ec2:route-table";
+    static final String SECURITY_GROUPS = "ec2:security-group";
+    static final String FLOW_LOGS = "ec2:flow-log";
+    static final String INSTANCES = "ec2:instance";
+
     private static final List<Filter> OWNED = List.of(Filter.builder().name("tag-key").values(Ownership.OWNER_UID).build());
 
     private PlatformListings() {
@@ -40,31 +51,31 @@ public final class PlatformListings {
     /** Every kind a WebPlatform shares, in the order a full pass meets them. */
     public static List<SharedReads.Kind> kinds(AwsClients clients) {
         return List.of(
-                ec2(clients, "ec2:vpc", (ec2, region) -> ec2.describeVpcsPaginator(r -> r.filters(OWNED).maxResults(1000)).vpcs()
-                        .stream().map(v -> tagged(v.tags(), v.toString())).toList()),
-                ec2(clients, "ec2:subnet", (ec2, region) -> ec2.describeSubnetsPaginator(r -> r.filters(OWNED).maxResults(1000)).subnets()
-                        .stream().map(s -> tagged(s.tags(), s.toBuilder().availableIpAddressCount(null).build().toString())).toList()),
-                ec2(clients, "ec2:internet-gateway", (ec2, region) -> ec2.describeInternetGatewaysPaginator(r -> r.filters(OWNED).maxResults(1000))
-                        .internetGateways().stream().map(g -> tagged(g.tags(), g.toString())).toList()),
+                ec2(clients, VPCS, (ec2, region) -> ec2.describeVpcsPaginator(r -> r.filters(OWNED).maxResults(1000)).vpcs()
+                        .stream().map(v -> tagged(v.tags(), v.toString(), v)).toList()),
+                ec2(clients, SUBNETS, (ec2, region) -> ec2.describeSubnetsPaginator(r -> r.filters(OWNED).maxResults(1000)).subnets()
+                        .stream().map(s -> tagged(s.tags(), s.toBuilder().availableIpAddressCount(null).build().toString(), s)).toList()),
+                ec2(clients, INTERNET_GATEWAYS, (ec2, region) -> ec2.describeInternetGatewaysPaginator(r -> r.filters(OWNED).maxResults(1000))
+                        .internetGateways().stream().map(g -> tagged(g.tags(), g.toString(), g)).toList()),
                 // Not paginated: it answers every address at once (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAddresses.html).
-                ec2(clients, "ec2:address", (ec2, region) -> ec2.describeAddresses(r -> r.filters(OWNED)).addresses()
-                        .stream().map(a -> tagged(a.tags(), a.toString())).toList()),
-                ec2(clients, "ec2:nat-gateway", (ec2, region) -> ec2.describeNatGatewaysPaginator(r -> r.filter(OWNED).maxResults(1000))
-                        .natGateways().stream().map(n -> tagged(n.tags(), n.toString())).toList()),
-                ec2(clients, "ec2:route-table", (ec2, region) -> ec2.describeRouteTablesPaginator(r -> r.filters(OWNED).maxResults(100))
-                        .routeTables().stream().map(t -> tagged(t.tags(), t.toString())).toList()),
-                ec2(clients, "ec2:security-group", (ec2, region) -> ec2.describeSecurityGroupsPaginator(r -> r.filters(OWNED).maxResults(1000))
-                        .securityGroups().stream().map(g -> tagged(g.tags(), g.toString())).toList()),
+                ec2(clients, ADDRESSES, (ec2, region) -> ec2.describeAddresses(r -> r.filters(OWNED)).addresses()
+                        .stream().map(a -> tagged(a.tags(), a.toString(), a)).toList()),
+                ec2(clients, NAT_GATEWAYS, (ec2, region) -> ec2.describeNatGatewaysPaginator(r -> r.filter(OWNED).maxResults(1000))
+                        .natGateways().stream().map(n -> tagged(n.tags(), n.toString(), n)).toList()),
+                ec2(clients, ROUTE_TABLES, (ec2, region) -> ec2.describeRouteTablesPaginator(r -> r.filters(OWNED).maxResults(100))
+                        .routeTables().stream().map(t -> tagged(t.tags(), t.toString(), t)).toList()),
+                ec2(clients, SECURITY_GROUPS, (ec2, region) -> ec2.describeSecurityGroupsPaginator(r -> r.filters(OWNED).maxResults(1000))
+                        .securityGroups().stream().map(g -> tagged(g.tags(), g.toString(), g)).toList()),
                 // The VPC's default group carries no tag of the operator's: every VPC's default group, named by its VPC.
                 new Listing<PlatformScope>("ec2:default-security-group", region -> clients.ec2(region).describeSecurityGroupsPaginator(r -> r
                                 .filters(Filter.builder().name("group-name").values("default").build()).maxResults(1000))
                         .securityGroups().stream().map(g -> new Item(null, g.vpcId(), g.toString())).toList(),
                         scope -> scope.observed(Vpc.NAME) == null ? Selection.byNames(Set.of())
                                 : Selection.byNames(Set.of(scope.observed(Vpc.NAME).id()))),
-                ec2(clients, "ec2:flow-log", (ec2, region) -> ec2.describeFlowLogsPaginator(r -> r.filter(OWNED).maxResults(1000))
-                        .flowLogs().stream().map(f -> tagged(f.tags(), f.toString())).toList()),
-                ec2(clients, "ec2:instance", (ec2, region) -> ec2.describeInstancesPaginator(r -> r.filters(OWNED).maxResults(1000))
-                        .reservations().stream().flatMap(res -> res.instances().stream()).map(i -> tagged(i.tags(), i.toString())).toList()),
+                ec2(clients, FLOW_LOGS, (ec2, region) -> ec2.describeFlowLogsPaginator(r -> r.filter(OWNED).maxResults(1000))
+                        .flowLogs().stream().map(f -> tagged(f.tags(), f.toString(), f)).toList()),
+                ec2(clients, INSTANCES, (ec2, region) -> ec2.describeInstancesPaginator(r -> r.filters(OWNED).maxResults(1000))
+                        .reservations().stream().flatMap(res -> res.instances().stream()).map(i -> tagged(i.tags(), i.toString(), i)).toList()),
                 new Listing<PlatformScope>("elbv2:load-balancer", region -> clients.elbv2(region).describeLoadBalancersPaginator(r -> r.pageSize(400))
                         .loadBalancers().stream().map(lb -> new Item(null, lb.loadBalancerName(), lb.toString())).toList(),
                         scope -> Selection.byNames(Set.of(LoadBalancerNames.loadBalancer(scope)))),
@@ -88,8 +99,8 @@ public final class PlatformListings {
         return new Listing<PlatformScope>(name, region -> lister.apply(clients.ec2(region), region), scope -> Selection.byOwner(scope.ownerKey()));
     }
 
-    private static Item tagged(List<Tag> tags, String content) {
+    private static Item tagged(List<Tag> tags, String content, Object description) {
         String owner = tags.stream().filter(t -> Ownership.OWNER_UID.equals(t.key())).map(Tag::value).findFirst().orElse(null);
-        return new Item(owner, null, content);
+        return new Item(owner, null, content, description);
     }
 }

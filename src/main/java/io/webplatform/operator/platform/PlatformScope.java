@@ -177,6 +177,16 @@ public class PlatformScope extends Scope {
                 Filter.builder().name("tag:" + Ownership.COMPONENT).values(component).build());
     }
 
+    /**
+     * This stack's resources of an EC2 kind (a PlatformListings name), as a Describe filtered by the owner
+     * tag shows them: from the pass's shared listing of the kind, one for every platform converging at the
+     * same time, or, where the pass reads on its own, described. Callers still pick their component's.
+     */
+    public <T> List<T> described(String kind, Class<T> type, java.util.function.Supplier<List<T>> describe) {
+        List<T> listed = sharedListing(kind, type);
+        return listed != null ? listed : describe.get();
+    }
+
     public boolean owns(List<Tag> tags, String component) {
         return tag(tags, Ownership.OWNER_UID).equals(ownerKey()) && tag(tags, Ownership.COMPONENT).equals(component);
     }

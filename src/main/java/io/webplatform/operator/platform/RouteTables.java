@@ -88,7 +88,8 @@ public class RouteTables implements Component<PlatformScope, RouteTables.Desired
 
     @Override
     public Observed<State> observe(PlatformScope scope) {
-        State state = new State(scope.byRole(scope.ec2().describeRouteTables(r -> r.filters(scope.ownedBy(NAME))).routeTables(),
+        State state = new State(scope.byRole(scope.described(PlatformListings.ROUTE_TABLES, RouteTable.class,
+                () -> scope.ec2().describeRouteTables(r -> r.filters(scope.ownedBy(NAME))).routeTables()),
                 RouteTable::tags, NAME));
         if (state.byRole.isEmpty()) {
             return null;

@@ -146,7 +146,8 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
 
     @Override
     public Observed<State> observe(PlatformScope scope) {
-        State state = new State(scope.byRole(scope.ec2().describeSecurityGroups(r -> r.filters(scope.ownedBy(NAME))).securityGroups(),
+        State state = new State(scope.byRole(scope.described(PlatformListings.SECURITY_GROUPS, SecurityGroup.class,
+                () -> scope.ec2().describeSecurityGroups(r -> r.filters(scope.ownedBy(NAME))).securityGroups()),
                 SecurityGroup::tags, NAME));
         return state.byRole.isEmpty() ? null : observed(state);
     }

@@ -68,7 +68,8 @@ public class Subnets implements Component<PlatformScope, Subnets.Desired, Subnet
 
     @Override
     public Observed<State> observe(PlatformScope scope) {
-        State state = new State(scope.byRole(scope.ec2().describeSubnets(r -> r.filters(scope.ownedBy(NAME))).subnets(), Subnet::tags, NAME));
+        State state = new State(scope.byRole(scope.described(PlatformListings.SUBNETS, Subnet.class,
+                () -> scope.ec2().describeSubnets(r -> r.filters(scope.ownedBy(NAME))).subnets()), Subnet::tags, NAME));
         if (state.byRole.isEmpty()) {
             return null;
         }

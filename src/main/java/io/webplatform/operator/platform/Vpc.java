@@ -53,7 +53,8 @@ public class Vpc implements Component<PlatformScope, Vpc.Desired, Vpc.State>, An
     @Override
     public Observed<State> observe(PlatformScope scope) {
         Ec2Client ec2 = scope.ec2();
-        var vpc = ec2.describeVpcs(r -> r.filters(scope.ownedBy(NAME))).vpcs().stream()
+        var vpc = scope.described(PlatformListings.VPCS, software.amazon.awssdk.services.ec2.model.Vpc.class,
+                        () -> ec2.describeVpcs(r -> r.filters(scope.ownedBy(NAME))).vpcs()).stream()
                 .filter(v -> scope.owns(v.tags(), NAME))
                 .min(Comparator.comparing(software.amazon.awssdk.services.ec2.model.Vpc::vpcId))
                 .orElse(null);

@@ -306,4 +306,84 @@ class IdleGateTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void callersNeedingAListingNewerThanTheOneInFlightWaitForItThenShareOneMore() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        SharedReads.Kind slow = new MapKind() {
+            @Override
+            public List<SharedReads.Item> list(String region) {
+                if (calls.incrementAndGet() == 1) {
+                    inside.countDown();
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return List.of(new SharedReads.Item("a", null, "x"));
+            }
+        };
+        SharedReads reads = new SharedReads(RESYNC, clock);
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            Future<SharedReads.Snapshot> old = pool.submit(() -> reads.get(slow, "eu-west-3", Instant.EPOCH));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+            // 19 passes that began (or wrote) after the listing in flight was requested: it may not show what they wrote.
+            clock.advance(Duration.ofSeconds(1));
+            Instant began = clock.instant();
+            List<Future<SharedReads.Snapshot>> answers = new ArrayList<>();
+            for (int i = 0; i < 19; i++) {
+                answers.add(pool.submit(() -> reads.get(slow, "eu-west-3", began)));
+            }
+            Thread.sleep(200);
+            assertThat(calls.get()).as("none starts a listing of its own while one is in flight").isEqualTo(1);
+            release.countDown();
+            assertThat(old.get(10, TimeUnit.SECONDS).fetchedAt()).isBefore(began);
+            SharedReads.Snapshot newer = answers.get(0).get(10, TimeUnit.SECONDS);
+            assertThat(newer.fetchedAt()).isAfterOrEqualTo(began);
+            for (Future<SharedReads.Snapshot> answer : answers) {
+                assertThat(answer.get(10, TimeUnit.SECONDS)).isSameAs(newer);
+            }
+            assertThat(calls.get()).as("19 callers after the first: one more listing").isEqualTo(2);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aPassObservesFromAListingRequestedAfterItBeganAndAfterEachOfItsWrites() {
+        MapKind described = new MapKind() {
+            @Override
+            public List<SharedReads.Item> list(String region) {
+                listings.incrementAndGet();
+                return contentByOwner.entrySet().stream().map(e -> new SharedReads.Item(e.getKey(), null, e.getValue(), e.getValue())).toList();
+            }
+        };
+        SharedReads reads = new SharedReads(RESYNC, clock);
+        reads.get(described, "eu-west-3", Instant.EPOCH);
+        clock.advance(Duration.ofSeconds(1));
+        OwnerScope scope = new OwnerScope("a");
+        assertThat(scope.sharedListing(described.name(), String.class)).as("a pass that shares no reads reads on its own").isNull();
+
+        List<String> calls = new ArrayList<>();
+        scope.shareReads(reads, List.of(described), calls);
+        assertThat(scope.sharedListing(described.name(), String.class)).isEmpty();
+        assertThat(described.listings.get()).as("the listing from before the pass began is not used").isEqualTo(2);
+
+        calls.add("EC2:DescribeVpcs");
+        assertThat(scope.sharedListing(described.name(), String.class)).isEmpty();
+        assertThat(described.listings.get()).as("a read needs no newer listing").isEqualTo(2);
+
+        described.contentByOwner.put("a", "vpc-1");
+        described.contentByOwner.put("b", "vpc-2");
+        calls.add("EC2:CreateVpc");
+        clock.advance(Duration.ofMillis(1));
+        assertThat(scope.sharedListing(described.name(), String.class)).as("after a write: a listing that shows it, the object's items only")
+                .containsExactly("vpc-1");
+        assertThat(described.listings.get()).isEqualTo(3);
+        assertThat(scope.sharedListing("test:other", String.class)).as("a kind not shared is read on its own").isNull();
+    }
 }
