@@ -281,6 +281,8 @@ public final class Quotas {
      * @param what  how the message names the object ("this WebPlatform")
      */
     public void check(String owner, String what, Need need, Function<Quota, Usage> counter) {
+        Map<Key, Integer> held;
+        Set<Quota> toCount = new LinkedHashSet<>();
         synchronized (ledger) {
             Instant now = clock.instant();
             ledger.values().removeIf(e -> e.touched().plus(ENTRY_LAPSES).isBefore(now));
@@ -293,16 +295,23 @@ public final class Quotas {
                 // Judged moments ago (a pass judges its spec, then walks after judging it again): what it needs is reserved.
                 return;
             }
-            Map<Key, Integer> held = new HashMap<>(known == null ? Map.of() : known.held());
+            held = new HashMap<>(known == null ? Map.of() : known.held());
             // Quota by quota, only those the object does not hold yet: one count and one limit each.
-            Set<Quota> toCount = new LinkedHashSet<>();
             need.counts().forEach((key, n) -> {
                 if (held.getOrDefault(key, 0) < n) {
                     toCount.add(key.quota());
                 }
             });
-            for (Quota quota : toCount) {
-                Usage usage = counter.apply(quota);
+        }
+        // Counted outside the ledger's lock: platforms applied together count at once, not one after another.
+        Map<Quota, Usage> counted = new LinkedHashMap<>();
+        for (Quota quota : toCount) {
+            counted.put(quota, counter.apply(quota));
+        }
+        synchronized (ledger) {
+            for (Map.Entry<Quota, Usage> count : counted.entrySet()) {
+                Quota quota = count.getKey();
+                Usage usage = count.getValue();
                 for (Map.Entry<Key, Integer> wanted : need.counts().entrySet()) {
                     Key key = wanted.getKey();
                     if (!key.quota().equals(quota)) {
@@ -318,7 +327,10 @@ public final class Quotas {
                     int reserved = 0;
                     for (Map.Entry<String, Entry> other : ledger.entrySet()) {
                         if (!other.getKey().equals(owner)) {
-                            reserved += other.getValue().stillNeeded(key, usage.heldBy(other.getKey(), key.zone()));
+                            Integer otherSeen = usage.heldBy(other.getKey(), key.zone());
+                            reserved += other.getValue().stillNeeded(key, otherSeen);
+                            // What its walk found it holds since the count was taken: in use, though not counted.
+                            reserved += Math.max(0, other.getValue().held().getOrDefault(key, 0) - (otherSeen == null ? 0 : otherSeen));
                         }
                     }
                     Limit limit = limit(key);
@@ -329,7 +341,7 @@ public final class Quotas {
                     }
                 }
             }
-            ledger.put(owner, new Entry(need.counts(), Map.copyOf(held), now));
+            ledger.put(owner, new Entry(need.counts(), Map.copyOf(held), clock.instant()));
         }
     }
 

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -22,6 +24,8 @@ public final class ExpiringCache<V> {
 
     private final Clock clock;
     private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();
+    /** Questions being asked now, by key. */
+    private final Map<String, CompletableFuture<V>> asked = new ConcurrentHashMap<>();
 
     public ExpiringCache(Clock clock) {
         this.clock = clock;
@@ -37,14 +41,38 @@ public final class ExpiringCache<V> {
         entries.put(key, new Entry<>(value, clock.instant().plus(keptFor)));
     }
 
-    /** The kept answer, or else {@code ask}'s, kept for {@code keptFor}. */
+    /**
+     * The kept answer, or else {@code ask}'s, kept for {@code keptFor}. Asked once for every caller
+     * wanting it at the same time (fifty platforms applied at once ask AWS one question); those waiting
+     * get the same answer, or the same error.
+     */
     public V get(String key, Duration keptFor, Supplier<V> ask) {
         V kept = get(key);
         if (kept != null) {
             return kept;
         }
-        V answer = ask.get();
-        put(key, answer, keptFor);
-        return answer;
+        CompletableFuture<V> mine = new CompletableFuture<>();
+        CompletableFuture<V> asking = asked.putIfAbsent(key, mine);
+        if (asking != null) {
+            try {
+                return asking.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        try {
+            V answer = get(key);
+            if (answer == null) {
+                answer = ask.get();
+                put(key, answer, keptFor);
+            }
+            mine.complete(answer);
+            return answer;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            asked.remove(key, mine);
+        }
     }
 }

@@ -143,6 +143,24 @@ class QuotasTest {
     }
 
     @Test
+    void aCountTakenBeforeAnotherObjectRecordedWhatItMadeStillSeesIt() {
+        Quotas.Need need = perZone("eu-west-3a", "eu-west-3b");
+        quotas.check("a", "this WebPlatform", need, counter);
+        quotas.check("b", "this WebPlatform", need, counter);
+        // c counts (outside the ledger's lock); meanwhile a's walk makes its two addresses and records them.
+        Function<Quotas.Quota, Quotas.Usage> countedBeforeAsWalk = quota -> {
+            Quotas.Usage usage = counter.apply(quota);
+            if (quota.equals(Quotas.ELASTIC_IPS)) {
+                holds("a", 2);
+                quotas.held("a", need);
+            }
+            return usage;
+        };
+        assertThatThrownBy(() -> quotas.check("c", "this WebPlatform", need, countedBeforeAsWalk))
+                .isInstanceOf(UserError.class).hasMessageContaining("L-0263D0A3");
+    }
+
+    @Test
     void theSamePassJudgingTwiceCountsOnce() {
         Quotas.Need need = perZone("eu-west-3a");
         quotas.check("a", "this WebPlatform", need, counter);

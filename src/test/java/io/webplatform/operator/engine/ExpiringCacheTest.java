@@ -54,4 +54,41 @@ class ExpiringCacheTest {
         cache.put("k", true, Duration.ofMinutes(1));
         assertThat(cache.get("k")).isTrue();
     }
+
+    @Test
+    void callersAskingTogetherShareOneQuestionAndItsError() throws Exception {
+        ExpiringCache<String> cache = new ExpiringCache<>(clock);
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger asked = new AtomicInteger();
+        java.util.function.Supplier<String> slow = () -> {
+            asked.incrementAndGet();
+            inside.countDown();
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new UserError("AmiNotFound", "no such image");
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            var first = pool.submit(() -> cache.get("k", Duration.ofHours(1), slow));
+            assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.List<java.util.concurrent.Future<String>> others = new java.util.ArrayList<>();
+            for (int i = 0; i < 19; i++) {
+                others.add(pool.submit(() -> cache.get("k", Duration.ofHours(1), slow)));
+            }
+            Thread.sleep(200);
+            release.countDown();
+            for (var answer : others) {
+                assertThatThrownBy(() -> answer.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasCauseInstanceOf(UserError.class);
+            }
+            assertThatThrownBy(() -> first.get(10, java.util.concurrent.TimeUnit.SECONDS)).hasCauseInstanceOf(UserError.class);
+            assertThat(asked.get()).as("20 callers at once, one question").isEqualTo(1);
+            assertThat(cache.get("k", Duration.ofHours(1), () -> "image")).as("an error is not kept: asked again").isEqualTo("image");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
