@@ -1,5 +1,6 @@
 package io.webplatform.operator.bucket;
 
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.webplatform.operator.aws.Ownership;
 
@@ -40,6 +41,20 @@ public class TrailBucket extends ProtectedBucket {
     @Override
     protected String ownerKey(BucketScope scope) {
         return scope.installationKey();
+    }
+
+    /**
+     * SecureBuckets applied together all find the shared log bucket missing; S3 makes it for the first and
+     * answers the others BucketAlreadyOwnedByYou (outside us-east-1). It is the installation's: observed next,
+     * its tags completed by the diff, never a failed pass.
+     */
+    @Override
+    public void create(BucketScope scope, Desired desired) {
+        try {
+            super.create(scope, desired);
+        } catch (BucketAlreadyOwnedByYouException madeBySibling) {
+            // Nothing to do: the next observe sees it.
+        }
     }
 
     /** The log bucket an earlier version made for this very SecureBucket under the name it gives (spec.trail.logBucketName): it becomes the shared one. */

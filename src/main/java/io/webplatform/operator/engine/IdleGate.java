@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -58,6 +57,13 @@ public class IdleGate {
      */
     static final Duration BASELINE_LISTING_AGE = Duration.ofSeconds(10);
 
+    /**
+     * How long after an object's write a listing may still not show it: EC2's Describe calls are eventually
+     * consistent ("it might take a few seconds", EC2 API reference, Eventual consistency). A baseline taken
+     * too early would only cost one more full pass (the next listing differs from it), never a missed change.
+     */
+    static final Duration WRITES_SETTLE = Duration.ofSeconds(15);
+
     private final Duration driftCheckPeriod;
     private final Duration resyncPeriod;
     private final Clock clock;
@@ -66,8 +72,6 @@ public class IdleGate {
     private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
     /** When each object's last pass that wrote ended: a listing requested before it may show what it replaced. */
     private final Map<String, Instant> lastWrites = new ConcurrentHashMap<>();
-    /** Objects whose previous pass wrote: their next full pass takes no listing (AWS may not show the writes yet). */
-    private final Set<String> wroteInPreviousPass = ConcurrentHashMap.newKeySet();
 
     @Inject
     public IdleGate(@ConfigProperty(name = "webplatform.drift-check-period", defaultValue = "PT15M") Duration driftCheckPeriod,
@@ -143,15 +147,17 @@ public class IdleGate {
     /**
      * At the start of a full pass, before its walk reads anything: the listings a baseline may be recorded
      * from, or null when there is none to record (the gate is off, the kind shares nothing, or the
-     * object's previous pass wrote: its next full pass records one, from listings requested after the
-     * write settled, and this pass costs no extra listing).
+     * object wrote less than {@link #WRITES_SETTLE} ago: AWS may not show the writes yet, so a later
+     * full pass records one, from listings requested after they settled, and this pass costs no extra listing).
      */
     public Listings beforeFullPass(String uid, String region, List<SharedReads.Kind> kinds) {
-        if (!enabled() || kinds.isEmpty() || wroteInPreviousPass.contains(uid)) {
+        Instant now = clock.instant();
+        Instant last = lastWrites.get(uid);
+        if (!enabled() || kinds.isEmpty() || last != null && now.isBefore(last.plus(WRITES_SETTLE))) {
             return null;
         }
-        Instant fresh = clock.instant().minus(BASELINE_LISTING_AGE);
-        Instant afterWrite = lastWriteOf(uid);
+        Instant fresh = now.minus(BASELINE_LISTING_AGE);
+        Instant afterWrite = last == null ? lastWriteOf(uid) : last.plus(WRITES_SETTLE);
         Instant notBefore = afterWrite.isAfter(fresh) ? afterWrite : fresh;
         Map<SharedReads.Kind, SharedReads.Snapshot> byKind = new LinkedHashMap<>();
         try {
@@ -174,7 +180,6 @@ public class IdleGate {
             wrote(uid);
             return;
         }
-        wroteInPreviousPass.remove(uid);
         if (!converged || listings == null) {
             baselines.remove(uid);
             return;
@@ -193,7 +198,6 @@ public class IdleGate {
     /** The pass wrote (recorded as soon as the walk returns, whatever fails after it): no baseline from older listings. */
     public void wrote(String uid) {
         lastWrites.put(uid, clock.instant());
-        wroteInPreviousPass.add(uid);
         baselines.remove(uid);
     }
 
@@ -217,7 +221,6 @@ public class IdleGate {
     public void deleted(String uid) {
         baselines.remove(uid);
         lastWrites.remove(uid);
-        wroteInPreviousPass.remove(uid);
     }
 
     /** When the object's last full check was, as the gate knows it; null when it has no baseline. */

@@ -190,10 +190,10 @@ class IdleGateTest {
     void aPassThatWroteOrDidNotConvergeRecordsNoBaseline() {
         kind.contentByOwner.put("a", "vpc of a");
         assertThat(pass("a", 1, ManagementPolicy.Manage, false, true)).isFalse();
-        // The pass after a write takes no listing (AWS may not show the write yet) ...
-        clock.advance(RESYNC);
+        // A pass moments after a write takes no listing (AWS may not show the write yet) ...
+        clock.advance(Duration.ofSeconds(2));
         assertThat(pass("a", 1, ManagementPolicy.Manage, true, false)).isFalse();
-        // ... the next one does, requested after the write: idle from then on.
+        // ... the resync does, requested after the write settled: idle from then on.
         assertThat(resync("a")).isFalse();
         assertThat(resync("a")).isTrue();
 
@@ -212,9 +212,9 @@ class IdleGateTest {
         assertThat(pass("a", 1, ManagementPolicy.Manage, false, true)).isFalse();
         clock.advance(Duration.ofSeconds(5));
         assertThat(pass("a", 1, ManagementPolicy.Manage, true, false)).isFalse();
-        clock.advance(Duration.ofSeconds(5));
+        clock.advance(IdleGate.WRITES_SETTLE);
         assertThat(pass("a", 1, ManagementPolicy.Manage, true, false)).isFalse();
-        assertThat(kind.listings.get()).as("listed again, after a's write, though the window was not over").isEqualTo(before + 1);
+        assertThat(kind.listings.get()).as("listed again, after a's write settled, though the window was not over").isEqualTo(before + 1);
     }
 
     @Test
