@@ -172,22 +172,30 @@ def peak_rss_mib(samples, t0, t1):
 
 
 def kind_calls(log_file, start, end):
-    """Per kind, from the operator's DEBUG lines "<Kind> ns/name: <n> AWS calls: {...}" (one per reconcile
-    pass, ManagedReconciler): calls and passes between the log's byte offsets start and end."""
+    """Per kind, from the operator's DEBUG lines (ManagedReconciler) between the log's byte offsets start and
+    end: "<Kind> ns/name: <n> AWS calls: {...}" ends each full pass, "<Kind> ns/name: idle: ..." is a pass the
+    idle gate skipped (no call of its own). Returns kind -> (calls, full passes, reads, skipped passes)."""
     per_kind = {}
     line_re = re.compile(r'(WebPlatform|SecureBucket) \S+: (\d+) AWS calls: \{(.*)\}')
+    idle_re = re.compile(r'(WebPlatform|SecureBucket) \S+: idle: ')
+    for line in read_log(log_file, start, end).splitlines():
+        calls, passes, reads, skipped = (0, 0, 0, 0)
+        m = line_re.search(line)
+        if m:
+            calls, passes, reads, skipped = per_kind.get(m.group(1), (0, 0, 0, 0))
+            ops = dict((k.strip(), int(v)) for k, v in (p.rsplit("=", 1) for p in m.group(3).split(", ") if "=" in p))
+            per_kind[m.group(1)] = (calls + int(m.group(2)), passes + 1,
+                                    reads + sum(v for k, v in ops.items() if is_read(k.split(":", 1)[1])), skipped)
+        elif (m := idle_re.search(line)):
+            calls, passes, reads, skipped = per_kind.get(m.group(1), (0, 0, 0, 0))
+            per_kind[m.group(1)] = (calls, passes, reads, skipped + 1)
+    return per_kind
+
+
+def read_log(log_file, start, end):
     with open(log_file, "rb") as f:
         f.seek(start)
-        text = f.read(max(0, end - start)).decode(errors="replace")
-    for line in text.splitlines():
-        m = line_re.search(line)
-        if not m:
-            continue
-        calls, passes, reads = per_kind.get(m.group(1), (0, 0, 0))
-        ops = dict((k.strip(), int(v)) for k, v in (p.rsplit("=", 1) for p in m.group(3).split(", ") if "=" in p))
-        per_kind[m.group(1)] = (calls + int(m.group(2)), passes + 1,
-                                reads + sum(v for k, v in ops.items() if is_read(k.split(":", 1)[1])))
-    return per_kind
+        return f.read(max(0, end - start)).decode(errors="replace")
 
 
 def fmt(x, digits=0):
@@ -273,11 +281,13 @@ def table(directory):
             per_kind = kind_calls(log, int(meta["idle_log_start"]), int(meta["idle_log_end"]))
             parts = []
             for kind in kinds_of(kinds):
-                calls_k, passes, reads_k = per_kind.get(KINDS[kind], (0, 0, 0))
-                if passes:
-                    parts.append(f"{KINDS[kind]} {fmt(reads_k / passes)} per pass, {fmt(passes / n / windows, 1)} passes")
+                calls_k, passes, reads_k, skipped = per_kind.get(KINDS[kind], (0, 0, 0, 0))
+                if passes or skipped:
+                    parts.append(f"{KINDS[kind]}: {fmt(passes / n / windows, 2)} full passes of {fmt(reads_k / passes) if passes else '—'} reads"
+                                 f" and {fmt(skipped / n / windows, 2)} skipped by the idle gate per object per window")
             split_text = " (" + "; ".join(parts) + ")" if parts else ""
-            behind = [KINDS[k] for k in kinds_of(kinds) if per_kind.get(KINDS[k], (0, 0, 0))[1] < 0.9 * n * windows]
+            behind = [KINDS[k] for k in kinds_of(kinds)
+                      if sum(per_kind.get(KINDS[k], (0, 0, 0, 0))[i] for i in (1, 3)) < 0.9 * n * windows]
             if behind:
                 notes.append(f"IDLE PASSES BEHIND: fewer than one pass per object per window for {', '.join(behind)}: the resync "
                              "could not keep up, so the idle reads per window measure the throughput, not the demand "

@@ -10,7 +10,7 @@
 #   hack/bench.sh N [--cap MIN] [--kinds webplatform|securebucket|both] [--windows K] [--keep] [--dumps]
 #     --cap MIN     give up waiting for Ready (and for the deletions) after MIN minutes (default 15)
 #     --kinds K     which samples to copy (default both; a WebPlatform alone makes its own flow-log bucket)
-#     --windows K   idle phase: K resync windows (default 2)
+#     --windows K   idle phase: K resync windows (default 2), after one in which each object takes its idle baseline
 #     --keep        leave the objects, the operator and the test bed running (no delete phase);
 #                   `hack/bench.sh stop` stops them
 #     --dumps       every minute while converging, a thread dump, a class histogram (-all: no forced GC)
@@ -199,8 +199,10 @@ if [ -n "$DUMPER" ]; then kill "$DUMPER" 2>/dev/null || true; DUMPER=""; fi
 
 if $CONVERGED; then
   $DUMPS && dump converged live
-  # A short settle: a pass that was already running when the last object turned Ready is not idle.
-  sleep 10
+  # Settle: a pass that was already running when the last object turned Ready is not idle, and each object takes
+  # its idle baseline at its first resync after its writes settled (engine/IdleGate): one resync window.
+  say "settle: one resync window of $RESYNC_S s (each object takes its idle baseline)"
+  sleep $((RESYNC_S + 10))
   say "idle: $WINDOWS resync windows of $RESYNC_S s"
   snap idle-start; meta idle_log_start "$(log_offset)"
   sleep $((WINDOWS * RESYNC_S))
