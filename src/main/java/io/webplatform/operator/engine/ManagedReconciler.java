@@ -228,7 +228,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         IdleGate.Listings listings = idle.beforeFullPass(uid, scope.region(), sharedKinds());
         List<Drift> driftBefore = status.getDrift() == null ? List.of() : status.getDrift();
         List<String> calls = ApiCallMetrics.startRecording();
-        scope.shareReads(idle.reads(), sharedKinds(), calls);
+        scope.shareReads(idle.reads(), sharedKinds());
         WalkResult walk;
         try {
             walk = graph.reconcile(scope, events, policy);

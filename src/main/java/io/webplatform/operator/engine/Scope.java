@@ -1,14 +1,15 @@
 package io.webplatform.operator.engine;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.webplatform.operator.aws.ApiCallMetrics;
 import io.webplatform.operator.aws.Identity;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -19,6 +20,7 @@ public abstract class Scope {
     private final HasMetadata owner;
     private final Identity identity;
     private final String region;
+    private static final String NO_COMPONENT = "";
     private final Map<String, Observed<?>> observed = new HashMap<>();
     private ComponentGraph.Node<?> walking;
     private Clock clock = Clock.systemUTC();
@@ -28,10 +30,12 @@ public abstract class Scope {
     /** The process's shared listings this pass observes from; null when it reads on its own. */
     private SharedReads reads;
     private Map<String, SharedReads.Kind> readKinds = Map.of();
-    /** The calls this pass made so far (ApiCallMetrics): a listing must be requested after its last write. */
-    private List<String> calls = List.of();
-    private int callsSeen;
+    /** Listings are requested no earlier: the pass's start, or the end of a write no component made (a claim). */
     private Instant readsNotBefore;
+    /** Per component, later still: the end of its own last write (what it made, it must see). */
+    private final Map<String, Instant> readsNotBeforeOf = new HashMap<>();
+    /** Components ("" for none) that began a write since their last listing. */
+    private final Set<String> unsettled = new HashSet<>();
 
     /** A scope identified by the owner's UID, as stacks were before installations had names. */
     protected Scope(HasMetadata owner, String region) {
@@ -83,38 +87,43 @@ public abstract class Scope {
     void writing() {
         beforeWriting.run();
         writes++;
+        unsettled.add(walking == null ? NO_COMPONENT : walking.name());
     }
 
     /**
      * From now on this pass observes the given kinds from the process's shared listings ({@link SharedReads}),
-     * each requested after the pass began and after the pass's last write: what a Describe of its own
-     * would show, at one listing per kind for every object converging at the same time.
+     * each requested after the pass began and after the reading component's last write: what a Describe
+     * of its own would show, at one listing per kind for every object converging at the same time. (Each
+     * EC2 kind is written by one component only; a write outside any component refreshes every kind.)
      */
-    public void shareReads(SharedReads reads, List<SharedReads.Kind> kinds, List<String> calls) {
+    public void shareReads(SharedReads reads, List<SharedReads.Kind> kinds) {
         this.reads = reads;
         this.readKinds = kinds.stream().collect(Collectors.toMap(SharedReads.Kind::name, k -> k));
-        this.calls = calls;
-        this.callsSeen = calls.size();
         this.readsNotBefore = reads.now();
     }
 
     /**
      * The descriptions of the kind's resources tagged with this stack's owner key, from a shared listing
-     * requested after this pass began and after its last write; null when this pass reads on its own.
+     * requested after this pass began and after the reading component's last write; null when this pass
+     * reads on its own.
      */
     protected <T> List<T> sharedListing(String kind, Class<T> type) {
         SharedReads.Kind listed = readKinds.get(kind);
         if (reads == null || listed == null) {
             return null;
         }
-        for (; callsSeen < calls.size(); callsSeen++) {
-            if (!ApiCallMetrics.isReadOnly(calls.get(callsSeen))) {
-                // Clients are synchronous: every call recorded so far has ended. Strictly later: a listing
-                // requested at the same instant may not show the write.
-                readsNotBefore = reads.now().plusNanos(1);
-            }
+        // Clients are synchronous: a write begun before this read has ended. Strictly later: a listing
+        // requested at the same instant may not show it.
+        if (unsettled.remove(NO_COMPONENT)) {
+            readsNotBefore = reads.now().plusNanos(1);
         }
-        return reads.get(listed, region, readsNotBefore).ownedBy(ownerKey(), type);
+        String reader = walking == null ? NO_COMPONENT : walking.name();
+        if (unsettled.remove(reader)) {
+            readsNotBeforeOf.put(reader, reads.now().plusNanos(1));
+        }
+        Instant own = readsNotBeforeOf.get(reader);
+        Instant notBefore = own != null && own.isAfter(readsNotBefore) ? own : readsNotBefore;
+        return reads.get(listed, region, notBefore).ownedBy(ownerKey(), type);
     }
 
     /** How many writes this pass began: a pass that wrote leaves no idle baseline ({@link IdleGate}). */

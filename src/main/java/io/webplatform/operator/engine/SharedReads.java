@@ -137,14 +137,16 @@ public final class SharedReads {
                     return await(current);
                 }
             }
-            Flight mine = new Flight(now, new CompletableFuture<>());
+            // Requested now, and no earlier than this caller asked (its notBefore may lie a nanosecond ahead of the clock).
+            Instant startedAt = now.isBefore(notBefore) ? notBefore : now;
+            Flight mine = new Flight(startedAt, new CompletableFuture<>());
             boolean won = current == null ? flights.putIfAbsent(key, mine) == null : flights.replace(key, current, mine);
             if (!won) {
                 continue;
             }
             try {
                 // Contents kept as hashes; a description is kept only where a pass observes from it (value).
-                Snapshot snapshot = new Snapshot(now, kind.list(region).stream()
+                Snapshot snapshot = new Snapshot(startedAt, kind.list(region).stream()
                         .map(i -> new Item(i.owner(), i.name(), fingerprint(List.of(i.content())), i.value())).toList());
                 mine.result().complete(snapshot);
                 return snapshot;
