@@ -67,11 +67,14 @@ NAMESPACES=$(( N < 5 ? N : 5 ))
 # The chart's container: limits.memory 512Mi (helm/webplatform-operator/values.yaml); the image's run-java.sh
 # (ubi9/openjdk-17-runtime) starts java with -XX:MaxRAMPercentage=80.0 -XX:+UseParallelGC -XX:MinHeapFreeRatio=10
 # -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError, then
-# operator/Dockerfile's JAVA_OPTS_APPEND (the last -XX:MaxRAMPercentage wins: 75 % of 512 MiB for the heap).
+# operator/Dockerfile's JAVA_OPTS_APPEND (the last -XX:MaxRAMPercentage wins), with the Dockerfile's MALLOC_ARENA_MAX.
 # Without a container, -XX:MaxRAM=512m stands for the cgroup limit the JVM would see.
+IMAGE_JAVA_OPTS="$(sed -n 's/^ENV JAVA_OPTS_APPEND="\(.*\)"$/\1/p' operator/Dockerfile)"
+IMAGE_MALLOC_ARENA_MAX="$(sed -n 's/^ENV MALLOC_ARENA_MAX=\(.*\)$/\1/p' operator/Dockerfile)"
+[ -n "$IMAGE_JAVA_OPTS" ] && [ -n "$IMAGE_MALLOC_ARENA_MAX" ] || { say "operator/Dockerfile sets no JAVA_OPTS_APPEND or MALLOC_ARENA_MAX"; exit 1; }
+export MALLOC_ARENA_MAX="$IMAGE_MALLOC_ARENA_MAX"
 CONTAINER_JAVA_OPTS="-XX:MaxRAM=512m -XX:MaxRAMPercentage=80.0 -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20"
-CONTAINER_JAVA_OPTS+=" -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError"
-CONTAINER_JAVA_OPTS+=" -Djava.util.logging.manager=org.jboss.logmanager.LogManager -XX:MaxRAMPercentage=75"
+CONTAINER_JAVA_OPTS+=" -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError $IMAGE_JAVA_OPTS"
 JAVA_OPTS="${BENCH_JAVA_OPTS:-$CONTAINER_JAVA_OPTS}${BENCH_EXTRA_JAVA_OPTS:+ $BENCH_EXTRA_JAVA_OPTS}"
 $DUMPS && JAVA_OPTS+=" -XX:NativeMemoryTracking=summary"
 
@@ -133,7 +136,7 @@ python3 hack/bench.py sample "$OPERATOR_PID" "$RUN/rss.samples" &
 SAMPLER=$!
 
 meta n "$N"; meta kinds "$KINDS"; meta windows "$WINDOWS"; meta resync "$RESYNC"; meta log "$RUN/operator.log"
-meta jvm "${BENCH_JAVA_OPTS:-as in a 512 MiB container: -XX:MaxRAM=512m, the options of run-java.sh, -XX:MaxRAMPercentage=75}${BENCH_EXTRA_JAVA_OPTS:+ $BENCH_EXTRA_JAVA_OPTS}"
+meta jvm "${BENCH_JAVA_OPTS:-as in a 512 MiB container: -XX:MaxRAM=512m, the options of run-java.sh, then $IMAGE_JAVA_OPTS, MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX}${BENCH_EXTRA_JAVA_OPTS:+ $BENCH_EXTRA_JAVA_OPTS}"
 meta cpus "$(nproc)"
 snap() { python3 hack/bench.py snapshot "$METRICS" "$OPERATOR_PID" "$MOTO_PID" > "$RUN/snap-$1.json"; }
 log_offset() { stat -c %s "$RUN/operator.log"; }

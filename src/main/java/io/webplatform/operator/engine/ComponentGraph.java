@@ -611,12 +611,15 @@ public final class ComponentGraph<S extends Scope> {
                     : "kept because " + String.join(", ", keptDependents) + " is kept and needs it";
             result.put(new ComponentStatus(name, current.id(), RETAINED, true, why, null));
             result.retained.add(name + " " + current.id());
-        } else if (c.delete(scope, current)) {
-            logAction(scope, name, current.id(), "deleted");
-            events.normal("Deleted", name + " " + current.id() + " deleted");
-            result.put(new ComponentStatus(name, current.id(), DELETED, false, null, null));
         } else {
-            result.put(new ComponentStatus(name, current.id(), DELETING, false, "AWS is deleting it", null));
+            scope.writing();
+            if (c.delete(scope, current)) {
+                logAction(scope, name, current.id(), "deleted");
+                events.normal("Deleted", name + " " + current.id() + " deleted");
+                result.put(new ComponentStatus(name, current.id(), DELETED, false, null, null));
+            } else {
+                result.put(new ComponentStatus(name, current.id(), DELETING, false, "AWS is deleting it", null));
+            }
         }
     }
 

@@ -331,6 +331,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
             return DeleteControl.defaultDelete();
         }
         S scope = deletionScope(resource, installation.identityOf(resource, resource.getStatus()));
+        scope.shareReads(idle.reads(), sharedKinds());
         WalkResult walk = graph.delete(scope, events);
         if (walk.releasedTo() != null) {
             events.warning("Released", "the AWS stack is held by object " + Identity.objectOf(walk.releasedTo()) + " of cluster "
