@@ -1,5 +1,8 @@
 package io.webplatform.operator.engine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -22,14 +25,24 @@ public final class StatusUpdates {
     private StatusUpdates() {
     }
 
+    /**
+     * The status as JSON with every map's entries ordered by key, as the API server returns them: a status
+     * built in another order (security groups lb, app, db) is the same status, not a change.
+     */
+    private static final ObjectMapper CANONICAL = Serialization.jsonMapper().copy().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
     /** The status as it was before this pass, to compare with at the end. */
     public static String snapshot(Object status) {
-        return Serialization.asJson(status);
+        try {
+            return CANONICAL.writeValueAsString(status);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Patches the status only if it changed: a converged resync writes nothing to the API server. */
     public static <R extends HasMetadata> UpdateControl<R> patchIfChanged(R resource, Object status, String before, Duration next) {
-        if (Serialization.asJson(status).equals(before)) {
+        if (snapshot(status).equals(before)) {
             return UpdateControl.<R>noUpdate().rescheduleAfter(next);
         }
         return UpdateControl.patchStatus(resource).rescheduleAfter(next);
