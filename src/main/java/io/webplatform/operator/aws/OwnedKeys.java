@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -177,18 +178,32 @@ public final class OwnedKeys {
     }
 
     /** The key tagged with this owner and component (listing the account's keys: only when the alias is missing). */
+    /**
+     * Each key's ownership tags as this process read them, by key ARN: set at CreateKey and never changed,
+     * so a search (every SecureBucket's first pass makes one) reads the tags of the keys it has not seen
+     * only, not of every key in the region each time.
+     */
+    private static final Map<String, Map<String, String>> IDENTITIES = new ConcurrentHashMap<>();
+
+    private static Map<String, String> identity(List<Tag> tags) {
+        return tags.stream().filter(t -> t.tagKey().equals(Ownership.OWNER_UID) || t.tagKey().equals(Ownership.COMPONENT))
+                .collect(Collectors.toUnmodifiableMap(Tag::tagKey, Tag::tagValue, (a, b) -> a));
+    }
+
     static KeyMetadata find(KmsClient kms, String ownerUid, String component, boolean deleting) {
         for (var page : kms.listKeysPaginator(r -> r.limit(100))) {
             for (KeyListEntry entry : page.keys()) {
-                Map<String, String> tags;
-                try {
-                    tags = kms.listResourceTags(r -> r.keyId(entry.keyId())).tags().stream()
-                            .collect(Collectors.toMap(Tag::tagKey, Tag::tagValue, (a, b) -> a));
-                } catch (RuntimeException e) {
-                    if (AwsErrors.classify(e) == AwsErrors.Kind.USER_ERROR) {
-                        continue; // keys of other principals we may not read
+                Map<String, String> tags = IDENTITIES.get(entry.keyArn());
+                if (tags == null) {
+                    try {
+                        tags = identity(kms.listResourceTags(r -> r.keyId(entry.keyId())).tags());
+                    } catch (RuntimeException e) {
+                        if (AwsErrors.classify(e) == AwsErrors.Kind.USER_ERROR) {
+                            continue; // keys of other principals we may not read
+                        }
+                        throw e;
                     }
-                    throw e;
+                    IDENTITIES.put(entry.keyArn(), tags);
                 }
                 if (Ownership.ownedBy(tags, ownerUid) && component.equals(tags.get(Ownership.COMPONENT))) {
                     KeyMetadata key = kms.describeKey(r -> r.keyId(entry.keyId())).keyMetadata();

@@ -58,9 +58,10 @@ public class IdleGate {
     static final Duration BASELINE_LISTING_AGE = Duration.ofSeconds(10);
 
     /**
-     * How long after an object's write a listing may still not show it: EC2's Describe calls are eventually
-     * consistent ("it might take a few seconds", EC2 API reference, Eventual consistency). A baseline taken
-     * too early would only cost one more full pass (the next listing differs from it), never a missed change.
+     * How long after an object's write its baseline waits: EC2's Describe calls are eventually consistent
+     * (EC2 developer guide, "Eventual consistency in the Amazon EC2 API": back off from a couple of seconds,
+     * up to a few minutes). A baseline taken before AWS shows a write only costs one more full pass (the
+     * next listing differs from it), never a missed change.
      */
     static final Duration WRITES_SETTLE = Duration.ofSeconds(15);
 
