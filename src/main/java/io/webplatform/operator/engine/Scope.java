@@ -100,12 +100,6 @@ public abstract class Scope {
         this.reads = reads;
         this.readKinds = kinds.stream().collect(Collectors.toMap(SharedReads.Kind::name, k -> k));
         this.readsNotBefore = reads.now();
-        reads.prefetch(kinds.stream().filter(k -> observedKinds().contains(k.name())).toList(), region, readsNotBefore);
-    }
-
-    /** The shared kinds this scope's components observe from ({@link #sharedListing}): listed ahead of the walk. */
-    protected java.util.Set<String> observedKinds() {
-        return java.util.Set.of();
     }
 
     /**

@@ -109,14 +109,6 @@ public final class SharedReads {
     private final Duration window;
     private final Clock clock;
     private final Map<Key, Flight> flights = new ConcurrentHashMap<>();
-    /** Listings asked for ahead of a pass, by the time they must be requested after. */
-    private final Map<Key, Instant> prefetching = new ConcurrentHashMap<>();
-    /** Runs prefetches: enough threads for every kind of a graph at once; daemons, made when first needed. */
-    private static final java.util.concurrent.ExecutorService PREFETCHER = java.util.concurrent.Executors.newFixedThreadPool(16, task -> {
-        Thread thread = new Thread(task, "shared-listings");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     /** @param window how long a listing serves every object (the resync period by default) */
     public SharedReads(Duration window, Clock clock) {
@@ -164,32 +156,6 @@ public final class SharedReads {
                 flights.remove(key, mine);
                 throw e;
             }
-        }
-    }
-
-    /**
-     * Starts the listings a pass is about to read, all at once, unless one requested no earlier than
-     * {@code notBefore} exists or is already asked for: the pass then waits for the slowest listing, not
-     * for each in turn. Failures are left to the pass's own read, which asks again.
-     */
-    public void prefetch(List<Kind> kinds, String region, Instant notBefore) {
-        for (Kind kind : kinds) {
-            Key key = new Key(region, kind.name());
-            Flight current = flights.get(key);
-            Instant asked = prefetching.get(key);
-            if (current != null && !current.startedAt().isBefore(notBefore) || asked != null && !asked.isBefore(notBefore)) {
-                continue;
-            }
-            prefetching.put(key, notBefore);
-            PREFETCHER.execute(() -> {
-                try {
-                    get(kind, region, notBefore);
-                } catch (RuntimeException leftToThePass) {
-                    // The pass's own read meets it.
-                } finally {
-                    prefetching.remove(key, notBefore);
-                }
-            });
         }
     }
 

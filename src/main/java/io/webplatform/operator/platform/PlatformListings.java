@@ -43,10 +43,6 @@ public final class PlatformListings {
     static final String FLOW_LOGS = "ec2:flow-log";
     static final String INSTANCES = "ec2:instance";
 
-    /** The kinds a full pass observes from: listed ahead of its walk. */
-    static final Set<String> OBSERVED = Set.of(VPCS, SUBNETS, INTERNET_GATEWAYS, ADDRESSES, NAT_GATEWAYS, ROUTE_TABLES, SECURITY_GROUPS,
-            FLOW_LOGS, INSTANCES);
-
     private static final List<Filter> OWNED = List.of(Filter.builder().name("tag-key").values(Ownership.OWNER_UID).build());
 
     private PlatformListings() {

@@ -177,11 +177,6 @@ public class PlatformScope extends Scope {
                 Filter.builder().name("tag:" + Ownership.COMPONENT).values(component).build());
     }
 
-    @Override
-    protected java.util.Set<String> observedKinds() {
-        return PlatformListings.OBSERVED;
-    }
-
     /**
      * This stack's resources of an EC2 kind (a PlatformListings name), as a Describe filtered by the owner
      * tag shows them: from the pass's shared listing of the kind, one for every platform converging at the

@@ -405,42 +405,6 @@ class IdleGateTest {
         assertThat(scope.sharedListing("test:other", String.class)).as("a kind not shared is read on its own").isNull();
     }
 
-    @Test
-    void aPassListsTheKindsItObservesAllAtOnceBeforeItsWalk() throws Exception {
-        CountDownLatch bothInside = new CountDownLatch(2);
-        CountDownLatch release = new CountDownLatch(1);
-        List<MapKind> kinds = new ArrayList<>();
-        for (String name : List.of("test:vpc", "test:subnet")) {
-            kinds.add(new MapKind() {
-                @Override
-                public String name() {
-                    return name;
-                }
-
-                @Override
-                public List<SharedReads.Item> list(String region) {
-                    listings.incrementAndGet();
-                    bothInside.countDown();
-                    try {
-                        release.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return List.of();
-                }
-            });
-        }
-        SharedReads reads = new SharedReads(RESYNC, clock);
-        Instant began = clock.instant();
-        reads.prefetch(List.copyOf(kinds), "eu-west-3", began);
-        reads.prefetch(List.copyOf(kinds), "eu-west-3", began);
-        assertThat(bothInside.await(10, TimeUnit.SECONDS)).as("both listings in flight together, before any read").isTrue();
-        release.countDown();
-        reads.get(kinds.get(0), "eu-west-3", began);
-        reads.get(kinds.get(1), "eu-west-3", began);
-        assertThat(kinds).as("asked twice, read once: one listing each").allMatch(k -> k.listings.get() == 1);
-    }
-
     private static ComponentGraph.Node<OwnerScope> node(String name) {
         Component<OwnerScope, Object, Object> component = new Component<>() {
             @Override
