@@ -240,6 +240,18 @@ public class IdleGate {
         return driftCheckPeriod.minus(driftCheckPeriod.dividedBy(2).multipliedBy(spread).dividedBy(1000));
     }
 
+    /**
+     * How fresh the listings a full pass observes from must be: requested after the object's last write
+     * (what it made, it must see) and at most {@link #BASELINE_LISTING_AGE} before the pass, so that passes
+     * starting within seconds of each other share one listing per kind. What changed by another hand in
+     * those seconds is seen by the next pass, as the idle gate sees it.
+     */
+    public Instant readsNotBefore(String uid) {
+        Instant fresh = clock.instant().minus(BASELINE_LISTING_AGE);
+        Instant afterWrite = lastWriteOf(uid);
+        return afterWrite.isAfter(fresh) ? afterWrite : fresh;
+    }
+
     private Instant lastWriteOf(String uid) {
         Instant last = lastWrites.get(uid);
         // Strictly after the write: a listing requested at the same instant may not show it.

@@ -228,7 +228,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         IdleGate.Listings listings = idle.beforeFullPass(uid, scope.region(), sharedKinds());
         List<Drift> driftBefore = status.getDrift() == null ? List.of() : status.getDrift();
         List<String> calls = ApiCallMetrics.startRecording();
-        scope.shareReads(idle.reads(), sharedKinds());
+        scope.shareReads(idle.reads(), sharedKinds(), idle.readsNotBefore(uid));
         WalkResult walk;
         try {
             walk = graph.reconcile(scope, events, policy);
@@ -331,7 +331,8 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
             return DeleteControl.defaultDelete();
         }
         S scope = deletionScope(resource, installation.identityOf(resource, resource.getStatus()));
-        scope.shareReads(idle.reads(), sharedKinds());
+        // Its previous passes' writes are AWS's by now or not: a deletion reads listings requested after it began.
+        scope.shareReads(idle.reads(), sharedKinds(), idle.reads().now());
         WalkResult walk = graph.delete(scope, events);
         if (walk.releasedTo() != null) {
             events.warning("Released", "the AWS stack is held by object " + Identity.objectOf(walk.releasedTo()) + " of cluster "

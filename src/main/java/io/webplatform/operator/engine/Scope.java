@@ -92,20 +92,21 @@ public abstract class Scope {
 
     /**
      * From now on this pass observes the given kinds from the process's shared listings ({@link SharedReads}),
-     * each requested after the pass began and after the reading component's last write: what a Describe
-     * of its own would show, at one listing per kind for every object converging at the same time. (Each
-     * EC2 kind is written by one component only; a write outside any component refreshes every kind.)
+     * each requested no earlier than {@code notBefore} (after the object's earlier writes,
+     * {@link IdleGate#readsNotBefore}) and after the reading component's own last write in this pass: at
+     * one listing per kind for every object converging at the same time. (Each EC2 kind is written by
+     * one component only; a write outside any component refreshes every kind.)
      */
-    public void shareReads(SharedReads reads, List<SharedReads.Kind> kinds) {
+    public void shareReads(SharedReads reads, List<SharedReads.Kind> kinds, Instant notBefore) {
         this.reads = reads;
         this.readKinds = kinds.stream().collect(Collectors.toMap(SharedReads.Kind::name, k -> k));
-        this.readsNotBefore = reads.now();
+        this.readsNotBefore = notBefore;
     }
 
     /**
      * The descriptions of the kind's resources tagged with this stack's owner key, from a shared listing
-     * requested after this pass began and after the reading component's last write; null when this pass
-     * reads on its own.
+     * requested no earlier than the pass allows and after the reading component's last write; null when
+     * this pass reads on its own.
      */
     protected <T> List<T> sharedListing(String kind, Class<T> type) {
         SharedReads.Kind listed = readKinds.get(kind);

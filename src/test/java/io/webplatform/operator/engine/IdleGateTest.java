@@ -368,7 +368,7 @@ class IdleGateTest {
         OwnerScope scope = new OwnerScope("a");
         assertThat(scope.sharedListing(described.name(), String.class)).as("a pass that shares no reads reads on its own").isNull();
 
-        scope.shareReads(reads, List.of(described));
+        scope.shareReads(reads, List.of(described), clock.instant());
         ComponentGraph.Node<OwnerScope> vpc = node("Vpc");
         ComponentGraph.Node<OwnerScope> subnets = node("Subnets");
         scope.walking(vpc);
@@ -403,6 +403,19 @@ class IdleGateTest {
         scope.sharedListing(described.name(), String.class);
         assertThat(described.listings.get()).isEqualTo(5);
         assertThat(scope.sharedListing("test:other", String.class)).as("a kind not shared is read on its own").isNull();
+    }
+
+    @Test
+    void aFullPassReadsListingsAfterTheObjectsLastWriteAndAtMostSecondsOld() {
+        Instant started = clock.instant();
+        assertThat(gate.readsNotBefore("a")).as("nothing from before the process began: it may have written").isEqualTo(started);
+        clock.advance(Duration.ofMinutes(1));
+        gate.wrote("a");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(gate.readsNotBefore("a")).as("after its write").isAfter(started.plusSeconds(60));
+        assertThat(gate.readsNotBefore("b")).as("another object: seconds old will do").isEqualTo(clock.instant().minus(IdleGate.BASELINE_LISTING_AGE));
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(gate.readsNotBefore("a")).isEqualTo(clock.instant().minus(IdleGate.BASELINE_LISTING_AGE));
     }
 
     private static ComponentGraph.Node<OwnerScope> node(String name) {
