@@ -3,8 +3,12 @@ package io.webplatform.operator.platform;
 import io.webplatform.operator.api.ManagementPolicy;
 import io.webplatform.operator.aws.Quotas;
 import io.webplatform.operator.engine.ComponentGraph;
+import io.webplatform.operator.engine.ExpiringCache;
 import io.webplatform.operator.engine.WalkResult;
 import io.webplatform.operator.aws.AwsErrors;
+
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * What a WebPlatform consumes of AWS's quotas with small defaults: its VPC and internet gateway, one
@@ -21,8 +25,15 @@ final class PlatformQuotas implements ComponentGraph.Budget<PlatformScope> {
         if (scope.spec().managementPolicy == ManagementPolicy.Observe) {
             return;
         }
-        scope.quotas().check(scope.ownerKey(), WHAT, need(scope), quota -> count(scope, quota));
+        scope.quotas().check(scope.ownerKey(), WHAT, need(scope),
+                quota -> counts.get(scope.region() + "/" + quota.serviceCode() + "/" + quota.quotaCode(), Duration.ZERO, () -> count(scope, quota)));
     }
+
+    /**
+     * Counts in flight, by region and quota: platforms judged at the same time share one count (each is
+     * a Describe of every such resource in the region), kept no longer than it takes.
+     */
+    private final ExpiringCache<Quotas.Usage> counts = new ExpiringCache<>(Clock.systemUTC());
 
     @Override
     public void walked(PlatformScope scope, WalkResult walk) {
