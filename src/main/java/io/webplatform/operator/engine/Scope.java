@@ -17,10 +17,11 @@ import java.util.stream.Collectors;
  * Kind-specific scopes add the spec's derived values and AWS clients.
  */
 public abstract class Scope {
+    /** Who wrote, where no component did (an anchor's claim). */
+    private static final String NO_COMPONENT = "";
     private final HasMetadata owner;
     private final Identity identity;
     private final String region;
-    private static final String NO_COMPONENT = "";
     private final Map<String, Observed<?>> observed = new HashMap<>();
     private ComponentGraph.Node<?> walking;
     private Clock clock = Clock.systemUTC();
@@ -30,7 +31,7 @@ public abstract class Scope {
     /** The process's shared listings this pass observes from; null when it reads on its own. */
     private SharedReads reads;
     private Map<String, SharedReads.Kind> readKinds = Map.of();
-    /** Listings are requested no earlier: the pass's start, or the end of a write no component made (a claim). */
+    /** Listings are requested no earlier: what the pass allows, or later, the end of a write no component made (a claim). */
     private Instant readsNotBefore;
     /** Per component, later still: the end of its own last write (what it made, it must see). */
     private final Map<String, Instant> readsNotBeforeOf = new HashMap<>();

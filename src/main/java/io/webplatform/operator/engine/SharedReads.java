@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One listing per (region, kind) per window, shared by every object of the process: a tag-filtered,
  * paginated Describe (or the kind's cheapest exact listing) of the operator's resources of one kind.
+ * The idle gate compares them; full passes observe their EC2 resources from them ({@link Scope#shareReads}).
  * Single-flight: callers wanting the same listing while it is being fetched wait for that fetch.
  * What each object owns in a listing is told by its owner tag or by the names it computes
  * ({@link Selection}); its {@linkplain Snapshot#fingerprint fingerprint} changes when any of its items

@@ -72,7 +72,7 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
             return Judged.stop(Stop.stalled(destination.reason(), destination.message()));
         }
         if (!destination.ready()) {
-            return Judged.stop(Stop.progressing(destination.reason(), destination.message()));
+            return Judged.stop(Stop.waitingFor(destination.reason(), destination.message()));
         }
         return Judged.walk(new PlatformScope(resource, identity, plan, clients, accountIds.of(region), destination.bucketArn()));
     }
