@@ -177,11 +177,11 @@ public final class OwnedKeys {
         Propagation.KMS_KEY_TAGS.run("the ownership tag of KMS key " + key.keyId(), key.creationDate(), clock, change);
     }
 
-    /** The key tagged with this owner and component (listing the account's keys: only when the alias is missing). */
     /**
-     * Each key's ownership tags as this process read them, by key ARN: set at CreateKey and never changed,
-     * so a search (every SecureBucket's first pass makes one) reads the tags of the keys it has not seen
-     * only, not of every key in the region each time.
+     * The operator's keys' ownership tags as this process read them, by key ARN: set at CreateKey and never
+     * changed, so a search (every SecureBucket's first pass makes one) reads only the tags of keys it has
+     * not read complete. A key read without both tags (another's, or one whose tags KMS does not show
+     * yet) is read again at the next search: a key missed would be made a second time.
      */
     private static final Map<String, Map<String, String>> IDENTITIES = new ConcurrentHashMap<>();
 
@@ -190,6 +190,7 @@ public final class OwnedKeys {
                 .collect(Collectors.toUnmodifiableMap(Tag::tagKey, Tag::tagValue, (a, b) -> a));
     }
 
+    /** The key tagged with this owner and component (listing the account's keys: only when the alias is missing). */
     static KeyMetadata find(KmsClient kms, String ownerUid, String component, boolean deleting) {
         for (var page : kms.listKeysPaginator(r -> r.limit(100))) {
             for (KeyListEntry entry : page.keys()) {
@@ -203,7 +204,9 @@ public final class OwnedKeys {
                         }
                         throw e;
                     }
-                    IDENTITIES.put(entry.keyArn(), tags);
+                    if (tags.size() == 2) {
+                        IDENTITIES.put(entry.keyArn(), tags);
+                    }
                 }
                 if (Ownership.ownedBy(tags, ownerUid) && component.equals(tags.get(Ownership.COMPONENT))) {
                     KeyMetadata key = kms.describeKey(r -> r.keyId(entry.keyId())).keyMetadata();

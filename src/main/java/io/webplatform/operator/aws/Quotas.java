@@ -188,7 +188,11 @@ public final class Quotas {
      * Usage as counted in AWS: in use per zone ("" for a regional or account quota), and of that, what
      * each owner (the ownership tag's value) holds. {@code owners} is empty where the count has no tags.
      */
-    public record Usage(Map<String, Integer> inUse, Map<String, Map<String, Integer>> owners) {
+    /**
+     * @param everyOwner whether {@code owners} tells every owner's holdings (a count by owner tag), or only
+     *                   the asking object's (IAM's): what another object holds is then not in it, though in use
+     */
+    public record Usage(Map<String, Integer> inUse, Map<String, Map<String, Integer>> owners, boolean everyOwner) {
         int inUse(String zone) {
             return inUse.getOrDefault(zone, 0);
         }
@@ -210,7 +214,7 @@ public final class Quotas {
                     owners.computeIfAbsent(item[1], k -> new HashMap<>()).merge(item[0], 1, Integer::sum);
                 }
             }
-            return new Usage(inUse, owners);
+            return new Usage(inUse, owners, true);
         }
     }
 
@@ -329,8 +333,10 @@ public final class Quotas {
                         if (!other.getKey().equals(owner)) {
                             Integer otherSeen = usage.heldBy(other.getKey(), key.zone());
                             reserved += other.getValue().stillNeeded(key, otherSeen);
-                            // What its walk found it holds since the count was taken: in use, though not counted.
-                            reserved += Math.max(0, other.getValue().held().getOrDefault(key, 0) - (otherSeen == null ? 0 : otherSeen));
+                            if (usage.everyOwner()) {
+                                // What its walk found it holds since the count was taken: in use, though not counted.
+                                reserved += Math.max(0, other.getValue().held().getOrDefault(key, 0) - (otherSeen == null ? 0 : otherSeen));
+                            }
                         }
                     }
                     Limit limit = limit(key);
@@ -512,7 +518,7 @@ public final class Quotas {
      */
     public static Usage iamRoles(software.amazon.awssdk.services.iam.IamClient iam, String owner, boolean ownsOne) {
         Integer roles = iam.getAccountSummary().summaryMap().get(SummaryKeyType.ROLES);
-        return new Usage(Map.of("", roles == null ? 0 : roles), ownsOne ? Map.of(owner, Map.of("", 1)) : Map.of());
+        return new Usage(Map.of("", roles == null ? 0 : roles), ownsOne ? Map.of(owner, Map.of("", 1)) : Map.of(), false);
     }
 
     private static String[] item(String zone, List<Tag> tags) {

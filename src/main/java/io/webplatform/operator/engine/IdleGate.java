@@ -73,6 +73,8 @@ public class IdleGate {
     private final Map<String, Baseline> baselines = new ConcurrentHashMap<>();
     /** When each object's last pass that wrote ended: a listing requested before it may show what it replaced. */
     private final Map<String, Instant> lastWrites = new ConcurrentHashMap<>();
+    /** When a pass last wrote to each stack, by owner key: kept past the object's deletion, for seconds. */
+    private final Map<String, Instant> stackWrites = new ConcurrentHashMap<>();
 
     @Inject
     public IdleGate(@ConfigProperty(name = "webplatform.drift-check-period", defaultValue = "PT15M") Duration driftCheckPeriod,
@@ -246,10 +248,23 @@ public class IdleGate {
      * starting within seconds of each other share one listing per kind. What changed by another hand in
      * those seconds is seen by the next pass, as the idle gate sees it.
      */
-    public Instant readsNotBefore(String uid) {
+    public Instant readsNotBefore(String uid, String ownerKey) {
         Instant fresh = clock.instant().minus(BASELINE_LISTING_AGE);
         Instant afterWrite = lastWriteOf(uid);
+        // A stack outlives its object: an object of the same name deleted moments ago wrote to the same stack.
+        Instant stackWrite = stackWrites.get(ownerKey);
+        if (stackWrite != null && !stackWrite.isBefore(afterWrite)) {
+            afterWrite = stackWrite.plusNanos(1);
+        }
         return afterWrite.isAfter(fresh) ? afterWrite : fresh;
+    }
+
+    /** A pass (a deletion's too) wrote to the stack with this owner key: until seconds later, its listings must follow. */
+    public void stackWrote(String ownerKey) {
+        Instant now = clock.instant();
+        stackWrites.put(ownerKey, now);
+        // Only the last seconds matter (readsNotBefore): older entries go.
+        stackWrites.values().removeIf(t -> t.plus(BASELINE_LISTING_AGE).isBefore(now));
     }
 
     private Instant lastWriteOf(String uid) {

@@ -242,7 +242,9 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         IdleGate.Listings listings = idle.beforeFullPass(uid, scope.region(), sharedKinds());
         List<Drift> driftBefore = status.getDrift() == null ? List.of() : status.getDrift();
         List<String> calls = ApiCallMetrics.startRecording();
-        scope.shareReads(idle.reads(), sharedKinds(), idle.readsNotBefore(uid));
+        // Taken from another release: this process does not know its writes, so its listings are requested from now on.
+        scope.shareReads(idle.reads(), sharedKinds(),
+                verdict == Release.Verdict.TAKE ? idle.reads().now() : idle.readsNotBefore(uid, identity.key()));
         WalkResult walk;
         try {
             walk = graph.reconcile(scope, events, policy);
@@ -250,6 +252,7 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
             ApiCallMetrics.stopRecording();
             if (IdleGate.wrote(scope, calls)) {
                 idle.wrote(uid);
+                idle.stackWrote(identity.key());
             }
         }
         LOG.debugf("%s %s/%s: %d AWS calls: %s", kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName(),
@@ -347,7 +350,15 @@ public abstract class ManagedReconciler<R extends CustomResource<?, T>, S extend
         S scope = deletionScope(resource, installation.identityOf(resource, resource.getStatus()));
         // Its previous passes' writes are AWS's by now or not: a deletion reads listings requested after it began.
         scope.shareReads(idle.reads(), sharedKinds(), idle.reads().now());
-        WalkResult walk = graph.delete(scope, events);
+        WalkResult walk;
+        try {
+            walk = graph.delete(scope, events);
+        } finally {
+            // An object of the same name applied next reads the same stack: not from listings older than these deletes.
+            if (scope.writes() > 0) {
+                idle.stackWrote(scope.ownerKey());
+            }
+        }
         if (walk.releasedTo() != null) {
             events.warning("Released", "the AWS stack is held by object " + Identity.objectOf(walk.releasedTo()) + " of cluster "
                     + Identity.clusterOf(walk.releasedTo()) + ": left as it is");

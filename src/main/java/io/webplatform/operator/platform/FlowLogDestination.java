@@ -23,17 +23,18 @@ import java.util.Map;
 public final class FlowLogDestination {
 
     /** The bucket ARN when usable; otherwise why not, and whether a person must act. */
-    public record Resolution(String bucketArn, String reason, String message, boolean needsPerson) {
+    /** @param soon while waiting: the bucket is being made (not Stalled), so it may be Ready within seconds */
+    public record Resolution(String bucketArn, String reason, String message, boolean needsPerson, boolean soon) {
         static Resolution ready(String arn) {
-            return new Resolution(arn, null, null, false);
+            return new Resolution(arn, null, null, false, false);
         }
 
-        static Resolution waiting(String message) {
-            return new Resolution(null, "WaitingForFlowLogBucket", message, false);
+        static Resolution waiting(String message, boolean soon) {
+            return new Resolution(null, "WaitingForFlowLogBucket", message, false, soon);
         }
 
         static Resolution invalid(String reason, String message) {
-            return new Resolution(null, reason, message, true);
+            return new Resolution(null, reason, message, true, false);
         }
 
         public boolean ready() {
@@ -75,7 +76,7 @@ public final class FlowLogDestination {
                     throw e;
                 }
             }
-            return Resolution.waiting("creating SecureBucket " + name + " for the flow logs");
+            return Resolution.waiting("creating SecureBucket " + name + " for the flow logs", true);
         }
         if (ref == null && !ownedBy(bucket, platform)) {
             return Resolution.invalid("FlowLogBucketInvalid", "SecureBucket " + name + " exists but was not made by this"
@@ -84,7 +85,7 @@ public final class FlowLogDestination {
         if (ref == null && bucket.getSpec().managementPolicy != policy) {
             bucket.getSpec().managementPolicy = policy;
             client.resource(bucket).update();
-            return Resolution.waiting("SecureBucket " + name + " now follows managementPolicy " + policy);
+            return Resolution.waiting("SecureBucket " + name + " now follows managementPolicy " + policy, true);
         }
         if (ref == null && adopts(platform) && !adopts(bucket)) {
             // Allowed to adopt after its bucket was made (a person read AdoptionNotAllowed): the bucket may too.
@@ -93,7 +94,7 @@ public final class FlowLogDestination {
             annotations.put(Installation.ADOPT_ANNOTATION, "true");
             bucket.getMetadata().setAnnotations(annotations);
             client.resource(bucket).update();
-            return Resolution.waiting("SecureBucket " + name + " may now adopt its stack, as the WebPlatform may");
+            return Resolution.waiting("SecureBucket " + name + " may now adopt its stack, as the WebPlatform may", true);
         }
         SecureBucketSpec spec = bucket.getSpec();
         String bucketRegion = spec.region == null ? region : spec.region;
@@ -112,8 +113,9 @@ public final class FlowLogDestination {
             return Resolution.ready(arn);
         }
         if (ready == null || !ready.isTrue() || arn == null) {
+            Condition stalled = bucket.getStatus() == null ? null : bucket.getStatus().condition(Condition.STALLED);
             return Resolution.waiting("waiting for SecureBucket " + name + " to be Ready"
-                    + (ready == null ? "" : " (" + ready.getReason() + ": " + ready.getMessage() + ")"));
+                    + (ready == null ? "" : " (" + ready.getReason() + ": " + ready.getMessage() + ")"), stalled == null || !stalled.isTrue());
         }
         return Resolution.ready(bucket.getStatus().getOutputs().bucketArn);
     }

@@ -25,13 +25,14 @@ final class PlatformQuotas implements ComponentGraph.Budget<PlatformScope> {
         if (scope.spec().managementPolicy == ManagementPolicy.Observe) {
             return;
         }
-        scope.quotas().check(scope.ownerKey(), WHAT, need(scope),
-                quota -> counts.get(scope.region() + "/" + quota.serviceCode() + "/" + quota.quotaCode(), Duration.ZERO, () -> count(scope, quota)));
+        scope.quotas().check(scope.ownerKey(), WHAT, need(scope), quota -> quota.equals(Quotas.IAM_ROLES) ? count(scope, quota)
+                : counts.get(scope.region() + "/" + quota.serviceCode() + "/" + quota.quotaCode(), Duration.ZERO, () -> count(scope, quota)));
     }
 
     /**
      * Counts in flight, by region and quota: platforms judged at the same time share one count (each is
-     * a Describe of every such resource in the region), kept no longer than it takes.
+     * a Describe of every such resource in the region), kept no longer than it takes. Not IAM's: it tells
+     * whether the asking platform's own role exists, so it is one platform's.
      */
     private final ExpiringCache<Quotas.Usage> counts = new ExpiringCache<>(Clock.systemUTC());
 

@@ -72,7 +72,9 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
             return Judged.stop(Stop.stalled(destination.reason(), destination.message()));
         }
         if (!destination.ready()) {
-            return Judged.stop(Stop.waitingFor(destination.reason(), destination.message()));
+            // A bucket being made is looked at again in seconds; a Stalled one waits for a person, after the backoff.
+            return Judged.stop(destination.soon() ? Stop.waitingFor(destination.reason(), destination.message())
+                    : Stop.progressing(destination.reason(), destination.message()));
         }
         return Judged.walk(new PlatformScope(resource, identity, plan, clients, accountIds.of(region), destination.bucketArn()));
     }

@@ -408,14 +408,23 @@ class IdleGateTest {
     @Test
     void aFullPassReadsListingsAfterTheObjectsLastWriteAndAtMostSecondsOld() {
         Instant started = clock.instant();
-        assertThat(gate.readsNotBefore("a")).as("nothing from before the process began: it may have written").isEqualTo(started);
+        assertThat(gate.readsNotBefore("a", "stack-a")).as("nothing from before the process began: it may have written").isEqualTo(started);
         clock.advance(Duration.ofMinutes(1));
         gate.wrote("a");
         clock.advance(Duration.ofSeconds(2));
-        assertThat(gate.readsNotBefore("a")).as("after its write").isAfter(started.plusSeconds(60));
-        assertThat(gate.readsNotBefore("b")).as("another object: seconds old will do").isEqualTo(clock.instant().minus(IdleGate.BASELINE_LISTING_AGE));
+        assertThat(gate.readsNotBefore("a", "stack-a")).as("after its write").isAfter(started.plusSeconds(60));
+        assertThat(gate.readsNotBefore("b", "stack-b")).as("another object: seconds old will do").isEqualTo(clock.instant().minus(IdleGate.BASELINE_LISTING_AGE));
         clock.advance(Duration.ofMinutes(1));
-        assertThat(gate.readsNotBefore("a")).isEqualTo(clock.instant().minus(IdleGate.BASELINE_LISTING_AGE));
+        assertThat(gate.readsNotBefore("a", "stack-a")).isEqualTo(clock.instant().minus(IdleGate.BASELINE_LISTING_AGE));
+
+        // "a" is deleted (its deletion wrote to its stack); "a2", applied next with the same name, reads the same stack.
+        Instant deleted = clock.instant();
+        gate.stackWrote("stack-a");
+        gate.deleted("a");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(gate.readsNotBefore("a2", "stack-a")).as("after the deletion's writes").isAfter(deleted);
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(gate.readsNotBefore("a2", "stack-a")).isEqualTo(clock.instant().minus(IdleGate.BASELINE_LISTING_AGE));
     }
 
     private static ComponentGraph.Node<OwnerScope> node(String name) {

@@ -22,6 +22,10 @@ public final class LocalHttp {
     public static String get(URI uri) {
         try {
             HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+            // A 404 or 503 page would otherwise read as "no calls".
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET " + uri + " answered " + response.statusCode());
+            }
             return response.body();
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + uri, e);
