@@ -79,6 +79,29 @@ class IdleGateTest {
         }
     }
 
+    /** A kind whose listings say they started ({@code inside}) and wait for {@code release} (once released, none waits). */
+    static final class SlowKind extends MapKind {
+        private final CountDownLatch inside;
+        private final CountDownLatch release;
+
+        SlowKind(CountDownLatch inside, CountDownLatch release) {
+            this.inside = inside;
+            this.release = release;
+        }
+
+        @Override
+        public List<SharedReads.Item> list(String region) {
+            listings.incrementAndGet();
+            inside.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return List.of(new SharedReads.Item("a", null, "x"));
+        }
+    }
+
     static final class OwnerScope extends Scope {
         OwnerScope(String uid) {
             super(new ConfigMap() {{
@@ -267,20 +290,8 @@ class IdleGateTest {
     void concurrentCallersShareOneListing() throws Exception {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger calls = new AtomicInteger();
-        SharedReads.Kind slow = new MapKind() {
-            @Override
-            public List<SharedReads.Item> list(String region) {
-                calls.incrementAndGet();
-                inside.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return List.of(new SharedReads.Item("a", null, "x"));
-            }
-        };
+        SlowKind slow = new SlowKind(inside, release);
+        AtomicInteger calls = slow.listings;
         SharedReads reads = new SharedReads(RESYNC, clock);
         ExecutorService pool = Executors.newFixedThreadPool(50);
         try {
@@ -311,21 +322,8 @@ class IdleGateTest {
     void callersNeedingAListingNewerThanTheOneInFlightWaitForItThenShareOneMore() throws Exception {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger calls = new AtomicInteger();
-        SharedReads.Kind slow = new MapKind() {
-            @Override
-            public List<SharedReads.Item> list(String region) {
-                if (calls.incrementAndGet() == 1) {
-                    inside.countDown();
-                    try {
-                        release.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                return List.of(new SharedReads.Item("a", null, "x"));
-            }
-        };
+        SlowKind slow = new SlowKind(inside, release);
+        AtomicInteger calls = slow.listings;
         SharedReads reads = new SharedReads(RESYNC, clock);
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try {
