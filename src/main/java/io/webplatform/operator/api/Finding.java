@@ -19,6 +19,9 @@ public class Finding {
     private String resource;
     @JsonPropertyDescription("What was checked and what was found.")
     private String message;
+    @JsonPropertyDescription("Set when the spec turned the control off: the spec field that did. Such a finding is the user's choice,"
+            + " reported so an audit sees it, and does not make the object Degraded.")
+    private String optedOutBy;
 
     public Finding() {
     }
@@ -35,9 +38,25 @@ public class Finding {
         return new Finding(id, pass ? PASS : severity, resource, (pass ? "ok: " : "failed: ") + what);
     }
 
+    /**
+     * A control the spec turned off ({@code field}: the spec field that did), as AWS's security checks
+     * name it ({@code control}: the Security Hub control, {@code check}: prowler's check).
+     */
+    public static Finding control(String control, String check, boolean on, String severity, String resource, String what, String field) {
+        Finding finding = new Finding(control, on ? PASS : severity, resource, (on ? "ok: " : field != null ? "opted out: " : "failed: ")
+                + what + " (" + control + ", prowler " + check + ")" + (!on && field != null ? "; " + field : ""));
+        finding.optedOutBy = on ? null : field;
+        return finding;
+    }
+
     /** True when the check does not hold. */
     public boolean failed() {
         return !PASS.equals(severity);
+    }
+
+    /** True when the check does not hold and the spec did not ask for that. */
+    public boolean faulty() {
+        return failed() && optedOutBy == null;
     }
 
     public String getId() { return id; }
@@ -47,5 +66,7 @@ public class Finding {
     public String getResource() { return resource; }
     public void setResource(String resource) { this.resource = resource; }
     public String getMessage() { return message; }
+    public String getOptedOutBy() { return optedOutBy; }
+    public void setOptedOutBy(String optedOutBy) { this.optedOutBy = optedOutBy; }
     public void setMessage(String message) { this.message = message; }
 }

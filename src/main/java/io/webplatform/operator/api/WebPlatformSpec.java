@@ -25,6 +25,9 @@ import java.util.Map;
         message = "loadBalancer.certificateArn must be a certificate of the WebPlatform's region: a load balancer uses ACM certificates of its own region only")
 public class WebPlatformSpec {
 
+    /** The retention values PutRetentionPolicy accepts (CloudWatch Logs API reference), as a CEL list. */
+    public static final String LOG_RETENTION_DAYS = "[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,"
+            + " 2557, 2922, 3288, 3653]";
     /** CEL: CIDRs a and b do not overlap, identical ones included (what is not a CIDR at all, the format rule reports). */
     static final String SUBNETS_APART = "!isCIDR(a) || !isCIDR(b) || (!cidr(a).containsCIDR(b) && !cidr(b).containsCIDR(a))";
     /** CEL, on a list of two CIDRs: they do not overlap. */
@@ -150,6 +153,12 @@ public class WebPlatformSpec {
         @ValidationRule(value = "self.matches('^ELBSecurityPolicy-TLS13-1-[23]-([A-Za-z0-9]+-)*[0-9]{4}-[0-9]{2}$')",
                 message = "sslPolicy must be a TLS 1.3 security policy with TLS 1.2 or 1.3 as its minimum, e.g. " + DEFAULT_SSL_POLICY)
         public String sslPolicy = DEFAULT_SSL_POLICY;
+
+        @JsonPropertyDescription("Deletion protection at the AWS level (default true): ELB refuses DeleteLoadBalancer from anyone, so"
+                + " the load balancer (and its DNS name) cannot be deleted outside the operator. The operator lifts it itself only when"
+                + " the WebPlatform is deleted.")
+        @Default("true")
+        public boolean deletionProtection = true;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -242,14 +251,35 @@ public class WebPlatformSpec {
         @Default("false")
         public boolean acceptNoPointInTimeRecovery;
 
-        @JsonPropertyDescription("Refuse deletion of the DB instance at the AWS level.")
-        @Default("false")
-        public boolean deletionProtection;
+        @JsonPropertyDescription("Deletion protection at the AWS level (default true): RDS refuses DeleteDBInstance from anyone, so the"
+                + " database cannot be deleted outside the operator (console, CLI, another tool). The operator lifts it itself only to"
+                + " delete the instance: when the WebPlatform is deleted and deletionPolicy is Snapshot or Delete, or when a restore"
+                + " retires the instance it replaced. Retain keeps it on.")
+        @Default("true")
+        public boolean deletionProtection = true;
 
         @JsonPropertyDescription("IAM database authentication (default true): users and apps may connect with a short-lived IAM token"
                 + " instead of the password, which still works. It costs nothing; false turns it off.")
         @Default("true")
         public boolean iamAuthentication = true;
+
+        @JsonPropertyDescription("PostgreSQL logs RDS exports to CloudWatch Logs, into log groups the operator makes"
+                + " (/aws/rds/instance/<id>/<type>, logRetentionDays) and deletes with the database: postgresql (the server log),"
+                + " upgrade, iam-db-auth-error (where the engine version offers it). Default [postgresql, upgrade]; [] opts out"
+                + " (CloudWatch Logs bills ingestion and storage; see the README).")
+        @Size(max = 3)
+        @ValidationRule(value = "self.all(t, t in ['postgresql', 'upgrade', 'iam-db-auth-error'])",
+                message = "logExports may hold postgresql, upgrade and iam-db-auth-error")
+        @ValidationRule(value = "self.all(t, self.exists_one(u, u == t))", message = "logExports must not repeat")
+        public List<@Size(max = 32) String> logExports = new ArrayList<>(List.of("postgresql", "upgrade"));
+
+        @JsonPropertyDescription("Days CloudWatch Logs keeps the exported database logs, one of CloudWatch Logs' retention"
+                + " values (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
+                + " Default 365, what CIS and AWS's security checks ask at least.")
+        @Default("365")
+        @ValidationRule(value = "self in " + LOG_RETENTION_DAYS, message = "logRetentionDays must be one of CloudWatch Logs' retention values: "
+                + LOG_RETENTION_DAYS)
+        public int logRetentionDays = 365;
 
         @JsonPropertyDescription("Snapshot (default): final snapshot, then delete. Delete. Retain.")
         @Default("Snapshot")

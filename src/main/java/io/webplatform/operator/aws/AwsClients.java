@@ -117,6 +117,10 @@ public class AwsClients implements AutoCloseable {
         return cached("cloudwatch", region, () -> configure(CloudWatchClient.builder(), region).build());
     }
 
+    public software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient logs(String region) {
+        return cached("logs", region, () -> configure(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.builder(), region).build());
+    }
+
     public SnsClient sns(String region) {
         return cached("sns", region, () -> configure(SnsClient.builder(), region).build());
     }

@@ -123,14 +123,13 @@ public final class DeleteFailures {
             blocked("EC2", "UnauthorizedOperation", "the operator's role lacks the permission `{action}`", ROLE),
             blocked("SNS", "AuthorizationError", "the operator's role lacks the permission `{action}`", ROLE),
             new Row("RDS", "InvalidParameterCombination", Pattern.compile("(?i)protected DB Instance"), null, BLOCKED,
-                    "deletion protection was switched on outside the operator",
-                    "switch it off (`aws rds modify-db-instance --no-deletion-protection --apply-immediately`), or set"
-                            + " `spec.database.deletionPolicy: Retain` to keep the database", null, null),
-            new Row("operator", "DeletionProtected", null, null, BLOCKED, "the spec asks for deletion protection",
-                    "set `spec.database.deletionProtection: false`, or `spec.database.deletionPolicy: Retain`", null,
-                    "rds:DeleteDBInstance"),
-            blocked("ELB", "OperationNotPermitted", "the load balancer has deletion protection on (switched on outside the operator)",
-                    "switch it off (`aws elbv2 modify-load-balancer-attributes --attributes Key=deletion_protection.enabled,Value=false`)"),
+                    "deletion protection was switched on outside the operator after the operator lifted it",
+                    "nothing if it happens once: the next attempt lifts it again. If it comes back, something switches it on (an AWS"
+                            + " Config remediation, a script): exempt this database; or set `spec.database.deletionPolicy: Retain` to keep it",
+                    null, null),
+            blocked("ELB", "OperationNotPermitted", "deletion protection was switched on outside the operator after the operator lifted it",
+                    "nothing if it happens once: the next attempt lifts it again. If it comes back, something switches it on (an AWS"
+                            + " Config remediation, a script): exempt this load balancer"),
             blocked("EC2", "OperationNotPermitted", "the instance has termination protection on (switched on outside the operator)",
                     "switch it off (`aws ec2 modify-instance-attribute --no-disable-api-termination`)"),
             blocked("RDS", "SnapshotQuotaExceeded", "the account's quota of manual DB snapshots is reached: the final snapshot cannot be made",

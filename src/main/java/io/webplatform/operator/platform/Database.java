@@ -31,8 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * RDS PostgreSQL in the private subnets: encrypted gp3 storage, not publicly accessible, only the db
- * security group, automated backups (point-in-time recovery), the master password kept by AWS in
- * Secrets Manager. Class, storage growth, backups, Multi-AZ, deletion protection and engine upgrades change in place.
+ * security group, automated backups (point-in-time recovery), its logs exported to CloudWatch Logs
+ * ({@link DatabaseLogGroups}), the master password kept by AWS in
+ * Secrets Manager, deletion protection on by default. Class, storage growth, backups, Multi-AZ, deletion protection and engine
+ * upgrades change in place.
  */
 public class Database implements Component<PlatformScope, Database.Desired, DBInstance> {
     public static final String NAME = "Database";
@@ -195,7 +197,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
     public record Desired(String id, String engineVersion, String instanceClass, int storageGiB, String databaseName,
                           String masterUsername, String subnetGroup, String securityGroupId, boolean multiAZ,
                           int backupRetentionDays, boolean deletionProtection, boolean iamAuthentication, boolean autoMinorVersionUpgrade,
-                          RestoreSource restore, Map<String, String> tags) {
+                          List<String> logExports, RestoreSource restore, Map<String, String> tags) {
     }
 
     /** A restore's source: a snapshot, or an instance at a time (its latest restorable time when null). */
@@ -209,7 +211,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
         WebPlatformSpec.Restore restore = spec.restore;
         return new Desired(id, spec.engineVersion, spec.instanceClass, spec.storageGiB, spec.databaseName, spec.masterUsername,
                 scope.idOf(DbSubnetGroup.NAME), SecurityGroups.groupId(scope, "db"), spec.multiAZ, spec.backupRetentionDays,
-                spec.deletionProtection, spec.iamAuthentication, autoMinorVersionUpgrade(spec),
+                spec.deletionProtection, spec.iamAuthentication, autoMinorVersionUpgrade(spec), List.copyOf(spec.logExports),
                 restore == null ? null : new RestoreSource(restore.fromSnapshot, restore.fromInstance,
                         restore.toTime == null ? null : Instant.parse(restore.toTime)),
                 scope.tags(NAME, id));
@@ -263,6 +265,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
     static final String MASTER_PASSWORD = "master password";
     static final String AUTO_MINOR_VERSION_UPGRADE = "auto minor version upgrade";
     static final String ENGINE_VERSION = "engine version";
+    static final String LOG_EXPORTS = "log exports";
 
     /**
      * A stopped instance is only started (nothing else is modified until it serves); one AWS is working
@@ -317,6 +320,12 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
         if (!Boolean.valueOf(desired.autoMinorVersionUpgrade()).equals(db.autoMinorVersionUpgrade())) {
             changes.add(Change.of(AUTO_MINOR_VERSION_UPGRADE, db.autoMinorVersionUpgrade(), desired.autoMinorVersionUpgrade()));
         }
+        // A change to the exports applies at once, whatever ApplyImmediately says; a pending one is not asked for again.
+        Set<String> exported = Set.copyOf(db.enabledCloudwatchLogsExports());
+        if (!exported.equals(Set.copyOf(desired.logExports())) && (pending == null || pending.pendingCloudwatchLogsExports() == null
+                || !pending.pendingCloudwatchLogsExports().hasLogTypesToEnable() && !pending.pendingCloudwatchLogsExports().hasLogTypesToDisable())) {
+            changes.add(Change.of(LOG_EXPORTS, exported.stream().sorted().toList(), desired.logExports().stream().sorted().toList()));
+        }
         EngineVersion wanted = EngineVersion.of(desired.engineVersion());
         if (wanted.judge(db.engineVersion()) == EngineVersion.Verdict.UPGRADE
                 && (pending == null || pending.engineVersion() == null || wanted.judge(pending.engineVersion()) == EngineVersion.Verdict.UPGRADE)) {
@@ -347,6 +356,9 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
         db.put("CopyTagsToSnapshot", true);
         db.put("AutoMinorVersionUpgrade", desired.autoMinorVersionUpgrade());
         db.put("ManageMasterUserPassword", true);
+        if (!desired.logExports().isEmpty()) {
+            db.put("EnableCloudwatchLogsExports", desired.logExports());
+        }
         RestoreSource restore = desired.restore();
         if (restore == null) {
             db.put("EngineVersion", desired.engineVersion());
@@ -404,6 +416,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
                     .deletionProtection(desired.deletionProtection()).enableIAMDatabaseAuthentication(desired.iamAuthentication())
                     .copyTagsToSnapshot(true)
                     .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade())
+                    .enableCloudwatchLogsExports(desired.logExports())
                     .tags(tags));
         } catch (RuntimeException e) {
             // CreateDBInstance and the restores take no client token; the deterministic identifier makes a retry harmless.
@@ -426,7 +439,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
                     .dbInstanceClass(desired.instanceClass()).storageType("gp3").dbSubnetGroupName(desired.subnetGroup())
                     .vpcSecurityGroupIds(desired.securityGroupId()).publiclyAccessible(false).multiAZ(desired.multiAZ())
                     .deletionProtection(desired.deletionProtection()).enableIAMDatabaseAuthentication(desired.iamAuthentication()).copyTagsToSnapshot(true)
-                    .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade()).tags(tags));
+                    .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade()).enableCloudwatchLogsExports(desired.logExports()).tags(tags));
         } else {
             scope.rds().restoreDBInstanceToPointInTime(r -> r.targetDBInstanceIdentifier(desired.id())
                     .sourceDBInstanceIdentifier(source.fromInstance())
@@ -435,7 +448,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
                     .dbInstanceClass(desired.instanceClass()).storageType("gp3").dbSubnetGroupName(desired.subnetGroup())
                     .vpcSecurityGroupIds(desired.securityGroupId()).publiclyAccessible(false).multiAZ(desired.multiAZ())
                     .deletionProtection(desired.deletionProtection()).enableIAMDatabaseAuthentication(desired.iamAuthentication()).copyTagsToSnapshot(true)
-                    .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade()).tags(tags));
+                    .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade()).enableCloudwatchLogsExports(desired.logExports()).tags(tags));
         }
     }
 
@@ -461,6 +474,12 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
                 case SECURITY_GROUPS -> modify.vpcSecurityGroupIds(desired.securityGroupId());
                 case MASTER_PASSWORD -> modify.manageMasterUserPassword(true);
                 case AUTO_MINOR_VERSION_UPGRADE -> modify.autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade());
+                case LOG_EXPORTS -> {
+                    Set<String> exported = Set.copyOf(db.enabledCloudwatchLogsExports());
+                    modify.cloudwatchLogsExportConfiguration(c -> c
+                            .enableLogTypes(desired.logExports().stream().filter(t -> !exported.contains(t)).toList())
+                            .disableLogTypes(exported.stream().filter(t -> !desired.logExports().contains(t)).sorted().toList()));
+                }
                 case ENGINE_VERSION -> modify.engineVersion(desired.engineVersion()).allowMajorVersionUpgrade(
                         !EngineVersion.of(db.engineVersion()).major().equals(EngineVersion.of(desired.engineVersion()).major()));
                 default -> throw new IllegalArgumentException("Database cannot apply " + change);
@@ -476,23 +495,20 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
 
     @Override
     public boolean delete(PlatformScope scope, Observed<DBInstance> current) {
-        return retire(scope, current.detail(), scope.spec().database.deletionProtection, clock);
+        return retire(scope, current.detail(), clock);
     }
 
     /**
      * Deletes a DB instance by the deletion policy (Snapshot: with a final snapshot), false until it
-     * is gone. Deletion protection is lifted only when the spec no longer asks for it ({@code protect}).
+     * is gone. Its deletion protection guards it against everyone else: the operator lifts it here,
+     * where the deletion policy (never Retain on this path) says the instance goes.
      */
-    static boolean retire(PlatformScope scope, DBInstance db, boolean protect, Clock clock) {
+    static boolean retire(PlatformScope scope, DBInstance db, Clock clock) {
         if ("deleting".equals(db.dbInstanceStatus())) {
             return false;
         }
         String id = db.dbInstanceIdentifier();
         if (Boolean.TRUE.equals(db.deletionProtection())) {
-            if (protect) {
-                throw new UserError("DeletionProtected", "DB instance " + id + " has deletion protection on: set spec.database.deletionProtection"
-                        + " to false to delete it, or spec.database.deletionPolicy to Retain to keep it");
-            }
             scope.rds().modifyDBInstance(r -> r.dbInstanceIdentifier(id).deletionProtection(false).applyImmediately(true));
         }
         if (!SERVING.contains(db.dbInstanceStatus()) && !"stopped".equals(db.dbInstanceStatus())) {

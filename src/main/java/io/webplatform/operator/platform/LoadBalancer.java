@@ -22,27 +22,37 @@ import java.util.stream.Collectors;
 /**
  * The internet-facing Network Load Balancer in both public subnets, behind the lb security group,
  * with cross-zone load balancing on (a zone that loses its instance still serves through the other).
- * Type, scheme and address type are fixed at creation; groups, subnets and cross-zone are repaired in place.
+ * Deletion protection on by default (nobody deletes it, and its DNS name, outside the operator; the
+ * operator lifts it to delete). Type, scheme and address type are fixed at creation; groups, subnets,
+ * cross-zone and deletion protection are repaired in place.
  */
 public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desired, LoadBalancer.State> {
     public static final String NAME = "LoadBalancer";
     static final String CROSS_ZONE = "load_balancing.cross_zone.enabled";
+    static final String DELETION_PROTECTION = "deletion_protection.enabled";
 
     static final String CROSS_ZONE_FIELD = "crossZone";
+    static final String DELETION_PROTECTION_FIELD = "deletionProtection";
     static final String SECURITY_GROUPS_FIELD = "securityGroups";
     static final String SUBNETS_FIELD = "subnets";
 
-    /** The load balancer as the operator wants it: what CreateLoadBalancer sends, and cross-zone, which it cannot. */
+    /** The load balancer as the operator wants it: what CreateLoadBalancer sends, and the attributes, which it cannot. */
     public record Desired(String name, LoadBalancerTypeEnum type, LoadBalancerSchemeEnum scheme, IpAddressType ipAddressType,
-                          List<String> subnets, List<String> securityGroups, boolean crossZone, Map<String, String> tags) {
+                          List<String> subnets, List<String> securityGroups, boolean crossZone, boolean deletionProtection,
+                          Map<String, String> tags) {
     }
 
-    /** The load balancer and its cross-zone attribute, as read in this pass. */
+    /** The load balancer and its attributes, as read in this pass. */
     public record State(String arn, String dnsName, LoadBalancerStateEnum stateCode, List<String> securityGroups, Set<String> subnets,
-                        boolean crossZone) {
-        static State of(software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer lb, boolean crossZone) {
+                        boolean crossZone, boolean deletionProtection) {
+        static State of(software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer lb, List<LoadBalancerAttribute> attributes) {
             return new State(lb.loadBalancerArn(), lb.dnsName(), lb.state() == null ? null : lb.state().code(), lb.securityGroups(),
-                    lb.availabilityZones().stream().map(AvailabilityZone::subnetId).collect(Collectors.toSet()), crossZone);
+                    lb.availabilityZones().stream().map(AvailabilityZone::subnetId).collect(Collectors.toSet()),
+                    on(attributes, CROSS_ZONE), on(attributes, DELETION_PROTECTION));
+        }
+
+        private static boolean on(List<LoadBalancerAttribute> attributes, String key) {
+            return attributes.stream().anyMatch(a -> key.equals(a.key()) && "true".equals(a.value()));
         }
     }
 
@@ -55,10 +65,11 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
     public Desired desired(PlatformScope scope) {
         String name = LoadBalancerNames.loadBalancer(scope);
         return new Desired(name, LoadBalancerTypeEnum.NETWORK, LoadBalancerSchemeEnum.INTERNET_FACING, IpAddressType.IPV4,
-                publicSubnets(scope), List.of(SecurityGroups.groupId(scope, "lb")), true, scope.tags(NAME, name));
+                publicSubnets(scope), List.of(SecurityGroups.groupId(scope, "lb")), true, scope.spec().loadBalancer.deletionProtection,
+                scope.tags(NAME, name));
     }
 
-    /** The network load balancer with cross-zone load balancing on. */
+    /** The network load balancer with cross-zone load balancing and (by default) deletion protection on. */
     @Override
     public List<CfnResource> cloudFormation(Desired desired) {
         Map<String, Object> lb = new java.util.LinkedHashMap<>();
@@ -68,7 +79,8 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
         lb.put("IpAddressType", desired.ipAddressType().toString());
         lb.put("Subnets", desired.subnets());
         lb.put("SecurityGroups", desired.securityGroups());
-        lb.put("LoadBalancerAttributes", List.of(Map.of("Key", CROSS_ZONE, "Value", String.valueOf(desired.crossZone()))));
+        lb.put("LoadBalancerAttributes", List.of(Map.of("Key", CROSS_ZONE, "Value", String.valueOf(desired.crossZone())),
+                Map.of("Key", DELETION_PROTECTION, "Value", String.valueOf(desired.deletionProtection()))));
         lb.put("Tags", CfnResource.tags(desired.tags()));
         return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::ElasticLoadBalancingV2::LoadBalancer", lb));
     }
@@ -78,7 +90,8 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
     public Observed<State> planned(PlatformScope scope, Desired desired) {
         String id = CfnResource.logicalId(NAME);
         return Observed.ready(CfnResource.ref(id), new State(CfnResource.ref(id), CfnResource.attribute(id, "DNSName"),
-                LoadBalancerStateEnum.ACTIVE, desired.securityGroups(), new java.util.HashSet<>(desired.subnets()), desired.crossZone()));
+                LoadBalancerStateEnum.ACTIVE, desired.securityGroups(), new java.util.HashSet<>(desired.subnets()), desired.crossZone(),
+                desired.deletionProtection()));
     }
 
     @Override
@@ -92,9 +105,7 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
             }
             throw e;
         }
-        boolean crossZone = scope.elbv2().describeLoadBalancerAttributes(r -> r.loadBalancerArn(lb.loadBalancerArn())).attributes()
-                .stream().anyMatch(a -> CROSS_ZONE.equals(a.key()) && "true".equals(a.value()));
-        State state = State.of(lb, crossZone);
+        State state = State.of(lb, scope.elbv2().describeLoadBalancerAttributes(r -> r.loadBalancerArn(lb.loadBalancerArn())).attributes());
         if (lb.state().code() == LoadBalancerStateEnum.ACTIVE) {
             return Observed.ready(lb.loadBalancerArn(), state);
         }
@@ -107,6 +118,10 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
         if (actual.crossZone() != desired.crossZone()) {
             changes.add(Change.described(CROSS_ZONE_FIELD, actual.crossZone(), desired.crossZone(),
                     "cross-zone load balancing turned " + (desired.crossZone() ? "on" : "off")));
+        }
+        if (actual.deletionProtection() != desired.deletionProtection()) {
+            changes.add(Change.described(DELETION_PROTECTION_FIELD, actual.deletionProtection(), desired.deletionProtection(),
+                    "deletion protection turned " + (desired.deletionProtection() ? "on" : "off")));
         }
         if (!actual.securityGroups().equals(desired.securityGroups())) {
             changes.add(Change.described(SECURITY_GROUPS_FIELD, actual.securityGroups(), desired.securityGroups(),
@@ -132,22 +147,35 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
                 .tags(elbTags(desired.tags())));
     }
 
+    /** The attributes in one ModifyLoadBalancerAttributes; groups and subnets by their own calls. */
     @Override
     public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
         String arn = current.detail().arn();
+        List<LoadBalancerAttribute> attributes = new ArrayList<>();
         for (Change change : changes) {
             switch (change.field()) {
-                case CROSS_ZONE_FIELD -> scope.elbv2().modifyLoadBalancerAttributes(r -> r.loadBalancerArn(arn)
-                        .attributes(LoadBalancerAttribute.builder().key(CROSS_ZONE).value(String.valueOf(desired.crossZone())).build()));
+                case CROSS_ZONE_FIELD -> attributes.add(attribute(CROSS_ZONE, desired.crossZone()));
+                case DELETION_PROTECTION_FIELD -> attributes.add(attribute(DELETION_PROTECTION, desired.deletionProtection()));
                 case SECURITY_GROUPS_FIELD -> scope.elbv2().setSecurityGroups(r -> r.loadBalancerArn(arn).securityGroups(desired.securityGroups()));
                 case SUBNETS_FIELD -> scope.elbv2().setSubnets(r -> r.loadBalancerArn(arn).subnets(desired.subnets()));
                 default -> throw new IllegalArgumentException("no such load balancer setting: " + change.field());
             }
         }
+        if (!attributes.isEmpty()) {
+            scope.elbv2().modifyLoadBalancerAttributes(r -> r.loadBalancerArn(arn).attributes(attributes));
+        }
     }
 
+    private static LoadBalancerAttribute attribute(String key, boolean on) {
+        return LoadBalancerAttribute.builder().key(key).value(String.valueOf(on)).build();
+    }
+
+    /** Deletion protection guards against everyone else: the operator lifts it, whoever set it, to delete. */
     @Override
     public boolean delete(PlatformScope scope, Observed<State> current) {
+        if (current.detail().deletionProtection()) {
+            scope.elbv2().modifyLoadBalancerAttributes(r -> r.loadBalancerArn(current.id()).attributes(attribute(DELETION_PROTECTION, false)));
+        }
         scope.elbv2().deleteLoadBalancer(r -> r.loadBalancerArn(current.id()));
         // Its network interfaces linger a little; the subnets' deletion retries until they are gone.
         return true;

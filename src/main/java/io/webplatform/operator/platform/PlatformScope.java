@@ -95,6 +95,10 @@ public class PlatformScope extends Scope {
         return clients.cloudWatch(region());
     }
 
+    public software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient logs() {
+        return clients.logs(region());
+    }
+
     public software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient tagging() {
         return clients.tagging(region());
     }

@@ -16,7 +16,8 @@ import java.util.List;
  * Retired by the deletion policy (Snapshot: final snapshot, then delete; Delete; Retain: kept) once the
  * app instances run against the new database (all ready with its endpoint in their user data), so the
  * app never points at a database being deleted.
- * One protected by deletion protection is kept: a restore is no reason to lift a guard.
+ * Deletion protection (on by default) guards against deletion outside the operator, not against the
+ * policy: the restore the spec asked for retires the old instance, lifting it first (Retain keeps it).
  */
 public class RetiredDatabases implements Component<PlatformScope, RetiredDatabases.Desired, RetiredDatabases.State> {
     public static final String NAME = "RetiredDatabases";
@@ -32,9 +33,9 @@ public class RetiredDatabases implements Component<PlatformScope, RetiredDatabas
     }
 
     /**
-     * None of the retired instances is wanted, except those the deletion policy or their deletion
-     * protection keeps; they go only once the app has moved ({@code appMoved}: the current database
-     * serves and every app instance is ready with its endpoint).
+     * None of the retired instances is wanted unless the deletion policy keeps them; they go only once
+     * the app has moved ({@code appMoved}: the current database serves and every app instance is ready
+     * with its endpoint).
      */
     public record Desired(WebPlatformSpec.DatabaseDeletionPolicy deletionPolicy, boolean appMoved) {
         boolean keeps(DBInstance db) {
@@ -43,7 +44,7 @@ public class RetiredDatabases implements Component<PlatformScope, RetiredDatabas
     }
 
     static boolean kept(WebPlatformSpec.DatabaseDeletionPolicy policy, DBInstance db) {
-        return policy == WebPlatformSpec.DatabaseDeletionPolicy.Retain || Boolean.TRUE.equals(db.deletionProtection());
+        return policy == WebPlatformSpec.DatabaseDeletionPolicy.Retain;
     }
 
     /** A first pass replaces no database, so retires none: nothing in the plan. */
@@ -110,7 +111,7 @@ public class RetiredDatabases implements Component<PlatformScope, RetiredDatabas
         for (Change change : changes) {
             DBInstance db = current.detail().retired().stream()
                     .filter(d -> d.dbInstanceIdentifier().equals(change.field())).findFirst().orElseThrow();
-            Database.retire(scope, db, false, clock);
+            Database.retire(scope, db, clock);
         }
     }
 
@@ -123,7 +124,7 @@ public class RetiredDatabases implements Component<PlatformScope, RetiredDatabas
     public boolean delete(PlatformScope scope, Observed<State> current) {
         boolean gone = true;
         for (DBInstance db : current.detail().retired()) {
-            gone &= Database.retire(scope, db, Boolean.TRUE.equals(db.deletionProtection()), clock);
+            gone &= Database.retire(scope, db, clock);
         }
         return gone;
     }

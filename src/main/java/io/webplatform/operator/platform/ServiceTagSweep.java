@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * The last step of a delete beyond EC2 ({@link TagSweep}): whatever else in the region still carries
  * the WebPlatform's UID tag, found with the Resource Groups Tagging API, is deleted: alarms, SNS
- * topics, KMS keys (scheduled), load balancers, target groups and listeners. RDS is left to the
+ * topics, KMS keys (scheduled), load balancers (their deletion protection lifted), target groups,
+ * listeners and log groups (a retained database's kept). RDS is left to the
  * deletion policy (snapshots and a retained database are kept on purpose). The tagging API lags
  * behind deletions, so each resource is checked before it counts as left.
  */
@@ -33,7 +34,7 @@ public final class ServiceTagSweep {
             }
             boolean[] started = {false};
             try {
-                DeleteFailures.call(arn, () -> started[0] = deleteOne(scope, arn));
+                DeleteFailures.call(arn, () -> started[0] = deleteOne(scope, arn, keep));
             } catch (DeleteFailures.Refused refused) {
                 blocked = blocked != null || refused.failure().outcome() != DeleteFailures.Outcome.BLOCKED ? blocked : refused;
                 left.add(arn + " (" + refused.failure().summary() + ")");
@@ -50,7 +51,7 @@ public final class ServiceTagSweep {
     }
 
     /** Deletes one resource by its ARN; false when it is already gone or not this sweep's to delete. */
-    private static boolean deleteOne(PlatformScope scope, String arn) {
+    private static boolean deleteOne(PlatformScope scope, String arn, Set<String> keep) {
         String[] parts = arn.split(":", 6);
         String service = parts[2];
         String resource = parts.length > 5 ? parts[5] : "";
@@ -76,6 +77,8 @@ public final class ServiceTagSweep {
             case "elasticloadbalancing" -> {
                 if (resource.startsWith("loadbalancer/")) {
                     scope.elbv2().describeLoadBalancers(r -> r.loadBalancerArns(arn));
+                    scope.elbv2().modifyLoadBalancerAttributes(r -> r.loadBalancerArn(arn).attributes(a -> a
+                            .key(LoadBalancer.DELETION_PROTECTION).value("false")));
                     scope.elbv2().deleteLoadBalancer(r -> r.loadBalancerArn(arn));
                 } else if (resource.startsWith("targetgroup/")) {
                     scope.elbv2().describeTargetGroups(r -> r.targetGroupArns(arn));
@@ -86,6 +89,15 @@ public final class ServiceTagSweep {
                 } else {
                     return false;
                 }
+            }
+            case "logs" -> {
+                String name = resource.replaceFirst("^log-group:", "").replaceFirst(":\\*$", "");
+                if (keep.stream().anyMatch(name::startsWith)
+                        || scope.logs().describeLogGroups(r -> r.logGroupNamePrefix(name)).logGroups().stream()
+                        .noneMatch(g -> g.logGroupName().equals(name))) {
+                    return false;
+                }
+                scope.logs().deleteLogGroup(r -> r.logGroupName(name));
             }
             default -> {
                 return false; // EC2 has its own sweep; RDS follows the deletion policy; anything else is not made here

@@ -31,7 +31,9 @@ public final class WebPlatformGraph {
                 .add(new DbSubnetGroup(), after(Subnets.NAME))
                 .add(new InstanceRole())
                 .add(new InstanceProfile(), after(InstanceRole.NAME))
-                .add(new Database(), after(DbSubnetGroup.NAME, SecurityGroups.NAME))
+                // Made first: RDS would otherwise make the groups itself, kept forever and never deleted.
+                .add(new DatabaseLogGroups())
+                .add(new Database(), after(DbSubnetGroup.NAME, SecurityGroups.NAME, DatabaseLogGroups.NAME))
                 .add(new LoadBalancer(), after(Subnets.NAME, SecurityGroups.NAME, InternetGateway.NAME))
                 .add(new TargetGroup(), after(Vpc.NAME))
                 .add(new Listeners(), after(LoadBalancer.NAME, TargetGroup.NAME))

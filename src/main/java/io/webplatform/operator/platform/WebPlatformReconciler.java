@@ -81,8 +81,9 @@ public class WebPlatformReconciler extends ManagedReconciler<WebPlatform, Platfo
 
     @Override
     protected Report report(WebPlatform resource, WebPlatformStatus status, PlatformScope scope, WalkResult walk, KubernetesEvents events) {
-        List<Finding> findings = NetworkFindings.evaluate(scope);
-        List<String> failed = findings.stream().filter(Finding::failed)
+        List<Finding> findings = new java.util.ArrayList<>(NetworkFindings.evaluate(scope));
+        findings.addAll(PlatformControls.evaluate(scope));
+        List<String> failed = findings.stream().filter(Finding::faulty)
                 .map(f -> f.getId() + " on " + f.getResource()).toList();
         status.setFindings(findings);
         Alarms.State alarms = Alarms.of(scope);

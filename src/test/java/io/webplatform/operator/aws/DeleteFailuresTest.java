@@ -114,9 +114,6 @@ class DeleteFailuresTest {
         assertThat(notEmpty.blockedMessage("Bucket", "arn:aws:s3:::b"))
                 .isEqualTo("Bucket arn:aws:s3:::b: s3:DeleteBucket refused (BucketNotEmpty). bucket b still holds objects;"
                         + " set spec.emptyOnDelete: true; the deletion resumes by itself once that is done");
-        DeleteFailures.Failure protectedDb = DeleteFailures.classify(new UserError("DeletionProtected", "DB instance d has deletion protection on"));
-        assertThat(protectedDb.action()).isEqualTo("rds:DeleteDBInstance");
-        assertThat(protectedDb.row().whatToDo()).contains("spec.database.deletionProtection: false");
         DeleteFailures.Failure other = DeleteFailures.classify(new UserError("BucketOwnedElsewhere", "another resource's bucket"));
         assertThat(other.outcome()).isEqualTo(Outcome.BLOCKED);
         assertThat(other.row()).isSameAs(DeleteFailures.OPERATOR_CHECK);
@@ -132,7 +129,7 @@ class DeleteFailuresTest {
                 .awsErrorDetails(AwsErrorDetails.builder().serviceName("ElasticLoadBalancingV2").errorCode("OperationNotPermitted")
                         .errorMessage("Load balancer cannot be deleted because deletion protection is enabled").build()).build();
         assertThat(DeleteFailures.classify(ec2).row().whatToDo()).contains("--no-disable-api-termination");
-        assertThat(DeleteFailures.classify(elb).row().whatToDo()).contains("deletion_protection.enabled");
+        assertThat(DeleteFailures.classify(elb).row().whatToDo()).contains("exempt this load balancer");
     }
 
     @Test

@@ -231,34 +231,6 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
     }
 
     @Test
-    void aDeletionBlockedByDeletionProtectionIsStalledUntilUnblockedThenFinishes() {
-        String ns = Kubectl.newNamespace("e2e-wp-guard");
-        Kubectl.apply(ns, """
-                apiVersion: webplatform.io/v1alpha1
-                kind: WebPlatform
-                metadata: {name: guarded}
-                spec:
-                  region: eu-west-3
-                  network: {vpcCidr: 10.44.0.0/16, natGateways: Single}
-                  database: {deletionProtection: true, deletionPolicy: Delete}
-                """).ok();
-        Kubectl.run("wait", "--for=condition=Ready", "webplatform/guarded", "-n", ns, "--timeout=180s").ok();
-        Kubectl.run("delete", "webplatform/guarded", "-n", ns, "--wait=false").ok();
-        Kubectl.run("wait", "--for=condition=Stalled", "webplatform/guarded", "-n", ns, "--timeout=60s").ok();
-        assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Stalled\")].reason")).isEqualTo("DeleteBlocked");
-        assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Stalled\")].message"))
-                .contains("rds:DeleteDBInstance refused (DeletionProtected)");
-        assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Reconciling\")].status")).isEqualTo("False");
-
-        // Unblocked: the database reports "deleting" for a few reads, as on AWS, so the resumed deletion is seen in progress.
-        slowDatabases.creatingFor("-" + ns + "-guarded-", 2);
-        Kubectl.run("patch", "webplatform/guarded", "-n", ns, "--type=merge", "-p", "{\"spec\":{\"database\":{\"deletionProtection\":false}}}").ok();
-        Kubectl.run("wait", "--for=condition=Stalled=False", "webplatform/guarded", "-n", ns, "--timeout=60s").ok();
-        assertThat(jsonpath(ns, "webplatform", "guarded", ".status.conditions[?(@.type==\"Reconciling\")].reason")).isEqualTo("Deleting");
-        Kubectl.run("wait", "--for=delete", "webplatform/guarded", "-n", ns, "--timeout=180s").ok();
-    }
-
-    @Test
     void bothControllersRetryFailuresWithTheSameBackoff() {
         for (String controller : List.of(WebPlatformReconciler.NAME, SecureBucketReconciler.NAME)) {
             var retry = operator.getRegisteredController(controller).orElseThrow().getConfiguration().getRetry();

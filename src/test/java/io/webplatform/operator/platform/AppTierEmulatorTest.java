@@ -1,5 +1,6 @@
 package io.webplatform.operator.platform;
 
+import io.webplatform.operator.api.Finding;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.engine.ComponentGraph;
@@ -27,6 +28,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The app tier against the emulator: instances, load balancer, database; self-healing, rolling changes, deletion policies. */
 class AppTierEmulatorTest extends PlatformFixture {
@@ -119,7 +122,7 @@ class AppTierEmulatorTest extends PlatformFixture {
         assertThat(db.backupRetentionPeriod()).isEqualTo(7);
         assertThat(db.multiAZ()).isTrue(); // the default: RDS's 99.95 % SLA needs the standby
         assertThat(db.autoMinorVersionUpgrade()).isTrue(); // "16" names a major: AWS applies minors
-        assertThat(db.deletionProtection()).isFalse();
+        assertThat(db.deletionProtection()).isTrue(); // the default: nobody deletes it outside the operator
         assertThat(db.dbName()).isEqualTo("app");
         assertThat(db.masterUsername()).isEqualTo("app");
         assertThat(db.masterUserSecret().secretArn()).contains(":secret:");
@@ -377,28 +380,55 @@ class AppTierEmulatorTest extends PlatformFixture {
         assertThat(deleted.component(Database.NAME).getState()).isEqualTo(ComponentGraph.RETAINED);
         assertThat(deleted.retainedIds()).contains(dbId);
         // The database keeps its subnet group, security groups, subnets and VPC; everything else is gone.
-        assertThat(inventory(wp)).isEqualTo(Map.of("db-instance", 1, "db-subnet-group", 1, "security-group", 3, "subnet", 4, "vpc", 1));
+        assertThat(inventory(wp)).isEqualTo(Map.of("db-instance", 1, "db-subnet-group", 1, "log-group", 2, "security-group", 3, "subnet", 4, "vpc", 1));
         assertThat(finalSnapshots(scope)).isEmpty();
         assertThat(db(scope).dbInstanceStatus()).isEqualTo("available");
+        assertThat(db(scope).deletionProtection()).as("a retained database stays protected").isTrue();
     }
 
     @Test
-    void deletionProtectionBlocksDeletionWithAClearReason() {
-        WebPlatformSpec spec = new WebPlatformSpec();
-        spec.database.deletionProtection = true;
-        WebPlatform wp = platform(spec);
-        converged(wp);
-        wp.getMetadata().setDeletionTimestamp(Instant.now().toString());
-        WalkResult blocked = null;
-        for (int pass = 0; pass < 4; pass++) {
-            blocked = graph.delete(scope(wp), new RecordedEvents());
-        }
-        assertThat(blocked.stalled()).isTrue();
-        assertThat(blocked.stalledReason()).isEqualTo("DeleteBlocked");
-        assertThat(blocked.stalledMessage()).contains("rds:DeleteDBInstance refused (DeletionProtected)", "deletionProtection");
+    void databaseLogsGoToLogGroupsOfTheOperatorsAndEachControlTurnedOffIsAFindingNamingTheSpecField() {
+        WebPlatform wp = platform(new WebPlatformSpec());
+        PlatformScope scope = converged(wp);
+        String id = DatabaseNames.instanceId(scope);
+        var logs = aws.logs(Emulator.REGION);
+        assertThat(logs.describeLogGroups(r -> r.logGroupNamePrefix("/aws/rds/instance/" + id)).logGroups())
+                .extracting(g -> g.logGroupName() + " " + g.retentionInDays())
+                .containsExactly("/aws/rds/instance/" + id + "/postgresql 365", "/aws/rds/instance/" + id + "/upgrade 365");
+        assertThat(db(scope).enabledCloudwatchLogsExports()).containsExactlyInAnyOrder("postgresql", "upgrade");
+        assertThat(PlatformControls.evaluate(scope)).extracting(Finding::getId).containsExactly("RDS.8", "RDS.9", "RDS.10", "ELB.6");
+        assertThat(PlatformControls.evaluate(scope)).allSatisfy(f -> assertThat(f.failed()).as(f.getMessage()).isFalse());
+
+        wp.getSpec().database.logExports = List.of();
         wp.getSpec().database.deletionProtection = false;
+        wp.getSpec().loadBalancer.deletionProtection = false;
+        PlatformScope optedOut = converged(wp);
+        assertThat(db(optedOut).enabledCloudwatchLogsExports()).isEmpty();
+        assertThat(PlatformControls.evaluate(optedOut)).filteredOn(Finding::failed).extracting(Finding::getId, Finding::getOptedOutBy)
+                .containsExactlyInAnyOrder(tuple("RDS.8", "spec.database.deletionProtection: false"), tuple("RDS.9", "spec.database.logExports: []"),
+                        tuple("ELB.6", "spec.loadBalancer.deletionProtection: false"));
+        assertThat(PlatformControls.evaluate(optedOut)).noneMatch(Finding::faulty);
+
         assertThat(deleteFully(wp).allGone()).isTrue();
         assertThat(inventory(wp)).isEmpty();
+    }
+
+    @Test
+    void deletionProtectionIsOnByDefaultAndTheOperatorLiftsItOnlyToDelete() {
+        WebPlatform wp = platform(new WebPlatformSpec());
+        PlatformScope scope = converged(wp);
+        String lb = scope.idOf(LoadBalancer.NAME);
+        assertThat(aws.elbv2(Emulator.REGION).describeLoadBalancerAttributes(r -> r.loadBalancerArn(lb)).attributes())
+                .anyMatch(a -> a.key().equals(LoadBalancer.DELETION_PROTECTION) && a.value().equals("true"));
+        // Nobody else deletes the database: RDS refuses (the emulator enforces this one, with AWS's message).
+        String dbId = DatabaseNames.instanceId(scope);
+        assertThatThrownBy(() -> aws.rds(Emulator.REGION).deleteDBInstance(r -> r.dbInstanceIdentifier(dbId).skipFinalSnapshot(true)))
+                .hasMessageContaining("Cannot delete protected DB Instance");
+        assertThat(graph.reconcile(scope(wp), new RecordedEvents()).repairs()).as("a converged pass leaves the protection as it is").isEmpty();
+
+        assertThat(deleteFully(wp).allGone()).isTrue();
+        assertThat(inventory(wp)).isEmpty();
+        assertThat(finalSnapshots(scope)).hasSize(1);
     }
 
     @Test

@@ -25,15 +25,16 @@ class DatabaseDiffTest {
     private static Database.Desired desired(String instanceClass, int storageGiB, int backupRetentionDays, String engineVersion,
                                             boolean autoMinorVersionUpgrade) {
         return new Database.Desired("wp-demo-shop-abc123", engineVersion, instanceClass, storageGiB, "app", "app", "wp-demo-shop-abc123",
-                "sg-db", true, backupRetentionDays, false, true, autoMinorVersionUpgrade, null, Map.of("webplatform.io/component", "Database"));
+                "sg-db", true, backupRetentionDays, true, true, autoMinorVersionUpgrade, List.of("postgresql", "upgrade"), null, Map.of("webplatform.io/component", "Database"));
     }
 
     /** An available instance exactly as desired() asks. */
     private static DBInstance.Builder matching() {
         return DBInstance.builder().dbInstanceIdentifier("wp-demo-shop-abc123").dbInstanceStatus("available")
-                .dbInstanceClass("db.t4g.micro").allocatedStorage(20).backupRetentionPeriod(7).multiAZ(true).deletionProtection(false)
+                .dbInstanceClass("db.t4g.micro").allocatedStorage(20).backupRetentionPeriod(7).multiAZ(true).deletionProtection(true)
                 .iamDatabaseAuthenticationEnabled(true).publiclyAccessible(false).vpcSecurityGroups(g -> g.vpcSecurityGroupId("sg-db").status("active"))
                 .masterUserSecret(s -> s.secretArn("arn:aws:secretsmanager:eu-west-3:123456789012:secret:rds!db-1"))
+                .enabledCloudwatchLogsExports("upgrade", "postgresql")
                 .autoMinorVersionUpgrade(true).engineVersion("16.4");
     }
 
@@ -48,6 +49,14 @@ class DatabaseDiffTest {
     }
 
     @Test
+    void logExportsFollowTheSpecAndOneAlreadyPendingIsNotAskedAgain() {
+        assertThat(diff(matching().enabledCloudwatchLogsExports("postgresql").build(), desired()))
+                .containsExactly("log exports [postgresql] -> [postgresql, upgrade]");
+        assertThat(diff(matching().enabledCloudwatchLogsExports(List.of()).pendingModifiedValues(p -> p.pendingCloudwatchLogsExports(
+                e -> e.logTypesToEnable("postgresql", "upgrade"))).build(), desired())).isEmpty();
+    }
+
+    @Test
     void aMatchingInstanceHasNoChanges() {
         assertThat(database.diff(matching().build(), desired())).isEmpty();
     }
@@ -58,7 +67,7 @@ class DatabaseDiffTest {
                 .containsExactly("class db.t4g.micro -> db.t4g.small", "backup retention 7 -> 14 days");
         assertThat(diff(matching().allocatedStorage(20).build(), desired("db.t4g.micro", 50, 7, "16", true))).containsExactly("storage 20 -> 50 GiB");
         assertThat(diff(matching().multiAZ(false).build(), desired())).containsExactly("Multi-AZ false -> true");
-        assertThat(diff(matching().deletionProtection(true).build(), desired())).containsExactly("deletion protection true -> false");
+        assertThat(diff(matching().deletionProtection(false).build(), desired())).containsExactly("deletion protection false -> true");
         assertThat(diff(matching().publiclyAccessible(true).build(), desired())).containsExactly("no longer publicly accessible");
         assertThat(diff(matching().vpcSecurityGroups(g -> g.vpcSecurityGroupId("sg-db"), g -> g.vpcSecurityGroupId("sg-open")).build(), desired()))
                 .containsExactly("security groups [sg-db, sg-open] -> [sg-db]");
@@ -68,7 +77,7 @@ class DatabaseDiffTest {
     @Test
     void theFieldsNameWhatApplyModifies() {
         DBInstance drifted = matching().dbInstanceClass("db.t4g.small").allocatedStorage(10).backupRetentionPeriod(1).multiAZ(false)
-                .deletionProtection(true).publiclyAccessible(true).vpcSecurityGroups(g -> g.vpcSecurityGroupId("sg-other"))
+                .deletionProtection(false).publiclyAccessible(true).vpcSecurityGroups(g -> g.vpcSecurityGroupId("sg-other"))
                 .masterUserSecret((MasterUserSecret) null).autoMinorVersionUpgrade(false)
                 .engineVersion("15.8").build();
         assertThat(database.diff(drifted, desired())).extracting(Change::field).containsExactly(Database.CLASS, Database.STORAGE,

@@ -125,31 +125,35 @@ class DeleteFailuresPlatformEmulatorTest extends PlatformFixture {
     }
 
     @Test
-    void deletionProtectionSwitchedOnOutsideTheOperatorStallsTheDeletionUntilSwitchedOff() {
+    void deletionProtectionSwitchedOnAgainInARaceStallsAPassThenTheOperatorLiftsItAgain() {
         WebPlatform wp = platform(smallSpec());
         PlatformScope scope = convergedScope(wp);
         String lb = scope.idOf(LoadBalancer.NAME);
         var elb = person.elbv2(Emulator.REGION);
-        elb.modifyLoadBalancerAttributes(r -> r.loadBalancerArn(lb)
-                .attributes(LoadBalancerAttribute.builder().key("deletion_protection.enabled").value("true").build()));
-        // ELB refuses DeleteLoadBalancer while deletion protection is on (DeleteLoadBalancer: OperationNotPermitted); the emulator does not.
+        // Someone switches the protection on again between the operator lifting it and DeleteLoadBalancer: ELB refuses
+        // (DeleteLoadBalancer: OperationNotPermitted); the emulator does not.
+        AtomicBoolean lbSwitchedOn = new AtomicBoolean();
         FAIL.answer("DeleteLoadBalancer", "OperationNotPermitted", 400, "Load balancer '" + lb + "' cannot be deleted because deletion protection is enabled")
-                .when(request -> elb.describeLoadBalancerAttributes(r -> r.loadBalancerArn(lb)).attributes().stream()
-                        .anyMatch(a -> a.key().equals("deletion_protection.enabled") && a.value().equals("true")));
+                .when(request -> {
+                    if (!lbSwitchedOn.getAndSet(true)) {
+                        elb.modifyLoadBalancerAttributes(r -> r.loadBalancerArn(lb)
+                                .attributes(LoadBalancerAttribute.builder().key("deletion_protection.enabled").value("true").build()));
+                    }
+                    return elb.describeLoadBalancerAttributes(r -> r.loadBalancerArn(lb)).attributes().stream()
+                            .anyMatch(a -> a.key().equals("deletion_protection.enabled") && a.value().equals("true"));
+                });
 
         WalkResult blocked = deleteUntilDoneOrStalled(wp, 12);
 
         assertThat(blocked.stalledReason()).isEqualTo("DeleteBlocked");
         assertThat(blocked.stalledMessage()).isEqualTo("LoadBalancer " + lb + ": elasticloadbalancing:DeleteLoadBalancer refused (OperationNotPermitted:"
-                + " Load balancer '" + lb + "' cannot be deleted because deletion protection is enabled). Switch it off (`aws elbv2"
-                + " modify-load-balancer-attributes --attributes Key=deletion_protection.enabled,Value=false`); the deletion resumes by"
-                + " itself once that is done");
+                + " Load balancer '" + lb + "' cannot be deleted because deletion protection is enabled). Nothing if it happens once: the next"
+                + " attempt lifts it again. If it comes back, something switches it on (an AWS Config remediation, a script): exempt this"
+                + " load balancer; the deletion resumes by itself once that is done");
         assertThat(inventory(wp)).containsEntry("load-balancer", 1);
 
-        elb.modifyLoadBalancerAttributes(r -> r.loadBalancerArn(lb)
-                .attributes(LoadBalancerAttribute.builder().key("deletion_protection.enabled").value("false").build()));
-        // Someone switches the database's protection on just before its delete: RDS itself refuses (the emulator too, with AWS's
-        // message). The spec says false, so the next pass switches it off, as any drift, and deletes.
+        // The same race on the database: RDS itself refuses (the emulator too, with AWS's message). The next pass finds the
+        // protection on and lifts it again, for the load balancer too, and deletes.
         String db = DatabaseNames.instanceId(scope);
         AtomicBoolean switchedOn = new AtomicBoolean();
         FAIL.answer("DeleteDBInstance", "Unused", 400, "never answered").when(request -> {
@@ -161,7 +165,7 @@ class DeleteFailuresPlatformEmulatorTest extends PlatformFixture {
         WalkResult raced = deleteUntilDoneOrStalled(wp, 12);
         assertThat(raced.stalledReason()).isEqualTo("DeleteBlocked");
         assertThat(raced.stalledMessage()).startsWith("Database " + db + ": rds:DeleteDBInstance refused (InvalidParameterCombination: Cannot delete"
-                + " protected DB Instance, please disable deletion protection and try again.). Switch it off");
+                + " protected DB Instance, please disable deletion protection and try again.). Nothing if it happens once");
 
         WalkResult done = deleteFully(wp);
         assertThat(done.allGone()).as(done.waitingSummary() + done.stalledMessage()).isTrue();

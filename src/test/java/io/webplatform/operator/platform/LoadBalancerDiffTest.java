@@ -13,16 +13,16 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The load balancer's diff, on values built by hand: cross-zone, security groups and subnets. */
+/** The load balancer's diff, on values built by hand: cross-zone, deletion protection, security groups and subnets. */
 class LoadBalancerDiffTest {
     private final LoadBalancer loadBalancer = new LoadBalancer();
 
     static final LoadBalancer.Desired DESIRED = new LoadBalancer.Desired("demo-shop-abc123-nlb", LoadBalancerTypeEnum.NETWORK,
-            LoadBalancerSchemeEnum.INTERNET_FACING, IpAddressType.IPV4, List.of("subnet-a", "subnet-b"), List.of("sg-lb"), true,
+            LoadBalancerSchemeEnum.INTERNET_FACING, IpAddressType.IPV4, List.of("subnet-a", "subnet-b"), List.of("sg-lb"), true, true,
             Map.of("Name", "demo-shop-abc123-nlb"));
 
     static LoadBalancer.State actual(List<String> groups, Set<String> subnets, boolean crossZone) {
-        return new LoadBalancer.State("arn:lb", "lb.example", LoadBalancerStateEnum.ACTIVE, groups, subnets, crossZone);
+        return new LoadBalancer.State("arn:lb", "lb.example", LoadBalancerStateEnum.ACTIVE, groups, subnets, crossZone, true);
     }
 
     @Test
@@ -35,6 +35,19 @@ class LoadBalancerDiffTest {
     void crossZoneTurnedOffIsTurnedOn() {
         assertThat(loadBalancer.diff(actual(List.of("sg-lb"), Set.of("subnet-a", "subnet-b"), false), DESIRED))
                 .containsExactly(Change.described("crossZone", false, true, "cross-zone load balancing turned on"));
+    }
+
+    @Test
+    void deletionProtectionTurnedOffIsTurnedOnAndOffWhenTheSpecSaysSo() {
+        var unprotected = new LoadBalancer.State("arn:lb", "lb.example", LoadBalancerStateEnum.ACTIVE, List.of("sg-lb"),
+                Set.of("subnet-a", "subnet-b"), true, false);
+        assertThat(loadBalancer.diff(unprotected, DESIRED))
+                .containsExactly(Change.described("deletionProtection", false, true, "deletion protection turned on"));
+        var optedOut = new LoadBalancer.Desired(DESIRED.name(), DESIRED.type(), DESIRED.scheme(), DESIRED.ipAddressType(), DESIRED.subnets(),
+                DESIRED.securityGroups(), true, false, DESIRED.tags());
+        assertThat(loadBalancer.diff(unprotected, optedOut)).isEmpty();
+        assertThat(loadBalancer.diff(actual(List.of("sg-lb"), Set.of("subnet-a", "subnet-b"), true), optedOut))
+                .containsExactly(Change.described("deletionProtection", true, false, "deletion protection turned off"));
     }
 
     @Test

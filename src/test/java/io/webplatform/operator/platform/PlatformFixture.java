@@ -51,7 +51,7 @@ abstract class PlatformFixture {
             Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("iam-role", 1), Map.entry("instance-profile", 1),
             Map.entry("db-subnet-group", 1), Map.entry("db-instance", 1), Map.entry("load-balancer", 1), Map.entry("target-group", 1),
             Map.entry("listener", 1), Map.entry("instance", 2), Map.entry("volume", 2), Map.entry("alarm-key", 1), Map.entry("alarm-topic", 1),
-            Map.entry("alarm", 8));
+            Map.entry("alarm", 8), Map.entry("log-group", 2));
 
     @BeforeAll
     static void setUp() {
@@ -132,6 +132,11 @@ abstract class PlatformFixture {
         }
         if (exists(() -> aws.rds(Emulator.REGION).describeDBInstances(r -> r.dbInstanceIdentifier(subnetGroup)))) {
             counts.put("db-instance", 1);
+        }
+        int logGroups = aws.logs(Emulator.REGION).describeLogGroups(r -> r.logGroupNamePrefix(DatabaseLogGroups.PREFIX
+                + DatabaseNames.baseId(scope))).logGroups().size();
+        if (logGroups > 0) {
+            counts.put("log-group", logGroups);
         }
         var elb = aws.elbv2(Emulator.REGION);
         String lbName = LoadBalancerNames.loadBalancer(scope);

@@ -9,7 +9,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RetiredDatabases.diff without AWS: which replaced databases go now, by the deletion policy and their protection. */
+/** RetiredDatabases.diff without AWS: which replaced databases go now, by the deletion policy alone. */
 class RetiredDatabasesDiffTest {
     private final RetiredDatabases retired = new RetiredDatabases();
 
@@ -46,11 +46,13 @@ class RetiredDatabasesDiffTest {
     }
 
     @Test
-    void retainOrDeletionProtectionKeepsIt() {
+    void retainKeepsItAndDeletionProtectionDoesNot() {
         assertThat(retired.diff(state(db("wp-demo-shop-abc123", "available", false)),
                 new RetiredDatabases.Desired(DatabaseDeletionPolicy.Retain, true))).isEmpty();
+        // Protection (on by default) guards against deletion outside the operator; the restore asked for this one's retirement.
         assertThat(retired.diff(state(db("wp-demo-shop-abc123", "available", true)),
-                new RetiredDatabases.Desired(DatabaseDeletionPolicy.Delete, true))).isEmpty();
+                new RetiredDatabases.Desired(DatabaseDeletionPolicy.Delete, true))).extracting(Change::summary)
+                .containsExactly("retiring wp-demo-shop-abc123 by deletionPolicy Delete");
     }
 
     @Test

@@ -18,7 +18,7 @@ public final class IamActions {
     private static final Map<String, String> PREFIX = Map.ofEntries(
             Map.entry("ec2", "ec2"), Map.entry("s3", "s3"), Map.entry("kms", "kms"), Map.entry("iam", "iam"),
             Map.entry("cloudtrail", "cloudtrail"), Map.entry("sts", "sts"), Map.entry("rds", "rds"),
-            Map.entry("sns", "sns"), Map.entry("cloudwatch", "cloudwatch"),
+            Map.entry("sns", "sns"), Map.entry("cloudwatch", "cloudwatch"), Map.entry("cloudwatchlogs", "logs"),
             Map.entry("elasticloadbalancingv2", "elasticloadbalancing"),
             Map.entry("resourcegroupstaggingapi", "tag"), Map.entry("acm", "acm"), Map.entry("servicequotas", "servicequotas"));
 
@@ -74,7 +74,9 @@ public final class IamActions {
             Map.entry("iam:AddRoleToInstanceProfile", List.of("iam:PassRole")),
             Map.entry("cloudtrail:CreateTrail", List.of("cloudtrail:AddTags")),
             Map.entry("sns:CreateTopic", List.of("sns:TagResource")),
-            Map.entry("cloudwatch:PutMetricAlarm", List.of("cloudwatch:TagResource")));
+            Map.entry("cloudwatch:PutMetricAlarm", List.of("cloudwatch:TagResource")),
+            // Tags given to CreateLogGroup need logs:TagResource (or the older logs:TagLogGroup): CreateLogGroup API reference.
+            Map.entry("logs:CreateLogGroup", List.of("logs:TagResource")));
 
     /** Operations AWS allows every caller: no policy can grant or deny them. */
     private static final Set<String> ALWAYS_ALLOWED = Set.of("sts:GetCallerIdentity");

@@ -1,0 +1,41 @@
+package io.webplatform.operator.platform;
+
+import io.webplatform.operator.api.Finding;
+import io.webplatform.operator.api.WebPlatformSpec;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The AWS Foundational Security Best Practices controls a spec may turn off, judged on what AWS
+ * reports after this pass: each one on by default, and reported with the spec field that turned it
+ * off, so an audit of the cluster sees every exception the user chose. Ids are Security Hub's.
+ */
+public final class PlatformControls {
+    private PlatformControls() {
+    }
+
+    public static List<Finding> evaluate(PlatformScope scope) {
+        WebPlatformSpec spec = scope.spec();
+        List<Finding> findings = new ArrayList<>();
+        DBInstance db = Database.of(scope);
+        if (db != null) {
+            String id = db.dbInstanceIdentifier();
+            findings.add(Finding.control("RDS.8", "rds_instance_deletion_protection", Boolean.TRUE.equals(db.deletionProtection()), "LOW", id,
+                    "the DB instance has deletion protection", spec.database.deletionProtection ? null : "spec.database.deletionProtection: false"));
+            findings.add(Finding.control("RDS.9", "rds_instance_integration_cloudwatch_logs", !db.enabledCloudwatchLogsExports().isEmpty(),
+                    "MEDIUM", id, "the DB instance publishes its logs to CloudWatch Logs",
+                    spec.database.logExports.isEmpty() ? "spec.database.logExports: []" : null));
+            findings.add(Finding.control("RDS.10", "rds_instance_iam_authentication_enabled", Boolean.TRUE.equals(db.iamDatabaseAuthenticationEnabled()),
+                    "MEDIUM", id, "IAM database authentication is on", spec.database.iamAuthentication ? null : "spec.database.iamAuthentication: false"));
+        }
+        LoadBalancer.State lb = LoadBalancer.of(scope);
+        if (lb != null) {
+            findings.add(Finding.control("ELB.6", "elbv2_deletion_protection", lb.deletionProtection(), "MEDIUM", lb.arn(),
+                    "the load balancer has deletion protection",
+                    spec.loadBalancer.deletionProtection ? null : "spec.loadBalancer.deletionProtection: false"));
+        }
+        return findings;
+    }
+}
