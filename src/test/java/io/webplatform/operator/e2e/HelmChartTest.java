@@ -111,7 +111,7 @@ class HelmChartTest {
         String byTag = helm("template", "wp6", CHART, "--kube-version", KUBE_VERSION).ok().out();
         assertThat(byTag).contains("image: \"ghcr.io/webplatform/webplatform-operator:0.1.0\"\n          imagePullPolicy: Always");
         String digest = "sha256:" + "0123456789abcdef".repeat(4);
-        String byDigest = helm("template", "wp6", CHART, "--kube-version", KUBE_VERSION, "--set", "image.digest=" + digest,
+        String byDigest = helm("template", "wp6", CHART, "--namespace", ns, "--kube-version", KUBE_VERSION, "--set", "image.digest=" + digest,
                 "--set", "image.tag=0.1.0").ok().out();
         assertThat(byDigest).contains("image: \"ghcr.io/webplatform/webplatform-operator@" + digest + "\"\n          imagePullPolicy: IfNotPresent");
         Kubectl.runWithInput(byDigest, "apply", "--dry-run=server", "-n", ns, "-f", "-").ok();
