@@ -107,6 +107,70 @@ class HelmChartTest {
     }
 
     @Test
+    void theImageIsNamedByDigestWhenGivenAndPulledAsItsReferenceNeeds() {
+        String byTag = helm("template", "wp6", CHART, "--kube-version", KUBE_VERSION).ok().out();
+        assertThat(byTag).contains("image: \"ghcr.io/webplatform/webplatform-operator:0.1.0\"\n          imagePullPolicy: Always");
+        String digest = "sha256:" + "0123456789abcdef".repeat(4);
+        String byDigest = helm("template", "wp6", CHART, "--namespace", ns, "--kube-version", KUBE_VERSION, "--set", "image.digest=" + digest,
+                "--set", "image.tag=0.1.0").ok().out();
+        assertThat(byDigest).contains("image: \"ghcr.io/webplatform/webplatform-operator@" + digest + "\"\n          imagePullPolicy: IfNotPresent");
+        Kubectl.runWithInput(byDigest, "apply", "--dry-run=server", "-n", ns, "-f", "-").ok();
+        assertThat(helm("template", "wp6", CHART, "--kube-version", KUBE_VERSION, "--set", "image.pullPolicy=IfNotPresent").ok().out())
+                .contains("imagePullPolicy: IfNotPresent");
+        for (String bad : new String[] {"sha256:abc", "sha256:" + "0123456789ABCDEF".repeat(4), "0123456789abcdef".repeat(4),
+                "md5:0123456789abcdef0123456789abcdef", "sha256:" + "0123456789abcdef".repeat(4) + "0"}) {
+            Kubectl.Result refused = helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "image.digest=" + bad);
+            assertThat(refused.exit()).as(bad).isNotZero();
+            assertThat(refused.err()).as(bad).contains("/image/digest");
+        }
+        assertThat(helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", "image.digest=sha512:" + "0123456789abcdef".repeat(8))
+                .exit()).isZero();
+    }
+
+    @Test
+    void thePodRunsAsTheImagesHighUserWithACpuLimit() throws Exception {
+        String rendered = helm("template", "wp7", CHART, "--kube-version", KUBE_VERSION).ok().out();
+        assertThat(rendered).contains("runAsNonRoot: true", "runAsUser: 10001", "runAsGroup: 10001", "readOnlyRootFilesystem: true",
+                "allowPrivilegeEscalation: false", "limits:\n              cpu: \"1\"\n              memory: 512Mi");
+        // The image's own user is the pod's, so what the image grants its user (the launcher, the jars) the pod can read.
+        assertThat(Files.readString(Path.of("operator/Dockerfile"))).containsPattern("(?m)^USER 10001:10001$");
+    }
+
+    @Test
+    void theNetworkPolicyAdmitsOnlyTheMetricsPortAndLetsOutOnlyDnsTheApiServerAndAws() {
+        String byDefault = helm("template", "wp8", CHART, "--namespace", ns, "--kube-version", KUBE_VERSION).ok().out();
+        String policy = byDefault.substring(byDefault.indexOf("kind: NetworkPolicy"), byDefault.indexOf("---", byDefault.indexOf("kind: NetworkPolicy")));
+        assertThat(policy).contains("policyTypes: [Ingress, Egress]", "ingress:\n", "- {port: 8080, protocol: TCP}",
+                "- {port: 53, protocol: UDP}", "- {port: 53, protocol: TCP}", "- {port: 443, protocol: TCP}\n        - {port: 6443, protocol: TCP}",
+                "ipBlock: {cidr: 169.254.170.23/32}").doesNotContain("from:");
+        assertThat(policy.split("\n    - ports:", -1)).as("one ingress rule, four egress rules").hasSize(6);
+        Kubectl.Result applied = Kubectl.runWithInput(byDefault, "apply", "--dry-run=server", "-n", ns, "-f", "-").ok();
+        assertThat(applied.out()).contains("networkpolicy.networking.k8s.io/wp8-webplatform-operator created (server dry run)");
+
+        String narrowed = helm("template", "wp8", CHART, "--namespace", ns, "--kube-version", KUBE_VERSION,
+                "--set", "metrics.port=9090", "--set", "aws.endpoint=http://aws-proxy.internal:8443",
+                "--set", "networkPolicy.metricsFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name=monitoring",
+                "--set", "networkPolicy.apiServerPorts={6443}", "--set", "networkPolicy.apiServerCidrs={172.20.0.1/32,fd00::/64}",
+                "--set", "networkPolicy.awsCidrs={10.0.128.0/20}", "--set", "networkPolicy.podIdentityAgent=false").ok().out();
+        assertThat(narrowed).contains("- {port: 9090, protocol: TCP}\n      from:\n        - namespaceSelector:",
+                "kubernetes.io/metadata.name: monitoring", "- {port: 6443, protocol: TCP}\n      to:\n        - ipBlock: {cidr: \"172.20.0.1/32\"}",
+                "- ipBlock: {cidr: \"fd00::/64\"}", "- {port: 443, protocol: TCP}\n        - {port: 8443, protocol: TCP}\n      to:\n        - ipBlock: {cidr: \"10.0.128.0/20\"}")
+                .doesNotContain("{port: 443, protocol: TCP}\n        - {port: 6443", "169.254.170.23");
+        Kubectl.runWithInput(narrowed, "apply", "--dry-run=server", "-n", ns, "-f", "-").ok();
+
+        assertThat(helm("template", "wp8", CHART, "--kube-version", KUBE_VERSION, "--set", "networkPolicy.enabled=false").ok().out())
+                .doesNotContain("NetworkPolicy");
+        for (String[] bad : new String[][] {{"networkPolicy.awsCidrs={10.0.0.0}", "/networkPolicy/awsCidrs/0"},
+                {"networkPolicy.apiServerCidrs={10.0.0.0/33}", "/networkPolicy/apiServerCidrs/0"},
+                {"networkPolicy.apiServerPorts={}", "/networkPolicy/apiServerPorts"}, {"networkPolicy.apiServerPorts={70000}", "/networkPolicy/apiServerPorts/0"},
+                {"networkPolicy.metricsFrom[0].pods=x", "/networkPolicy/metricsFrom/0"}, {"networkPolicy.egress=all", "/networkPolicy"}}) {
+            Kubectl.Result refused = helm("template", "x", CHART, "--kube-version", KUBE_VERSION, "--set", bad[0]);
+            assertThat(refused.exit()).as(bad[0]).isNotZero();
+            assertThat(refused.err()).as(bad[0]).contains(bad[1]);
+        }
+    }
+
+    @Test
     void theChartReadmeDescribesEveryValue() throws Exception {
         JsonNode values = new ObjectMapper(new YAMLFactory()).readTree(Path.of(CHART, "values.yaml").toFile());
         String readme = Files.readString(Path.of(CHART, "README.md"));

@@ -67,6 +67,10 @@ class SandboxIT {
                 .contains("REJECT -> arn:aws:s3:::demo-app-logs-")
                 .contains("hack/sandbox.sh stop");
         assertThat(run.out()).containsPattern("app-logs +True +demo-app-logs-[0-9a-f]{6} +Ready +Logging");
+        // The chart went in whole, its NetworkPolicy too (nothing enforces one here), letting the pods out to the emulator's port.
+        Kubectl.Result egress = Kubectl.runOn(Path.of(ENV.get("TESTBED_DIR"), "kubeconfig"), null, "get", "networkpolicy",
+                "webplatform-webplatform-operator", "-n", "webplatform-system", "-o", "jsonpath={.spec.egress[2].ports[*].port}").ok();
+        assertThat(egress.out()).isEqualTo("443 " + ENV.get("MOTO_PORT"));
 
         // The README's "Meanwhile" block, line by line, with this run's directory and metrics port.
         String block = ReadmeCommandsTest.shellBlockMarked("<!-- run by: SandboxIT -->")

@@ -7,10 +7,11 @@ import io.webplatform.operator.api.DeletionPolicy;
 import io.webplatform.operator.api.SecureBucket;
 import io.webplatform.operator.api.WebPlatform;
 import io.webplatform.operator.api.WebPlatformSpec;
+import io.webplatform.operator.testing.Checkov;
+import io.webplatform.operator.testing.PinnedTool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,17 +20,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * AWS's own judges over the operator's plans, for the samples and a set of variants (long and
@@ -103,11 +98,11 @@ class PlanLintersTest {
 
     @Test
     void cfnLintFindsNoErrorInAnyPlan() throws Exception {
-        Path cfnLint = tool("cfn-lint", "CFN_LINT_VERSION", "cfn-lint ");
+        Path cfnLint = PinnedTool.find("cfn-lint", "CFN_LINT_VERSION", "cfn-lint ");
         List<String> command = new ArrayList<>(List.of(cfnLint.toString(), "--format", "json"));
         command.add(PLANS + "/*.yaml");
-        Result r = run(command, Map.of());
-        JsonNode matches = JSON.readTree(r.out.isBlank() ? "[]" : r.out);
+        PinnedTool.Result r = PinnedTool.run(command, Map.of());
+        JsonNode matches = JSON.readTree(r.out().isBlank() ? "[]" : r.out());
         Map<String, List<String>> byLevel = new TreeMap<>();
         matches.forEach(m -> byLevel.computeIfAbsent(m.path("Level").asText(), k -> new ArrayList<>()).add(
                 Path.of(m.path("Filename").asText()).getFileName() + ": " + m.path("Rule").path("Id").asText() + " "
@@ -115,109 +110,22 @@ class PlanLintersTest {
         System.out.printf("[measure] cfn-lint over %d plans: %s%n", plans().size(),
                 byLevel.entrySet().stream().map(e -> e.getValue().size() + " " + e.getKey()).collect(Collectors.joining(", ")));
         byLevel.forEach((level, found) -> found.forEach(f -> System.out.println("[cfn-lint] " + level + " " + f)));
-        assertThat(byLevel.getOrDefault("Error", List.of())).as("cfn-lint errors (stderr: " + r.err + ")").isEmpty();
-        assertThat(r.exit & 2).as("cfn-lint's exit code has no error bit").isZero();
+        assertThat(byLevel.getOrDefault("Error", List.of())).as("cfn-lint errors (stderr: " + r.err() + ")").isEmpty();
+        assertThat(r.exit() & 2).as("cfn-lint's exit code has no error bit").isZero();
     }
 
     @Test
     void everyCheckCheckovFailsIsFixedOrSkippedWithAReason() throws Exception {
-        Path checkov = tool("checkov", "CHECKOV_VERSION", "");
-        Result r = run(List.of(checkov.toString(), "-d", PLANS.toString(), "--framework", "cloudformation", "-o", "json", "--quiet",
-                "--skip-download"), Map.of("BC_SKIP_MAPPING", "TRUE"));
-        JsonNode report = JSON.readTree(r.out);
-        List<String> failed = new ArrayList<>();
-        int passed = 0;
-        for (JsonNode framework : report.isArray() ? report : JSON.createArrayNode().add(report)) {
-            passed += framework.path("summary").path("passed").asInt();
-            framework.path("results").path("failed_checks").forEach(c ->
-                    failed.add(c.path("check_id").asText() + " " + c.path("resource").asText() + " in "
-                            + Path.of(c.path("file_path").asText()).getFileName()));
-        }
-        JsonNode skips = JSON.readTree(SKIPS.toFile()).path("skipped");
-        List<String> unexplained = failed.stream().filter(f -> matching(skips, f).isEmpty()).toList();
-        List<String> stale = new ArrayList<>();
-        skips.forEach(s -> {
-            if (failed.stream().noneMatch(f -> matches(s, f))) {
-                stale.add(s.path("check").asText() + " " + s.path("resources").asText());
-            }
-        });
+        Checkov.Report report = Checkov.scan(PLANS, "cloudformation");
+        Checkov.Accepted skips = Checkov.Accepted.read(SKIPS, "skipped");
+        List<Checkov.Failure> unexplained = skips.unexplained(report.failed());
         System.out.printf("[measure] checkov over %d plans: %d passed, %d failed, all %d covered by %d skips%n",
-                plans().size(), passed, failed.size(), failed.size() - unexplained.size(), skips.size());
-        assertThat(passed).as("checkov ran its checks (stderr: " + r.err + ")").isPositive();
+                plans().size(), report.passed(), report.failed().size(), report.failed().size() - unexplained.size(), skips.entries().size());
         assertThat(unexplained).as("failed checks that " + SKIPS + " does not explain: fix what the operator builds, or skip with a reason")
                 .isEmpty();
-        assertThat(stale).as("skips that match no failed check any more: remove them").isEmpty();
-        checkReadmeTable(skips);
-    }
-
-    private static Optional<JsonNode> matching(JsonNode skips, String failed) {
-        for (JsonNode s : skips) {
-            if (matches(s, failed)) {
-                return Optional.of(s);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** "CKV_AWS_18 AWS::S3::Bucket.Bucket in x.yaml" against {check, resources (regex on type.logicalId)}. */
-    private static boolean matches(JsonNode skip, String failed) {
-        String[] parts = failed.split(" ");
-        return parts[0].equals(skip.path("check").asText()) && parts[1].matches(skip.path("resources").asText());
-    }
-
-    private static void checkReadmeTable(JsonNode skips) throws IOException {
-        StringBuilder table = new StringBuilder("| checkov check | resources | why it is not fixed here |\n|---|---|---|\n");
-        skips.forEach(s -> table.append("| `").append(s.path("check").asText()).append("` ").append(s.path("title").asText())
-                .append(" | `").append(s.path("resources").asText().replace("|", "\\|")).append("` | ").append(s.path("reason").asText())
-                .append(" |\n"));
-        Path readme = Path.of("README.md");
-        String text = Files.readString(readme);
-        Matcher m = Pattern.compile("(<!-- generated from src/test/resources/checkov-skips.json by PlanLintersTest -->\n)(.*?)(<!-- end -->)",
-                Pattern.DOTALL).matcher(text);
-        assertThat(m.find()).as("the README has the checkov table").isTrue();
-        if (Boolean.getBoolean("readme.update")) {
-            Files.writeString(readme, text.substring(0, m.start(2)) + table + text.substring(m.end(2)));
-            return;
-        }
-        assertThat(m.group(2)).as("the README's checkov table (rerun with -Dreadme.update=true)").isEqualTo(table.toString());
-    }
-
-    private record Result(int exit, String out, String err) {
-    }
-
-    private static Result run(List<String> command, Map<String, String> env) throws Exception {
-        Path out = Files.createTempFile("lint", ".out");
-        Path err = Files.createTempFile("lint", ".err");
-        ProcessBuilder pb = new ProcessBuilder(List.of("bash", "-c", String.join(" ", command.stream()
-                .map(a -> a.contains("*") ? a : "'" + a + "'").toList()))).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(new File("/dev/null"));
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            fail(command.get(0) + " did not finish in 10 minutes");
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-    }
-
-    /** The tool where hack/testbed-build.sh installs it or on the PATH, at the version it pins; CI=true fails without it. */
-    private static Path tool(String name, String versionVariable, String versionPrefix) throws Exception {
-        // Where the build script installs it first: a shim of another Python on the PATH may lack it.
-        Optional<Path> found = Stream.concat(Stream.of(Path.of(System.getProperty("user.home"), ".webplatform", "bin")),
-                        Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).filter(d -> !d.isBlank()).map(Path::of))
-                .map(d -> d.resolve(name)).filter(Files::isExecutable).findFirst();
-        Matcher pinned = Pattern.compile(versionVariable + "=\"\\$\\{" + versionVariable + ":-([^}]+)}\"")
-                .matcher(Files.readString(Path.of("hack/testbed-build.sh")));
-        assertThat(pinned.find()).as("hack/testbed-build.sh pins " + versionVariable).isTrue();
-        String install = "install it with hack/testbed-build.sh linters (pip install " + name + "==" + pinned.group(1) + ")";
-        if (found.isEmpty()) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(name + " is missing: " + install);
-            }
-            assumeTrue(false, name + " is not installed: " + install);
-        }
-        Result version = run(List.of(found.get().toString(), "--version"), Map.of("BC_SKIP_MAPPING", "TRUE"));
-        assertThat(version.out.strip()).as(found.get() + " --version; " + install).isEqualTo(versionPrefix + pinned.group(1));
-        return found.get();
+        assertThat(skips.stale(report.failed())).as("skips that match no failed check any more: remove them").isEmpty();
+        skips.checkReadme("PlanLintersTest", skips.table("| checkov check | resources | why it is not fixed here |",
+                s -> "| `" + s.path("check").asText() + "` " + s.path("title").asText() + " | " + Checkov.cell(s.path("resources").asText())
+                        + " | " + s.path("reason").asText() + " |"));
     }
 }
