@@ -154,6 +154,11 @@ public class WebPlatformSpec {
                 message = "sslPolicy must be a TLS 1.3 security policy with TLS 1.2 or 1.3 as its minimum, e.g. " + DEFAULT_SSL_POLICY)
         public String sslPolicy = DEFAULT_SSL_POLICY;
 
+        @JsonPropertyDescription("Access logs (default true) into the flow-log bucket, under AWSLogs/<account>/elasticloadbalancing/:"
+                + " a Network Load Balancer writes them for its TLS listener (port 443) only. No charge beyond S3 storage.")
+        @Default("true")
+        public boolean accessLogs = true;
+
         @JsonPropertyDescription("Deletion protection at the AWS level (default true): ELB refuses DeleteLoadBalancer from anyone, so"
                 + " the load balancer (and its DNS name) cannot be deleted outside the operator. The operator lifts it itself only when"
                 + " the WebPlatform is deleted.")

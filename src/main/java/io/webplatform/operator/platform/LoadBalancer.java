@@ -23,32 +23,47 @@ import java.util.stream.Collectors;
  * The internet-facing Network Load Balancer in both public subnets, behind the lb security group,
  * with cross-zone load balancing on (a zone that loses its instance still serves through the other).
  * Deletion protection on by default (nobody deletes it, and its DNS name, outside the operator; the
- * operator lifts it to delete). Type, scheme and address type are fixed at creation; groups, subnets,
+ * operator lifts it to delete). Access logs on by default, into the flow-log bucket: the NLB guide's
+ * bucket policy for them is the one that bucket already has for log delivery (principal
+ * delivery.logs.amazonaws.com, objects under AWSLogs/&lt;account&gt;/, aws:SourceArn arn:aws:logs:&lt;region&gt;:&lt;account&gt;:*),
+ * its key lets log delivery encrypt (an NLB accepts SSE-KMS with a customer managed key), and it is
+ * in the load balancer's region (FlowLogDestination refuses another). No prefix: AWS adds
+ * AWSLogs/&lt;account&gt;/elasticloadbalancing/&lt;region&gt;/ itself, beside the flow logs' vpcflowlogs/.
+ * An NLB writes access logs for its TLS listener only. Type, scheme and address type are fixed at creation; groups, subnets,
  * cross-zone and deletion protection are repaired in place.
  */
 public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desired, LoadBalancer.State> {
     public static final String NAME = "LoadBalancer";
     static final String CROSS_ZONE = "load_balancing.cross_zone.enabled";
     static final String DELETION_PROTECTION = "deletion_protection.enabled";
+    static final String ACCESS_LOGS = "access_logs.s3.enabled";
+    static final String ACCESS_LOGS_BUCKET = "access_logs.s3.bucket";
+    static final String ACCESS_LOGS_PREFIX = "access_logs.s3.prefix";
 
     static final String CROSS_ZONE_FIELD = "crossZone";
     static final String DELETION_PROTECTION_FIELD = "deletionProtection";
+    static final String ACCESS_LOGS_FIELD = "accessLogs";
     static final String SECURITY_GROUPS_FIELD = "securityGroups";
     static final String SUBNETS_FIELD = "subnets";
 
     /** The load balancer as the operator wants it: what CreateLoadBalancer sends, and the attributes, which it cannot. */
     public record Desired(String name, LoadBalancerTypeEnum type, LoadBalancerSchemeEnum scheme, IpAddressType ipAddressType,
                           List<String> subnets, List<String> securityGroups, boolean crossZone, boolean deletionProtection,
-                          Map<String, String> tags) {
+                          String accessLogsBucket, Map<String, String> tags) {
     }
 
     /** The load balancer and its attributes, as read in this pass. */
     public record State(String arn, String dnsName, LoadBalancerStateEnum stateCode, List<String> securityGroups, Set<String> subnets,
-                        boolean crossZone, boolean deletionProtection) {
+                        boolean crossZone, boolean deletionProtection, String accessLogsBucket) {
         static State of(software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer lb, List<LoadBalancerAttribute> attributes) {
             return new State(lb.loadBalancerArn(), lb.dnsName(), lb.state() == null ? null : lb.state().code(), lb.securityGroups(),
                     lb.availabilityZones().stream().map(AvailabilityZone::subnetId).collect(Collectors.toSet()),
-                    on(attributes, CROSS_ZONE), on(attributes, DELETION_PROTECTION));
+                    on(attributes, CROSS_ZONE), on(attributes, DELETION_PROTECTION),
+                    on(attributes, ACCESS_LOGS) ? value(attributes, ACCESS_LOGS_BUCKET) + "/" + value(attributes, ACCESS_LOGS_PREFIX) : null);
+        }
+
+        private static String value(List<LoadBalancerAttribute> attributes, String key) {
+            return attributes.stream().filter(a -> key.equals(a.key())).map(LoadBalancerAttribute::value).findFirst().orElse("");
         }
 
         private static boolean on(List<LoadBalancerAttribute> attributes, String key) {
@@ -66,7 +81,7 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
         String name = LoadBalancerNames.loadBalancer(scope);
         return new Desired(name, LoadBalancerTypeEnum.NETWORK, LoadBalancerSchemeEnum.INTERNET_FACING, IpAddressType.IPV4,
                 publicSubnets(scope), List.of(SecurityGroups.groupId(scope, "lb")), true, scope.spec().loadBalancer.deletionProtection,
-                scope.tags(NAME, name));
+                scope.spec().loadBalancer.accessLogs ? bucketName(scope.flowLogBucketArn()) : null, scope.tags(NAME, name));
     }
 
     /** The network load balancer with cross-zone load balancing and (by default) deletion protection on. */
@@ -79,8 +94,13 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
         lb.put("IpAddressType", desired.ipAddressType().toString());
         lb.put("Subnets", desired.subnets());
         lb.put("SecurityGroups", desired.securityGroups());
-        lb.put("LoadBalancerAttributes", List.of(Map.of("Key", CROSS_ZONE, "Value", String.valueOf(desired.crossZone())),
-                Map.of("Key", DELETION_PROTECTION, "Value", String.valueOf(desired.deletionProtection()))));
+        List<Map<String, String>> attributes = new ArrayList<>(List.of(Map.of("Key", CROSS_ZONE, "Value", String.valueOf(desired.crossZone())),
+                Map.of("Key", DELETION_PROTECTION, "Value", String.valueOf(desired.deletionProtection())),
+                Map.of("Key", ACCESS_LOGS, "Value", String.valueOf(desired.accessLogsBucket() != null))));
+        if (desired.accessLogsBucket() != null) {
+            attributes.add(Map.of("Key", ACCESS_LOGS_BUCKET, "Value", desired.accessLogsBucket()));
+        }
+        lb.put("LoadBalancerAttributes", attributes);
         lb.put("Tags", CfnResource.tags(desired.tags()));
         return List.of(CfnResource.of(CfnResource.logicalId(NAME), "AWS::ElasticLoadBalancingV2::LoadBalancer", lb));
     }
@@ -91,7 +111,7 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
         String id = CfnResource.logicalId(NAME);
         return Observed.ready(CfnResource.ref(id), new State(CfnResource.ref(id), CfnResource.attribute(id, "DNSName"),
                 LoadBalancerStateEnum.ACTIVE, desired.securityGroups(), new java.util.HashSet<>(desired.subnets()), desired.crossZone(),
-                desired.deletionProtection()));
+                desired.deletionProtection(), desired.accessLogsBucket() == null ? null : desired.accessLogsBucket() + "/"));
     }
 
     @Override
@@ -122,6 +142,11 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
         if (actual.deletionProtection() != desired.deletionProtection()) {
             changes.add(Change.described(DELETION_PROTECTION_FIELD, actual.deletionProtection(), desired.deletionProtection(),
                     "deletion protection turned " + (desired.deletionProtection() ? "on" : "off")));
+        }
+        String wantedLogs = desired.accessLogsBucket() == null ? null : desired.accessLogsBucket() + "/";
+        if (!java.util.Objects.equals(actual.accessLogsBucket(), wantedLogs)) {
+            changes.add(Change.described(ACCESS_LOGS_FIELD, actual.accessLogsBucket() == null ? "off" : actual.accessLogsBucket(),
+                    wantedLogs == null ? "off" : wantedLogs, wantedLogs == null ? "access logs turned off" : "access logs to s3://" + wantedLogs));
         }
         if (!actual.securityGroups().equals(desired.securityGroups())) {
             changes.add(Change.described(SECURITY_GROUPS_FIELD, actual.securityGroups(), desired.securityGroups(),
@@ -156,6 +181,13 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
             switch (change.field()) {
                 case CROSS_ZONE_FIELD -> attributes.add(attribute(CROSS_ZONE, desired.crossZone()));
                 case DELETION_PROTECTION_FIELD -> attributes.add(attribute(DELETION_PROTECTION, desired.deletionProtection()));
+                case ACCESS_LOGS_FIELD -> {
+                    attributes.add(attribute(ACCESS_LOGS, desired.accessLogsBucket() != null));
+                    if (desired.accessLogsBucket() != null) {
+                        attributes.add(LoadBalancerAttribute.builder().key(ACCESS_LOGS_BUCKET).value(desired.accessLogsBucket()).build());
+                        attributes.add(LoadBalancerAttribute.builder().key(ACCESS_LOGS_PREFIX).value("").build());
+                    }
+                }
                 case SECURITY_GROUPS_FIELD -> scope.elbv2().setSecurityGroups(r -> r.loadBalancerArn(arn).securityGroups(desired.securityGroups()));
                 case SUBNETS_FIELD -> scope.elbv2().setSubnets(r -> r.loadBalancerArn(arn).subnets(desired.subnets()));
                 default -> throw new IllegalArgumentException("no such load balancer setting: " + change.field());
@@ -179,6 +211,11 @@ public class LoadBalancer implements Component<PlatformScope, LoadBalancer.Desir
         scope.elbv2().deleteLoadBalancer(r -> r.loadBalancerArn(current.id()));
         // Its network interfaces linger a little; the subnets' deletion retries until they are gone.
         return true;
+    }
+
+    /** The bucket's name from its ARN (arn:aws:s3:::name). */
+    static String bucketName(String bucketArn) {
+        return bucketArn == null ? null : bucketArn.substring(bucketArn.lastIndexOf(':') + 1);
     }
 
     static List<String> publicSubnets(PlatformScope scope) {

@@ -35,6 +35,10 @@ public final class PlatformControls {
             findings.add(Finding.control("ELB.6", "elbv2_deletion_protection", lb.deletionProtection(), "MEDIUM", lb.arn(),
                     "the load balancer has deletion protection",
                     spec.loadBalancer.deletionProtection ? null : "spec.loadBalancer.deletionProtection: false"));
+            // Security Hub's ELB.5 covers Application and Classic Load Balancers only: the check is prowler's.
+            findings.add(Finding.control("elbv2_logging_enabled", "elbv2_logging_enabled", lb.accessLogsBucket() != null, "MEDIUM", lb.arn(),
+                    "the load balancer writes access logs to S3 (for its TLS listener)",
+                    spec.loadBalancer.accessLogs ? null : "spec.loadBalancer.accessLogs: false"));
         }
         return findings;
     }

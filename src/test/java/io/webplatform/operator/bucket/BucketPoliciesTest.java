@@ -22,6 +22,46 @@ class BucketPoliciesTest {
         assertThat(s.at("/Condition/Bool/aws:SecureTransport").asText()).isEqualTo("false");
     }
 
+    /**
+     * The NLB guide's access-log bucket policy (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/enable-access-logs.html):
+     * delivery.logs.amazonaws.com writes bucket[/prefix]/AWSLogs/&lt;account&gt;/elasticloadbalancing/&lt;region&gt;/... with
+     * bucket-owner-full-control, aws:SourceAccount and aws:SourceArn arn:aws:logs:&lt;region&gt;:&lt;account&gt;:* (not the load
+     * balancer's ARN), and checks the ACL first; its key must let that principal encrypt. The flow-log bucket's policy is that
+     * policy, so the load balancer logs there without a prefix. The emulator checks none of it.
+     */
+    @Test
+    void theLogDeliveryPolicyOfAFlowLogBucketIsTheOneAnNlbNeedsForItsAccessLogs() {
+        JsonNode doc = BucketPolicies.dataBucket(AWS, "flow-logs", true, "111122223333", "eu-west-3");
+        JsonNode write = statement(doc, "AWSLogDeliveryWrite");
+        assertThat(write.at("/Principal/Service").asText()).isEqualTo("delivery.logs.amazonaws.com");
+        assertThat(write.get("Action").asText()).isEqualTo("s3:PutObject");
+        String key = "AWSLogs/111122223333/elasticloadbalancing/eu-west-3/2026/12/04/111122223333_elasticloadbalancing_eu-west-3_net.lb.x.log.gz";
+        assertThat(globMatches(write.get("Resource").asText(), "arn:aws:s3:::flow-logs/" + key)).isTrue();
+        assertThat(write.at("/Condition/StringEquals/s3:x-amz-acl").asText()).isEqualTo("bucket-owner-full-control");
+        assertThat(write.at("/Condition/StringEquals/aws:SourceAccount").asText()).isEqualTo("111122223333");
+        assertThat(write.at("/Condition/ArnLike/aws:SourceArn").asText()).isEqualTo("arn:aws:logs:eu-west-3:111122223333:*");
+        JsonNode acl = statement(doc, "AWSLogDeliveryAclCheck");
+        assertThat(texts(acl.get("Action"))).contains("s3:GetBucketAcl");
+        assertThat(acl.get("Resource").asText()).isEqualTo("arn:aws:s3:::flow-logs");
+        JsonNode key2 = statement(BucketPolicies.keyPolicy(AWS, "111122223333", true), "AllowLogDeliveryToEncrypt");
+        assertThat(key2.at("/Principal/Service").asText()).isEqualTo("delivery.logs.amazonaws.com");
+        assertThat(texts(key2.get("Action"))).contains("kms:GenerateDataKey*", "kms:Decrypt");
+    }
+
+    private static JsonNode statement(JsonNode doc, String sid) {
+        for (JsonNode s : doc.get("Statement")) {
+            if (sid.equals(s.path("Sid").asText())) {
+                return s;
+            }
+        }
+        throw new AssertionError("no statement " + sid + " in " + doc);
+    }
+
+    /** IAM's resource matching: * matches any run of characters, ? one. */
+    private static boolean globMatches(String pattern, String arn) {
+        return arn.matches(java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q"));
+    }
+
     @Test
     void trailBucketPolicyLetsOnlyThisTrailWriteWithBucketOwnerControl() {
         JsonNode doc = BucketPolicies.trailLogBucket(AWS, "logs", "111122223333", "eu-west-3", "t1");

@@ -396,17 +396,24 @@ class AppTierEmulatorTest extends PlatformFixture {
                 .extracting(g -> g.logGroupName() + " " + g.retentionInDays())
                 .containsExactly("/aws/rds/instance/" + id + "/postgresql 365", "/aws/rds/instance/" + id + "/upgrade 365");
         assertThat(db(scope).enabledCloudwatchLogsExports()).containsExactlyInAnyOrder("postgresql", "upgrade");
-        assertThat(PlatformControls.evaluate(scope)).extracting(Finding::getId).containsExactly("RDS.8", "RDS.9", "RDS.10", "ELB.6");
+        assertThat(PlatformControls.evaluate(scope)).extracting(Finding::getId)
+                .containsExactly("RDS.8", "RDS.9", "RDS.10", "ELB.6", "elbv2_logging_enabled");
+        String lb = scope.idOf(LoadBalancer.NAME);
+        assertThat(aws.elbv2(Emulator.REGION).describeLoadBalancerAttributes(r -> r.loadBalancerArn(lb)).attributes())
+                .filteredOn(a -> a.key().startsWith("access_logs.s3.")).extracting(a -> a.key() + "=" + a.value())
+                .contains("access_logs.s3.enabled=true", "access_logs.s3.bucket=" + LoadBalancer.bucketName(scope.flowLogBucketArn()));
         assertThat(PlatformControls.evaluate(scope)).allSatisfy(f -> assertThat(f.failed()).as(f.getMessage()).isFalse());
 
         wp.getSpec().database.logExports = List.of();
         wp.getSpec().database.deletionProtection = false;
         wp.getSpec().loadBalancer.deletionProtection = false;
+        wp.getSpec().loadBalancer.accessLogs = false;
         PlatformScope optedOut = converged(wp);
         assertThat(db(optedOut).enabledCloudwatchLogsExports()).isEmpty();
         assertThat(PlatformControls.evaluate(optedOut)).filteredOn(Finding::failed).extracting(Finding::getId, Finding::getOptedOutBy)
                 .containsExactlyInAnyOrder(tuple("RDS.8", "spec.database.deletionProtection: false"), tuple("RDS.9", "spec.database.logExports: []"),
-                        tuple("ELB.6", "spec.loadBalancer.deletionProtection: false"));
+                        tuple("ELB.6", "spec.loadBalancer.deletionProtection: false"),
+                        tuple("elbv2_logging_enabled", "spec.loadBalancer.accessLogs: false"));
         assertThat(PlatformControls.evaluate(optedOut)).noneMatch(Finding::faulty);
 
         assertThat(deleteFully(wp).allGone()).isTrue();

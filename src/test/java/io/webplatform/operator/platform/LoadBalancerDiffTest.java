@@ -18,11 +18,11 @@ class LoadBalancerDiffTest {
     private final LoadBalancer loadBalancer = new LoadBalancer();
 
     static final LoadBalancer.Desired DESIRED = new LoadBalancer.Desired("demo-shop-abc123-nlb", LoadBalancerTypeEnum.NETWORK,
-            LoadBalancerSchemeEnum.INTERNET_FACING, IpAddressType.IPV4, List.of("subnet-a", "subnet-b"), List.of("sg-lb"), true, true,
+            LoadBalancerSchemeEnum.INTERNET_FACING, IpAddressType.IPV4, List.of("subnet-a", "subnet-b"), List.of("sg-lb"), true, true, "flow-logs",
             Map.of("Name", "demo-shop-abc123-nlb"));
 
     static LoadBalancer.State actual(List<String> groups, Set<String> subnets, boolean crossZone) {
-        return new LoadBalancer.State("arn:lb", "lb.example", LoadBalancerStateEnum.ACTIVE, groups, subnets, crossZone, true);
+        return new LoadBalancer.State("arn:lb", "lb.example", LoadBalancerStateEnum.ACTIVE, groups, subnets, crossZone, true, "flow-logs/");
     }
 
     @Test
@@ -40,14 +40,29 @@ class LoadBalancerDiffTest {
     @Test
     void deletionProtectionTurnedOffIsTurnedOnAndOffWhenTheSpecSaysSo() {
         var unprotected = new LoadBalancer.State("arn:lb", "lb.example", LoadBalancerStateEnum.ACTIVE, List.of("sg-lb"),
-                Set.of("subnet-a", "subnet-b"), true, false);
+                Set.of("subnet-a", "subnet-b"), true, false, "flow-logs/");
         assertThat(loadBalancer.diff(unprotected, DESIRED))
                 .containsExactly(Change.described("deletionProtection", false, true, "deletion protection turned on"));
         var optedOut = new LoadBalancer.Desired(DESIRED.name(), DESIRED.type(), DESIRED.scheme(), DESIRED.ipAddressType(), DESIRED.subnets(),
-                DESIRED.securityGroups(), true, false, DESIRED.tags());
+                DESIRED.securityGroups(), true, false, "flow-logs", DESIRED.tags());
         assertThat(loadBalancer.diff(unprotected, optedOut)).isEmpty();
         assertThat(loadBalancer.diff(actual(List.of("sg-lb"), Set.of("subnet-a", "subnet-b"), true), optedOut))
                 .containsExactly(Change.described("deletionProtection", true, false, "deletion protection turned off"));
+    }
+
+    @Test
+    void accessLogsGoToTheFlowLogBucketWithoutPrefixAndOffWhenTheSpecSaysSo() {
+        var off = new LoadBalancer.State("arn:lb", "lb.example", LoadBalancerStateEnum.ACTIVE, List.of("sg-lb"), Set.of("subnet-a", "subnet-b"),
+                true, true, null);
+        assertThat(loadBalancer.diff(off, DESIRED)).containsExactly(Change.described("accessLogs", "off", "flow-logs/", "access logs to s3://flow-logs/"));
+        var elsewhere = new LoadBalancer.State("arn:lb", "lb.example", LoadBalancerStateEnum.ACTIVE, List.of("sg-lb"), Set.of("subnet-a", "subnet-b"),
+                true, true, "other/prefix");
+        assertThat(loadBalancer.diff(elsewhere, DESIRED)).extracting(Change::field).containsExactly("accessLogs");
+        var optedOut = new LoadBalancer.Desired(DESIRED.name(), DESIRED.type(), DESIRED.scheme(), DESIRED.ipAddressType(), DESIRED.subnets(),
+                DESIRED.securityGroups(), true, true, null, DESIRED.tags());
+        assertThat(loadBalancer.diff(off, optedOut)).isEmpty();
+        assertThat(loadBalancer.diff(actual(List.of("sg-lb"), Set.of("subnet-a", "subnet-b"), true), optedOut))
+                .containsExactly(Change.described("accessLogs", "flow-logs/", "off", "access logs turned off"));
     }
 
     @Test
