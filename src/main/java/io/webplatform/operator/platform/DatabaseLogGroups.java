@@ -59,14 +59,17 @@ public class DatabaseLogGroups implements Component<PlatformScope, DatabaseLogGr
         return new Desired(id, spec.logExports.stream().map(t -> groupName(id, t)).toList(), spec.logRetentionDays, scope.tags(NAME, id));
     }
 
-    /** Always observed (an empty list is converged), like {@link RetiredDatabases}; absent only once deleted. */
+    /**
+     * Absent while none of this object's groups exists and the spec exports logs (create makes them), or
+     * once deleted; otherwise observed, an empty list included (nothing to export is converged).
+     */
     @Override
     public Observed<State> observe(PlatformScope scope) {
         String current = DatabaseNames.instanceId(scope);
         List<Group> groups = scope.logs().describeLogGroupsPaginator(r -> r.logGroupNamePrefix(PREFIX + DatabaseNames.baseId(scope)))
                 .logGroups().stream().map(g -> new Group(g.logGroupName(), g.retentionInDays())).toList();
         boolean deleting = scope.owner().getMetadata().getDeletionTimestamp() != null;
-        if (deleting && groups.isEmpty()) {
+        if (groups.isEmpty() && (deleting || !scope.spec().database.logExports.isEmpty())) {
             return null;
         }
         List<String> live = groups.stream().map(Group::instanceId).filter(id -> !id.equals(current)).distinct()
@@ -112,7 +115,7 @@ public class DatabaseLogGroups implements Component<PlatformScope, DatabaseLogGr
 
     @Override
     public void create(PlatformScope scope, Desired desired) {
-        // Never called: observe always reports the groups (an empty list included); diff makes the missing ones.
+        desired.names().forEach(name -> make(scope, name, desired));
     }
 
     @Override
