@@ -2,7 +2,7 @@
 # Builds the local test bed once, from the Go module proxy, into the layout that
 # io.fabric8:kube-api-test expects (~/.kubeapitest/k8s/<version>-linux-amd64/{kube-apiserver,etcd,kubectl},
 # plus kube-controller-manager beside them),
-# installs helm and parliament, and checks that moto can start. Skips everything already there.
+# installs helm, parliament, cfn-lint, checkov and prowler, and checks that moto can start. Skips everything already there.
 set -euo pipefail
 
 K8S_VERSION="${K8S_VERSION:-1.34.4}"
@@ -12,6 +12,7 @@ KUBECTL_MINOR="${KUBECTL_MINOR:-1.33}"
 PARLIAMENT_VERSION="${PARLIAMENT_VERSION:-1.6.4}"
 CFN_LINT_VERSION="${CFN_LINT_VERSION:-1.58.0}"
 CHECKOV_VERSION="${CHECKOV_VERSION:-3.3.30}"
+PROWLER_VERSION="${PROWLER_VERSION:-5.46.0}"
 
 BIN_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s/${K8S_VERSION}-linux-amd64"
 TOOLS_DIR="${WEBPLATFORM_TOOLS_DIR:-$HOME/.webplatform/bin}"
@@ -153,6 +154,8 @@ install_parliament() {
 # PlanLintersTest judges the operator's plans (CloudFormation) with AWS's cfn-lint (AWS's resource
 # schemas: names, lengths, allowed values) and checkov (security checks); neither needs the network
 # (checkov runs with BC_SKIP_MAPPING=TRUE, so it does not ask its vendor's API).
+# ProwlerScanTest scans the emulated account with prowler after both samples converge; it reaches
+# only the emulator (AWS_ENDPOINT_URL), its check metadata ships inside the package.
 install_python_tool() {
   local name="$1" version="$2" venv="$HOME/.webplatform/$1-venv" out="$TOOLS_DIR/$1"
   if [ -x "$out" ] && [ -f "$venv/.version" ] && [ "$(cat "$venv/.version")" = "$version" ]; then
@@ -172,12 +175,14 @@ case "${1:-all}" in
   app) install_postgres; install_app_venv ;;
   parliament) install_parliament ;;
   linters) install_python_tool cfn-lint "$CFN_LINT_VERSION"; install_python_tool checkov "$CHECKOV_VERSION" ;;
+  prowler) install_python_tool prowler "$PROWLER_VERSION" ;;
   all)
     check_moto
     install_awscli
     install_parliament
     install_python_tool cfn-lint "$CFN_LINT_VERSION"
     install_python_tool checkov "$CHECKOV_VERSION"
+    install_python_tool prowler "$PROWLER_VERSION"
     install_postgres
     install_app_venv
     link_kubectl
@@ -187,5 +192,5 @@ case "${1:-all}" in
     build_kube_command kube-controller-manager
     say "test bed ready: $BIN_DIR"
     ;;
-  *) echo "usage: $0 [all|kube-apiserver|kube-controller-manager|etcd|helm|app|parliament|linters]"; exit 2 ;;
+  *) echo "usage: $0 [all|kube-apiserver|kube-controller-manager|etcd|helm|app|parliament|linters|prowler]"; exit 2 ;;
 esac

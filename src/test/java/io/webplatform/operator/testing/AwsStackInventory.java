@@ -15,12 +15,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * What exists in AWS (the emulator's region) for the custom resources of one namespace, whichever cluster
- * made them, read straight from each service's list and describe APIs. A resource is counted when it
+ * What exists in AWS (the emulator's region) for the custom resources of one namespace (or of given owner keys),
+ * whichever cluster made them, read straight from each service's list and describe APIs. A resource is counted when it
  * carries the operator's managed-by tag and a tag value naming the namespace (the owner tag
  * Kind/namespace/name), and still exists (EC2 and KMS keep deleted resources visible for a while: a key
  * pending deletion is gone). Parts without tags of their own are counted with their parent: listeners,
@@ -32,14 +33,27 @@ public final class AwsStackInventory {
     }
 
     public static SortedSet<String> of(AwsClients aws, String namespace) {
+        return matching(aws, tags -> ours(tags, namespace));
+    }
+
+    /**
+     * What carries one of these owner keys ({@link Ownership#OWNER_UID}): the stacks of given objects, and what an
+     * installation shares in a region (its trail and the trail's bucket), whichever namespace made them.
+     */
+    public static SortedSet<String> ofOwnerKeys(AwsClients aws, Set<String> ownerKeys) {
+        return matching(aws, tags -> tags != null && Ownership.MANAGED_BY_VALUE.equals(tags.get(Ownership.MANAGED_BY))
+                && ownerKeys.contains(tags.get(Ownership.OWNER_UID)));
+    }
+
+    private static SortedSet<String> matching(AwsClients aws, Predicate<Map<String, String>> owned) {
         String region = Emulator.REGION;
         SortedSet<String> out = new TreeSet<>();
-        ec2(aws.ec2(region), namespace, out);
+        ec2(aws.ec2(region), owned, out);
 
         var s3 = aws.s3(region);
         s3.listBuckets().buckets().forEach(b -> {
-            if (ours(orNone(() -> s3.getBucketTagging(r -> r.bucket(b.name())).tagSet().stream()
-                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x))), namespace)) {
+            if (owned.test(orNone(() -> s3.getBucketTagging(r -> r.bucket(b.name())).tagSet().stream()
+                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x))))) {
                 out.add("s3:bucket " + b.name());
             }
         });
@@ -49,7 +63,7 @@ public final class AwsStackInventory {
         kms.listKeysPaginator(r -> r.limit(100)).keys().forEach(k -> {
             Map<String, String> tags = kms.listResourceTags(r -> r.keyId(k.keyId())).tags().stream()
                     .collect(Collectors.toMap(t -> t.tagKey(), t -> t.tagValue(), (x, y) -> x));
-            if (ours(tags, namespace) && kms.describeKey(r -> r.keyId(k.keyId())).keyMetadata().keyState() != KeyState.PENDING_DELETION) {
+            if (owned.test(tags) && kms.describeKey(r -> r.keyId(k.keyId())).keyMetadata().keyState() != KeyState.PENDING_DELETION) {
                 keys.add(k.keyId());
                 out.add("kms:key " + k.keyId());
             }
@@ -64,14 +78,14 @@ public final class AwsStackInventory {
         // ListRoles and ListInstanceProfiles do not, and moto answers ListInstanceProfileTags with a server error.
         var iam = aws.iam(region);
         iam.listRolesPaginator().roles().forEach(role -> {
-            if (ours(orNone(() -> iam.getRole(r -> r.roleName(role.roleName())).role().tags().stream()
-                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x))), namespace)) {
+            if (owned.test(orNone(() -> iam.getRole(r -> r.roleName(role.roleName())).role().tags().stream()
+                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x))))) {
                 out.add("iam:role " + role.roleName());
             }
         });
         iam.listInstanceProfilesPaginator().instanceProfiles().forEach(p -> {
-            if (ours(orNone(() -> iam.getInstanceProfile(r -> r.instanceProfileName(p.instanceProfileName())).instanceProfile().tags().stream()
-                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x))), namespace)) {
+            if (owned.test(orNone(() -> iam.getInstanceProfile(r -> r.instanceProfileName(p.instanceProfileName())).instanceProfile().tags().stream()
+                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x))))) {
                 out.add("iam:instance-profile " + p.instanceProfileName());
             }
         });
@@ -81,7 +95,7 @@ public final class AwsStackInventory {
             Map<String, String> tags = new HashMap<>();
             trails.listTags(r -> r.resourceIdList(t.trailARN())).resourceTagList()
                     .forEach(rt -> rt.tagsList().forEach(tag -> tags.put(tag.key(), tag.value())));
-            if (ours(tags, namespace)) {
+            if (owned.test(tags)) {
                 out.add("cloudtrail:trail " + t.name());
             }
         });
@@ -98,40 +112,40 @@ public final class AwsStackInventory {
                     elbTags.put(d.resourceArn(), d.tags().stream().collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x))));
         }
         for (String lb : lbs) {
-            if (ours(elbTags.get(lb), namespace)) {
+            if (owned.test(elbTags.get(lb))) {
                 out.add("elbv2:load-balancer " + lb);
                 elb.describeListeners(r -> r.loadBalancerArn(lb)).listeners().forEach(l -> out.add("elbv2:listener " + l.listenerArn()));
             }
         }
         for (String tg : tgs) {
-            if (ours(elbTags.get(tg), namespace)) {
+            if (owned.test(elbTags.get(tg))) {
                 out.add("elbv2:target-group " + tg);
             }
         }
 
         var rds = aws.rds(region);
         rds.describeDBInstancesPaginator().dbInstances().forEach(db -> {
-            if (ours(db.tagList().stream().collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x)), namespace)) {
+            if (owned.test(db.tagList().stream().collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x)))) {
                 out.add("rds:db-instance " + db.dbInstanceIdentifier());
             }
         });
         rds.describeDBSubnetGroupsPaginator().dbSubnetGroups().forEach(g -> {
-            if (ours(rds.listTagsForResource(r -> r.resourceName(g.dbSubnetGroupArn())).tagList().stream()
-                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x)), namespace)) {
+            if (owned.test(rds.listTagsForResource(r -> r.resourceName(g.dbSubnetGroupArn())).tagList().stream()
+                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x)))) {
                 out.add("rds:subnet-group " + g.dbSubnetGroupName());
             }
         });
         rds.describeDBSnapshotsPaginator(r -> r.snapshotType("manual")).dbSnapshots().forEach(s -> {
-            if (ours(rds.listTagsForResource(r -> r.resourceName(s.dbSnapshotArn())).tagList().stream()
-                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x)), namespace)) {
+            if (owned.test(rds.listTagsForResource(r -> r.resourceName(s.dbSnapshotArn())).tagList().stream()
+                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x)))) {
                 out.add("rds:snapshot " + s.dbSnapshotIdentifier());
             }
         });
 
         var sns = aws.sns(region);
         sns.listTopicsPaginator().topics().forEach(t -> {
-            if (ours(sns.listTagsForResource(r -> r.resourceArn(t.topicArn())).tags().stream()
-                    .collect(Collectors.toMap(x -> x.key(), x -> x.value(), (x, y) -> x)), namespace)) {
+            if (owned.test(sns.listTagsForResource(r -> r.resourceArn(t.topicArn())).tags().stream()
+                    .collect(Collectors.toMap(x -> x.key(), x -> x.value(), (x, y) -> x)))) {
                 out.add("sns:topic " + t.topicArn());
                 sns.listSubscriptionsByTopic(r -> r.topicArn(t.topicArn())).subscriptions()
                         .forEach(s -> out.add("sns:subscription " + s.protocol() + ":" + s.endpoint() + " " + s.subscriptionArn()));
@@ -140,8 +154,8 @@ public final class AwsStackInventory {
 
         var cloudWatch = aws.cloudWatch(region);
         cloudWatch.describeAlarmsPaginator(r -> { }).metricAlarms().forEach(a -> {
-            if (ours(cloudWatch.listTagsForResource(r -> r.resourceARN(a.alarmArn())).tags().stream()
-                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x)), namespace)) {
+            if (owned.test(cloudWatch.listTagsForResource(r -> r.resourceARN(a.alarmArn())).tags().stream()
+                    .collect(Collectors.toMap(t -> t.key(), t -> t.value(), (x, y) -> x)))) {
                 out.add("cloudwatch:alarm " + a.alarmName());
             }
         });
@@ -159,7 +173,7 @@ public final class AwsStackInventory {
                 Collectors.counting()));
     }
 
-    private static void ec2(Ec2Client ec2, String namespace, SortedSet<String> out) {
+    private static void ec2(Ec2Client ec2, Predicate<Map<String, String>> owned, SortedSet<String> out) {
         Map<String, TagDescription> managed = new HashMap<>();
         ec2.describeTagsPaginator(r -> r.filters(f -> f.name("key").values(Ownership.MANAGED_BY),
                         f -> f.name("value").values(Ownership.MANAGED_BY_VALUE))).tags()
@@ -173,7 +187,7 @@ public final class AwsStackInventory {
         }
         managed.forEach((id, t) -> {
             String type = TagSweep.resourceType(t);
-            if (ours(tags.get(id), namespace) && Ec2Inventory.exists(ec2, type, id)) {
+            if (owned.test(tags.get(id)) && Ec2Inventory.exists(ec2, type, id)) {
                 out.add("ec2:" + type + " " + id);
             }
         });

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** A third-party judge (cfn-lint, checkov) that hack/testbed-build.sh installs at a pinned version, and how to run it. */
+/** A third-party judge (cfn-lint, checkov, prowler) that hack/testbed-build.sh installs at a pinned version, and how to run it. */
 public final class PinnedTool {
     private PinnedTool() {
     }
@@ -44,6 +44,11 @@ public final class PinnedTool {
 
     /** The tool where hack/testbed-build.sh installs it or on the PATH, at the version it pins; CI=true fails without it. */
     public static Path find(String name, String versionVariable, String versionPrefix) throws Exception {
+        return find(name, versionVariable, versionPrefix, "linters", Map.of("BC_SKIP_MAPPING", "TRUE"));
+    }
+
+    /** As {@link #find(String, String, String)}, installed by the script's target {@code buildTarget}; {@code env} for its --version. */
+    public static Path find(String name, String versionVariable, String versionPrefix, String buildTarget, Map<String, String> env) throws Exception {
         // Where the build script installs it first: a shim of another Python on the PATH may lack it.
         Optional<Path> found = Stream.concat(Stream.of(Path.of(System.getProperty("user.home"), ".webplatform", "bin")),
                         Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)).filter(d -> !d.isBlank()).map(Path::of))
@@ -51,14 +56,14 @@ public final class PinnedTool {
         Matcher pinned = Pattern.compile(versionVariable + "=\"\\$\\{" + versionVariable + ":-([^}]+)}\"")
                 .matcher(Files.readString(Path.of("hack/testbed-build.sh")));
         assertThat(pinned.find()).as("hack/testbed-build.sh pins " + versionVariable).isTrue();
-        String install = "install it with hack/testbed-build.sh linters (pip install " + name + "==" + pinned.group(1) + ")";
+        String install = "install it with hack/testbed-build.sh " + buildTarget + " (pip install " + name + "==" + pinned.group(1) + ")";
         if (found.isEmpty()) {
             if ("true".equals(System.getenv("CI"))) {
                 fail(name + " is missing: " + install);
             }
             assumeTrue(false, name + " is not installed: " + install);
         }
-        Result version = run(List.of(found.get().toString(), "--version"), Map.of("BC_SKIP_MAPPING", "TRUE"));
+        Result version = run(List.of(found.get().toString(), "--version"), env);
         assertThat(version.out.strip()).as(found.get() + " --version; " + install).isEqualTo(versionPrefix + pinned.group(1));
         return found.get();
     }
