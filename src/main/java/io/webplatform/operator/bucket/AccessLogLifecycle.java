@@ -17,7 +17,9 @@ import java.util.Map;
  * (PutBucketLifecycleConfiguration, https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketLifecycleConfiguration.html).
  * A log object expires after the chart's accessLogRetentionDays; the bucket is versioned, so the version that
  * expiry makes noncurrent is removed a day later (NoncurrentVersionExpiration), and an upload left incomplete is
- * aborted after a day. The configuration is the operator's whole: PutBucketLifecycleConfiguration replaces it.
+ * aborted after a day. The delete marker left alone then goes too: "If the lifecycle configuration is set to delete
+ * current versions ... Amazon S3 removes the expired object's delete marker"
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManagingDelMarkers.html). The configuration is the operator's whole: PutBucketLifecycleConfiguration replaces it.
  *
  * <p>It belongs to the shared bucket, not to one SecureBucket: every member keeps it as the installation says, and
  * none removes it; it goes with the bucket.
