@@ -69,6 +69,10 @@ public class SecureBucketSpec {
     @JsonPropertyDescription("A CloudTrail trail that records the bucket's object writes (PutObject, DeleteObject...).")
     public Trail trail;
 
+    @JsonPropertyDescription("S3 server access logs of the bucket, its backup bucket and the trail's log bucket, delivered to the"
+            + " installation's access-log bucket of the region (Security Hub S3.9 and CloudTrail.7).")
+    public AccessLogs accessLogs = new AccessLogs();
+
     @JsonPropertyDescription(ManagementPolicy.DESCRIPTION)
     @Default("Manage")
     public ManagementPolicy managementPolicy = ManagementPolicy.Manage;
@@ -131,5 +135,14 @@ public class SecureBucketSpec {
         @ValidationRule(value = BUCKET_NAME_RULE, message = BUCKET_NAME_MESSAGE)
         @ValidationRule(value = "self == oldSelf", message = "trail.logBucketName is immutable")
         public String logBucketName;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class AccessLogs {
+        @JsonPropertyDescription("Deliver S3 server access logs (on by default). They cost the S3 storage of the log objects, kept the"
+                + " operator's accessLogRetentionDays. false turns logging off on this SecureBucket's buckets; its status findings then"
+                + " report S3.9 as opted out.")
+        @Default("true")
+        public boolean enabled = true;
     }
 }

@@ -68,6 +68,16 @@ public final class ResourceNames {
     }
 
     /**
+     * The installation's shared target of S3 server access logs in one account and region:
+     * wp-&lt;installation&gt;-&lt;account&gt;-&lt;region&gt;-access-logs, named like {@link #sharedTrailLogBucket} (the
+     * destination must be in the source's account and Region, so one per both is all a region needs).
+     */
+    public static String sharedAccessLogBucket(String installation, String accountId, String region) {
+        String suffix = "-" + accountId + "-" + region + "-access-logs";
+        return fit("wp-" + installation, suffix, 63, "[^a-z0-9-]", "-");
+    }
+
+    /**
      * The installation's shared trail of SecureBuckets' object writes into one log bucket: one per installation,
      * region and destination (trail names are unique per account and region). The default destination gives
      * wp-&lt;installation&gt;-bucket-writes; a named one adds a hash of its name. 3-128 of [A-Za-z0-9._-], starting

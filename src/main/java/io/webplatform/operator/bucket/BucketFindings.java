@@ -18,12 +18,13 @@ public final class BucketFindings {
 
     public static List<Finding> evaluate(BucketScope scope) {
         List<Finding> findings = new ArrayList<>();
-        for (String component : List.of(DataBucket.NAME, BackupBucket.NAME, TrailBucket.NAME)) {
+        for (String component : List.of(DataBucket.NAME, BackupBucket.NAME, TrailBucket.NAME, AccessLogBucket.NAME)) {
             ProtectedBucket.State bucket = ProtectedBucket.of(scope, component);
             if (bucket != null) {
                 bucket(findings, scope.observed(component).id(), bucket);
             }
         }
+        accessLogging(findings, scope);
         KmsKey.State key = KmsKey.of(scope);
         if (key != null && scope.spec().encryption.mode == io.webplatform.operator.api.SecureBucketSpec.EncryptionMode.CreateKey) {
             findings.add(Finding.check("KMS_KEY_ROTATION", key.rotationEnabled(), "MEDIUM", scope.idOf(KmsKey.NAME), "key rotation enabled"));
@@ -35,6 +36,30 @@ public final class BucketFindings {
             findings.add(Finding.check("CLOUDTRAIL_LOGGING", trail.logging(), "HIGH", id, "trail is logging"));
         }
         return findings;
+    }
+
+    /**
+     * Server access logging of the data and backup buckets (Security Hub S3.9) and of the trail's log bucket
+     * (CloudTrail.7), as this pass left it; opted out by spec.accessLogs.enabled: false. The trail's log bucket is
+     * shared: an opted-out SecureBucket does not judge it. The access-log bucket itself is not judged: AWS says a
+     * destination should not log (https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html).
+     */
+    private static void accessLogging(List<Finding> findings, BucketScope scope) {
+        AccessLogging.State logging = AccessLogging.of(scope);
+        String optedOut = scope.accessLogsEnabled() ? null : "spec.accessLogs.enabled: false";
+        for (String component : List.of(DataBucket.NAME, BackupBucket.NAME, TrailBucket.NAME)) {
+            if (ProtectedBucket.of(scope, component) == null || component.equals(TrailBucket.NAME) && optedOut != null) {
+                continue;
+            }
+            String bucket = component.equals(DataBucket.NAME) ? scope.names().bucket()
+                    : component.equals(BackupBucket.NAME) ? scope.names().backupBucket() : scope.trailDestination().logBucket();
+            AccessLogging.Target target = logging == null ? null : logging.of(bucket);
+            boolean on = target != null && scope.accessLogBucket().equals(target.bucket());
+            String what = "server access logging " + (on ? "into " + target : "on");
+            findings.add(component.equals(TrailBucket.NAME)
+                    ? Finding.control("CloudTrail.7", "cloudtrail_logs_s3_bucket_access_logging_enabled", on, "LOW", scope.observed(component).id(), what, null)
+                    : Finding.control("S3.9", "s3_bucket_server_access_logging_enabled", on, "MEDIUM", scope.observed(component).id(), what, optedOut));
+        }
     }
 
     private static void bucket(List<Finding> findings, String id, ProtectedBucket.State s) {

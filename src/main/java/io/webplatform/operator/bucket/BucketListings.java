@@ -44,7 +44,7 @@ public final class BucketListings {
                         scope -> Selection.byNames(scope.trailEnabled() ? Set.of(scope.trailDestination().trail()) : Set.of())));
     }
 
-    /** The data and backup buckets, and the shared trail's log bucket when this SecureBucket records into it. */
+    /** The data and backup buckets, the shared trail's log bucket when this SecureBucket records into it, the access-log bucket when it logs. */
     private static Set<String> buckets(BucketScope scope) {
         // Not Set.of: a spec may give the backup bucket the data bucket's name while replication is off.
         Set<String> names = new java.util.HashSet<>();
@@ -52,6 +52,9 @@ public final class BucketListings {
         names.add(scope.names().backupBucket());
         if (scope.trailEnabled()) {
             names.add(scope.trailDestination().logBucket());
+        }
+        if (scope.accessLogsEnabled()) {
+            names.add(scope.accessLogBucket());
         }
         return names;
     }

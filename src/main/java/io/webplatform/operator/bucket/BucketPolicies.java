@@ -84,6 +84,59 @@ public final class BucketPolicies {
         return doc;
     }
 
+    /** The Sid of the statement that lets S3 deliver server access logs into the access-log bucket. */
+    public static final String ACCESS_LOG_DELIVERY = "S3ServerAccessLogsPolicy";
+    static final String LOGGING_SERVICE = "logging.s3";
+    static final String SOURCE_ARN = "aws:SourceArn";
+
+    /**
+     * TLS-only, plus AWS's statement for server access log delivery ("Enabling Amazon S3 server access logging",
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html): the logging service
+     * principal may PutObject, only for source buckets of this account (aws:SourceAccount) listed by ARN
+     * (aws:SourceArn, which S3 log delivery sends: the source bucket's ARN). The policy is the list of the bucket's
+     * members; without any, no statement. The TLS deny never stops delivery: S3 delivers over TLS, and the guide's
+     * warning is about Deny statements that match its writes.
+     */
+    public static ObjectNode accessLogBucket(Partition partition, String bucket, String accountId, java.util.Collection<String> sourceArns) {
+        ObjectNode doc = document();
+        if (sourceArns.isEmpty()) {
+            addTlsDeny(doc, partition, bucket);
+            return doc;
+        }
+        // First: the emulator's PutBucketLogging check (moto 5.2.1) fails with a 500 on a statement whose Principal
+        // is "*" before it finds this one. Statement order means nothing to IAM.
+        ObjectNode delivery = statement(doc, ACCESS_LOG_DELIVERY, "Allow");
+        // A string, not a list: the single service principal, as AWS's example writes it.
+        delivery.putObject("Principal").put("Service", partition.servicePrincipal(LOGGING_SERVICE));
+        delivery.put("Action", "s3:PutObject");
+        // Each source writes under its own prefix (<source>/): every key of the bucket is one source's.
+        delivery.put("Resource", partition.bucketArn(bucket) + "/*");
+        ObjectNode condition = delivery.putObject("Condition");
+        array(condition.putObject("ArnLike"), SOURCE_ARN, sourceArns.toArray(String[]::new));
+        condition.putObject("StringEquals").put("aws:SourceAccount", accountId);
+        addTlsDeny(doc, partition, bucket);
+        return doc;
+    }
+
+    /** The source bucket ARNs the access-log delivery statement of this policy lists (none when absent or unreadable). */
+    public static java.util.List<String> accessLogSources(String policy) {
+        com.fasterxml.jackson.databind.JsonNode doc = policy == null ? null : io.webplatform.operator.aws.PolicyDocuments.parse(policy);
+        java.util.List<String> sources = new java.util.ArrayList<>();
+        if (doc == null || !doc.path("Statement").isArray()) {
+            return sources;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode s : doc.get("Statement")) {
+            if (ACCESS_LOG_DELIVERY.equals(s.path("Sid").asText())) {
+                com.fasterxml.jackson.databind.JsonNode arns = s.path("Condition").path("ArnLike").path(SOURCE_ARN);
+                if (arns.isTextual()) {
+                    sources.add(arns.asText());
+                }
+                arns.forEach(a -> sources.add(a.asText()));
+            }
+        }
+        return sources;
+    }
+
     private static void addTlsDeny(ObjectNode doc, Partition partition, String bucket) {
         ObjectNode deny = statement(doc, DENY_INSECURE_TRANSPORT, "Deny");
         deny.put("Principal", "*");

@@ -23,6 +23,11 @@ public class BucketScope extends Scope {
     private final String accountId;
     private final String installation;
     private final TrailDestination trailDestination;
+    private final String accessLogBucket;
+    private final int accessLogRetentionDays;
+
+    /** How long access logs are kept when the chart does not say (S3's lifecycle Expiration, days). */
+    public static final int DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
 
     /** The installation name when none is given: the operator's own default (engine.Installation). */
     public static final String DEFAULT_INSTALLATION = "webplatform";
@@ -45,15 +50,21 @@ public class BucketScope extends Scope {
     }
 
     public BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String accountId, String installation) {
-        this(resource, identity, clients, clients.region(resource.getSpec().region), accountId, installation);
+        this(resource, identity, clients, accountId, installation, DEFAULT_ACCESS_LOG_RETENTION_DAYS);
+    }
+
+    public BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String accountId, String installation,
+                       int accessLogRetentionDays) {
+        this(resource, identity, clients, clients.region(resource.getSpec().region), accountId, installation, accessLogRetentionDays);
     }
 
     /** A plan's scope: no AWS clients (so any AWS call fails), the account as a reference. */
     public static BucketScope forPlan(SecureBucket resource, Identity identity, String region, String accountId, String installation) {
-        return new BucketScope(resource, identity, null, region, accountId, installation);
+        return new BucketScope(resource, identity, null, region, accountId, installation, DEFAULT_ACCESS_LOG_RETENTION_DAYS);
     }
 
-    private BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String region, String accountId, String installation) {
+    private BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String region, String accountId, String installation,
+                        int accessLogRetentionDays) {
         super(resource, identity, region);
         this.resource = resource;
         this.names = BucketNames.of(resource, identity.key());
@@ -63,6 +74,22 @@ public class BucketScope extends Scope {
         String named = resource.getSpec().trail == null ? null : resource.getSpec().trail.logBucketName;
         String logBucket = named != null ? named : ResourceNames.sharedTrailLogBucket(installation, accountId, region);
         this.trailDestination = new TrailDestination(logBucket, ResourceNames.sharedTrail(installation, logBucket, named != null), named != null);
+        this.accessLogBucket = ResourceNames.sharedAccessLogBucket(installation, accountId, region);
+        this.accessLogRetentionDays = accessLogRetentionDays;
+    }
+
+    /** Where this SecureBucket's buckets deliver their S3 server access logs: the installation's bucket of the region. */
+    public String accessLogBucket() {
+        return accessLogBucket;
+    }
+
+    /** How long the access-log bucket keeps a log object (the chart's accessLogRetentionDays). */
+    public int accessLogRetentionDays() {
+        return accessLogRetentionDays;
+    }
+
+    public boolean accessLogsEnabled() {
+        return spec().accessLogs == null || spec().accessLogs.enabled;
     }
 
     /** The operator installation this pass runs in (the chart's installationName). */

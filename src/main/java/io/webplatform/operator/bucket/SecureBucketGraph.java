@@ -3,6 +3,7 @@ package io.webplatform.operator.bucket;
 import io.webplatform.operator.engine.ComponentGraph;
 
 import static io.webplatform.operator.engine.ComponentGraph.after;
+import static io.webplatform.operator.engine.ComponentGraph.reads;
 
 /**
  * A SecureBucket as a graph, every edge in this one place (see {@code WebPlatformGraph} for what
@@ -19,8 +20,12 @@ public final class SecureBucketGraph {
                 .add(new BackupBucket(), after(KmsKey.NAME))
                 .add(new ReplicationRole(), after(KmsKey.NAME, DataBucket.NAME, BackupBucket.NAME))
                 .add(new Replication(), after(KmsKey.NAME, DataBucket.NAME, BackupBucket.NAME, ReplicationRole.NAME))
-                .add(new TrailBucket())
+                .add(new AccessLogBucket())
+                .add(new AccessLogLifecycle(), after(AccessLogBucket.NAME))
+                // The trail's log bucket logs into the access-log bucket: walked after it, deleted (leaving its policy) before it.
+                .add(new TrailBucket(), reads(AccessLogBucket.NAME))
                 .add(new Trail(), after(TrailBucket.NAME, DataBucket.NAME))
+                .add(new AccessLogging(), after(AccessLogBucket.NAME, DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 // An earlier version's own trail goes once the shared one records the bucket; its log bucket stays until the end.
                 .add(new PreviousTrailBucket())
                 .add(new PreviousTrail(), after(Trail.NAME, PreviousTrailBucket.NAME))

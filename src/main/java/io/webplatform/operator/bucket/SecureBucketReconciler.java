@@ -27,6 +27,9 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     AwsClients clients;
     @Inject
     AccountIds accountIds;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "webplatform.access-log-retention-days",
+            defaultValue = "" + BucketScope.DEFAULT_ACCESS_LOG_RETENTION_DAYS)
+    int accessLogRetentionDays;
 
     public SecureBucketReconciler() {
         super("SecureBucket", SecureBucketGraph.create(), SecureBucketStatus::new);
@@ -80,7 +83,8 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     }
 
     private BucketScope scope(SecureBucket resource, Identity identity) {
-        return new BucketScope(resource, identity, clients, accountIds.of(clients.region(resource.getSpec().region)), installation.name());
+        return new BucketScope(resource, identity, clients, accountIds.of(clients.region(resource.getSpec().region)), installation.name(),
+                accessLogRetentionDays);
     }
 
     private static void fillOutputs(SecureBucketStatus status, BucketScope scope, WalkResult walk) {

@@ -23,7 +23,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -58,8 +57,6 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
     static final String ARN_FIELD = "resources.ARN";
     /** A member found in the shared trail is not asked about again in preflight for this long. */
     private static final Duration MEMBER_CACHED_FOR = Duration.ofHours(1);
-    /** One lock per shared trail in this process: read-modify-write of its selectors, its creation and deletion. */
-    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
     /** Members found in their trail by preflight (region/trail/member): a resync's preflight asks nothing. */
     private final ExpiringCache<Boolean> members = new ExpiringCache<>(Clock.systemUTC());
@@ -435,11 +432,9 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         });
     }
 
+    /** Read-modify-write of the trail's selectors, its creation and deletion, under one lock per trail. */
     private static <T> T locked(BucketScope scope, String trail, Supplier<T> work) {
-        Object lock = LOCKS.computeIfAbsent(scope.accountId() + "/" + scope.region() + "/" + trail, k -> new Object());
-        synchronized (lock) {
-            return work.get();
-        }
+        return SharedLocks.locked(scope, "cloudtrail:" + trail, work);
     }
 
     /** The operator's selector: S3 object writes (data events, readOnly=false) of the objects under each member prefix. */

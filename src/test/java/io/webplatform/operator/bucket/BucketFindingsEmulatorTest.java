@@ -53,8 +53,11 @@ class BucketFindingsEmulatorTest {
         BucketScope created = scope(sb);
         assertThat(graph.reconcile(created, new RecordedEvents()).allReady()).isTrue();
         List<Finding> first = BucketFindings.evaluate(created);
-        // 5 checks on each of 3 buckets, key rotation, trail validation and logging.
-        assertThat(first).hasSize(18).noneMatch(Finding::failed);
+        // 5 checks on each of 4 buckets (the access-log bucket too), key rotation, trail validation and logging,
+        // access logging of the data and backup buckets (S3.9) and of the trail's log bucket (CloudTrail.7).
+        assertThat(first).hasSize(26).noneMatch(Finding::failed);
+        assertThat(first).filteredOn(f -> f.getId().equals("S3.9")).hasSize(2);
+        assertThat(first).filteredOn(f -> f.getId().equals("CloudTrail.7")).hasSize(1);
 
         aws.s3(Emulator.REGION).putBucketVersioning(r -> r.bucket(names.bucket())
                 .versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
@@ -62,10 +65,54 @@ class BucketFindingsEmulatorTest {
         aws.s3(Emulator.REGION).deleteBucketPolicy(r -> r.bucket(shared.logBucket()));
         aws.cloudTrail(Emulator.REGION).stopLogging(r -> r.name(shared.trail()));
         aws.cloudTrail(Emulator.REGION).updateTrail(r -> r.name(shared.trail()).enableLogFileValidation(false));
+        aws.s3(Emulator.REGION).putBucketLogging(r -> r.bucket(names.backupBucket()).bucketLoggingStatus(st -> { }));
         BucketScope repaired = scope(sb);
         WalkResult walk = graph.reconcile(repaired, new RecordedEvents());
-        assertThat(walk.repairs()).hasSize(4);
-        assertThat(BucketFindings.evaluate(repaired)).hasSize(18).noneMatch(Finding::failed);
+        assertThat(walk.repairs()).hasSize(5);
+        assertThat(BucketFindings.evaluate(repaired)).hasSize(26).noneMatch(Finding::failed);
+
+        sb.getMetadata().setDeletionTimestamp(Instant.now().toString());
+        WalkResult deleted = null;
+        for (int pass = 0; pass < 5 && (deleted == null || !deleted.allGone()); pass++) {
+            deleted = graph.delete(scope(sb), new RecordedEvents());
+        }
+        assertThat(deleted.allGone()).isTrue();
+    }
+
+    /**
+     * A SecureBucket that opts out of access logs: its buckets stop logging and leave the access-log bucket's policy;
+     * its findings say S3.9 is off by the spec's choice (optedOutBy), which is not a fault.
+     */
+    @Test
+    void optingOutOfAccessLogsTurnsThemOffAndSaysWhoChose() {
+        SecureBucketSpec spec = TestResources.fullSpec();
+        spec.deletionPolicy = DeletionPolicy.Delete;
+        SecureBucket sb = TestResources.secureBucket("fo" + System.nanoTime() % 100000, spec);
+        BucketNames names = BucketNames.of(sb);
+        assertThat(graph.reconcile(scope(sb), new RecordedEvents()).allReady()).isTrue();
+
+        sb.getSpec().accessLogs.enabled = false;
+        BucketScope optedOut = scope(sb);
+        WalkResult walk = graph.reconcile(optedOut, new RecordedEvents());
+        assertThat(walk.allReady()).as(walk.waitingSummary()).isTrue();
+        var s3 = aws.s3(Emulator.REGION);
+        for (String bucket : List.of(names.bucket(), names.backupBucket())) {
+            assertThat(s3.getBucketLogging(r -> r.bucket(bucket)).loggingEnabled()).isNull();
+            assertThat(BucketPolicies.accessLogSources(AccessLogBucket.currentPolicy(optedOut)))
+                    .doesNotContain(optedOut.partition().bucketArn(bucket));
+        }
+        List<Finding> findings = BucketFindings.evaluate(optedOut);
+        assertThat(findings).filteredOn(f -> f.getId().equals("S3.9")).hasSize(2).allSatisfy(f -> {
+            assertThat(f.failed()).isTrue();
+            assertThat(f.faulty()).isFalse();
+            assertThat(f.getOptedOutBy()).isEqualTo("spec.accessLogs.enabled: false");
+            assertThat(f.getMessage()).startsWith("opted out: ").contains("S3.9", "s3_bucket_server_access_logging_enabled");
+        });
+        // The trail's log bucket is the installation's: an opted-out member neither judges nor changes it.
+        assertThat(findings).noneMatch(f -> f.getId().equals("CloudTrail.7"));
+        assertThat(findings).noneMatch(Finding::faulty);
+        // Stable: the next pass writes nothing.
+        assertThat(graph.reconcile(scope(sb), new RecordedEvents()).repairs()).isEmpty();
 
         sb.getMetadata().setDeletionTimestamp(Instant.now().toString());
         WalkResult deleted = null;

@@ -44,4 +44,16 @@ class BucketListingsTest {
         assertThat(off.get("cloudtrail:trail").names()).isEmpty();
         assertThat(off.get("s3:bucket").names()).doesNotContain(scope.trailDestination().logBucket());
     }
+
+    /** The access-log bucket deleted by hand makes the next resync a full pass, as the other buckets do. */
+    @Test
+    void aLoggingBucketSelectsTheAccessLogBucketAndOneThatOptedOutDoesNot() {
+        SecureBucket logging = TestResources.secureBucket("logging", TestResources.fullSpec());
+        BucketScope scope = BucketScope.forPlan(logging, Identity.ofUid(logging), "eu-west-3", "123456789012", "webplatform");
+        assertThat(selections(logging).get("s3:bucket").names()).contains(scope.accessLogBucket());
+
+        SecureBucketSpec quiet = TestResources.fullSpec();
+        quiet.accessLogs.enabled = false;
+        assertThat(selections(TestResources.secureBucket("quiet", quiet)).get("s3:bucket").names()).doesNotContain(scope.accessLogBucket());
+    }
 }

@@ -62,6 +62,38 @@ class BucketPoliciesTest {
         return arn.matches(java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q"));
     }
 
+    /**
+     * AWS's statement for server access log delivery (enable-server-access-logging.html): the logging service principal,
+     * PutObject, aws:SourceArn = the source buckets (ArnLike), aws:SourceAccount; the TLS deny kept. No members, no statement.
+     */
+    @Test
+    void accessLogBucketPolicyAdmitsTheLoggingServiceForItsSourcesOnly() {
+        List<String> sources = List.of("arn:aws:s3:::data", "arn:aws:s3:::data-backup");
+        JsonNode doc = BucketPolicies.accessLogBucket(AWS, "access-logs", "111122223333", sources);
+        assertThat(doc.get("Statement")).hasSize(2);
+        JsonNode delivery = doc.get("Statement").get(0);
+        assertThat(delivery.get("Sid").asText()).isEqualTo(BucketPolicies.ACCESS_LOG_DELIVERY);
+        assertThat(delivery.get("Effect").asText()).isEqualTo("Allow");
+        // A string: the emulator's PutBucketLogging check (and AWS's example) has the single principal as a string.
+        assertThat(delivery.at("/Principal/Service").isTextual()).isTrue();
+        assertThat(delivery.at("/Principal/Service").asText()).isEqualTo("logging.s3.amazonaws.com");
+        assertThat(delivery.get("Action").asText()).isEqualTo("s3:PutObject");
+        assertThat(delivery.get("Resource").asText()).isEqualTo("arn:aws:s3:::access-logs/*");
+        assertThat(texts(delivery.at("/Condition/ArnLike/aws:SourceArn"))).containsExactlyElementsOf(sources);
+        assertThat(delivery.at("/Condition/StringEquals/aws:SourceAccount").asText()).isEqualTo("111122223333");
+        JsonNode deny = doc.get("Statement").get(1);
+        assertThat(deny.get("Sid").asText()).isEqualTo(BucketPolicies.DENY_INSECURE_TRANSPORT);
+        assertThat(BucketPolicies.accessLogSources(doc.toString())).containsExactlyElementsOf(sources);
+
+        JsonNode empty = BucketPolicies.accessLogBucket(AWS, "access-logs", "111122223333", List.of());
+        assertThat(empty.get("Statement")).hasSize(1);
+        assertThat(BucketPolicies.accessLogSources(empty.toString())).isEmpty();
+        // A single source written as a string by someone else is still read.
+        assertThat(BucketPolicies.accessLogSources(doc.toString().replace("[\"arn:aws:s3:::data\",\"arn:aws:s3:::data-backup\"]", "\"arn:aws:s3:::data\"")))
+                .containsExactly("arn:aws:s3:::data");
+        assertThat(BucketPolicies.accessLogSources(null)).isEmpty();
+    }
+
     @Test
     void trailBucketPolicyLetsOnlyThisTrailWriteWithBucketOwnerControl() {
         JsonNode doc = BucketPolicies.trailLogBucket(AWS, "logs", "111122223333", "eu-west-3", "t1");

@@ -59,7 +59,8 @@ class SecureBucketEmulatorTest {
         spec.replication = null;
         spec.deletionPolicy = DeletionPolicy.Delete;
         neighbour = resource(spec);
-        assertThat(new SecureBucketEmulatorTest().converge(neighbour, new RecordedEvents()).allReady()).isTrue();
+        WalkResult converged = new SecureBucketEmulatorTest().converge(neighbour, new RecordedEvents());
+        assertThat(converged.allReady()).as(converged.waitingSummary() + " " + converged.failures()).isTrue();
     }
 
     @AfterAll
@@ -138,8 +139,19 @@ class SecureBucketEmulatorTest {
         // The neighbour is recorded too: one trail for both.
         assertThat(Trail.membersIn(selectors, Trail.selectorName(scope(sb))))
                 .contains(Partition.of(Emulator.REGION).bucketArn(names.bucket()) + "/", scope(neighbour).objectArnPrefix());
-        // The trail and its log bucket exist already (the neighbour's): this SecureBucket made 5 of its own, and joined the trail.
-        assertThat(events.normal).filteredOn(e -> e.startsWith("Created")).hasSize(6).anyMatch(e -> e.startsWith("Created: Trail "));
+        // Its three buckets log into the installation's access-log bucket, each under its own prefix, admitted by its policy.
+        String accessLogs = scope(sb).accessLogBucket();
+        for (String bucket : List.of(names.bucket(), names.backupBucket(), shared.logBucket())) {
+            var logging = s3.getBucketLogging(r -> r.bucket(bucket)).loggingEnabled();
+            assertThat(logging.targetBucket()).isEqualTo(accessLogs);
+            assertThat(logging.targetPrefix()).isEqualTo(bucket + "/");
+            assertThat(BucketPolicies.accessLogSources(s3.getBucketPolicy(r -> r.bucket(accessLogs)).policy()))
+                    .contains(Partition.of(Emulator.REGION).bucketArn(bucket));
+        }
+        // The trail, its log bucket and the access-log bucket exist already (the neighbour's): this SecureBucket made 5 of
+        // its own, joined the trail and turned its access logging on.
+        assertThat(events.normal).filteredOn(e -> e.startsWith("Created")).hasSize(7).anyMatch(e -> e.startsWith("Created: Trail "))
+                .anyMatch(e -> e.startsWith("Created: AccessLogging "));
         assertThat(events.normal).noneMatch(e -> e.startsWith("Repaired"));
     }
 
@@ -167,7 +179,7 @@ class SecureBucketEmulatorTest {
             assertThat(pass.skipped()).as("idle: " + sb.getMetadata().getName()).isTrue();
             window.addAll(pass.calls());
         }
-        System.out.printf("[measure] SecureBucket idle window, N=%d: %d read calls in all (%.1f per bucket; a full pass costs 27): %s%n",
+        System.out.printf("[measure] SecureBucket idle window, N=%d: %d read calls in all (%.1f per bucket; a full pass costs 37): %s%n",
                 buckets.size(), window.size(), window.size() / (double) buckets.size(), window);
         assertThat(window).containsExactlyInAnyOrder("S3:ListBuckets", "Kms:ListAliases", "Iam:ListRoles", "CloudTrail:DescribeTrails");
 
@@ -242,8 +254,8 @@ class SecureBucketEmulatorTest {
         }
         assertThat(again.allReady()).isTrue();
         assertThat(calls).allMatch(ApiCallMetrics::isReadOnly, "read-only");
-        System.out.printf("[measure] SecureBucket resync (key, 3 buckets, role, replication, trail): %d read calls, 0 writes%n", calls.size());
-        assertThat(calls.size()).isLessThanOrEqualTo(30);
+        System.out.printf("[measure] SecureBucket resync (key, 4 buckets, role, replication, trail, access logging): %d read calls, 0 writes%n", calls.size());
+        assertThat(calls.size()).isLessThanOrEqualTo(37);
 
         // Observing costs what a resync costs: the same reads, and it finds nothing to report.
         List<String> observing = ApiCallMetrics.startRecording();
@@ -269,7 +281,7 @@ class SecureBucketEmulatorTest {
         CRASH.disarm();
         deleteFully(probe, new RecordedEvents());
         // The shared trail and its log bucket exist already (the neighbour's): joining is one PutEventSelectors.
-        assertThat(mutations).hasSizeGreaterThan(15).contains("CloudTrail:PutEventSelectors");
+        assertThat(mutations).hasSizeGreaterThan(15).contains("CloudTrail:PutEventSelectors", "S3:PutBucketLogging");
 
         List<String> covered = new ArrayList<>();
         for (int n = 1; n <= mutations.size(); n++) {
@@ -295,6 +307,8 @@ class SecureBucketEmulatorTest {
             assertThat(gone.buckets()).isEmpty();
             assertThat(gone.role()).isFalse();
             assertThat(gone.trail()).isFalse();
+            assertThat(BucketPolicies.accessLogSources(aws.s3(Emulator.REGION).getBucketPolicy(r -> r.bucket(scope(sb).accessLogBucket())).policy()))
+                    .as("admitted after crash at %s", mutations.get(n - 1)).doesNotContain(Partition.of(Emulator.REGION).bucketArn(names.bucket()));
             covered.add(mutations.get(n - 1));
         }
         System.out.printf("[measure] SecureBucket crash points covered: %d (%s)%n", covered.size(), String.join(", ", covered));
@@ -319,6 +333,9 @@ class SecureBucketEmulatorTest {
         aws.cloudTrail(Emulator.REGION).stopLogging(r -> r.name(trail));
         s3.deleteBucketReplication(r -> r.bucket(names.bucket()));
         aws.iam(Emulator.REGION).deleteRolePolicy(r -> r.roleName(names.replicationRole()).policyName(ReplicationRole.POLICY_NAME));
+        // Access logging turned off on the data bucket, and the log bucket's lifecycle removed, by hand.
+        s3.putBucketLogging(r -> r.bucket(names.bucket()).bucketLoggingStatus(st -> { }));
+        s3.deleteBucketLifecycle(r -> r.bucket(scope(sb).accessLogBucket()));
 
         RecordedEvents events = new RecordedEvents();
         WalkResult repaired = graph.reconcile(scope(sb), events);
@@ -329,7 +346,12 @@ class SecureBucketEmulatorTest {
                 .anyMatch(r -> r.startsWith("BackupBucket: bucket policy restored"))
                 .anyMatch(r -> r.startsWith("Key: enabled yearly key rotation"))
                 .anyMatch(r -> r.startsWith("Trail: logging started"))
-                .anyMatch(r -> r.startsWith("ReplicationRole: replication permissions restored"));
+                .anyMatch(r -> r.startsWith("ReplicationRole: replication permissions restored"))
+                .anyMatch(r -> r.startsWith("AccessLogging: server access logs of " + names.bucket() + " delivered to "
+                        + scope(sb).accessLogBucket() + "/" + names.bucket() + "/"));
+        // The lifecycle removed is a missing resource: created again.
+        assertThat(events.normal).anyMatch(e -> e.startsWith("Created: AccessLogLifecycle"));
+        assertThat(s3.getBucketLogging(r -> r.bucket(names.bucket())).loggingEnabled().targetBucket()).isEqualTo(scope(sb).accessLogBucket());
         // The deleted replication rule is a missing resource: created again, not repaired.
         assertThat(events.normal).anyMatch(e -> e.startsWith("Created: Replication"));
         assertThat(events.normal).filteredOn(e -> e.startsWith("Repaired")).hasSize(repaired.repairs().size());
@@ -379,6 +401,18 @@ class SecureBucketEmulatorTest {
         assertThat(left.role()).isFalse();
         assertThat(left.trail()).isFalse();
         assertThat(left.replication()).isFalse();
+        // Its kept buckets no longer log, nor are admitted by the access-log bucket; that bucket, kept for the
+        // neighbour, now keeps the logs a Retain member wrote whenever its last member goes.
+        var s3 = aws.s3(Emulator.REGION);
+        String accessLogs = scope(sb).accessLogBucket();
+        assertThat(result.component(AccessLogBucket.NAME).getMessage()).startsWith("shared: ");
+        for (String bucket : List.of(names.bucket(), names.backupBucket())) {
+            assertThat(s3.getBucketLogging(r -> r.bucket(bucket)).loggingEnabled()).isNull();
+            assertThat(BucketPolicies.accessLogSources(s3.getBucketPolicy(r -> r.bucket(accessLogs)).policy()))
+                    .doesNotContain(Partition.of(Emulator.REGION).bucketArn(bucket));
+        }
+        assertThat(s3.getBucketTagging(r -> r.bucket(accessLogs)).tagSet())
+                .anyMatch(t -> t.key().equals(SharedBucket.RETAINS_LOGS) && t.value().equals("true"));
     }
 
     @Test

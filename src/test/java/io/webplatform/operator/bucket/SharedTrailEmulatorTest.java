@@ -211,6 +211,14 @@ class SharedTrailEmulatorTest {
                 .collect(Collectors.groupingBy(c -> c, TreeMap::new, Collectors.counting()));
         assertThat(trailCalls.get("CloudTrail:CreateTrail")).isEqualTo(1);
         assertThat(trailCalls.get("CloudTrail:PutEventSelectors")).isEqualTo(20);
+        // One access-log bucket for all 20, its policy admitting each data bucket and the trail's log bucket: joined under
+        // its lock, none lost.
+        String accessLogs = scope(buckets.get(0)).accessLogBucket();
+        Set<String> admitted = new HashSet<>(buckets.stream().map(sb -> scope(sb).partition().bucketArn(scope(sb).names().bucket())).toList());
+        admitted.add(scope(buckets.get(0)).partition().bucketArn(shared.logBucket()));
+        assertThat(BucketPolicies.accessLogSources(person.s3(region).getBucketPolicy(r -> r.bucket(accessLogs)).policy()))
+                .containsExactlyInAnyOrderElementsOf(admitted);
+        assertThat(convergeCalls.stream().filter(c -> c.equals("S3:PutBucketLifecycleConfiguration")).count()).isEqualTo(1);
         System.out.printf("[measure] 20 SecureBuckets converged (5 threads): %d AWS calls, %.1f per SecureBucket; CloudTrail: %s%n",
                 convergeCalls.size(), convergeCalls.size() / 20.0, trailCalls);
 
@@ -245,13 +253,17 @@ class SharedTrailEmulatorTest {
             assertThat(left.buckets()).isEmpty();
             assertThat(left.liveKeys()).isZero();
             assertThat(left.trail()).isFalse();
+            admitted.remove(scope(sb).partition().bucketArn(scope(sb).names().bucket()));
             if (i < buckets.size() - 1) {
+                assertThat(BucketPolicies.accessLogSources(person.s3(region).getBucketPolicy(r -> r.bucket(accessLogs)).policy()))
+                        .as("admitted after deleting %d of 20", i + 1).containsExactlyInAnyOrderElementsOf(admitted);
                 assertThat(members(buckets.get(i + 1))).as("after deleting %d of 20", i + 1).containsExactlyInAnyOrderElementsOf(expected);
                 assertThat(left.logBucket()).isTrue();
                 assertThat(deleted.component(TrailBucket.NAME).getMessage()).startsWith("shared: trail " + shared.trail());
             } else {
                 assertThat(left.sharedTrail()).isFalse();
                 assertThat(left.logBucket()).as("no Retain member: the log bucket ends with the trail").isFalse();
+                assertThat(bucketExists(region, accessLogs)).as("no Retain member: the access-log bucket ends with its last source").isFalse();
             }
         }
         assertThat(trailsIn(region)).containsExactlyInAnyOrderElementsOf(foreign);
@@ -381,6 +393,8 @@ class SharedTrailEmulatorTest {
         assertThat(deleteFully(third).allGone()).isTrue();
         assertThat(deleteFully(byDefault).allGone()).isTrue();
         assertThat(trailsIn(region)).isEmpty();
+        // Three trails' log buckets, one access-log bucket: gone with the last of them.
+        assertThat(bucketExists(region, scope(byDefault).accessLogBucket())).isFalse();
     }
 
     @Test
@@ -399,6 +413,11 @@ class SharedTrailEmulatorTest {
         // A Retain member recorded into it: it stays as that bucket's audit record, even when a Delete member ends the trail.
         assertThat(bucketExists(region, logBucket)).isTrue();
         assertThat(last.retained()).anyMatch(r -> r.startsWith("TrailBucket "));
+        // The kept log bucket still delivers its access logs: the access-log bucket stays with it.
+        String accessLogs = scope(kept).accessLogBucket();
+        assertThat(bucketExists(region, accessLogs)).isTrue();
+        assertThat(last.component(AccessLogBucket.NAME).getMessage()).startsWith("shared: ");
+        assertThat(person.s3(region).getBucketLogging(r -> r.bucket(logBucket)).loggingEnabled().targetBucket()).isEqualTo(accessLogs);
     }
 
     @Test
@@ -486,6 +505,7 @@ class SharedTrailEmulatorTest {
         CRASH.disarm();
         assertThat(creating).contains("CloudTrail:CreateTrail", "CloudTrail:PutEventSelectors", "CloudTrail:StartLogging");
         assertThat(deleting).contains("CloudTrail:DeleteTrail", "S3:DeleteBucket");
+        assertThat(creating).contains("S3:PutBucketLogging");
 
         List<String> covered = new ArrayList<>();
         for (int n = 1; n <= creating.size() + deleting.size(); n++) {
@@ -510,6 +530,7 @@ class SharedTrailEmulatorTest {
             assertThat(gone.allGone()).as("deletion after a crash following %s: %s", at, gone.waitingSummary()).isTrue();
             assertThat(trailsIn(region)).as("after a crash following %s", at).isEmpty();
             assertThat(bucketExists(region, scope(sb).trailDestination().logBucket())).as("log bucket after a crash following %s", at).isFalse();
+            assertThat(bucketExists(region, scope(sb).accessLogBucket())).as("access-log bucket after a crash following %s", at).isFalse();
             covered.add((whileCreating ? "create " : "delete ") + at);
         }
         System.out.printf("[measure] shared trail crash points covered: %d (%s)%n", covered.size(), String.join(", ", covered));

@@ -27,8 +27,16 @@ class PlanTest {
         CloudFormationTemplate template = Plan.of(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
                 Files.readString(Path.of("samples/securebucket.yaml")), io.webplatform.operator.api.SecureBucket.class), null);
         assertThat(template.resources()).containsOnlyKeys("Key", "KeyAlias", "Bucket", "BucketPolicy", "BackupBucket", "BackupBucketPolicy",
-                "ReplicationRole", "TrailBucket", "TrailBucketPolicy", "Trail");
-        assertThat(template.resources().get("Bucket").properties()).containsKeys("ReplicationConfiguration", "BucketEncryption", "Tags");
+                "ReplicationRole", "TrailBucket", "TrailBucketPolicy", "Trail", "AccessLogBucket", "AccessLogBucketPolicy");
+        assertThat(template.resources().get("Bucket").properties()).containsKeys("ReplicationConfiguration", "BucketEncryption", "Tags",
+                "LoggingConfiguration");
+        // Every bucket but the access-log bucket logs into it; it keeps the logs a year.
+        for (String bucket : List.of("Bucket", "BackupBucket", "TrailBucket")) {
+            assertThat(template.resources().get(bucket).properties().get("LoggingConfiguration").toString())
+                    .contains("DestinationBucketName=wp-webplatform-${AWS::AccountId}-eu-west-3-access-logs");
+        }
+        assertThat(template.resources().get("AccessLogBucket").properties()).doesNotContainKey("LoggingConfiguration")
+                .containsKey("LifecycleConfiguration");
         assertThat(template.unresolvedReferences()).isEmpty();
         // The bucket's key is the planned key's ARN, the alias points at the key: references, not ids.
         assertThat(yaml.get(0).replaceAll("\\s+", " ")).contains("KMSMasterKeyID: Fn::GetAtt: - \"Key\" - \"Arn\"",

@@ -37,7 +37,11 @@ public final class IamActions {
             Map.entry("HeadBucket", List.of("s3:ListBucket")),
             // ListBuckets (the shared listing of SecureBuckets) is authorised as s3:ListAllMyBuckets.
             Map.entry("ListBuckets", List.of("s3:ListAllMyBuckets")),
-            Map.entry("DeleteBucketPolicy", List.of("s3:DeleteBucketPolicy")));
+            Map.entry("DeleteBucketPolicy", List.of("s3:DeleteBucketPolicy")),
+            // Lifecycle: the permission is named after the configuration, not the operation (SAR, Amazon S3).
+            Map.entry("GetBucketLifecycleConfiguration", List.of("s3:GetLifecycleConfiguration")),
+            Map.entry("PutBucketLifecycleConfiguration", List.of("s3:PutLifecycleConfiguration")),
+            Map.entry("DeleteBucketLifecycle", List.of("s3:PutLifecycleConfiguration")));
 
     /** What an operation needs besides its own action. */
     private static final Map<String, List<String>> ALSO = Map.ofEntries(
