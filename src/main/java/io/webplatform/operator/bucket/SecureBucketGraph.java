@@ -20,7 +20,9 @@ public final class SecureBucketGraph {
                 .add(new ReplicationRole(), after(KmsKey.NAME, DataBucket.NAME, BackupBucket.NAME))
                 .add(new Replication(), after(KmsKey.NAME, DataBucket.NAME, BackupBucket.NAME, ReplicationRole.NAME))
                 .add(new TrailBucket())
-                .add(new Trail(), after(TrailBucket.NAME, DataBucket.NAME))
+                // The trail's key ends with its log bucket, whose tags say whether it is kept: the key reads them.
+                .add(new TrailKey(), after(TrailBucket.NAME))
+                .add(new Trail(), after(TrailBucket.NAME, TrailKey.NAME, DataBucket.NAME))
                 // An earlier version's own trail goes once the shared one records the bucket; its log bucket stays until the end.
                 .add(new PreviousTrailBucket())
                 .add(new PreviousTrail(), after(Trail.NAME, PreviousTrailBucket.NAME))

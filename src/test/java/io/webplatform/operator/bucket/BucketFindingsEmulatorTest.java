@@ -53,8 +53,8 @@ class BucketFindingsEmulatorTest {
         BucketScope created = scope(sb);
         assertThat(graph.reconcile(created, new RecordedEvents()).allReady()).isTrue();
         List<Finding> first = BucketFindings.evaluate(created);
-        // 5 checks on each of 3 buckets, key rotation, trail validation and logging.
-        assertThat(first).hasSize(18).noneMatch(Finding::failed);
+        // 5 checks on each of 3 buckets, key rotation, trail validation, logging and KMS encryption (CloudTrail.2).
+        assertThat(first).hasSize(19).noneMatch(Finding::failed);
 
         aws.s3(Emulator.REGION).putBucketVersioning(r -> r.bucket(names.bucket())
                 .versioningConfiguration(v -> v.status(BucketVersioningStatus.SUSPENDED)));
@@ -65,7 +65,7 @@ class BucketFindingsEmulatorTest {
         BucketScope repaired = scope(sb);
         WalkResult walk = graph.reconcile(repaired, new RecordedEvents());
         assertThat(walk.repairs()).hasSize(4);
-        assertThat(BucketFindings.evaluate(repaired)).hasSize(18).noneMatch(Finding::failed);
+        assertThat(BucketFindings.evaluate(repaired)).hasSize(19).noneMatch(Finding::failed);
 
         sb.getMetadata().setDeletionTimestamp(Instant.now().toString());
         WalkResult deleted = null;
