@@ -167,7 +167,7 @@ class SecureBucketEmulatorTest {
             assertThat(pass.skipped()).as("idle: " + sb.getMetadata().getName()).isTrue();
             window.addAll(pass.calls());
         }
-        System.out.printf("[measure] SecureBucket idle window, N=%d: %d read calls in all (%.1f per bucket; a full pass costs 27): %s%n",
+        System.out.printf("[measure] SecureBucket idle window, N=%d: %d read calls in all (%.1f per bucket; a full pass costs 30): %s%n",
                 buckets.size(), window.size(), window.size() / (double) buckets.size(), window);
         assertThat(window).containsExactlyInAnyOrder("S3:ListBuckets", "Kms:ListAliases", "Iam:ListRoles", "CloudTrail:DescribeTrails");
 
@@ -242,7 +242,7 @@ class SecureBucketEmulatorTest {
         }
         assertThat(again.allReady()).isTrue();
         assertThat(calls).allMatch(ApiCallMetrics::isReadOnly, "read-only");
-        System.out.printf("[measure] SecureBucket resync (key, 3 buckets, role, replication, trail): %d read calls, 0 writes%n", calls.size());
+        System.out.printf("[measure] SecureBucket resync (key, 3 buckets, role, replication, trail key, trail): %d read calls, 0 writes%n", calls.size());
         assertThat(calls.size()).isLessThanOrEqualTo(30);
 
         // Observing costs what a resync costs: the same reads, and it finds nothing to report.
