@@ -27,12 +27,14 @@ class PlanTest {
         CloudFormationTemplate template = Plan.of(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
                 Files.readString(Path.of("samples/securebucket.yaml")), io.webplatform.operator.api.SecureBucket.class), null);
         assertThat(template.resources()).containsOnlyKeys("Key", "KeyAlias", "Bucket", "BucketPolicy", "BackupBucket", "BackupBucketPolicy",
-                "ReplicationRole", "TrailBucket", "TrailBucketPolicy", "Trail");
+                "ReplicationRole", "TrailBucket", "TrailBucketPolicy", "TrailKey", "TrailKeyAlias", "Trail");
         assertThat(template.resources().get("Bucket").properties()).containsKeys("ReplicationConfiguration", "BucketEncryption", "Tags");
         assertThat(template.unresolvedReferences()).isEmpty();
         // The bucket's key is the planned key's ARN, the alias points at the key: references, not ids.
         assertThat(yaml.get(0).replaceAll("\\s+", " ")).contains("KMSMasterKeyID: Fn::GetAtt: - \"Key\" - \"Arn\"",
                 "TargetKeyId: Ref: \"Key\"");
+        // The trail's log files: the planned trail key's ARN (CloudTrail answers with the ARN; the operator compares ARNs).
+        assertThat(yaml.get(0).replaceAll("\\s+", " ")).contains("KMSKeyId: Fn::GetAtt: - \"TrailKey\" - \"Arn\"");
     }
 
     @Test
