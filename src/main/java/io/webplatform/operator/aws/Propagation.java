@@ -73,6 +73,22 @@ public record Propagation(String reason, Duration window, Predicate<Throwable> r
             "the log bucket's policy must let cloudtrail.amazonaws.com call s3:GetBucketAcl on the bucket and s3:PutObject"
                     + " on AWSLogs/<account>/* for this trail; compare it with the one in the CloudTrail user guide");
 
+    /**
+     * CreateTrail or UpdateTrail naming the trail's KMS key right after its key policy was written: CloudTrail
+     * checks the key at that call ("CloudTrail sends a GenerateDataKey request to AWS KMS to verify that the KMS key
+     * exists and that CloudTrail has permission to use it for encryption", CloudTrail user guide, "Encrypting
+     * CloudTrail log files with AWS KMS keys", https://docs.aws.amazon.com/awscloudtrail/latest/userguide/encrypting-cloudtrail-log-files-with-aws-kms.html)
+     * and answers InsufficientEncryptionPolicyException while KMS has not propagated the policy: "The AWS KMS API
+     * follows an eventual consistency model ... typically takes less than a few seconds, but in some cases it can take
+     * several minutes" (KMS developer guide, AWS KMS eventual consistency,
+     * https://docs.aws.amazon.com/kms/latest/developerguide/programming-eventual-consistency.html). No figure: six
+     * minutes, as for the key's tags. AWS keeps no date of a policy change: measured from the first refusal.
+     */
+    public static final Propagation TRAIL_KEY_POLICY = new Propagation("TrailKeyPolicyRejected", Duration.ofMinutes(6),
+            code("InsufficientEncryptionPolicyException"),
+            "the trail key's policy must let cloudtrail.amazonaws.com call kms:GenerateDataKey* (encryption context"
+                    + " aws:cloudtrail:arn, aws:SourceArn the trail's ARN) and kms:DescribeKey; compare it with the CloudTrail user guide");
+
     /** First refusal seen, by dependency, for dependencies AWS keeps no date of; forgotten at the first success. What this process saw only. */
     private static final Map<String, Instant> FIRST_REFUSAL = new ConcurrentHashMap<>();
 

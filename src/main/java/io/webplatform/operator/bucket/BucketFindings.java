@@ -34,6 +34,9 @@ public final class BucketFindings {
             String id = scope.idOf(Trail.NAME);
             findings.add(Finding.check("CLOUDTRAIL_LOG_VALIDATION", trail.validationEnabled(), "MEDIUM", id, "log file validation on"));
             findings.add(Finding.check("CLOUDTRAIL_LOGGING", trail.logging(), "HIGH", id, "trail is logging"));
+            // Security Hub CloudTrail.2: the trail's log files encrypted at rest with a KMS key (the shared trail's own, TrailKey).
+            findings.add(Finding.control("CloudTrail.2", "cloudtrail_kms_encryption_enabled", trail.trail().kmsKeyId() != null, "MEDIUM", id,
+                    "the trail's log files are encrypted with a KMS key", null));
         }
         return findings;
     }

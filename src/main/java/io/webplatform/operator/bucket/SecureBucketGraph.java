@@ -24,7 +24,9 @@ public final class SecureBucketGraph {
                 .add(new AccessLogLifecycle(), after(AccessLogBucket.NAME))
                 // The trail's log bucket logs into the access-log bucket: walked after it, deleted (leaving its policy) before it.
                 .add(new TrailBucket(), reads(AccessLogBucket.NAME))
-                .add(new Trail(), after(TrailBucket.NAME, DataBucket.NAME))
+                // The trail's key ends with its log bucket, whose tags say whether it is kept: the key reads them.
+                .add(new TrailKey(), after(TrailBucket.NAME))
+                .add(new Trail(), after(TrailBucket.NAME, TrailKey.NAME, DataBucket.NAME))
                 .add(new AccessLogging(), after(AccessLogBucket.NAME, DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 // An earlier version's own trail goes once the shared one records the bucket; its log bucket stays until the end.
                 .add(new PreviousTrailBucket())

@@ -45,6 +45,7 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
 
     static final String VALIDATION = "log file validation";
     static final String DESTINATION = "destination";
+    static final String ENCRYPTION = "log file encryption";
     static final String MEMBERSHIP = "member";
     static final String LOGGING = "logging";
 
@@ -76,10 +77,11 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
 
     /**
      * The trail as this SecureBucket wants it: what CreateTrail sends, the member it adds (its objects' ARN
-     * prefix) to the operator's selector, and logging on. Validation, destination, membership and logging are
-     * compared: the rest is set at creation.
+     * prefix) to the operator's selector, and logging on. Validation, destination, the KMS key of its log files (an
+     * ARN: what GetTrail returns, "a fully specified ARN to a KMS key"), membership and logging are compared: the
+     * rest is set at creation.
      */
-    public record Desired(String name, String logBucket, boolean logFileValidation, Map<String, String> tags,
+    public record Desired(String name, String logBucket, String kmsKeyArn, boolean logFileValidation, Map<String, String> tags,
                           String selectorName, String member, boolean logging) {
     }
 
@@ -96,7 +98,7 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
     @Override
     public Desired desired(BucketScope scope) {
         BucketScope.TrailDestination destination = scope.trailDestination();
-        return new Desired(destination.trail(), destination.logBucket(), true, sharedTags(scope, NAME, destination.trail()),
+        return new Desired(destination.trail(), destination.logBucket(), scope.idOf(TrailKey.NAME), true, sharedTags(scope, NAME, destination.trail()),
                 selectorName(scope), scope.objectArnPrefix(), true);
     }
 
@@ -128,6 +130,7 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         Map<String, Object> trail = new LinkedHashMap<>();
         trail.put("TrailName", desired.name());
         trail.put("S3BucketName", desired.logBucket());
+        trail.put("KMSKeyId", desired.kmsKeyArn());
         trail.put("IsLogging", desired.logging());
         trail.put("EnableLogFileValidation", desired.logFileValidation());
         trail.put("IsMultiRegionTrail", false);
@@ -152,7 +155,7 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
     public Observed<State> planned(BucketScope scope, Desired desired) {
         String arn = CfnResource.attribute(CfnResource.logicalId(NAME), "Arn");
         return Observed.ready(arn, new State(software.amazon.awssdk.services.cloudtrail.model.Trail.builder().name(desired.name())
-                .trailARN(arn).s3BucketName(desired.logBucket()).logFileValidationEnabled(desired.logFileValidation()).build(),
+                .trailARN(arn).s3BucketName(desired.logBucket()).kmsKeyId(desired.kmsKeyArn()).logFileValidationEnabled(desired.logFileValidation()).build(),
                 desired.logging(), List.of(selector(desired.selectorName(), List.of(desired.member()))), desired.selectorName()));
     }
 
@@ -258,6 +261,10 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         if (!desired.logBucket().equals(actual.trail().s3BucketName())) {
             changes.add(Change.of(DESTINATION, actual.trail().s3BucketName(), desired.logBucket()));
         }
+        if (!desired.kmsKeyArn().equals(actual.trail().kmsKeyId())) {
+            changes.add(Change.described(ENCRYPTION, actual.trail().kmsKeyId() == null ? "SSE-S3" : actual.trail().kmsKeyId(),
+                    desired.kmsKeyArn(), "log files encrypted with KMS key " + desired.kmsKeyArn()));
+        }
         AdvancedEventSelector ours = ours(actual.selectors(), desired.selectorName());
         List<String> listed = actual.members();
         if (ours == null || !wellFormed(ours) || !listed.contains(desired.member())) {
@@ -304,9 +311,10 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
                 }
             }
             try {
-                Propagation.TRAIL_BUCKET_POLICY.run("the bucket policy of " + desired.logBucket(), null, scope.clock(), () -> ct.createTrail(r -> r
+                checkedByCloudTrail(scope, desired, () -> ct.createTrail(r -> r
                         .name(desired.name())
                         .s3BucketName(desired.logBucket())
+                        .kmsKeyId(desired.kmsKeyArn())
                         .enableLogFileValidation(desired.logFileValidation())
                         .isMultiRegionTrail(false)
                         .includeGlobalServiceEvents(false)
@@ -335,11 +343,12 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         List<AdvancedEventSelector> selectors = current.detail().selectors();
         List<String> fields = changes.stream().map(Change::field).toList();
         try {
-            // One UpdateTrail sets both: validation and destination.
-            if (fields.contains(VALIDATION) || fields.contains(DESTINATION)) {
-                Propagation.TRAIL_BUCKET_POLICY.run("the bucket policy of " + desired.logBucket(), null, scope.clock(), () -> ct.updateTrail(r -> r
-                        .name(desired.name()).s3BucketName(desired.logBucket()).enableLogFileValidation(desired.logFileValidation())));
-                trail = trail.toBuilder().s3BucketName(desired.logBucket()).logFileValidationEnabled(desired.logFileValidation()).build();
+            // One UpdateTrail sets them all: validation, destination and the key.
+            if (fields.contains(VALIDATION) || fields.contains(DESTINATION) || fields.contains(ENCRYPTION)) {
+                checkedByCloudTrail(scope, desired, () -> ct.updateTrail(r -> r.name(desired.name()).s3BucketName(desired.logBucket())
+                        .kmsKeyId(desired.kmsKeyArn()).enableLogFileValidation(desired.logFileValidation())));
+                trail = trail.toBuilder().s3BucketName(desired.logBucket()).kmsKeyId(desired.kmsKeyArn())
+                        .logFileValidationEnabled(desired.logFileValidation()).build();
             }
             if (fields.contains(MEMBERSHIP)) {
                 selectors = join(scope, desired);
@@ -353,6 +362,15 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
             // The findings, judged after the walk, read the trail as this pass left it.
             scope.record(NAME, current.withDetail(new State(trail, logging, selectors, desired.selectorName())));
         }
+    }
+
+    /**
+     * CreateTrail and UpdateTrail check the log bucket's policy and the key's policy the operator has just written:
+     * a refusal while either propagates is a retry (StillWorking), not Stalled, for a bounded time.
+     */
+    private static void checkedByCloudTrail(BucketScope scope, Desired desired, Runnable call) {
+        Propagation.TRAIL_BUCKET_POLICY.run("the bucket policy of " + desired.logBucket(), null, scope.clock(),
+                () -> Propagation.TRAIL_KEY_POLICY.run("the key policy of " + desired.kmsKeyArn(), null, scope.clock(), call));
     }
 
     /** Adds this member to the operator's selector, read and written under the trail's lock; the selectors as put. */

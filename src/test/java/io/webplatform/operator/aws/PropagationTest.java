@@ -13,6 +13,7 @@ import static io.webplatform.operator.aws.Propagation.INSTANCE_PROFILE;
 import static io.webplatform.operator.aws.Propagation.KMS_KEY_TAGS;
 import static io.webplatform.operator.aws.Propagation.REPLICATION_ROLE;
 import static io.webplatform.operator.aws.Propagation.TRAIL_BUCKET_POLICY;
+import static io.webplatform.operator.aws.Propagation.TRAIL_KEY_POLICY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,6 +41,8 @@ class PropagationTest {
         assertThat(INSTANCE_PROFILE.window()).isEqualTo(Duration.ofMinutes(2));
         assertThat(REPLICATION_ROLE.window()).isEqualTo(Duration.ofMinutes(2));
         assertThat(TRAIL_BUCKET_POLICY.window()).isEqualTo(Duration.ofMinutes(2));
+        // KMS: "typically takes less than a few seconds, but in some cases it can take several minutes": as for tags.
+        assertThat(TRAIL_KEY_POLICY.window()).isEqualTo(Duration.ofMinutes(6));
     }
 
     @Test
@@ -66,7 +69,7 @@ class PropagationTest {
         for (AwsServiceException other : new AwsServiceException[] {error("ThrottlingException", 400, "Rate exceeded"),
                 error("InternalFailure", 500, "oops"), error("NotFoundException", 400, "gone"),
                 error("InvalidParameterValue", 400, "Value (t9.nano) for parameter instanceType is invalid")}) {
-            for (Propagation kind : new Propagation[] {KMS_KEY_TAGS, INSTANCE_PROFILE, REPLICATION_ROLE, TRAIL_BUCKET_POLICY}) {
+            for (Propagation kind : new Propagation[] {KMS_KEY_TAGS, INSTANCE_PROFILE, REPLICATION_ROLE, TRAIL_BUCKET_POLICY, TRAIL_KEY_POLICY}) {
                 assertThat(kind.judge(other, "x", MADE, at(Duration.ZERO))).as(kind.reason() + " " + other).isSameAs(other);
             }
         }
@@ -111,6 +114,19 @@ class PropagationTest {
         // Once a call succeeds, a later refusal (a new policy put) is judged afresh.
         TRAIL_BUCKET_POLICY.run(dependency, null, at(Duration.ofMinutes(11)), () -> { });
         assertThat(TRAIL_BUCKET_POLICY.judge(refused, dependency, null, at(Duration.ofMinutes(14)))).isInstanceOf(StillWorking.class);
+    }
+
+    /** CloudTrail's answer to a key whose policy KMS has not propagated yet; its bucket-policy refusal is the other window's. */
+    @Test
+    void cloudTrailRefusesANewKeyPolicyWithInsufficientEncryptionPolicy() {
+        String dependency = "the key policy of arn:aws:kms:eu-west-3:123456789012:key/" + System.nanoTime();
+        AwsServiceException refused = error("InsufficientEncryptionPolicyException", 400, "Insufficient permissions to access S3 bucket or KMS key.");
+        assertThat(TRAIL_KEY_POLICY.judge(refused, dependency, null, at(Duration.ofSeconds(359)))).isInstanceOf(StillWorking.class);
+        RuntimeException late = TRAIL_KEY_POLICY.judge(refused, dependency, null, at(Duration.ofSeconds(720)));
+        assertThat(late).isInstanceOf(UserError.class);
+        assertThat(((UserError) late).reason()).isEqualTo("TrailKeyPolicyRejected");
+        AwsServiceException bucketPolicy = error("InsufficientS3BucketPolicyException", 400, "Incorrect S3 bucket policy is detected for bucket: logs");
+        assertThat(TRAIL_KEY_POLICY.judge(bucketPolicy, dependency, null, at(Duration.ZERO))).isSameAs(bucketPolicy);
     }
 
     @Test

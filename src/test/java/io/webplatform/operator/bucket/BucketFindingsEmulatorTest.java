@@ -53,9 +53,9 @@ class BucketFindingsEmulatorTest {
         BucketScope created = scope(sb);
         assertThat(graph.reconcile(created, new RecordedEvents()).allReady()).isTrue();
         List<Finding> first = BucketFindings.evaluate(created);
-        // 5 checks on each of 4 buckets (the access-log bucket too), key rotation, trail validation and logging,
+        // 5 checks on each of 4 buckets (the access-log bucket too), key rotation, trail validation, logging and KMS encryption (CloudTrail.2),
         // access logging of the data and backup buckets (S3.9) and of the trail's log bucket (CloudTrail.7).
-        assertThat(first).hasSize(26).noneMatch(Finding::failed);
+        assertThat(first).hasSize(27).noneMatch(Finding::failed);
         assertThat(first).filteredOn(f -> f.getId().equals("S3.9")).hasSize(2);
         assertThat(first).filteredOn(f -> f.getId().equals("CloudTrail.7")).hasSize(1);
 
@@ -68,8 +68,8 @@ class BucketFindingsEmulatorTest {
         aws.s3(Emulator.REGION).putBucketLogging(r -> r.bucket(names.backupBucket()).bucketLoggingStatus(st -> { }));
         BucketScope repaired = scope(sb);
         WalkResult walk = graph.reconcile(repaired, new RecordedEvents());
-        assertThat(walk.repairs()).hasSize(5);
-        assertThat(BucketFindings.evaluate(repaired)).hasSize(26).noneMatch(Finding::failed);
+        assertThat(walk.repairs()).hasSize(6);
+        assertThat(BucketFindings.evaluate(repaired)).hasSize(27).noneMatch(Finding::failed);
 
         sb.getMetadata().setDeletionTimestamp(Instant.now().toString());
         WalkResult deleted = null;

@@ -15,14 +15,19 @@ class TrailDiffTest {
     private static final String SELECTOR_NAME = "webplatform.io/webplatform: S3 object writes of SecureBuckets";
     private static final String ME = "arn:aws:s3:::logs/";
     private static final String OTHER = "arn:aws:s3:::other/";
-    private static final Trail.Desired DESIRED = new Trail.Desired("wp-webplatform-bucket-writes", "shared-logs", true,
+    private static final String KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    private static final Trail.Desired DESIRED = new Trail.Desired("wp-webplatform-bucket-writes", "shared-logs", KEY, true,
             Map.of("webplatform.io/owner-uid", "installation"), SELECTOR_NAME, ME, true);
 
     private final Trail trail = new Trail();
 
     private static software.amazon.awssdk.services.cloudtrail.model.Trail trail(String bucket, boolean validation) {
+        return trail(bucket, validation, KEY);
+    }
+
+    private static software.amazon.awssdk.services.cloudtrail.model.Trail trail(String bucket, boolean validation, String keyArn) {
         return software.amazon.awssdk.services.cloudtrail.model.Trail.builder().name("wp-webplatform-bucket-writes").s3BucketName(bucket)
-                .logFileValidationEnabled(validation).build();
+                .kmsKeyId(keyArn).logFileValidationEnabled(validation).build();
     }
 
     private static Trail.State state(String bucket, boolean validation, boolean logging, List<AdvancedEventSelector> selectors) {
@@ -67,5 +72,21 @@ class TrailDiffTest {
         AdvancedEventSelector persons = AdvancedEventSelector.builder().name("audit").fieldSelectors(
                 AdvancedFieldSelector.builder().field("eventCategory").equalsValue("Management").build()).build();
         assertThat(trail.diff(state("shared-logs", true, true, List.of(persons, Trail.selector(SELECTOR_NAME, List.of(ME)))), DESIRED)).isEmpty();
+    }
+
+    /**
+     * GetTrail returns KmsKeyId as "a fully specified ARN to a KMS key" (CloudTrail API, Trail,
+     * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Trail.html): compared with the key's ARN, so a trail
+     * left on SSE-S3 (no KmsKeyId) or moved to another key is put back, and the same key is no change.
+     */
+    @Test
+    void logFilesNotEncryptedWithTheTrailKeyAreRestored() {
+        List<AdvancedEventSelector> recorded = List.of(Trail.selector(SELECTOR_NAME, List.of(ME)));
+        String encrypted = "log files encrypted with KMS key " + KEY;
+        assertThat(trail.diff(new Trail.State(trail("shared-logs", true, null), true, recorded, SELECTOR_NAME), DESIRED))
+                .containsExactly(Change.described("log file encryption", "SSE-S3", KEY, encrypted));
+        String another = "arn:aws:kms:eu-west-1:123456789012:key/0000abcd-12ab-34cd-56ef-1234567890ab";
+        assertThat(trail.diff(new Trail.State(trail("shared-logs", true, another), true, recorded, SELECTOR_NAME), DESIRED))
+                .containsExactly(Change.described("log file encryption", another, KEY, encrypted));
     }
 }

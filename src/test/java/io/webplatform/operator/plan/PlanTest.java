@@ -27,7 +27,7 @@ class PlanTest {
         CloudFormationTemplate template = Plan.of(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
                 Files.readString(Path.of("samples/securebucket.yaml")), io.webplatform.operator.api.SecureBucket.class), null);
         assertThat(template.resources()).containsOnlyKeys("Key", "KeyAlias", "Bucket", "BucketPolicy", "BackupBucket", "BackupBucketPolicy",
-                "ReplicationRole", "TrailBucket", "TrailBucketPolicy", "Trail", "AccessLogBucket", "AccessLogBucketPolicy");
+                "ReplicationRole", "TrailBucket", "TrailBucketPolicy", "TrailKey", "TrailKeyAlias", "Trail", "AccessLogBucket", "AccessLogBucketPolicy");
         assertThat(template.resources().get("Bucket").properties()).containsKeys("ReplicationConfiguration", "BucketEncryption", "Tags",
                 "LoggingConfiguration");
         // Every bucket but the access-log bucket logs into it; it keeps the logs a year.
@@ -41,6 +41,8 @@ class PlanTest {
         // The bucket's key is the planned key's ARN, the alias points at the key: references, not ids.
         assertThat(yaml.get(0).replaceAll("\\s+", " ")).contains("KMSMasterKeyID: Fn::GetAtt: - \"Key\" - \"Arn\"",
                 "TargetKeyId: Ref: \"Key\"");
+        // The trail's log files: the planned trail key's ARN (CloudTrail answers with the ARN; the operator compares ARNs).
+        assertThat(yaml.get(0).replaceAll("\\s+", " ")).contains("KMSKeyId: Fn::GetAtt: - \"TrailKey\" - \"Arn\"");
     }
 
     @Test
