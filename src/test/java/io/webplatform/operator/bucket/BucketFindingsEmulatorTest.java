@@ -68,7 +68,7 @@ class BucketFindingsEmulatorTest {
         aws.s3(Emulator.REGION).putBucketLogging(r -> r.bucket(names.backupBucket()).bucketLoggingStatus(st -> { }));
         BucketScope repaired = scope(sb);
         WalkResult walk = graph.reconcile(repaired, new RecordedEvents());
-        assertThat(walk.repairs()).hasSize(6);
+        assertThat(walk.repairs()).hasSize(5);
         assertThat(BucketFindings.evaluate(repaired)).hasSize(27).noneMatch(Finding::failed);
 
         sb.getMetadata().setDeletionTimestamp(Instant.now().toString());
