@@ -96,7 +96,8 @@ public final class Idempotency {
         answers("s3:DeleteBucket", "NoSuchBucket");
         safe("s3:PutBucketVersioning", "s3:PutBucketEncryption", "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls",
                 "s3:PutBucketPolicy", "s3:PutBucketTagging", "s3:PutBucketReplication", "s3:PutReplicationConfiguration",
-                "s3:DeleteBucketPolicy", "s3:DeleteObjects", "s3:PutEncryptionConfiguration", "s3:DeleteObject", "s3:DeleteObjectVersion");
+                "s3:DeleteBucketPolicy", "s3:DeleteObjects", "s3:PutEncryptionConfiguration", "s3:DeleteObject", "s3:DeleteObjectVersion",
+                "s3:PutBucketLogging", "s3:PutLifecycleConfiguration");
 
         answers("cloudtrail:CreateTrail", "TrailAlreadyExistsException");
         answers("cloudtrail:DeleteTrail", "TrailNotFoundException");
@@ -124,6 +125,11 @@ public final class Idempotency {
         safe("sns:CreateTopic", "sns:Subscribe", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:Unsubscribe");
         safe("cloudwatch:PutMetricAlarm");
         answers("cloudwatch:DeleteAlarms", "ResourceNotFound");
+
+        // CloudWatch Logs: a log group's name is unique in the account and region.
+        answers("logs:CreateLogGroup", "ResourceAlreadyExistsException");
+        answers("logs:DeleteLogGroup", "ResourceNotFoundException");
+        safe("logs:PutRetentionPolicy");
     }
 
     private Idempotency() {

@@ -119,9 +119,19 @@ public class AccessLogLifecycle implements Component<BucketScope, AccessLogLifec
                 + ", abort uploads after " + rule.abortIncompleteMultipartUpload().daysAfterInitiation();
     }
 
+    /**
+     * Members converging at once all find the rule missing: under the bucket's lock, the first puts it and the rest
+     * read it back instead of writing it again.
+     */
     @Override
     public void create(BucketScope scope, Desired desired) {
-        put(scope, desired);
+        SharedLocks.locked(scope, "s3-lifecycle:" + desired.bucket(), () -> {
+            Observed<List<LifecycleRule>> now = observe(scope);
+            if (now == null || !diff(now.detail(), desired).isEmpty()) {
+                put(scope, desired);
+            }
+            return null;
+        });
     }
 
     @Override

@@ -16,7 +16,7 @@ class IdempotencyTest {
     private static final Set<String> PERMISSIONS_THAT_ARE_NOT_CALLS = Set.of("iam:PassRole", "iam:CreateServiceLinkedRole",
             "iam:TagRole", "iam:TagInstanceProfile", "kms:TagResource", "sns:TagResource", "cloudwatch:TagResource",
             "cloudtrail:AddTags", "elasticloadbalancing:AddTags", "rds:AddTagsToResource", "logs:CreateLogDelivery",
-            "logs:DeleteLogDelivery", "secretsmanager:CreateSecret", "secretsmanager:TagResource");
+            "logs:DeleteLogDelivery", "secretsmanager:CreateSecret", "secretsmanager:TagResource", "logs:TagResource");
 
     @Test
     void everyMutatingActionTheOperatorIsGrantedHasARow() {

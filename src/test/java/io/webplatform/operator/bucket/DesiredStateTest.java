@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DesiredStateTest {
     private static final String KEY = "arn:aws:kms:eu-west-3:123456789012:key/k1";
     private static final String ROLE = "arn:aws:iam::123456789012:role/r";
+    private static final String TRAIL_KEY = "arn:aws:kms:eu-west-3:123456789012:key/trail";
 
     private static BucketScope scope() {
         var sb = TestResources.secureBucket("logs", TestResources.fullSpec());
@@ -65,7 +66,9 @@ class DesiredStateTest {
     @Test
     void trailSelectorRecordsObjectWritesOfEachMember() {
         BucketScope scope = scope();
+        scope.record(TrailKey.NAME, Observed.ready(TRAIL_KEY, null));
         Trail.Desired desired = new Trail().desired(scope);
+        assertThat(desired.kmsKeyArn()).isEqualTo(TRAIL_KEY);
         assertThat(desired.member()).isEqualTo("arn:aws:s3:::" + scope.names().bucket() + "/");
         assertThat(desired.name()).isEqualTo("wp-webplatform-bucket-writes");
         assertThat(desired.logBucket()).isEqualTo("wp-webplatform-123456789012-eu-west-3-trails");

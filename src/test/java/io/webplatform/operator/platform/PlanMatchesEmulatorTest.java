@@ -116,7 +116,7 @@ class PlanMatchesEmulatorTest extends PlatformFixture {
         CloudFormationTemplate plan = Plan.of(sb, Emulator.REGION);
         S3Client s3 = aws.s3(Emulator.REGION);
 
-        assertThat(all(plan, "AWS::S3::Bucket")).hasSize(3).allSatisfy(bucket -> {
+        assertThat(all(plan, "AWS::S3::Bucket")).hasSize(4).allSatisfy(bucket -> {
             // The shared log bucket's name holds the account, a reference in a plan.
             String name = ((String) bucket.properties().get("BucketName")).replace("${AWS::AccountId}", "123456789012");
             assertThat(s3.getBucketVersioning(r -> r.bucket(name)).statusAsString()).isEqualTo("Enabled");
@@ -124,8 +124,10 @@ class PlanMatchesEmulatorTest extends PlatformFixture {
                     .as(name + " tags").isEqualTo(tags(bucket).entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
                             e -> e.getValue().replace("${AWS::AccountId}", "123456789012"))));
         });
-        String alias = (String) only(plan, "AWS::KMS::Alias").properties().get("AliasName");
-        assertThat(aws.kms(Emulator.REGION).listAliases().aliases()).anyMatch(a -> a.aliasName().equals(alias));
+        // The data key's alias and the shared trail's key's alias.
+        Set<String> aliases = names(plan, "AWS::KMS::Alias", "AliasName");
+        assertThat(aliases).hasSize(2);
+        assertThat(aws.kms(Emulator.REGION).listAliases().aliases().stream().map(a -> a.aliasName()).toList()).containsAll(aliases);
         String role = (String) only(plan, "AWS::IAM::Role").properties().get("RoleName");
         assertThat(aws.iam(Emulator.REGION).getRole(r -> r.roleName(role)).role().roleName()).isEqualTo(role);
         CfnResource trail = only(plan, "AWS::CloudTrail::Trail");
