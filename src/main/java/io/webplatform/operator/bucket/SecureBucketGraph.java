@@ -22,10 +22,11 @@ public final class SecureBucketGraph {
                 .add(new Replication(), after(KmsKey.NAME, DataBucket.NAME, BackupBucket.NAME, ReplicationRole.NAME))
                 .add(new AccessLogBucket())
                 .add(new AccessLogLifecycle(), after(AccessLogBucket.NAME))
+                // The trail's key encrypts its log bucket by default: made first, ended after it (kept when its tags keep the
+                // bucket: the key reads them).
+                .add(new TrailKey())
                 // The trail's log bucket logs into the access-log bucket: walked after it, deleted (leaving its policy) before it.
-                .add(new TrailBucket(), reads(AccessLogBucket.NAME))
-                // The trail's key ends with its log bucket, whose tags say whether it is kept: the key reads them.
-                .add(new TrailKey(), after(TrailBucket.NAME))
+                .add(new TrailBucket(), after(TrailKey.NAME), reads(AccessLogBucket.NAME))
                 .add(new Trail(), after(TrailBucket.NAME, TrailKey.NAME, DataBucket.NAME))
                 .add(new AccessLogging(), after(AccessLogBucket.NAME, DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 // An earlier version's own trail goes once the shared one records the bucket; its log bucket stays until the end.

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * A log bucket the installation shares in one account and region (the trail's, the access logs'): tagged as the
- * installation's, not one SecureBucket's, encrypted with SSE-S3, emptied by whoever ends it. Its end is its
+ * installation's, not one SecureBucket's, encrypted with SSE-S3 unless a subclass names a key, emptied by whoever ends it. Its end is its
  * members': while one still writes into it a SecureBucket's deletion leaves it ({@link #leftInPlace}); after the last,
  * it is emptied and deleted, unless a member whose deletionPolicy is Retain ever wrote into it ({@link #RETAINS_LOGS},
  * set when such a member joins and never removed): then it stays as their audit record.

@@ -10,8 +10,9 @@ import java.util.Map;
 /**
  * Where the shared trail delivers its log files: the installation's log bucket in this account and region
  * (wp-&lt;installation&gt;-&lt;account&gt;-&lt;region&gt;-trails), or the one spec.trail.logBucketName names, shared by
- * every SecureBucket naming it. Encrypted with SSE-S3: SSE-KMS would need CloudTrail in the key policy, which a
- * referenced key may not allow. Its policy lets only the trail of this destination write (aws:SourceArn, as in
+ * every SecureBucket naming it. Its default encryption is SSE-KMS with the trail's own {@link TrailKey} and an S3 Bucket
+ * Key (Security Hub S3.17 asks for KMS at rest; CloudTrail encrypts each log file with that key anyway, so nothing
+ * else needs to use it). Its policy lets only the trail of this destination write (aws:SourceArn, as in
  * "Amazon S3 bucket policy for CloudTrail", https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-s3-bucket-policy-for-cloudtrail.html).
  *
  * <p>Its members are the trail's: while the trail exists (other SecureBuckets record into it) a SecureBucket's
@@ -42,6 +43,12 @@ public class TrailBucket extends SharedBucket {
     @Override
     protected boolean takesOver(BucketScope scope, Map<String, String> tags) {
         return scope.ownerKey().equals(tags.get(Ownership.OWNER_UID)) && NAME.equals(tags.get(Ownership.COMPONENT));
+    }
+
+    /** The trail's key: the bucket is made after it (see the graph). */
+    @Override
+    protected String kmsKeyArn(BucketScope scope) {
+        return scope.idOf(TrailKey.NAME);
     }
 
     @Override

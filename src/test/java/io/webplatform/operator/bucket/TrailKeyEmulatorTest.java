@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudtrail.model.CreateTrailRequest;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 import java.time.Instant;
 import java.util.List;
@@ -91,6 +92,12 @@ class TrailKeyEmulatorTest {
         return result;
     }
 
+    private static String defaultEncryption(String region, String bucket) {
+        var rule = person.s3(region).getBucketEncryption(r -> r.bucket(bucket)).serverSideEncryptionConfiguration().rules().get(0);
+        return rule.applyServerSideEncryptionByDefault().sseAlgorithmAsString() + " " + rule.applyServerSideEncryptionByDefault().kmsMasterKeyID()
+                + " bucket key " + rule.bucketKeyEnabled();
+    }
+
     /** The trail's key as KMS reports it, found by its ARN (the alias is removed when its deletion is scheduled). */
     private static KeyMetadata key(String region, String arn) {
         return person.kms(region).describeKey(r -> r.keyId(arn)).keyMetadata();
@@ -117,6 +124,8 @@ class TrailKeyEmulatorTest {
         String logBucket = converged.trailDestination().logBucket();
         String bucketRegion = person.s3(region).getBucketLocation(r -> r.bucket(logBucket)).locationConstraintAsString();
         assertThat(key(region, keyArn).arn()).contains(":kms:" + bucketRegion + ":");
+        // The log bucket's default encryption is the same key, with an S3 Bucket Key (S3.17).
+        assertThat(defaultEncryption(region, logBucket)).isEqualTo("aws:kms " + keyArn + " bucket key true");
         assertThat(key(region, keyArn).keySpecAsString()).as("CloudTrail and S3 support only symmetric keys").isEqualTo("SYMMETRIC_DEFAULT");
         assertThat(person.kms(region).getKeyRotationStatus(r -> r.keyId(keyArn)).keyRotationEnabled()).isTrue();
         // The policy written before the trail existed names the ARN CloudTrail then gave it.
@@ -136,6 +145,13 @@ class TrailKeyEmulatorTest {
         assertThat(second.allReady()).isTrue();
         assertThat(calls).as("a second pass writes nothing").allMatch(ApiCallMetrics::isReadOnly);
 
+        // A log bucket on SSE-S3 (as an earlier version made it, or moved back by hand) is moved to the trail's key.
+        person.s3(region).putBucketEncryption(r -> r.bucket(logBucket).serverSideEncryptionConfiguration(c -> c.rules(rule -> rule
+                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AES256)))));
+        WalkResult moved = graph.reconcile(scope(sb), new RecordedEvents());
+        assertThat(moved.repairs()).anyMatch(r -> r.contains("default encryption set to aws:kms with " + keyArn));
+        assertThat(defaultEncryption(region, logBucket)).isEqualTo("aws:kms " + keyArn + " bucket key true");
+
         // A trail moved back to SSE-S3 by hand (UpdateTrail with KmsKeyId "" removes it) is drift: the key is put back.
         person.cloudTrail(region).updateTrail(r -> r.name(trailName).kmsKeyId(""));
         WalkResult repaired = graph.reconcile(scope(sb), new RecordedEvents());
@@ -152,7 +168,8 @@ class TrailKeyEmulatorTest {
 
     @Test
     void aMemberLeavingWhileOthersRecordLeavesTheKeyAndARetainMemberKeepsItAfterTheTrailEnds() {
-        String region = "eu-north-1";
+        // A region no other test records in: SharedTrailEmulatorTest fills eu-north-1's trails.
+        String region = "eu-west-1";
         SecureBucket kept = resource(region, DeletionPolicy.Retain);
         SecureBucket deleted = resource(region, DeletionPolicy.Delete);
         assertThat(converge(kept).allReady()).isTrue();

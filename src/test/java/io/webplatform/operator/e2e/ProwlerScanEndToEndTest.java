@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.webplatform.operator.aws.Identity;
+import io.webplatform.operator.aws.ResourceNames;
 import io.webplatform.operator.engine.Installation;
 import io.webplatform.operator.testing.AwsStackInventory;
 import io.webplatform.operator.testing.Emulator;
@@ -182,9 +183,10 @@ class ProwlerScanEndToEndTest extends RunningOperatorTest {
      * installation's, and what the VPC and the database come with (untagged, but the operator's to set).
      */
     private Map<String, String> operatorMade(String ns) {
-        Set<String> ownerKeys = Set.of(jsonpath(ns, "webplatform", "shop", ".status.ownerKey"), jsonpath(ns, "securebucket", "app-logs", ".status.ownerKey"),
-                Identity.keyOf(installation.name(), "Installation", Emulator.REGION, "shared"));
+        Set<String> ownerKeys = Set.of(jsonpath(ns, "webplatform", "shop", ".status.ownerKey"), jsonpath(ns, "securebucket", "app-logs", ".status.ownerKey"));
         SortedSet<String> inventory = new TreeSet<>(AwsStackInventory.ofOwnerKeys(aws, ownerKeys));
+        AwsStackInventory.ofOwnerKeys(aws, Set.of(Identity.keyOf(installation.name(), "Installation", Emulator.REGION, "shared"))).stream()
+                .filter(this::sharedBySamples).forEach(inventory::add);
         var ec2 = aws.ec2(Emulator.REGION);
         String vpc = jsonpath(ns, "webplatform", "shop", ".status.outputs.vpcId");
         ec2.describeNetworkAcls(r -> r.filters(f -> f.name("vpc-id").values(vpc), f -> f.name("default").values("true"))).networkAcls()
@@ -200,6 +202,26 @@ class ProwlerScanEndToEndTest extends RunningOperatorTest {
         Map<String, String> made = new LinkedHashMap<>();
         inventory.forEach(entry -> made.put(entry.substring(entry.lastIndexOf(' ') + 1), entry));
         return made;
+    }
+
+    /**
+     * The installation's shared resources the samples use: the default trail, its key and log bucket, and the
+     * access-log bucket. Another destination (an earlier test's spec.trail.logBucketName, kept by deletionPolicy
+     * Retain) is not what the samples built.
+     */
+    private boolean sharedBySamples(String entry) {
+        String kind = entry.substring(0, entry.indexOf(' '));
+        String id = entry.substring(entry.indexOf(' ') + 1);
+        String account = aws.sts(Emulator.REGION).getCallerIdentity().account();
+        String trailBucket = ResourceNames.sharedTrailLogBucket(installation.name(), account, Emulator.REGION);
+        String trail = ResourceNames.sharedTrail(installation.name(), trailBucket, false);
+        return switch (kind) {
+            case "s3:bucket" -> id.equals(trailBucket) || id.equals(ResourceNames.sharedAccessLogBucket(installation.name(), account, Emulator.REGION));
+            case "cloudtrail:trail" -> id.equals(trail);
+            case "kms:key" -> aws.kms(Emulator.REGION).listAliases(r -> r.keyId(id)).aliases().stream()
+                    .anyMatch(a -> a.aliasName().equals("alias/webplatform/" + trail));
+            default -> true;
+        };
     }
 
     private static boolean madeBy(Map<String, String> made, String uid) {
