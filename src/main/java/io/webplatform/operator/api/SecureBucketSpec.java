@@ -3,6 +3,8 @@ package io.webplatform.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -73,6 +75,10 @@ public class SecureBucketSpec {
             + " installation's access-log bucket of the region (Security Hub S3.9 and CloudTrail.7).")
     public AccessLogs accessLogs = new AccessLogs();
 
+    @JsonPropertyDescription("The operator's lifecycle rule on the data, backup and trail log buckets: incomplete uploads are always"
+            + " aborted after 7 days; noncurrent versions expire only when asked.")
+    public Lifecycle lifecycle;
+
     @JsonPropertyDescription(ManagementPolicy.DESCRIPTION)
     @Default("Manage")
     public ManagementPolicy managementPolicy = ManagementPolicy.Manage;
@@ -135,6 +141,16 @@ public class SecureBucketSpec {
         @ValidationRule(value = BUCKET_NAME_RULE, message = BUCKET_NAME_MESSAGE)
         @ValidationRule(value = "self == oldSelf", message = "trail.logBucketName is immutable")
         public String logBucketName;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Lifecycle {
+        @JsonPropertyDescription("Days after which a version that is no longer current is deleted from the data and backup buckets,"
+                + " with the delete markers left alone; unset keeps every version (a versioned bucket then grows forever). The"
+                + " trail's log bucket keeps its versions whatever this says.")
+        @Min(1)
+        @Max(36500)
+        public Integer noncurrentVersionExpirationDays;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

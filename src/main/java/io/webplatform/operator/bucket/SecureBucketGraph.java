@@ -28,6 +28,7 @@ public final class SecureBucketGraph {
                 // The trail's log bucket logs into the access-log bucket: walked after it, deleted (leaving its policy) before it.
                 .add(new TrailBucket(), after(TrailKey.NAME), reads(AccessLogBucket.NAME))
                 .add(new Trail(), after(TrailBucket.NAME, TrailKey.NAME, DataBucket.NAME))
+                .add(new BucketLifecycle(), after(DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 .add(new AccessLogging(), after(AccessLogBucket.NAME, DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 // An earlier version's own trail goes once the shared one records the bucket; its log bucket stays until the end.
                 .add(new PreviousTrailBucket())

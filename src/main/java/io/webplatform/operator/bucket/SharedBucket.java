@@ -56,7 +56,11 @@ public abstract class SharedBucket extends ProtectedBucket {
 
     @Override
     public boolean retainedOnDelete(BucketScope scope) {
-        State state = of(scope, name());
+        return retains(of(scope, name()));
+    }
+
+    /** Kept after its last member: adopted, or a Retain member wrote into it. */
+    static boolean retains(State state) {
         return state != null && (state.adopted() || "true".equals(state.tags().get(RETAINS_LOGS)));
     }
 }

@@ -152,14 +152,12 @@ public class TrailKey implements Component<BucketScope, OwnedKeys.Desired, Owned
     /**
      * Kept exactly when the trail's log bucket is kept ({@link TrailBucket#retainedOnDelete}: a member whose
      * deletionPolicy is Retain recorded into it, or it was adopted): the logs it keeps are encrypted with this key.
-     * The bucket is read here, as the engine reads it for its own deletion, whatever order the two are deleted in.
+     * The bucket is read here: it is deleted before the key, so by now it may be gone (then nothing is kept).
      */
     @Override
     public boolean retainedOnDelete(BucketScope scope) {
-        TrailBucket bucket = new TrailBucket();
-        Observed<ProtectedBucket.State> observed = bucket.observe(scope);
-        scope.record(TrailBucket.NAME, observed);
-        return observed != null && bucket.retainedOnDelete(scope);
+        Observed<ProtectedBucket.State> observed = new TrailBucket().observe(scope);
+        return observed != null && SharedBucket.retains(observed.detail());
     }
 
     /** The key as this pass found it (and left it); null when absent. */
