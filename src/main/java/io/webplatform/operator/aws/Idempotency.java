@@ -101,7 +101,7 @@ public final class Idempotency {
 
         answers("cloudtrail:CreateTrail", "TrailAlreadyExistsException");
         answers("cloudtrail:DeleteTrail", "TrailNotFoundException");
-        safe("cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:StartLogging");
+        safe("cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:StartLogging", "cloudtrail:PutInsightSelectors");
 
         answers("rds:CreateDBInstance", "DBInstanceAlreadyExists");
         answers("rds:RestoreDBInstanceFromDBSnapshot", "DBInstanceAlreadyExists");

@@ -30,6 +30,7 @@ public final class SecureBucketGraph {
                 // Locked before the trail is made (walked first), so no log file lands unlocked.
                 .add(new TrailObjectLock(), after(TrailBucket.NAME))
                 .add(new Trail(), after(TrailBucket.NAME, TrailKey.NAME, DataBucket.NAME))
+                .add(new TrailInsights(), after(Trail.NAME))
                 .add(new BucketLifecycle(), after(DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 .add(new AccessLogging(), after(AccessLogBucket.NAME, DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 // An earlier version's own trail goes once the shared one records the bucket; its log bucket stays until the end.
