@@ -105,6 +105,10 @@ class TrailInsightsEmulatorTest {
                         InsightSelector.builder().insightType(InsightType.API_CALL_RATE_INSIGHT).eventCategories(SourceEventCategory.DATA).build(),
                         InsightSelector.builder().insightType(InsightType.API_ERROR_RATE_INSIGHT).eventCategories(SourceEventCategory.DATA).build()));
         assertThat(TrailInsights.describe(selectorsOf(trail))).isEqualTo("ApiCallRateInsight on [Data], ApiErrorRateInsight on [Data]");
+        BucketScope walked = scope(sb, true);
+        assertThat(graph.reconcile(walked, new RecordedEvents()).allReady()).isTrue();
+        assertThat(BucketFindings.evaluate(walked)).filteredOn(f -> f.getId().equals("cloudtrail_insights_exist"))
+                .singleElement().satisfies(f -> assertThat(f.failed()).as(f.getMessage()).isFalse());
 
         List<String> resync = callsOf(() -> converge(sb, true));
         assertThat(resync).allMatch(ApiCallMetrics::isReadOnly);

@@ -119,6 +119,10 @@ class TrailObjectLockEmulatorTest {
         assertThat(lock.objectLockEnabled()).isEqualTo(ObjectLockEnabled.ENABLED);
         assertThat(lock.rule().defaultRetention().mode()).isEqualTo(ObjectLockRetentionMode.GOVERNANCE);
         assertThat(lock.rule().defaultRetention().days()).isEqualTo(30);
+        BucketScope walked = scope(sb, governance);
+        assertThat(graph.reconcile(walked, new RecordedEvents()).allReady()).isTrue();
+        assertThat(BucketFindings.evaluate(walked)).filteredOn(f -> f.getId().equals("S3.15"))
+                .singleElement().satisfies(f -> assertThat(f.failed()).as(f.getMessage()).isFalse());
         assertThat(calls.indexOf("S3:PutObjectLockConfiguration")).as("no log file lands unlocked")
                 .isNotNegative().isLessThan(calls.indexOf("CloudTrail:CreateTrail"));
         // S3 refuses an Object Lock bucket as a server access log destination: the access-log bucket never gets one.
