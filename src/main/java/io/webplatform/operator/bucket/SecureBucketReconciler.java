@@ -30,6 +30,13 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "webplatform.access-log-retention-days",
             defaultValue = "" + BucketScope.DEFAULT_ACCESS_LOG_RETENTION_DAYS)
     int accessLogRetentionDays;
+    /** The chart's trail.cloudWatchLogs.enabled: shared trails also deliver to CloudWatch Logs (Security Hub CloudTrail.5). */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "webplatform.trail-cloudwatch-logs-enabled", defaultValue = "true")
+    boolean trailLogsEnabled;
+    /** The chart's trail.cloudWatchLogs.retentionDays: how long the trail's log group keeps events. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "webplatform.trail-cloudwatch-logs-retention-days",
+            defaultValue = "" + BucketScope.DEFAULT_TRAIL_LOG_RETENTION_DAYS)
+    int trailLogsRetentionDays;
 
     public SecureBucketReconciler() {
         super("SecureBucket", SecureBucketGraph.create(), SecureBucketStatus::new);
@@ -84,7 +91,7 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
 
     private BucketScope scope(SecureBucket resource, Identity identity) {
         return new BucketScope(resource, identity, clients, accountIds.of(clients.region(resource.getSpec().region)), installation.name(),
-                accessLogRetentionDays);
+                accessLogRetentionDays, new BucketScope.TrailLogs(trailLogsEnabled, trailLogsRetentionDays));
     }
 
     private static void fillOutputs(SecureBucketStatus status, BucketScope scope, WalkResult walk) {
