@@ -28,9 +28,11 @@ public final class SecureBucketGraph {
                 // The trail's log bucket logs into the access-log bucket: walked after it, deleted (leaving its policy) before it.
                 .add(new TrailBucket(), after(TrailKey.NAME), reads(AccessLogBucket.NAME))
                 // The trail's CloudWatch Logs group is encrypted with its key; the role that delivers there names the group by name.
+                // The trail reads both rather than waiting for them: the chart's opt-out removes them while the trail stays (the
+                // trail waits for them itself when they are wanted), and it is still walked after them and deleted before them.
                 .add(new TrailLogGroup(), after(TrailKey.NAME))
                 .add(new TrailLogsRole())
-                .add(new Trail(), after(TrailBucket.NAME, TrailKey.NAME, DataBucket.NAME, TrailLogGroup.NAME, TrailLogsRole.NAME))
+                .add(new Trail(), after(TrailBucket.NAME, TrailKey.NAME, DataBucket.NAME), reads(TrailLogGroup.NAME, TrailLogsRole.NAME))
                 .add(new BucketLifecycle(), after(DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 .add(new AccessLogging(), after(AccessLogBucket.NAME, DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 // An earlier version's own trail goes once the shared one records the bucket; its log bucket stays until the end.

@@ -100,6 +100,10 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
     @Override
     public Desired desired(BucketScope scope) {
         BucketScope.TrailDestination destination = scope.trailDestination();
+        if (scope.trailLogs().enabled() && (scope.observed(TrailLogGroup.NAME) == null || scope.observed(TrailLogsRole.NAME) == null)) {
+            // What an "after" edge would say; the graph reads them instead, so that the chart's opt-out does not hold the trail.
+            throw new io.webplatform.operator.aws.StillWorking("waiting for " + TrailLogGroup.NAME + ", " + TrailLogsRole.NAME);
+        }
         return new Desired(destination.trail(), destination.logBucket(), scope.idOf(TrailKey.NAME), true, sharedTags(scope, NAME, destination.trail()),
                 selectorName(scope), scope.objectArnPrefix(), true,
                 scope.trailLogs().enabled() ? TrailLogGroup.trailArn(scope) : null,
