@@ -227,7 +227,8 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
                     inRegion.add(t.name());
                 }
             }
-            if (inRegion.size() >= TRAILS_PER_REGION) {
+            // Another member made it since GetEventSelectors answered: it needs no new trail.
+            if (inRegion.size() >= TRAILS_PER_REGION && !inRegion.contains(destination.trail())) {
                 throw trailsQuota(scope, destination, String.join(", ", inRegion), inRegion.size());
             }
             return;

@@ -54,8 +54,10 @@ class BucketFindingsEmulatorTest {
         assertThat(graph.reconcile(created, new RecordedEvents()).allReady()).isTrue();
         List<Finding> first = BucketFindings.evaluate(created);
         // 5 checks on each of 4 buckets (the access-log bucket too), key rotation, trail validation, logging and KMS encryption (CloudTrail.2),
-        // access logging of the data and backup buckets (S3.9) and of the trail's log bucket (CloudTrail.7).
-        assertThat(first).hasSize(27).noneMatch(Finding::failed);
+        // access logging of the data and backup buckets (S3.9) and of the trail's log bucket (CloudTrail.7), and the trail's
+        // delivery to CloudWatch Logs (CloudTrail.5).
+        assertThat(first).hasSize(28).noneMatch(Finding::failed);
+        assertThat(first).filteredOn(f -> f.getId().equals("CloudTrail.5")).hasSize(1);
         assertThat(first).filteredOn(f -> f.getId().equals("S3.9")).hasSize(2);
         assertThat(first).filteredOn(f -> f.getId().equals("CloudTrail.7")).hasSize(1);
 
