@@ -71,7 +71,7 @@ class BucketFindingsEmulatorTest {
         BucketScope repaired = scope(sb);
         WalkResult walk = graph.reconcile(repaired, new RecordedEvents());
         assertThat(walk.repairs()).hasSize(5);
-        assertThat(BucketFindings.evaluate(repaired)).hasSize(27).noneMatch(Finding::failed);
+        assertThat(BucketFindings.evaluate(repaired)).hasSize(28).noneMatch(Finding::failed);
 
         sb.getMetadata().setDeletionTimestamp(Instant.now().toString());
         WalkResult deleted = null;
