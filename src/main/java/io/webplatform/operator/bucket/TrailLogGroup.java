@@ -115,7 +115,8 @@ public class TrailLogGroup implements Component<BucketScope, TrailLogGroup.Desir
     @Override
     public void create(BucketScope scope, Desired desired) {
         try {
-            scope.logs().createLogGroup(r -> r.logGroupName(desired.name()).kmsKeyId(desired.kmsKeyArn()).tags(desired.tags()));
+            keyChecked(scope, desired, () -> scope.logs().createLogGroup(r -> r.logGroupName(desired.name()).kmsKeyId(desired.kmsKeyArn())
+                    .tags(desired.tags())));
         } catch (RuntimeException e) {
             if (!"ResourceAlreadyExistsException".equals(AwsErrors.errorCode(e))) {
                 throw e;
@@ -135,13 +136,22 @@ public class TrailLogGroup implements Component<BucketScope, TrailLogGroup.Desir
                 }
                 case ENCRYPTION -> {
                     // Events already stored stay readable: CloudWatch Logs keeps the keys it used.
-                    logs.associateKmsKey(r -> r.logGroupName(desired.name()).kmsKeyId(desired.kmsKeyArn()));
+                    keyChecked(scope, desired, () -> logs.associateKmsKey(r -> r.logGroupName(desired.name()).kmsKeyId(desired.kmsKeyArn())));
                     after = new State(after.name(), after.retentionDays(), desired.kmsKeyArn());
                 }
                 default -> throw new IllegalArgumentException("no such log group setting: " + change.field());
             }
         }
         scope.record(NAME, current.withDetail(after));
+    }
+
+    /**
+     * CloudWatch Logs checks at CreateLogGroup and AssociateKmsKey that it may use the key: right after the key policy
+     * gained its statement, a refusal is a retry (StillWorking) for a bounded time, not Stalled.
+     */
+    private static void keyChecked(BucketScope scope, Desired desired, Runnable call) {
+        io.webplatform.operator.aws.Propagation.TRAIL_LOG_GROUP_KEY.run("the key policy of " + desired.kmsKeyArn() + " for " + desired.name(),
+                null, scope.clock(), call);
     }
 
     /** ResourceNotFoundException (someone deleted it meanwhile) is judged by the engine's table of delete failures: GONE. */

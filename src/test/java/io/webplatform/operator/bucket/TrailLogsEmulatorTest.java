@@ -249,6 +249,32 @@ class TrailLogsEmulatorTest {
     }
 
     /**
+     * CreateLogGroup with the trail's key right after the key policy gained the statement for CloudWatch Logs: AWS may
+     * answer AccessDeniedException until KMS has propagated the policy (moto checks nothing): a retry, not Stalled.
+     */
+    @Test
+    void aKeyPolicyNotYetPropagatedToCloudWatchLogsIsRetriedNotStalled() {
+        String region = "ap-south-1";
+        SecureBucket sb = resource(region, DeletionPolicy.Delete);
+        var refused = FAIL.answer("CreateLogGroup", "AccessDeniedException", 400,
+                "The specified KMS key does not exist or is not allowed to be used with Arn 'arn:aws:logs:" + region + ":" + ACCOUNT
+                        + ":log-group:/aws/cloudtrail/x'").times(1);
+        RecordedEvents events = new RecordedEvents();
+        WalkResult first = graph.reconcile(scope(sb), events);
+        assertThat(refused.answered()).isEqualTo(1);
+        assertThat(first.stalled()).as(first.stalledMessage()).isFalse();
+        assertThat(first.failures()).isEmpty();
+        assertThat(first.component(TrailLogGroup.NAME).getState()).isEqualTo(ComponentGraph.PENDING);
+        assertThat(first.component(TrailLogGroup.NAME).getMessage()).contains("the key policy of arn:aws:kms:").contains("AWS is still propagating it");
+        assertThat(first.component(Trail.NAME).isReady()).as("the trail waits for its group").isFalse();
+        assertThat(events.warnings).isEmpty();
+
+        WalkResult next = converge(sb);
+        assertThat(next.allReady()).as(next.waitingSummary()).isTrue();
+        assertThat(deleteFully(sb).allGone()).isTrue();
+    }
+
+    /**
      * Right after CreateRole, CloudTrail answers InvalidCloudWatchLogsRoleArnException until IAM has propagated the role:
      * a retry (Pending, no warning), not Stalled; the next pass converges.
      */
