@@ -59,7 +59,8 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     @Override
     protected Report report(SecureBucket resource, SecureBucketStatus status, BucketScope scope, WalkResult walk, KubernetesEvents events) {
         List<Finding> findings = BucketFindings.evaluate(scope);
-        List<String> failed = findings.stream().filter(Finding::failed)
+        // A control the spec or the chart turned off (optedOutBy) is reported, not a fault: not Degraded.
+        List<String> failed = findings.stream().filter(Finding::faulty)
                 .map(f -> f.getId() + " on " + f.getResource()).toList();
         status.setFindings(findings);
         status.setRetained(null);

@@ -206,6 +206,8 @@ class TrailLogsEmulatorTest {
         graph.reconcile(off, new RecordedEvents());
         Finding finding = cloudTrail5(off);
         assertThat(finding.failed()).isTrue();
+        assertThat(finding.faulty()).as("the installation's choice, not a fault").isFalse();
+        assertThat(finding.getOptedOutBy()).isEqualTo("the chart's trail.cloudWatchLogs.enabled: false");
         assertThat(finding.getMessage()).startsWith("opted out: ").contains("trail.cloudWatchLogs.enabled: false");
         // Nor does the key still admit CloudWatch Logs.
         assertThat(person.kms(region).getKeyPolicy(r -> r.keyId(keyArn).policyName("default")).policy()).doesNotContain("logs." + region);
