@@ -79,8 +79,8 @@ public final class DeleteFailures {
     private static final String ROLE = "grant `{action}` to the operator's IAM role (operator/iam-policy-*.json)";
 
     /** The table's service labels as the SDK names the service in an error (AwsErrorDetails.serviceName). */
-    private static final java.util.Map<String, String> SDK_SERVICE_NAMES = java.util.Map.of("EC2", "Ec2", "ELB", "ElasticLoadBalancingV2",
-            "RDS", "Rds", "IAM", "Iam", "KMS", "Kms", "S3", "S3", "CloudTrail", "CloudTrail", "SNS", "Sns", "CloudWatch", "CloudWatch");
+    private static final java.util.Map<String, String> SDK_SERVICE_NAMES = java.util.Map.ofEntries(
+            java.util.Map.entry("EC2", "Ec2"), java.util.Map.entry("ELB", "ElasticLoadBalancingV2"), java.util.Map.entry("RDS", "Rds"), java.util.Map.entry("IAM", "Iam"), java.util.Map.entry("KMS", "Kms"), java.util.Map.entry("S3", "S3"), java.util.Map.entry("CloudTrail", "CloudTrail"), java.util.Map.entry("SNS", "Sns"), java.util.Map.entry("CloudWatch", "CloudWatch"), java.util.Map.entry("CloudWatchLogs", "CloudWatchLogs"));
 
     /** The table, first match wins: specific codes and message patterns before the catch-all rows. */
     public static final List<Row> TABLE = List.of(
@@ -116,6 +116,7 @@ public final class DeleteFailures {
             gone("CloudTrail", "TrailNotFoundException", "the trail is already deleted"),
             gone("SNS", "NotFound", "the topic is already deleted"),
             gone("CloudWatch", "ResourceNotFound", "the alarm is already deleted"),
+            gone("CloudWatchLogs", "ResourceNotFoundException", "the log group is already deleted"),
 
             // A person must act.
             blocked("any", "AccessDenied", "the operator's role lacks the permission `{action}`", ROLE),

@@ -129,7 +129,7 @@ public final class Idempotency {
         // CloudWatch Logs: a log group's name is unique in the account and region.
         answers("logs:CreateLogGroup", "ResourceAlreadyExistsException");
         answers("logs:DeleteLogGroup", "ResourceNotFoundException");
-        safe("logs:PutRetentionPolicy");
+        safe("logs:PutRetentionPolicy", "logs:AssociateKmsKey");
     }
 
     private Idempotency() {

@@ -89,6 +89,29 @@ public record Propagation(String reason, Duration window, Predicate<Throwable> r
             "the trail key's policy must let cloudtrail.amazonaws.com call kms:GenerateDataKey* (encryption context"
                     + " aws:cloudtrail:arn, aws:SourceArn the trail's ARN) and kms:DescribeKey; compare it with the CloudTrail user guide");
 
+    /**
+     * CreateTrail or UpdateTrail naming the role CloudTrail assumes to deliver to CloudWatch Logs right after CreateRole:
+     * CloudTrail assumes it at that call and answers InvalidCloudWatchLogsRoleArnException ("Access denied. Verify in IAM
+     * that the role has adequate permissions") until IAM has propagated the role and its policy ("changes that I make are
+     * not always immediately visible", IAM user guide, troubleshooting). No figure: two minutes from the role's CreateDate.
+     */
+    public static final Propagation TRAIL_LOGS_ROLE = new Propagation("TrailLogsRoleNotUsable", Duration.ofMinutes(2),
+            code("InvalidCloudWatchLogsRoleArnException"),
+            "the role's trust policy must let cloudtrail.amazonaws.com assume it, its policy must allow logs:CreateLogStream and"
+                    + " logs:PutLogEvents on the trail's log group, and the operator must be allowed iam:PassRole on it to CloudTrail");
+
+    /**
+     * CreateLogGroup or AssociateKmsKey naming the trail's key right after its policy gained the statement for
+     * logs.&lt;region&gt;.amazonaws.com: CloudWatch Logs checks it may use the key and answers AccessDeniedException (or
+     * InvalidParameterException about the key) while KMS has not propagated the policy ("typically takes less than a few
+     * seconds, but in some cases it can take several minutes", KMS developer guide, AWS KMS eventual consistency). No figure:
+     * six minutes, as for the trail's own use of the key; measured from the first refusal.
+     */
+    public static final Propagation TRAIL_LOG_GROUP_KEY = new Propagation("TrailLogGroupKeyRejected", Duration.ofMinutes(6),
+            code("AccessDeniedException").or(codeWithMessage("InvalidParameterException", "kms")),
+            "the trail key's policy must let logs.<region>.amazonaws.com use it for the log group (kms:EncryptionContext:aws:logs:arn),"
+                    + " the key must be enabled, and the operator must be allowed logs:CreateLogGroup and logs:AssociateKmsKey on it");
+
     /** First refusal seen, by dependency, for dependencies AWS keeps no date of; forgotten at the first success. What this process saw only. */
     private static final Map<String, Instant> FIRST_REFUSAL = new ConcurrentHashMap<>();
 

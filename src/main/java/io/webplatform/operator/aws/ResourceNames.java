@@ -88,6 +88,15 @@ public final class ResourceNames {
         return fit("wp-" + installation, suffix, 128, "[^a-zA-Z0-9._-]", "-");
     }
 
+    /**
+     * The IAM role a shared trail assumes to deliver to CloudWatch Logs: wp-&lt;installation&gt;-trail-logs-&lt;hash&gt;, at
+     * most 64 of [\w+=,.@-]. IAM is global while trails are regional (and share their name across regions): the hash
+     * is of the region and the trail.
+     */
+    public static String trailLogsRole(String installation, String region, String trail) {
+        return fit("wp-" + installation, "-trail-logs-" + shortHash(region + "/" + trail), 64, "[^a-z0-9+=,.@_-]", "-");
+    }
+
     /** KMS alias: alias/ followed by at most 250 of [a-zA-Z0-9/_-]. */
     public static String kmsAlias(String namespace, String name, String uid, String suffix) {
         return "alias/webplatform/" + fit(namespace + "-" + name, "-" + shortHash(uid) + suffix, 200, "[^a-zA-Z0-9/_-]", "-");

@@ -37,6 +37,11 @@ public final class BucketFindings {
             // Security Hub CloudTrail.2: the trail's log files encrypted at rest with a KMS key (the shared trail's own, TrailKey).
             findings.add(Finding.control("CloudTrail.2", "cloudtrail_kms_encryption_enabled", trail.trail().kmsKeyId() != null, "MEDIUM", id,
                     "the trail's log files are encrypted with a KMS key", null));
+            // Security Hub CloudTrail.5: the trail also delivers to CloudWatch Logs (TrailLogGroup), unless the installation opted out.
+            String group = Trail.blankAsNull(trail.trail().cloudWatchLogsLogGroupArn());
+            findings.add(Finding.control("CloudTrail.5", "cloudtrail_cloudwatch_logging_enabled", group != null, "LOW", id,
+                    "the trail delivers to CloudWatch Logs" + (group == null ? "" : " group " + group),
+                    scope.trailLogs().enabled() ? null : "the chart's trail.cloudWatchLogs.enabled: false"));
             // Options of the installation (the chart's), reported where they are off so an audit of the cluster sees them.
             var insights = scope.observed(TrailInsights.NAME);
             boolean insightsOn = insights != null && TrailInsights.selectors().stream()

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * The listings a SecureBucket's idle resync compares ({@link io.webplatform.operator.engine.IdleGate}):
  * what exists cheaply, one listing per kind per region per resync window for every SecureBucket. They
- * show a bucket, the replication role, the key's alias or the trail deleted or replaced (a role's trust
+ * show a bucket, the replication role, the trail's CloudWatch Logs role, the key's alias or the trail deleted or replaced (a role's trust
  * policy, an alias's target, a trail's settings changed); a bucket's configuration, a key's policy or a
  * role's inline policy are per-resource reads, checked at the next full pass (the drift-check period).
  * <ul>
@@ -38,7 +38,8 @@ public final class BucketListings {
                         scope -> Selection.byNames(Set.of(scope.names().keyAlias()))),
                 new Listing<BucketScope>("iam:role", region -> clients.iam(region).listRolesPaginator(r -> r.maxItems(1000)).roles().stream()
                         .map(r -> new Item(null, r.roleName(), r.toBuilder().roleLastUsed((software.amazon.awssdk.services.iam.model.RoleLastUsed) null).build().toString())).toList(),
-                        scope -> Selection.byNames(Set.of(scope.names().replicationRole()))),
+                        scope -> Selection.byNames(scope.trailLogsEnabled() ? Set.of(scope.names().replicationRole(), TrailLogsRole.roleName(scope))
+                                : Set.of(scope.names().replicationRole()))),
                 new Listing<BucketScope>("cloudtrail:trail", region -> clients.cloudTrail(region).describeTrails(r -> r.includeShadowTrails(false))
                         .trailList().stream().map(t -> new Item(null, t.name(), t.toString())).toList(),
                         scope -> Selection.byNames(scope.trailEnabled() ? Set.of(scope.trailDestination().trail()) : Set.of())));

@@ -27,9 +27,21 @@ public class BucketScope extends Scope {
     private final int accessLogRetentionDays;
     private TrailObjectLock.Retention trailObjectLock = TrailObjectLock.Retention.OFF;
     private boolean trailInsights;
+    private final TrailLogs trailLogs;
 
     /** How long access logs are kept when the chart does not say (S3's lifecycle Expiration, days). */
     public static final int DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
+
+    /** How long the shared trail's CloudWatch Logs group keeps events when the chart does not say (days). */
+    public static final int DEFAULT_TRAIL_LOG_RETENTION_DAYS = 365;
+
+    /**
+     * The installation's choice (the chart's trail.cloudWatchLogs): whether shared trails also deliver to a
+     * CloudWatch Logs group (Security Hub CloudTrail.5), and how many days that group keeps events.
+     */
+    public record TrailLogs(boolean enabled, int retentionDays) {
+        public static final TrailLogs DEFAULT = new TrailLogs(true, DEFAULT_TRAIL_LOG_RETENTION_DAYS);
+    }
 
     /** The installation name when none is given: the operator's own default (engine.Installation). */
     public static final String DEFAULT_INSTALLATION = "webplatform";
@@ -57,16 +69,21 @@ public class BucketScope extends Scope {
 
     public BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String accountId, String installation,
                        int accessLogRetentionDays) {
-        this(resource, identity, clients, clients.region(resource.getSpec().region), accountId, installation, accessLogRetentionDays);
+        this(resource, identity, clients, accountId, installation, accessLogRetentionDays, TrailLogs.DEFAULT);
+    }
+
+    public BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String accountId, String installation,
+                       int accessLogRetentionDays, TrailLogs trailLogs) {
+        this(resource, identity, clients, clients.region(resource.getSpec().region), accountId, installation, accessLogRetentionDays, trailLogs);
     }
 
     /** A plan's scope: no AWS clients (so any AWS call fails), the account as a reference. */
     public static BucketScope forPlan(SecureBucket resource, Identity identity, String region, String accountId, String installation) {
-        return new BucketScope(resource, identity, null, region, accountId, installation, DEFAULT_ACCESS_LOG_RETENTION_DAYS);
+        return new BucketScope(resource, identity, null, region, accountId, installation, DEFAULT_ACCESS_LOG_RETENTION_DAYS, TrailLogs.DEFAULT);
     }
 
     private BucketScope(SecureBucket resource, Identity identity, AwsClients clients, String region, String accountId, String installation,
-                        int accessLogRetentionDays) {
+                        int accessLogRetentionDays, TrailLogs trailLogs) {
         super(resource, identity, region);
         this.resource = resource;
         this.names = BucketNames.of(resource, identity.key());
@@ -78,6 +95,21 @@ public class BucketScope extends Scope {
         this.trailDestination = new TrailDestination(logBucket, ResourceNames.sharedTrail(installation, logBucket, named != null), named != null);
         this.accessLogBucket = ResourceNames.sharedAccessLogBucket(installation, accountId, region);
         this.accessLogRetentionDays = accessLogRetentionDays;
+        this.trailLogs = trailLogs;
+    }
+
+    /** The installation's CloudWatch Logs delivery of shared trails (the chart's trail.cloudWatchLogs). */
+    public TrailLogs trailLogs() {
+        return trailLogs;
+    }
+
+    /** This SecureBucket records into a shared trail, and the installation has that trail deliver to CloudWatch Logs. */
+    public boolean trailLogsEnabled() {
+        return trailEnabled() && trailLogs.enabled();
+    }
+
+    public software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient logs() {
+        return clients.logs(region());
     }
 
     /** Where this SecureBucket's buckets deliver their S3 server access logs: the installation's bucket of the region. */

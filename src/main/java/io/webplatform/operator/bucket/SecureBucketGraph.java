@@ -27,9 +27,14 @@ public final class SecureBucketGraph {
                 .add(new TrailKey())
                 // The trail's log bucket logs into the access-log bucket: walked after it, deleted (leaving its policy) before it.
                 .add(new TrailBucket(), after(TrailKey.NAME), reads(AccessLogBucket.NAME))
+                // The trail's CloudWatch Logs group is encrypted with its key; the role that delivers there names the group by name.
+                // The trail reads both rather than waiting for them: the chart's opt-out removes them while the trail stays (the
+                // trail waits for them itself when they are wanted), and it is still walked after them and deleted before them.
+                .add(new TrailLogGroup(), after(TrailKey.NAME))
+                .add(new TrailLogsRole())
                 // Locked before the trail is made (walked first), so no log file lands unlocked.
                 .add(new TrailObjectLock(), after(TrailBucket.NAME))
-                .add(new Trail(), after(TrailBucket.NAME, TrailKey.NAME, DataBucket.NAME))
+                .add(new Trail(), after(TrailBucket.NAME, TrailKey.NAME, DataBucket.NAME), reads(TrailLogGroup.NAME, TrailLogsRole.NAME))
                 .add(new TrailInsights(), after(Trail.NAME))
                 .add(new BucketLifecycle(), after(DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 .add(new AccessLogging(), after(AccessLogBucket.NAME, DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))

@@ -37,6 +37,13 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     int trailObjectLockDays;
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "webplatform.trail.insights", defaultValue = "false")
     boolean trailInsights;
+    /** The chart's trail.cloudWatchLogs.enabled: shared trails also deliver to CloudWatch Logs (Security Hub CloudTrail.5). */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "webplatform.trail-cloudwatch-logs-enabled", defaultValue = "true")
+    boolean trailLogsEnabled;
+    /** The chart's trail.cloudWatchLogs.retentionDays: how long the trail's log group keeps events. */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "webplatform.trail-cloudwatch-logs-retention-days",
+            defaultValue = "" + BucketScope.DEFAULT_TRAIL_LOG_RETENTION_DAYS)
+    int trailLogsRetentionDays;
 
     public SecureBucketReconciler() {
         super("SecureBucket", SecureBucketGraph.create(), SecureBucketStatus::new);
@@ -59,7 +66,8 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     @Override
     protected Report report(SecureBucket resource, SecureBucketStatus status, BucketScope scope, WalkResult walk, KubernetesEvents events) {
         List<Finding> findings = BucketFindings.evaluate(scope);
-        List<String> failed = findings.stream().filter(Finding::failed)
+        // A control the spec or the chart turned off (optedOutBy) is reported, not a fault: not Degraded.
+        List<String> failed = findings.stream().filter(Finding::faulty)
                 .map(f -> f.getId() + " on " + f.getResource()).toList();
         status.setFindings(findings);
         status.setRetained(null);
@@ -91,7 +99,8 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
 
     private BucketScope scope(SecureBucket resource, Identity identity) {
         return new BucketScope(resource, identity, clients, accountIds.of(clients.region(resource.getSpec().region)), installation.name(),
-                accessLogRetentionDays).trailObjectLock(TrailObjectLock.Retention.of(trailObjectLockMode.orElse(""), trailObjectLockDays))
+                accessLogRetentionDays, new BucketScope.TrailLogs(trailLogsEnabled, trailLogsRetentionDays))
+                .trailObjectLock(TrailObjectLock.Retention.of(trailObjectLockMode.orElse(""), trailObjectLockDays))
                 .trailInsights(trailInsights);
     }
 

@@ -48,6 +48,7 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
     static final String ENCRYPTION = "log file encryption";
     static final String MEMBERSHIP = "member";
     static final String LOGGING = "logging";
+    static final String CLOUDWATCH_LOGS = "CloudWatch Logs delivery";
 
     /** CloudTrail: 500 values over all conditions of all advanced event selectors of a trail, not adjustable. */
     public static final int VALUES_PER_TRAIL = 500;
@@ -79,10 +80,11 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
      * The trail as this SecureBucket wants it: what CreateTrail sends, the member it adds (its objects' ARN
      * prefix) to the operator's selector, and logging on. Validation, destination, the KMS key of its log files (an
      * ARN: what GetTrail returns, "a fully specified ARN to a KMS key"), membership and logging are compared: the
-     * rest is set at creation.
+     * rest is set at creation. The CloudWatch Logs group (its ARN ending in ":*") and the role CloudTrail assumes to
+     * deliver there are null when the installation opted out (the chart's trail.cloudWatchLogs.enabled: false).
      */
     public record Desired(String name, String logBucket, String kmsKeyArn, boolean logFileValidation, Map<String, String> tags,
-                          String selectorName, String member, boolean logging) {
+                          String selectorName, String member, boolean logging, String logGroupArn, String logsRoleArn) {
     }
 
     @Override
@@ -98,8 +100,14 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
     @Override
     public Desired desired(BucketScope scope) {
         BucketScope.TrailDestination destination = scope.trailDestination();
+        if (scope.trailLogs().enabled() && (scope.observed(TrailLogGroup.NAME) == null || scope.observed(TrailLogsRole.NAME) == null)) {
+            // What an "after" edge would say; the graph reads them instead, so that the chart's opt-out does not hold the trail.
+            throw new io.webplatform.operator.aws.StillWorking("waiting for " + TrailLogGroup.NAME + ", " + TrailLogsRole.NAME);
+        }
         return new Desired(destination.trail(), destination.logBucket(), scope.idOf(TrailKey.NAME), true, sharedTags(scope, NAME, destination.trail()),
-                selectorName(scope), scope.objectArnPrefix(), true);
+                selectorName(scope), scope.objectArnPrefix(), true,
+                scope.trailLogs().enabled() ? TrailLogGroup.trailArn(scope) : null,
+                scope.trailLogs().enabled() ? scope.idOf(TrailLogsRole.NAME) : null);
     }
 
     /** The operator's selector in a trail: named after the installation, so a selector a person added is kept apart. */
@@ -135,6 +143,10 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         trail.put("EnableLogFileValidation", desired.logFileValidation());
         trail.put("IsMultiRegionTrail", false);
         trail.put("IncludeGlobalServiceEvents", false);
+        if (desired.logGroupArn() != null) {
+            trail.put("CloudWatchLogsLogGroupArn", desired.logGroupArn());
+            trail.put("CloudWatchLogsRoleArn", desired.logsRoleArn());
+        }
         trail.put("AdvancedEventSelectors", List.of(Map.of("Name", desired.selectorName(),
                 "FieldSelectors", selector(desired.selectorName(), List.of(desired.member())).fieldSelectors().stream().map(f -> {
                     Map<String, Object> field = new LinkedHashMap<>();
@@ -155,7 +167,8 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
     public Observed<State> planned(BucketScope scope, Desired desired) {
         String arn = CfnResource.attribute(CfnResource.logicalId(NAME), "Arn");
         return Observed.ready(arn, new State(software.amazon.awssdk.services.cloudtrail.model.Trail.builder().name(desired.name())
-                .trailARN(arn).s3BucketName(desired.logBucket()).kmsKeyId(desired.kmsKeyArn()).logFileValidationEnabled(desired.logFileValidation()).build(),
+                .trailARN(arn).s3BucketName(desired.logBucket()).kmsKeyId(desired.kmsKeyArn()).logFileValidationEnabled(desired.logFileValidation())
+                .cloudWatchLogsLogGroupArn(desired.logGroupArn()).cloudWatchLogsRoleArn(desired.logsRoleArn()).build(),
                 desired.logging(), List.of(selector(desired.selectorName(), List.of(desired.member()))), desired.selectorName()));
     }
 
@@ -214,7 +227,8 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
                     inRegion.add(t.name());
                 }
             }
-            if (inRegion.size() >= TRAILS_PER_REGION) {
+            // Another member made it since GetEventSelectors answered: it needs no new trail.
+            if (inRegion.size() >= TRAILS_PER_REGION && !inRegion.contains(destination.trail())) {
                 throw trailsQuota(scope, destination, String.join(", ", inRegion), inRegion.size());
             }
             return;
@@ -265,6 +279,14 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
             changes.add(Change.described(ENCRYPTION, actual.trail().kmsKeyId() == null ? "SSE-S3" : actual.trail().kmsKeyId(),
                     desired.kmsKeyArn(), "log files encrypted with KMS key " + desired.kmsKeyArn()));
         }
+        String group = blankAsNull(actual.trail().cloudWatchLogsLogGroupArn());
+        String role = blankAsNull(actual.trail().cloudWatchLogsRoleArn());
+        if (!java.util.Objects.equals(group, desired.logGroupArn()) || !java.util.Objects.equals(role, desired.logsRoleArn())) {
+            changes.add(Change.described(CLOUDWATCH_LOGS, group == null ? "off" : group + " as " + role,
+                    desired.logGroupArn() == null ? "off" : desired.logGroupArn() + " as " + desired.logsRoleArn(),
+                    desired.logGroupArn() == null ? "CloudWatch Logs delivery removed (the chart's trail.cloudWatchLogs.enabled: false)"
+                            : "events delivered to CloudWatch Logs group " + desired.logGroupArn()));
+        }
         AdvancedEventSelector ours = ours(actual.selectors(), desired.selectorName());
         List<String> listed = actual.members();
         if (ours == null || !wellFormed(ours) || !listed.contains(desired.member())) {
@@ -278,6 +300,11 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
                     desired.logging() ? "logging started" : "logging stopped"));
         }
         return changes;
+    }
+
+    /** UpdateTrail with an empty CloudWatchLogsLogGroupArn removes the delivery; GetTrail may then answer an empty string. */
+    static String blankAsNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static String onOff(boolean on) {
@@ -318,6 +345,8 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
                         .enableLogFileValidation(desired.logFileValidation())
                         .isMultiRegionTrail(false)
                         .includeGlobalServiceEvents(false)
+                        .cloudWatchLogsLogGroupArn(desired.logGroupArn())
+                        .cloudWatchLogsRoleArn(desired.logsRoleArn())
                         .tagsList(tags)));
             } catch (RuntimeException e) {
                 String code = AwsErrors.errorCode(e);
@@ -343,12 +372,16 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         List<AdvancedEventSelector> selectors = current.detail().selectors();
         List<String> fields = changes.stream().map(Change::field).toList();
         try {
-            // One UpdateTrail sets them all: validation, destination and the key.
-            if (fields.contains(VALIDATION) || fields.contains(DESTINATION) || fields.contains(ENCRYPTION)) {
+            // One UpdateTrail sets them all: validation, destination, the key and CloudWatch Logs delivery (empty strings remove it).
+            if (fields.contains(VALIDATION) || fields.contains(DESTINATION) || fields.contains(ENCRYPTION) || fields.contains(CLOUDWATCH_LOGS)) {
+                String group = desired.logGroupArn() == null ? "" : desired.logGroupArn();
+                String role = desired.logsRoleArn() == null ? "" : desired.logsRoleArn();
                 checkedByCloudTrail(scope, desired, () -> ct.updateTrail(r -> r.name(desired.name()).s3BucketName(desired.logBucket())
-                        .kmsKeyId(desired.kmsKeyArn()).enableLogFileValidation(desired.logFileValidation())));
+                        .kmsKeyId(desired.kmsKeyArn()).enableLogFileValidation(desired.logFileValidation())
+                        .cloudWatchLogsLogGroupArn(group).cloudWatchLogsRoleArn(role)));
                 trail = trail.toBuilder().s3BucketName(desired.logBucket()).kmsKeyId(desired.kmsKeyArn())
-                        .logFileValidationEnabled(desired.logFileValidation()).build();
+                        .logFileValidationEnabled(desired.logFileValidation())
+                        .cloudWatchLogsLogGroupArn(desired.logGroupArn()).cloudWatchLogsRoleArn(desired.logsRoleArn()).build();
             }
             if (fields.contains(MEMBERSHIP)) {
                 selectors = join(scope, desired);
@@ -366,11 +399,16 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
 
     /**
      * CreateTrail and UpdateTrail check the log bucket's policy and the key's policy the operator has just written:
-     * a refusal while either propagates is a retry (StillWorking), not Stalled, for a bounded time.
+     * a refusal while either propagates is a retry (StillWorking), not Stalled, for a bounded time. So is the role
+     * CloudTrail assumes to deliver to CloudWatch Logs, right after CreateRole (measured from the role's CreateDate).
      */
     private static void checkedByCloudTrail(BucketScope scope, Desired desired, Runnable call) {
+        TrailLogsRole.State role = desired.logsRoleArn() == null ? null : TrailLogsRole.of(scope);
+        java.time.Instant roleMade = role == null ? null : role.role().createDate();
+        Runnable withRole = desired.logsRoleArn() == null ? call
+                : () -> Propagation.TRAIL_LOGS_ROLE.run("role " + desired.logsRoleArn(), roleMade, scope.clock(), call);
         Propagation.TRAIL_BUCKET_POLICY.run("the bucket policy of " + desired.logBucket(), null, scope.clock(),
-                () -> Propagation.TRAIL_KEY_POLICY.run("the key policy of " + desired.kmsKeyArn(), null, scope.clock(), call));
+                () -> Propagation.TRAIL_KEY_POLICY.run("the key policy of " + desired.kmsKeyArn(), null, scope.clock(), withRole));
     }
 
     /** Adds this member to the operator's selector, read and written under the trail's lock; the selectors as put. */
@@ -436,14 +474,18 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
 
     /** The shared trail exists (read under its lock, so that no member of this process is joining it meanwhile). */
     static boolean exists(BucketScope scope) {
+        return read(scope) != null;
+    }
+
+    /** The shared trail as GetTrail reports it, read under its lock; null when it does not exist. */
+    static software.amazon.awssdk.services.cloudtrail.model.Trail read(BucketScope scope) {
         String name = scope.trailDestination().trail();
         return locked(scope, name, () -> {
             try {
-                scope.cloudTrail().getTrail(r -> r.name(name));
-                return true;
+                return scope.cloudTrail().getTrail(r -> r.name(name)).trail();
             } catch (RuntimeException e) {
                 if (AwsErrors.isNotFound(e)) {
-                    return false;
+                    return null;
                 }
                 throw e;
             }

@@ -58,6 +58,16 @@ public class TrailKey implements Component<BucketScope, OwnedKeys.Desired, Owned
      * Key (its statement has no condition).
      */
     static ObjectNode policy(Partition partition, String accountId, String trailArn) {
+        return policy(partition, accountId, trailArn, null, null);
+    }
+
+    /**
+     * With the trail's CloudWatch Logs group ({@link TrailLogGroup}; null when the installation opted out): the statement
+     * of "Encrypt log data in CloudWatch Logs using AWS KMS"
+     * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html): logs.&lt;region&gt;.amazonaws.com
+     * may use the key for that group only (ArnEquals kms:EncryptionContext:aws:logs:arn, the group's ARN).
+     */
+    static ObjectNode policy(Partition partition, String accountId, String trailArn, String region, String logGroupArn) {
         ObjectNode doc = PolicyDocuments.document();
         ObjectNode admin = PolicyDocuments.statement(doc, "EnableIamPolicies", "Allow");
         admin.putObject("Principal").put("AWS", partition.accountRoot(accountId));
@@ -83,6 +93,14 @@ public class TrailKey implements Component<BucketScope, OwnedKeys.Desired, Owned
         decrypt.putObject("Principal").put("Service", partition.servicePrincipal("cloudtrail"));
         decrypt.put("Action", "kms:Decrypt");
         decrypt.put("Resource", "*");
+
+        if (logGroupArn != null) {
+            ObjectNode logs = PolicyDocuments.statement(doc, "AllowCloudWatchLogsToEncryptTrailLogGroup", "Allow");
+            logs.putObject("Principal").put("Service", partition.serviceEndpoint("logs", region));
+            logs.putArray("Action").add("kms:Encrypt*").add("kms:Decrypt*").add("kms:ReEncrypt*").add("kms:GenerateDataKey*").add("kms:Describe*");
+            logs.put("Resource", "*");
+            logs.putObject("Condition").putObject("ArnEquals").put("kms:EncryptionContext:aws:logs:arn", logGroupArn);
+        }
         return doc;
     }
 
@@ -97,7 +115,8 @@ public class TrailKey implements Component<BucketScope, OwnedKeys.Desired, Owned
         String trail = scope.trailDestination().trail();
         var tags = Trail.sharedTags(scope, componentTag(scope), alias);
         return new OwnedKeys.Desired(alias, "Installation " + scope.installation() + ": encryption of the log files of CloudTrail trail "
-                + trail, policy(scope.partition(), scope.accountId(), trailArn(scope)), tags);
+                + trail, policy(scope.partition(), scope.accountId(), trailArn(scope), scope.region(),
+                scope.trailLogs().enabled() ? TrailLogGroup.arn(scope) : null), tags);
     }
 
     @Override

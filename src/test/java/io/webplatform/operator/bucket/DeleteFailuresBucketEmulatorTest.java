@@ -139,7 +139,9 @@ class DeleteFailuresBucketEmulatorTest {
         // IAM's answer to a principal whose policies do not allow the action (IAM User Guide, "Troubleshoot access denied").
         var denied = FAIL.answer("DeleteRole", "AccessDenied", 403, "User: arn:aws:sts::123456789012:assumed-role/webplatform-operator/op"
                 + " is not authorized to perform: iam:DeleteRole on resource: role " + names.replicationRole()
-                + " because no identity-based policy allows the iam:DeleteRole action");
+                + " because no identity-based policy allows the iam:DeleteRole action")
+                // The replication role's only: the shared trail's CloudWatch Logs role goes with the trail.
+                .when(r -> ((DeleteRoleRequest) r).roleName().equals(names.replicationRole()));
 
         WalkResult blocked = deleteUntilDoneOrStalled(sb, 4);
 
@@ -195,7 +197,7 @@ class DeleteFailuresBucketEmulatorTest {
         // Someone attaches a policy just before DeleteRole: IAM answers DeleteConflict; the next pass detaches it.
         java.util.concurrent.atomic.AtomicBoolean attached = new java.util.concurrent.atomic.AtomicBoolean();
         FAIL.answer("DeleteRole", "DeleteConflict", 409, "Cannot delete entity, must detach all policies first.").when(request -> {
-            if (!attached.getAndSet(true)) {
+            if (((DeleteRoleRequest) request).roleName().equals(names.replicationRole()) && !attached.getAndSet(true)) {
                 person.iam(Emulator.REGION).attachRolePolicy(r -> r.roleName(((DeleteRoleRequest) request).roleName()).policyArn(policy));
                 return true;
             }

@@ -67,7 +67,14 @@ class DesiredStateTest {
     void trailSelectorRecordsObjectWritesOfEachMember() {
         BucketScope scope = scope();
         scope.record(TrailKey.NAME, Observed.ready(TRAIL_KEY, null));
+        // The trail waits for its CloudWatch Logs group and role (the graph reads them): not observed yet, it is still working.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Trail().desired(scope))
+                .isInstanceOf(io.webplatform.operator.aws.StillWorking.class).hasMessageContaining("TrailLogGroup");
+        scope.record(TrailLogGroup.NAME, Observed.ready(TrailLogGroup.arn(scope), null));
+        scope.record(TrailLogsRole.NAME, Observed.ready("arn:aws:iam::123456789012:role/" + TrailLogsRole.roleName(scope), null));
         Trail.Desired desired = new Trail().desired(scope);
+        assertThat(desired.logGroupArn()).isEqualTo("arn:aws:logs:eu-west-3:123456789012:log-group:/aws/cloudtrail/wp-webplatform-bucket-writes:*");
+        assertThat(desired.logsRoleArn()).isEqualTo("arn:aws:iam::123456789012:role/" + TrailLogsRole.roleName(scope));
         assertThat(desired.kmsKeyArn()).isEqualTo(TRAIL_KEY);
         assertThat(desired.member()).isEqualTo("arn:aws:s3:::" + scope.names().bucket() + "/");
         assertThat(desired.name()).isEqualTo("wp-webplatform-bucket-writes");

@@ -16,8 +16,10 @@ class TrailDiffTest {
     private static final String ME = "arn:aws:s3:::logs/";
     private static final String OTHER = "arn:aws:s3:::other/";
     private static final String KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    private static final String GROUP = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/cloudtrail/wp-webplatform-bucket-writes:*";
+    private static final String ROLE = "arn:aws:iam::123456789012:role/wp-webplatform-trail-logs-abc123";
     private static final Trail.Desired DESIRED = new Trail.Desired("wp-webplatform-bucket-writes", "shared-logs", KEY, true,
-            Map.of("webplatform.io/owner-uid", "installation"), SELECTOR_NAME, ME, true);
+            Map.of("webplatform.io/owner-uid", "installation"), SELECTOR_NAME, ME, true, GROUP, ROLE);
 
     private final Trail trail = new Trail();
 
@@ -27,7 +29,7 @@ class TrailDiffTest {
 
     private static software.amazon.awssdk.services.cloudtrail.model.Trail trail(String bucket, boolean validation, String keyArn) {
         return software.amazon.awssdk.services.cloudtrail.model.Trail.builder().name("wp-webplatform-bucket-writes").s3BucketName(bucket)
-                .kmsKeyId(keyArn).logFileValidationEnabled(validation).build();
+                .kmsKeyId(keyArn).logFileValidationEnabled(validation).cloudWatchLogsLogGroupArn(GROUP).cloudWatchLogsRoleArn(ROLE).build();
     }
 
     private static Trail.State state(String bucket, boolean validation, boolean logging, List<AdvancedEventSelector> selectors) {
@@ -37,6 +39,20 @@ class TrailDiffTest {
     @Test
     void aLoggingValidatedTrailListingThisMemberHasNoChange() {
         assertThat(trail.diff(state("shared-logs", true, true, List.of(Trail.selector(SELECTOR_NAME, List.of(OTHER, ME)))), DESIRED)).isEmpty();
+    }
+
+    @Test
+    void aRemovedCloudWatchLogsDeliveryIsRestoredAndTheOptOutRemovesIt() {
+        var selectors = List.of(Trail.selector(SELECTOR_NAME, List.of(ME)));
+        // UpdateTrail with empty strings removes the delivery; GetTrail may then answer empty strings.
+        var cleared = trail("shared-logs", true).toBuilder().cloudWatchLogsLogGroupArn("").cloudWatchLogsRoleArn("").build();
+        assertThat(trail.diff(new Trail.State(cleared, true, selectors, SELECTOR_NAME), DESIRED)).containsExactly(
+                Change.described("CloudWatch Logs delivery", "off", GROUP + " as " + ROLE, "events delivered to CloudWatch Logs group " + GROUP));
+        Trail.Desired optedOut = new Trail.Desired(DESIRED.name(), DESIRED.logBucket(), KEY, true, DESIRED.tags(), SELECTOR_NAME, ME, true, null, null);
+        assertThat(trail.diff(new Trail.State(cleared, true, selectors, SELECTOR_NAME), optedOut)).isEmpty();
+        assertThat(trail.diff(state("shared-logs", true, true, selectors), optedOut)).containsExactly(
+                Change.described("CloudWatch Logs delivery", GROUP + " as " + ROLE, "off",
+                        "CloudWatch Logs delivery removed (the chart's trail.cloudWatchLogs.enabled: false)"));
     }
 
     @Test

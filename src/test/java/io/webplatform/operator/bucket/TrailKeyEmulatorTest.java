@@ -131,7 +131,8 @@ class TrailKeyEmulatorTest {
         // The policy written before the trail existed names the ARN CloudTrail then gave it.
         String policy = person.kms(region).getKeyPolicy(r -> r.keyId(keyArn).policyName("default")).policy();
         BucketScope walked = converged;
-        assertThat(PolicyDocuments.equivalent(policy, TrailKey.policy(walked.partition(), ACCOUNT, trail.trailARN()))).isTrue();
+        assertThat(PolicyDocuments.equivalent(policy, TrailKey.policy(walked.partition(), ACCOUNT, trail.trailARN(), region,
+                TrailLogGroup.arn(walked)))).isTrue();
         assertThat(BucketFindings.evaluate(walked)).filteredOn(f -> f.getId().equals("CloudTrail.2"))
                 .singleElement().matches(f -> !f.failed());
 

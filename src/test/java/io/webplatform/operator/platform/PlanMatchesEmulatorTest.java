@@ -128,12 +128,23 @@ class PlanMatchesEmulatorTest extends PlatformFixture {
         Set<String> aliases = names(plan, "AWS::KMS::Alias", "AliasName");
         assertThat(aliases).hasSize(2);
         assertThat(aws.kms(Emulator.REGION).listAliases().aliases().stream().map(a -> a.aliasName()).toList()).containsAll(aliases);
-        String role = (String) only(plan, "AWS::IAM::Role").properties().get("RoleName");
-        assertThat(aws.iam(Emulator.REGION).getRole(r -> r.roleName(role)).role().roleName()).isEqualTo(role);
+        // The replication role and the shared trail's CloudWatch Logs role.
+        assertThat(all(plan, "AWS::IAM::Role")).hasSize(2).allSatisfy(planned -> {
+            String role = (String) planned.properties().get("RoleName");
+            assertThat(aws.iam(Emulator.REGION).getRole(r -> r.roleName(role)).role().roleName()).isEqualTo(role);
+        });
         CfnResource trail = only(plan, "AWS::CloudTrail::Trail");
         var actual = aws.cloudTrail(Emulator.REGION).getTrail(r -> r.name((String) trail.properties().get("TrailName"))).trail();
         assertThat(actual.s3BucketName()).isEqualTo(((String) trail.properties().get("S3BucketName")).replace("${AWS::AccountId}", "123456789012"));
         assertThat(actual.logFileValidationEnabled()).isEqualTo(trail.properties().get("EnableLogFileValidation"));
+        // The trail's log group: its name, retention and the group ARN the trail names.
+        CfnResource group = only(plan, "AWS::Logs::LogGroup");
+        String groupName = (String) group.properties().get("LogGroupName");
+        var made = aws.logs(Emulator.REGION).describeLogGroups(r -> r.logGroupNamePrefix(groupName)).logGroups().stream()
+                .filter(g -> g.logGroupName().equals(groupName)).findFirst().orElseThrow();
+        assertThat(made.retentionInDays()).isEqualTo(group.properties().get("RetentionInDays"));
+        assertThat(actual.cloudWatchLogsLogGroupArn()).isEqualTo(((String) trail.properties().get("CloudWatchLogsLogGroupArn"))
+                .replace("${AWS::AccountId}", "123456789012"));
     }
 
     private static List<CfnResource> all(CloudFormationTemplate plan, String type) {

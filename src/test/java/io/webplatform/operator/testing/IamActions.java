@@ -79,7 +79,9 @@ public final class IamActions {
             Map.entry("iam:CreateInstanceProfile", List.of("iam:TagInstanceProfile")),
             // Putting a role into an instance profile is passing it.
             Map.entry("iam:AddRoleToInstanceProfile", List.of("iam:PassRole")),
-            Map.entry("cloudtrail:CreateTrail", List.of("cloudtrail:AddTags")),
+            // A trail that delivers to CloudWatch Logs names the role CloudTrail assumes: handing it over needs iam:PassRole.
+            Map.entry("cloudtrail:CreateTrail", List.of("cloudtrail:AddTags", "iam:PassRole")),
+            Map.entry("cloudtrail:UpdateTrail", List.of("iam:PassRole")),
             Map.entry("sns:CreateTopic", List.of("sns:TagResource")),
             Map.entry("cloudwatch:PutMetricAlarm", List.of("cloudwatch:TagResource")),
             // Tags given to CreateLogGroup need logs:TagResource (or the older logs:TagLogGroup): CreateLogGroup API reference.
