@@ -96,7 +96,7 @@ public final class Quotas {
     public static final Quota SECURITY_GROUPS = new Quota("VPC security groups per Region", "vpc", "L-E79EC296", Extent.REGION, 2500, true);
     /**
      * Per NACL and direction, not a count of resources: judged against the rules a spec asks for (Amazon VPC
-     * quotas, "Rules per network ACL": 20, adjustable up to 40). Code from public sources (unverified against an AWS page).
+     * quotas, "Rules per network ACL": 20, adjustable up to 40). Code as moto's copy of AWS's default quotas names it.
      */
     public static final Quota NETWORK_ACL_RULES = new Quota("Rules per network ACL", "vpc", "L-2AEEBF1A", Extent.REGION, 20, true);
 
@@ -119,7 +119,7 @@ public final class Quotas {
         m.put(DB_INSTANCES, new Judged("WebPlatform: 1", "`DescribeDBInstances`"));
         m.put(IAM_ROLES, new Judged("WebPlatform: 1 (its instances' role)", "IAM `GetAccountSummary` (Roles)"));
         m.put(NETWORK_ACL_RULES, new Judged("WebPlatform: per NACL and direction, a rule per `loadBalancer.allowedCidrs` entry and listener"
-                + " port, plus 5 (public) or 8 (private; 9 with an app port of 1024 or more) fixed rules", "the spec itself; Service Quotas is read only above the default"));
+                + " port, plus 5 (public) or 8 (private; 9 with an app port of 1024 or more) fixed rules", "the spec (the quota is per NACL, not a count of the account's); the quota read from Service Quotas only above 20"));
         return java.util.Collections.unmodifiableMap(m);
     }
 

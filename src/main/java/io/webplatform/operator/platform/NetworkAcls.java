@@ -60,6 +60,8 @@ public class NetworkAcls implements Component<PlatformScope, NetworkAcls.Desired
     /** AWS's own last rule ("*"), in every NACL, never removable. */
     public static final int LAST_RULE = 32767;
     static final String TCP = "6";
+    /** What the quota "Rules per network ACL" can be raised to, at most. */
+    static final int MOST_RULES_PER_ACL = 40;
 
     /** One rule of a NACL, as CreateNetworkAclEntry sends it and DescribeNetworkAcls shows it (IPv4, TCP or all). */
     public record Rule(boolean egress, int number, String protocol, boolean allow, String cidr, int fromPort, int toPort) {
@@ -204,11 +206,13 @@ public class NetworkAcls implements Component<PlatformScope, NetworkAcls.Desired
             return;
         }
         Quotas.Limit limit = scope.quotas().limit(Quotas.Key.of(Quotas.NETWORK_ACL_RULES, scope.region(), null));
-        if (most > limit.value()) {
+        // "You can increase this quota up to a maximum of 40" (Amazon VPC quotas), whatever a configuration assumes.
+        int allowed = Math.min(limit.value(), MOST_RULES_PER_ACL);
+        if (most > allowed) {
             throw new UserError(Quotas.REASON, "the network ACLs would need " + most + " rules in one direction (a rule per"
                     + " loadBalancer.allowedCidrs entry and listener port in the public NACL, per entry in the private one, plus the"
-                    + " fixed rules), over the quota \"" + Quotas.NETWORK_ACL_RULES.name() + "\" of " + limit.value() + " (" + limit.source()
-                    + "). List fewer or wider CIDRs, or raise the quota (at most 40): aws service-quotas request-service-quota-increase"
+                    + " fixed rules), over the quota \"" + Quotas.NETWORK_ACL_RULES.name() + "\" of " + allowed + " (" + limit.source()
+                    + (allowed < limit.value() ? "; AWS raises it to 40 at most" : "") + "). List fewer or wider CIDRs, or raise the quota (at most 40): aws service-quotas request-service-quota-increase"
                     + " --service-code vpc --quota-code " + Quotas.NETWORK_ACL_RULES.quotaCode() + " --desired-value " + Math.min(40, most)
                     + " --region " + scope.region());
         }
