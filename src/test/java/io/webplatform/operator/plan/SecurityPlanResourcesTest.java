@@ -134,9 +134,13 @@ class SecurityPlanResourcesTest {
 
     @Test
     void everyComponentPlansItsResourcesAndNothingElse() {
-        assertThat(template.resources()).containsOnlyKeys("Vpc", "SubnetsPublic0", "SubnetsPublic1", "SubnetsPrivate0", "SubnetsPrivate1",
+        // The network ACLs' entries and associations are their own test's (eachNetworkAclRuleIsAnEntryAndEachSubnetAnAssociation).
+        assertThat(template.resources().keySet().stream().filter(id -> !id.startsWith(NetworkAcls.NAME)).toList())
+                .containsExactlyInAnyOrder("Vpc", "SubnetsPublic0", "SubnetsPublic1", "SubnetsPrivate0", "SubnetsPrivate1",
                 "SecurityGroupsLb", "SecurityGroupsApp", "SecurityGroupsDb", "SecurityGroupsAppFromLb80", "SecurityGroupsDbFromApp5432",
                 "FlowLog", "DbSubnetGroup", "InstanceRole", "InstanceProfile");
+        // Two NACLs, 9 + 4 and 6 + 4 entries, two associations each.
+        assertThat(template.resources().keySet().stream().filter(id -> id.startsWith(NetworkAcls.NAME))).hasSize(2 + 13 + 10 + 4);
         assertThat(template.resources().get("SecurityGroupsAppFromLb80").type()).isEqualTo("AWS::EC2::SecurityGroupIngress");
         assertThat(template.unresolvedReferences()).isEmpty();
         assertThat(template.toYaml()).contains("AWS::RDS::DBSubnetGroup", "AWS::IAM::InstanceProfile");
