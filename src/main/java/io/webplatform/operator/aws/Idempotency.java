@@ -103,11 +103,11 @@ public final class Idempotency {
         safe("s3:PutBucketVersioning", "s3:PutBucketEncryption", "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls",
                 "s3:PutBucketPolicy", "s3:PutBucketTagging", "s3:PutBucketReplication", "s3:PutReplicationConfiguration",
                 "s3:DeleteBucketPolicy", "s3:DeleteObjects", "s3:PutEncryptionConfiguration", "s3:DeleteObject", "s3:DeleteObjectVersion",
-                "s3:PutBucketLogging", "s3:PutLifecycleConfiguration");
+                "s3:PutBucketLogging", "s3:PutLifecycleConfiguration", "s3:PutBucketObjectLockConfiguration");
 
         answers("cloudtrail:CreateTrail", "TrailAlreadyExistsException");
         answers("cloudtrail:DeleteTrail", "TrailNotFoundException");
-        safe("cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:StartLogging");
+        safe("cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors", "cloudtrail:StartLogging", "cloudtrail:PutInsightSelectors");
 
         answers("rds:CreateDBInstance", "DBInstanceAlreadyExists");
         answers("rds:RestoreDBInstanceFromDBSnapshot", "DBInstanceAlreadyExists");

@@ -37,6 +37,19 @@ public final class BucketFindings {
             // Security Hub CloudTrail.2: the trail's log files encrypted at rest with a KMS key (the shared trail's own, TrailKey).
             findings.add(Finding.control("CloudTrail.2", "cloudtrail_kms_encryption_enabled", trail.trail().kmsKeyId() != null, "MEDIUM", id,
                     "the trail's log files are encrypted with a KMS key", null));
+            // Options of the installation (the chart's), reported where they are off so an audit of the cluster sees them.
+            var insights = scope.observed(TrailInsights.NAME);
+            boolean insightsOn = insights != null && TrailInsights.selectors().stream()
+                    .allMatch(((List<?>) insights.detail())::contains);
+            findings.add(Finding.control("cloudtrail_insights_exist", "cloudtrail_insights_exist", insightsOn, "LOW", id,
+                    "CloudTrail Insights watch the trail's object writes", scope.trailInsights() ? null : "the chart's trail.insights.enabled: false"));
+        }
+        var bucket = scope.observed(TrailBucket.NAME);
+        if (bucket != null) {
+            // Security Hub S3.15; off in the chart, the bucket is not read for it (a lock set earlier stays unreported).
+            boolean locked = scope.trailObjectLock().enabled() && scope.observed(TrailObjectLock.NAME) != null;
+            findings.add(Finding.control("S3.15", "s3_bucket_object_lock", locked, "MEDIUM", bucket.id(),
+                    "the trail's log files are under S3 Object Lock", scope.trailObjectLock().enabled() ? null : "the chart's trail.objectLock.mode: none"));
         }
         return findings;
     }

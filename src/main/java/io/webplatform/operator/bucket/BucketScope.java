@@ -25,6 +25,8 @@ public class BucketScope extends Scope {
     private final TrailDestination trailDestination;
     private final String accessLogBucket;
     private final int accessLogRetentionDays;
+    private TrailObjectLock.Retention trailObjectLock = TrailObjectLock.Retention.OFF;
+    private boolean trailInsights;
 
     /** How long access logs are kept when the chart does not say (S3's lifecycle Expiration, days). */
     public static final int DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
@@ -86,6 +88,28 @@ public class BucketScope extends Scope {
     /** How long the access-log bucket keeps a log object (the chart's accessLogRetentionDays). */
     public int accessLogRetentionDays() {
         return accessLogRetentionDays;
+    }
+
+    /** The chart's trail.objectLock: the default retention the trail's log bucket locks log files for (off by default). */
+    public TrailObjectLock.Retention trailObjectLock() {
+        return trailObjectLock;
+    }
+
+    /** Sets the chart's trail.objectLock for this pass; returns this scope. */
+    public BucketScope trailObjectLock(TrailObjectLock.Retention retention) {
+        this.trailObjectLock = retention;
+        return this;
+    }
+
+    /** The chart's trail.insights.enabled: CloudTrail Insights on the shared trail's data events (off by default). */
+    public boolean trailInsights() {
+        return trailInsights;
+    }
+
+    /** Sets the chart's trail.insights.enabled for this pass; returns this scope. */
+    public BucketScope trailInsights(boolean enabled) {
+        this.trailInsights = enabled;
+        return this;
     }
 
     public boolean accessLogsEnabled() {

@@ -27,7 +27,10 @@ public final class SecureBucketGraph {
                 .add(new TrailKey())
                 // The trail's log bucket logs into the access-log bucket: walked after it, deleted (leaving its policy) before it.
                 .add(new TrailBucket(), after(TrailKey.NAME), reads(AccessLogBucket.NAME))
+                // Locked before the trail is made (walked first), so no log file lands unlocked.
+                .add(new TrailObjectLock(), after(TrailBucket.NAME))
                 .add(new Trail(), after(TrailBucket.NAME, TrailKey.NAME, DataBucket.NAME))
+                .add(new TrailInsights(), after(Trail.NAME))
                 .add(new BucketLifecycle(), after(DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 .add(new AccessLogging(), after(AccessLogBucket.NAME, DataBucket.NAME), reads(BackupBucket.NAME, TrailBucket.NAME))
                 // An earlier version's own trail goes once the shared one records the bucket; its log bucket stays until the end.

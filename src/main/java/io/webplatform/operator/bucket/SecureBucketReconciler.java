@@ -30,6 +30,13 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "webplatform.access-log-retention-days",
             defaultValue = "" + BucketScope.DEFAULT_ACCESS_LOG_RETENTION_DAYS)
     int accessLogRetentionDays;
+    /** The chart's trail.objectLock ("" off, GOVERNANCE or COMPLIANCE; the chart's schema allows nothing else). */
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "webplatform.trail.object-lock.mode")
+    java.util.Optional<String> trailObjectLockMode;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "webplatform.trail.object-lock.retention-days", defaultValue = "365")
+    int trailObjectLockDays;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "webplatform.trail.insights", defaultValue = "false")
+    boolean trailInsights;
 
     public SecureBucketReconciler() {
         super("SecureBucket", SecureBucketGraph.create(), SecureBucketStatus::new);
@@ -84,7 +91,8 @@ public class SecureBucketReconciler extends ManagedReconciler<SecureBucket, Buck
 
     private BucketScope scope(SecureBucket resource, Identity identity) {
         return new BucketScope(resource, identity, clients, accountIds.of(clients.region(resource.getSpec().region)), installation.name(),
-                accessLogRetentionDays);
+                accessLogRetentionDays).trailObjectLock(TrailObjectLock.Retention.of(trailObjectLockMode.orElse(""), trailObjectLockDays))
+                .trailInsights(trailInsights);
     }
 
     private static void fillOutputs(SecureBucketStatus status, BucketScope scope, WalkResult walk) {

@@ -67,6 +67,20 @@ public class TrailBucket extends SharedBucket {
         return true;
     }
 
+    /** Kept after its last member as every shared bucket is, and also when Object Lock is on: its locked logs cannot be emptied. */
+    @Override
+    public boolean retainedOnDelete(BucketScope scope) {
+        return kept(scope, of(scope, NAME));
+    }
+
+    /**
+     * Whether the bucket in this state outlives the trail: a Retain member wrote into it, it was adopted, or it has
+     * Object Lock (read here, at deletion only: a lock may predate the chart's current setting).
+     */
+    static boolean kept(BucketScope scope, State state) {
+        return state != null && (retains(state) || TrailObjectLock.enabledOn(scope, scope.trailDestination().logBucket()));
+    }
+
     /** While the trail exists, other SecureBuckets record into this bucket: not this object's to delete. */
     @Override
     public String leftInPlace(BucketScope scope) {

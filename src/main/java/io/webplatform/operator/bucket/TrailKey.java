@@ -150,14 +150,14 @@ public class TrailKey implements Component<BucketScope, OwnedKeys.Desired, Owned
     }
 
     /**
-     * Kept exactly when the trail's log bucket is kept ({@link TrailBucket#retainedOnDelete}: a member whose
-     * deletionPolicy is Retain recorded into it, or it was adopted): the logs it keeps are encrypted with this key.
+     * Kept exactly when the trail's log bucket is kept ({@link TrailBucket#kept}: a member whose deletionPolicy is
+     * Retain recorded into it, it was adopted, or it has Object Lock): the logs it keeps are encrypted with this key.
      * The bucket is read here: it is deleted before the key, so by now it may be gone (then nothing is kept).
      */
     @Override
     public boolean retainedOnDelete(BucketScope scope) {
         Observed<ProtectedBucket.State> observed = new TrailBucket().observe(scope);
-        return observed != null && SharedBucket.retains(observed.detail());
+        return observed != null && TrailBucket.kept(scope, observed.detail());
     }
 
     /** The key as this pass found it (and left it); null when absent. */

@@ -604,10 +604,12 @@ public final class ComponentGraph<S extends Scope> {
         }
         Observed<A> current = seen != null ? (Observed<A>) seen : c.observe(scope);
         scope.record(name, current);
+        // Asked once: a component may read AWS to answer.
+        boolean retained = current != null && c.retainedOnDelete(scope);
         if (current == null) {
             result.put(new ComponentStatus(name, null, DELETED, false, null, null));
-        } else if (c.retainedOnDelete(scope) || !keptDependents.isEmpty()) {
-            String why = c.retainedOnDelete(scope) ? "kept by the deletion policy"
+        } else if (retained || !keptDependents.isEmpty()) {
+            String why = retained ? "kept by the deletion policy"
                     : "kept because " + String.join(", ", keptDependents) + " is kept and needs it";
             result.put(new ComponentStatus(name, current.id(), RETAINED, true, why, null));
             result.retained.add(name + " " + current.id());

@@ -311,4 +311,10 @@ public class Listeners implements Component<PlatformScope, Listeners.Desired, Li
     private static Action forward(String targetGroupArn) {
         return Action.builder().type(ActionTypeEnum.FORWARD).targetGroupArn(targetGroupArn).build();
     }
+
+    /** The listeners this pass observed; null before the load balancer has any. */
+    public static State of(PlatformScope scope) {
+        var observed = scope.observed(NAME);
+        return observed == null ? null : (State) observed.detail();
+    }
 }

@@ -2,6 +2,7 @@ package io.webplatform.operator.platform;
 
 import io.webplatform.operator.api.Finding;
 import io.webplatform.operator.api.WebPlatformSpec;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ProtocolEnum;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 
 import java.util.ArrayList;
@@ -13,6 +14,9 @@ import java.util.List;
  * off, so an audit of the cluster sees every exception the user chose. Ids are Security Hub's.
  */
 public final class PlatformControls {
+    /** The first PostgreSQL major whose default parameter group sets rds.force_ssl to 1 (RDS for PostgreSQL user guide, SSL). */
+    static final int FORCE_SSL_BY_DEFAULT_FROM = 15;
+
     private PlatformControls() {
     }
 
@@ -29,6 +33,15 @@ public final class PlatformControls {
                     spec.database.logExports.isEmpty() ? "spec.database.logExports: []" : null));
             findings.add(Finding.control("RDS.10", "rds_instance_iam_authentication_enabled", Boolean.TRUE.equals(db.iamDatabaseAuthenticationEnabled()),
                     "MEDIUM", id, "IAM database authentication is on", spec.database.iamAuthentication ? null : "spec.database.iamAuthentication: false"));
+            // The operator leaves the engine's default parameter group: from PostgreSQL 15 its rds.force_ssl is 1 (TLS only),
+            // before that 0. Security Hub has no control for it: the id is prowler's check.
+            if (db.dbParameterGroups().stream().allMatch(g -> g.dbParameterGroupName().startsWith("default."))) {
+                String running = db.engineVersion() == null ? spec.database.engineVersion : db.engineVersion();
+                findings.add(Finding.control("rds_instance_transport_encrypted", "rds_instance_transport_encrypted",
+                        Integer.parseInt(EngineVersion.of(running).major()) >= FORCE_SSL_BY_DEFAULT_FROM, "HIGH", id,
+                        "connections must use TLS (rds.force_ssl is 1 in the default parameter group from PostgreSQL "
+                                + FORCE_SSL_BY_DEFAULT_FROM + ")", "spec.database.engineVersion: " + spec.database.engineVersion));
+            }
         }
         LoadBalancer.State lb = LoadBalancer.of(scope);
         if (lb != null) {
@@ -39,6 +52,14 @@ public final class PlatformControls {
             findings.add(Finding.control("elbv2_logging_enabled", "elbv2_logging_enabled", lb.accessLogsBucket() != null, "MEDIUM", lb.arn(),
                     "the load balancer writes access logs to S3 (for its TLS listener)",
                     spec.loadBalancer.accessLogs ? null : "spec.loadBalancer.accessLogs: false"));
+            // TLS needs a certificate of the user's own domain: without spec.loadBalancer.certificateArn there is none to serve.
+            Listeners.State listeners = Listeners.of(scope);
+            if (listeners != null) {
+                boolean tls = listeners.byPort().values().stream().anyMatch(l -> l.protocol() == ProtocolEnum.TLS);
+                findings.add(Finding.control("elbv2_nlb_tls_termination_enabled", "elbv2_nlb_tls_termination_enabled", tls, "MEDIUM", lb.arn(),
+                        "the load balancer terminates TLS", spec.loadBalancer.certificateArn == null
+                                ? "spec.loadBalancer.certificateArn: none (port 443 with a certificate adds a TLS listener)" : null));
+            }
         }
         return findings;
     }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The findings are judged after the walk, on what each component left: the pass that creates or
@@ -54,8 +55,12 @@ class BucketFindingsEmulatorTest {
         assertThat(graph.reconcile(created, new RecordedEvents()).allReady()).isTrue();
         List<Finding> first = BucketFindings.evaluate(created);
         // 5 checks on each of 4 buckets (the access-log bucket too), key rotation, trail validation, logging and KMS encryption (CloudTrail.2),
-        // access logging of the data and backup buckets (S3.9) and of the trail's log bucket (CloudTrail.7).
-        assertThat(first).hasSize(27).noneMatch(Finding::failed);
+        // access logging of the data and backup buckets (S3.9) and of the trail's log bucket (CloudTrail.7), and the installation's
+        // options, off by default in the chart: Insights and Object Lock (S3.15) on the trail, reported as opted out.
+        assertThat(first).hasSize(29).noneMatch(Finding::faulty);
+        assertThat(first).filteredOn(Finding::failed).extracting(Finding::getId, Finding::getOptedOutBy).containsExactlyInAnyOrder(
+                tuple("cloudtrail_insights_exist", "the chart's trail.insights.enabled: false"),
+                tuple("S3.15", "the chart's trail.objectLock.mode: none"));
         assertThat(first).filteredOn(f -> f.getId().equals("S3.9")).hasSize(2);
         assertThat(first).filteredOn(f -> f.getId().equals("CloudTrail.7")).hasSize(1);
 
@@ -69,7 +74,7 @@ class BucketFindingsEmulatorTest {
         BucketScope repaired = scope(sb);
         WalkResult walk = graph.reconcile(repaired, new RecordedEvents());
         assertThat(walk.repairs()).hasSize(5);
-        assertThat(BucketFindings.evaluate(repaired)).hasSize(27).noneMatch(Finding::failed);
+        assertThat(BucketFindings.evaluate(repaired)).hasSize(29).noneMatch(Finding::faulty);
 
         sb.getMetadata().setDeletionTimestamp(Instant.now().toString());
         WalkResult deleted = null;

@@ -4,7 +4,11 @@ import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.UserError;
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.TestResources;
+import io.webplatform.operator.api.Finding;
+import io.webplatform.operator.engine.Observed;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DBParameterGroupStatus;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.ImageState;
 
@@ -62,6 +66,31 @@ class AppTierNamesAndChoicesTest {
         assertThat(lb).hasSizeLessThanOrEqualTo(32).matches("^[a-z0-9][a-z0-9-]*[a-z0-9]$").endsWith("-nlb").doesNotContain("--");
         assertThat(tg).hasSizeLessThanOrEqualTo(32).matches("^[a-z0-9][a-z0-9-]*[a-z0-9]$").endsWith("-tg");
         assertThat(lb).isNotEqualTo(tg);
+    }
+
+    /** RDS for PostgreSQL's default parameter groups force TLS from 15 on; an older major is reported, a custom group is not judged. */
+    @Test
+    void aDatabaseOnADefaultGroupBefore15IsReportedForUnencryptedConnections() {
+        var spec = new WebPlatformSpec();
+        spec.database.engineVersion = "14";
+        var wp = TestResources.webPlatform("shop", spec);
+        PlatformScope scope = new PlatformScope(wp, NetworkPlan.of(spec.network, List.of("a", "b")), Emulator.clientsWithoutEndpoint(), "123456789012", "");
+        java.util.function.Function<DBInstance, Finding> judge = db -> {
+            scope.record(Database.NAME, Observed.ready(db.dbInstanceIdentifier(), db));
+            return PlatformControls.evaluate(scope).stream().filter(f -> f.getId().equals("rds_instance_transport_encrypted")).findFirst().orElse(null);
+        };
+        DBInstance on14 = DBInstance.builder().dbInstanceIdentifier("db").engineVersion("14.12")
+                .dbParameterGroups(DBParameterGroupStatus.builder().dbParameterGroupName("default.postgres14").build()).build();
+        assertThat(judge.apply(on14)).satisfies(f -> {
+            assertThat(f.failed()).isTrue();
+            assertThat(f.getOptedOutBy()).isEqualTo("spec.database.engineVersion: 14");
+            assertThat(f.getMessage()).contains("rds.force_ssl");
+        });
+        DBInstance on16 = on14.toBuilder().engineVersion("16.4")
+                .dbParameterGroups(DBParameterGroupStatus.builder().dbParameterGroupName("default.postgres16").build()).build();
+        assertThat(judge.apply(on16).failed()).isFalse();
+        DBInstance custom = on14.toBuilder().dbParameterGroups(DBParameterGroupStatus.builder().dbParameterGroupName("tls-only").build()).build();
+        assertThat(judge.apply(custom)).isNull();
     }
 
     @Test

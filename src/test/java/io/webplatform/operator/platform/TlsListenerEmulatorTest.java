@@ -75,6 +75,8 @@ class TlsListenerEmulatorTest extends PlatformFixture {
         assertThat(tls.protocol()).isEqualTo(ProtocolEnum.TLS);
         assertThat(tls.certificates()).extracting(Certificate::certificateArn).containsExactly(first);
         assertThat(tls.sslPolicy()).isEqualTo(DEFAULT_POLICY);
+        assertThat(PlatformControls.evaluate(scope)).filteredOn(f -> f.getId().equals("elbv2_nlb_tls_termination_enabled"))
+                .singleElement().satisfies(f -> assertThat(f.failed()).as(f.getMessage()).isFalse());
         String targetGroup = scope.idOf(TargetGroup.NAME);
         assertThat(tls.defaultActions()).singleElement().satisfies(a -> assertThat(a.targetGroupArn()).isEqualTo(targetGroup));
         // Behind TLS the app still gets plain TCP on its port, and the lb group lets HTTPS clients in.

@@ -41,7 +41,10 @@ public final class IamActions {
             // Lifecycle: the permission is named after the configuration, not the operation (SAR, Amazon S3).
             Map.entry("GetBucketLifecycleConfiguration", List.of("s3:GetLifecycleConfiguration")),
             Map.entry("PutBucketLifecycleConfiguration", List.of("s3:PutLifecycleConfiguration")),
-            Map.entry("DeleteBucketLifecycle", List.of("s3:PutLifecycleConfiguration")));
+            Map.entry("DeleteBucketLifecycle", List.of("s3:PutLifecycleConfiguration")),
+            // Object Lock: the bucket-level permissions (SAR, Amazon S3: PutObjectLockConfiguration).
+            Map.entry("GetObjectLockConfiguration", List.of("s3:GetBucketObjectLockConfiguration")),
+            Map.entry("PutObjectLockConfiguration", List.of("s3:PutBucketObjectLockConfiguration")));
 
     /** What an operation needs besides its own action. */
     private static final Map<String, List<String>> ALSO = Map.ofEntries(
