@@ -37,6 +37,7 @@ public final class AwsErrors {
             "InvalidVpcID.NotFound", "InvalidSubnetID.NotFound", "InvalidGroup.NotFound", "InvalidInternetGatewayID.NotFound",
             "InvalidRouteTableID.NotFound", "InvalidAllocationID.NotFound", "InvalidAssociationID.NotFound", "NatGatewayNotFound",
             "InvalidNetworkInterfaceID.NotFound", "InvalidFlowLogId.NotFound", "InvalidPermission.NotFound", "InvalidVolume.NotFound",
+            "InvalidNetworkAclID.NotFound", "InvalidNetworkAclEntry.NotFound",
             "ResourceNotFound");
 
     private static final Set<String> USER = Set.of("AccessDenied", "AccessDeniedException", "UnauthorizedOperation",

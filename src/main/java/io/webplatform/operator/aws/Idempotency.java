@@ -58,6 +58,12 @@ public final class Idempotency {
         answers("ec2:RevokeSecurityGroupIngress", "InvalidPermission.NotFound");
         answers("ec2:RevokeSecurityGroupEgress", "InvalidPermission.NotFound");
         answers("ec2:CreateRoute", "RouteAlreadyExists");
+        // CreateNetworkAcl carries a client token the SDK fills; ReplaceNetworkAclAssociation is "an idempotent operation"
+        // (its API reference); ReplaceNetworkAclEntry sets a value.
+        safe("ec2:CreateNetworkAcl", "ec2:ReplaceNetworkAclAssociation", "ec2:ReplaceNetworkAclEntry");
+        answers("ec2:CreateNetworkAclEntry", "NetworkAclEntryAlreadyExists");
+        answers("ec2:DeleteNetworkAclEntry", "InvalidNetworkAclEntry.NotFound");
+        answers("ec2:DeleteNetworkAcl", "InvalidNetworkAclID.NotFound");
         answers("ec2:AttachInternetGateway", "Resource.AlreadyAssociated");
         answers("ec2:AssociateRouteTable", "Resource.AlreadyAssociated");
         // The first attempt replaced the association: the id the retry names is gone.

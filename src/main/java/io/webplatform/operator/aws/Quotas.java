@@ -94,10 +94,15 @@ public final class Quotas {
     public static final Quota ON_DEMAND_STANDARD_VCPUS = new Quota("Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances",
             "ec2", "L-1216C47A", Extent.REGION, 5, true);
     public static final Quota SECURITY_GROUPS = new Quota("VPC security groups per Region", "vpc", "L-E79EC296", Extent.REGION, 2500, true);
+    /**
+     * Per NACL and direction, not a count of resources: judged against the rules a spec asks for (Amazon VPC
+     * quotas, "Rules per network ACL": 20, adjustable up to 40). Code as moto's copy of AWS's default quotas names it.
+     */
+    public static final Quota NETWORK_ACL_RULES = new Quota("Rules per network ACL", "vpc", "L-2AEEBF1A", Extent.REGION, 20, true);
 
     /** Every quota named in this file, for the README. */
     public static final List<Quota> ALL = List.of(ELASTIC_IPS, VPCS, INTERNET_GATEWAYS, NAT_GATEWAYS, DB_INSTANCES, IAM_ROLES, S3_BUCKETS,
-            KMS_KEYS, TRAILS, NETWORK_LOAD_BALANCERS, ON_DEMAND_STANDARD_VCPUS, SECURITY_GROUPS);
+            KMS_KEYS, TRAILS, NETWORK_LOAD_BALANCERS, ON_DEMAND_STANDARD_VCPUS, SECURITY_GROUPS, NETWORK_ACL_RULES);
 
     /** What each object takes of a quota, and how the check counts the account's usage; absent: only AWS's refusal is met. */
     record Judged(String takes, String counted) {
@@ -113,6 +118,8 @@ public final class Quotas {
         m.put(NAT_GATEWAYS, new Judged("WebPlatform: 1 in each NAT's zone", "`DescribeNatGateways` (pending, available, deleting), zone of the subnet"));
         m.put(DB_INSTANCES, new Judged("WebPlatform: 1", "`DescribeDBInstances`"));
         m.put(IAM_ROLES, new Judged("WebPlatform: 1 (its instances' role)", "IAM `GetAccountSummary` (Roles)"));
+        m.put(NETWORK_ACL_RULES, new Judged("WebPlatform: per NACL and direction, a rule per `loadBalancer.allowedCidrs` entry and listener"
+                + " port, plus 5 (public) or 8 (private; 9 with an app port of 1024 or more) fixed rules", "the spec (the quota is per NACL, not a count of the account's); the quota read from Service Quotas only above 20"));
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -138,7 +145,7 @@ public final class Quotas {
 
     /** One quota where it applies: the Region (or "global"), and for a per-zone quota the zone. */
     public record Key(Quota quota, String region, String zone) {
-        static Key of(Quota quota, String region, String zone) {
+        public static Key of(Quota quota, String region, String zone) {
             return new Key(quota, quota.extent() == Extent.ACCOUNT ? "global" : region, quota.extent() == Extent.ZONE ? zone : "");
         }
 
@@ -555,7 +562,8 @@ public final class Quotas {
             new Refusal("S3", null, "TooManyBuckets", S3_BUCKETS, "S3 error responses (HTTP 400)"),
             new Refusal("Kms", "kms:CreateKey", "LimitExceededException", KMS_KEYS, "KMS API reference, CreateKey errors"),
             new Refusal("CloudTrail", null, "MaximumNumberOfTrailsExceededException", TRAILS, "CloudTrail API reference, CreateTrail errors"),
-            new Refusal("ElasticLoadBalancingV2", null, "TooManyLoadBalancers", NETWORK_LOAD_BALANCERS, "ELB API reference, CreateLoadBalancer errors"));
+            new Refusal("ElasticLoadBalancingV2", null, "TooManyLoadBalancers", NETWORK_LOAD_BALANCERS, "ELB API reference, CreateLoadBalancer errors"),
+            new Refusal("Ec2", "ec2:CreateNetworkAclEntry", "NetworkAclEntryLimitExceeded", NETWORK_ACL_RULES, "EC2 error codes"));
 
     private static final Pattern OPERATION = Pattern.compile("^[a-z0-9-]+:[A-Za-z]+$");
 

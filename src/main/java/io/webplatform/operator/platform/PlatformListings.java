@@ -40,6 +40,7 @@ public final class PlatformListings {
     static final String NAT_GATEWAYS = "ec2:nat-gateway";
     static final String ROUTE_TABLES = "ec2:route-table";
     static final String SECURITY_GROUPS = "ec2:security-group";
+    static final String NETWORK_ACLS = "ec2:network-acl";
     static final String FLOW_LOGS = "ec2:flow-log";
     static final String INSTANCES = "ec2:instance";
 
@@ -70,6 +71,14 @@ public final class PlatformListings {
                 new Listing<PlatformScope>("ec2:default-security-group", region -> clients.ec2(region).describeSecurityGroupsPaginator(r -> r
                                 .filters(Filter.builder().name("group-name").values("default").build()).maxResults(1000))
                         .securityGroups().stream().map(g -> new Item(null, g.vpcId(), g.toString())).toList(),
+                        scope -> scope.observed(Vpc.NAME) == null ? Selection.byNames(Set.of())
+                                : Selection.byNames(Set.of(scope.observed(Vpc.NAME).id()))),
+                ec2(clients, NETWORK_ACLS, (ec2, region) -> ec2.describeNetworkAclsPaginator(r -> r.filters(OWNED).maxResults(1000))
+                        .networkAcls().stream().map(a -> tagged(a.tags(), a.toString(), a)).toList()),
+                // The VPC's default NACL carries no tag of the operator's: every VPC's default NACL, named by its VPC.
+                new Listing<PlatformScope>("ec2:default-network-acl", region -> clients.ec2(region).describeNetworkAclsPaginator(r -> r
+                                .filters(Filter.builder().name("default").values("true").build()).maxResults(1000))
+                        .networkAcls().stream().map(a -> new Item(null, a.vpcId(), a.toString())).toList(),
                         scope -> scope.observed(Vpc.NAME) == null ? Selection.byNames(Set.of())
                                 : Selection.byNames(Set.of(scope.observed(Vpc.NAME).id()))),
                 ec2(clients, FLOW_LOGS, (ec2, region) -> ec2.describeFlowLogsPaginator(r -> r.filter(OWNED).maxResults(1000))

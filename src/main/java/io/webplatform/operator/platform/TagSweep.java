@@ -87,6 +87,19 @@ public final class TagSweep {
                                 () -> ec2.disassociateRouteTable(r -> r.associationId(a.routeTableAssociationId()))));
                 ec2.deleteRouteTable(r -> r.routeTableId(id));
             }
+            case "network-acl" -> {
+                var acls = ec2.describeNetworkAcls(r -> r.networkAclIds(id)).networkAcls();
+                // Its subnets back to the VPC's default NACL first: a NACL with subnets cannot be deleted.
+                for (var acl : acls) {
+                    String fallback = acl.associations().isEmpty() ? null : ec2.describeNetworkAcls(r -> r.filters(
+                                    f -> f.name("vpc-id").values(acl.vpcId()), f -> f.name("default").values("true")))
+                            .networkAcls().stream().map(a -> a.networkAclId()).findFirst().orElse(null);
+                    acl.associations().stream().filter(a -> fallback != null).forEach(a -> DeleteFailures.call(
+                            "network ACL association " + a.networkAclAssociationId(),
+                            () -> ec2.replaceNetworkAclAssociation(r -> r.associationId(a.networkAclAssociationId()).networkAclId(fallback))));
+                }
+                ec2.deleteNetworkAcl(r -> r.networkAclId(id));
+            }
             case "internet-gateway" -> {
                 ec2.describeInternetGateways(r -> r.internetGatewayIds(id)).internetGateways().stream()
                         .flatMap(g -> g.attachments().stream())

@@ -27,6 +27,9 @@ public final class WebPlatformGraph {
                 .add(new SecurityGroups(), after(Vpc.NAME))
                 // Emptied: nothing may use the VPC's default group.
                 .add(new DefaultSecurityGroup(), after(Vpc.NAME))
+                // Stateless, rule by rule: exactly the platform's flows and their replies; the default NACL allows nothing.
+                .add(new NetworkAcls(), after(Vpc.NAME, Subnets.NAME))
+                .add(new DefaultNetworkAcl(), after(Vpc.NAME))
                 .add(new FlowLog(), after(Vpc.NAME))
                 .add(new DbSubnetGroup(), after(Subnets.NAME))
                 .add(new InstanceRole())

@@ -75,7 +75,7 @@ class OperatorDeploymentIT {
             String ownerKey = jsonpath(ns, "webplatform", "shop", ".status.ownerKey");
             assertThat(Ec2Inventory.of(aws.ec2(Emulator.REGION), ownerKey)).as("nothing made twice").isEqualTo(Map.ofEntries(
                     Map.entry("elastic-ip", 2), Map.entry("internet-gateway", 1), Map.entry("instance", 2),
-                    Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("security-group", 3),
+                    Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("network-acl", 2), Map.entry("security-group", 3),
                     Map.entry("subnet", 4), Map.entry("volume", 2), Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1)));
             assertThat(aws.rds(Emulator.REGION).describeDBInstances().dbInstances().stream()
                     .filter(d -> d.dbInstanceIdentifier().startsWith("wp-" + ns + "-shop-")).count()).as("one database").isEqualTo(1);

@@ -98,7 +98,7 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
 
         var ec2 = aws.ec2(Emulator.REGION);
         assertThat(Ec2Inventory.of(ec2, ownerKey)).isEqualTo(Map.ofEntries(Map.entry("elastic-ip", 2), Map.entry("internet-gateway", 1),
-                Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("security-group", 3), Map.entry("subnet", 4),
+                Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("network-acl", 2), Map.entry("security-group", 3), Map.entry("subnet", 4),
                 Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("instance", 2), Map.entry("volume", 2)));
         assertThat(ec2.describeVpcAttribute(r -> r.vpcId(vpcId).attribute(VpcAttributeName.ENABLE_DNS_SUPPORT)).enableDnsSupport().value()).isTrue();
         var flowLog = ec2.describeFlowLogs(r -> r.filter(f -> f.name("resource-id").values(vpcId))).flowLogs().get(0);

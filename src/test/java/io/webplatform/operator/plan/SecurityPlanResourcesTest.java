@@ -9,7 +9,9 @@ import io.webplatform.operator.engine.CloudFormationTemplate;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
 import io.webplatform.operator.platform.DbSubnetGroup;
+import io.webplatform.operator.platform.DefaultNetworkAcl;
 import io.webplatform.operator.platform.DefaultSecurityGroup;
+import io.webplatform.operator.platform.NetworkAcls;
 import io.webplatform.operator.platform.FlowLog;
 import io.webplatform.operator.platform.InstanceProfile;
 import io.webplatform.operator.platform.InstanceRole;
@@ -71,6 +73,8 @@ class SecurityPlanResourcesTest {
         // In graph order, each recording what it planned for those after it.
         plan(new SecurityGroups());
         plan(new DefaultSecurityGroup());
+        plan(new NetworkAcls());
+        plan(new DefaultNetworkAcl());
         plan(new FlowLog());
         plan(new DbSubnetGroup());
         plan(new InstanceRole());
@@ -91,17 +95,52 @@ class SecurityPlanResourcesTest {
     }
 
     @Test
+    void eachNetworkAclRuleIsAnEntryAndEachSubnetAnAssociation() {
+        for (String role : NetworkAcls.roles()) {
+            String acl = CfnResource.logicalId(NetworkAcls.NAME, role);
+            assertThat(template.resources().get(acl).type()).isEqualTo("AWS::EC2::NetworkAcl");
+            assertThat(properties(acl)).containsEntry("VpcId", "${Vpc}");
+            List<NetworkAcls.Rule> rules = NetworkAcls.rules(scope.spec(), scope.plan(), role);
+            List<CfnResource> entries = template.resources().values().stream().filter(r -> r.type().equals("AWS::EC2::NetworkAclEntry"))
+                    .filter(r -> r.properties().get("NetworkAclId").equals("${" + acl + "}")).toList();
+            assertThat(entries).hasSameSizeAs(rules);
+            for (NetworkAcls.Rule rule : rules) {
+                Map<String, Object> entry = properties(acl + (rule.egress() ? "Out" : "In") + rule.number());
+                assertThat(entry).containsEntry("RuleNumber", rule.number()).containsEntry("Protocol", 6)
+                        .containsEntry("RuleAction", rule.allow() ? "allow" : "deny").containsEntry("Egress", rule.egress())
+                        .containsEntry("CidrBlock", rule.cidr()).containsEntry("PortRange", Map.of("From", rule.fromPort(), "To", rule.toPort()));
+            }
+            for (int zone = 0; zone < 2; zone++) {
+                assertThat(properties(acl + (role.equals("public") ? "Public" : "Private") + zone + "Association")).isEqualTo(Map.of(
+                        "SubnetId", "${Subnets" + (role.equals("public") ? "Public" : "Private") + zone + "}", "NetworkAclId", "${" + acl + "}"));
+            }
+        }
+        // RDP from anywhere: denied by an entry numbered below the ephemeral allow that would admit it.
+        Map<String, Object> rdp = template.resources().values().stream().filter(r -> r.type().equals("AWS::EC2::NetworkAclEntry"))
+                .map(CfnResource::properties).filter(p -> "${NetworkAclsPublic}".equals(p.get("NetworkAclId")))
+                .filter(p -> Map.of("From", 3389, "To", 3389).equals(p.get("PortRange"))).findFirst().orElseThrow();
+        assertThat(rdp).containsEntry("RuleAction", "deny").containsEntry("CidrBlock", "0.0.0.0/0").containsEntry("Egress", false);
+        // The default NACL: nothing CloudFormation can say.
+        assertThat(template.resources().keySet()).noneMatch(id -> id.startsWith(DefaultNetworkAcl.NAME));
+    }
+
+    @Test
     void whatEachPlannedIsWhatItWants() {
-        assertThat(plannedAgainstDesired).containsOnlyKeys(SecurityGroups.NAME, DefaultSecurityGroup.NAME, FlowLog.NAME,
+        assertThat(plannedAgainstDesired).containsOnlyKeys(SecurityGroups.NAME, DefaultSecurityGroup.NAME, NetworkAcls.NAME,
+                DefaultNetworkAcl.NAME, FlowLog.NAME,
                 DbSubnetGroup.NAME, InstanceRole.NAME, InstanceProfile.NAME);
         plannedAgainstDesired.forEach((name, changes) -> assertThat(changes).as(name).isEmpty());
     }
 
     @Test
     void everyComponentPlansItsResourcesAndNothingElse() {
-        assertThat(template.resources()).containsOnlyKeys("Vpc", "SubnetsPublic0", "SubnetsPublic1", "SubnetsPrivate0", "SubnetsPrivate1",
+        // The network ACLs' entries and associations are their own test's (eachNetworkAclRuleIsAnEntryAndEachSubnetAnAssociation).
+        assertThat(template.resources().keySet().stream().filter(id -> !id.startsWith(NetworkAcls.NAME)).toList())
+                .containsExactlyInAnyOrder("Vpc", "SubnetsPublic0", "SubnetsPublic1", "SubnetsPrivate0", "SubnetsPrivate1",
                 "SecurityGroupsLb", "SecurityGroupsApp", "SecurityGroupsDb", "SecurityGroupsAppFromLb80", "SecurityGroupsDbFromApp5432",
                 "FlowLog", "DbSubnetGroup", "InstanceRole", "InstanceProfile");
+        // Two NACLs, 9 + 4 and 6 + 4 entries, two associations each.
+        assertThat(template.resources().keySet().stream().filter(id -> id.startsWith(NetworkAcls.NAME))).hasSize(2 + 13 + 10 + 4);
         assertThat(template.resources().get("SecurityGroupsAppFromLb80").type()).isEqualTo("AWS::EC2::SecurityGroupIngress");
         assertThat(template.unresolvedReferences()).isEmpty();
         assertThat(template.toYaml()).contains("AWS::RDS::DBSubnetGroup", "AWS::IAM::InstanceProfile");

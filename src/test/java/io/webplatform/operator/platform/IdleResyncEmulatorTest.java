@@ -97,7 +97,7 @@ class IdleResyncEmulatorTest extends PlatformFixture {
             assertThat(pass.skipped()).as("idle: " + wp.getMetadata().getName()).isTrue();
             window.addAll(pass.calls());
         }
-        System.out.printf("[measure] WebPlatform idle window, N=%d: %d read calls in all (%.1f per platform; a full pass costs 33): %s%n",
+        System.out.printf("[measure] WebPlatform idle window, N=%d: %d read calls in all (%.1f per platform; a full pass costs 36): %s%n",
                 platforms.size(), window.size(), window.size() / (double) platforms.size(), window);
         return window;
     }

@@ -54,7 +54,7 @@ class PlanMatchesEmulatorTest extends PlatformFixture {
         Map<String, String> kinds = Map.ofEntries(Map.entry("AWS::EC2::VPC", "vpc"), Map.entry("AWS::EC2::Subnet", "subnet"),
                 Map.entry("AWS::EC2::InternetGateway", "internet-gateway"), Map.entry("AWS::EC2::EIP", "elastic-ip"),
                 Map.entry("AWS::EC2::NatGateway", "natgateway"), Map.entry("AWS::EC2::RouteTable", "route-table"),
-                Map.entry("AWS::EC2::SecurityGroup", "security-group"), Map.entry("AWS::EC2::FlowLog", "vpc-flow-log"),
+                Map.entry("AWS::EC2::SecurityGroup", "security-group"), Map.entry("AWS::EC2::NetworkAcl", "network-acl"), Map.entry("AWS::EC2::FlowLog", "vpc-flow-log"),
                 Map.entry("AWS::EC2::Instance", "instance"), Map.entry("AWS::IAM::Role", "iam-role"),
                 Map.entry("AWS::IAM::InstanceProfile", "instance-profile"), Map.entry("AWS::RDS::DBSubnetGroup", "db-subnet-group"),
                 Map.entry("AWS::RDS::DBInstance", "db-instance"), Map.entry("AWS::ElasticLoadBalancingV2::LoadBalancer", "load-balancer"),
@@ -77,6 +77,18 @@ class PlanMatchesEmulatorTest extends PlatformFixture {
         Set<String> groups = ec2.describeSecurityGroups(r -> r.filters(Filter.builder().name("vpc-id").values(vpc.vpcId()).build()))
                 .securityGroups().stream().map(g -> g.groupName()).filter(n -> !"default".equals(n)).collect(Collectors.toSet());
         assertThat(names(plan, "AWS::EC2::SecurityGroup", "GroupName")).isEqualTo(groups);
+        // Each NACL's entries, as planned and as made.
+        for (String role : NetworkAcls.roles()) {
+            String acl = "${" + NetworkAcls.logicalId(role) + "}";
+            Set<String> plannedEntries = all(plan, "AWS::EC2::NetworkAclEntry").stream().map(CfnResource::properties)
+                    .filter(p -> acl.equals(p.get("NetworkAclId")))
+                    .map(p -> (Boolean.TRUE.equals(p.get("Egress")) ? "out " : "in ") + p.get("RuleNumber") + " " + p.get("RuleAction") + " "
+                            + p.get("CidrBlock") + " " + ((Map<?, ?>) p.get("PortRange")).get("From") + "-" + ((Map<?, ?>) p.get("PortRange")).get("To"))
+                    .collect(Collectors.toSet());
+            var madeAcl = ec2.describeNetworkAcls(r -> r.networkAclIds(NetworkAcls.of(scope).byRole.get(role).networkAclId())).networkAcls().get(0);
+            assertThat(plannedEntries).as(role).isEqualTo(NetworkAcls.held(madeAcl).stream().map(r -> (r.egress() ? "out " : "in ") + r.number()
+                    + " " + (r.allow() ? "allow" : "deny") + " " + r.cidr() + " " + r.fromPort() + "-" + r.toPort()).collect(Collectors.toSet()));
+        }
         var db = Database.of(scope);
         CfnResource plannedDb = only(plan, "AWS::RDS::DBInstance");
         assertThat(plannedDb.properties()).containsEntry("DBInstanceIdentifier", db.dbInstanceIdentifier())

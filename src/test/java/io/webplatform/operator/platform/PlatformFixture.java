@@ -47,7 +47,7 @@ abstract class PlatformFixture {
 
     /** Everything a default WebPlatform has in AWS, by kind. */
     static final Map<String, Integer> FULL_PLATFORM = Map.ofEntries(Map.entry("elastic-ip", 2), Map.entry("internet-gateway", 1),
-            Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("security-group", 3), Map.entry("subnet", 4),
+            Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("network-acl", 2), Map.entry("security-group", 3), Map.entry("subnet", 4),
             Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("iam-role", 1), Map.entry("instance-profile", 1),
             Map.entry("db-subnet-group", 1), Map.entry("db-instance", 1), Map.entry("load-balancer", 1), Map.entry("target-group", 1),
             Map.entry("listener", 1), Map.entry("instance", 2), Map.entry("volume", 2), Map.entry("alarm-key", 1), Map.entry("alarm-topic", 1),

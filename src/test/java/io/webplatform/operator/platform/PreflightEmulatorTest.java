@@ -62,6 +62,12 @@ class PreflightEmulatorTest extends PlatformFixture {
                         "KmsKeyNotUsable", "spec.app.volumeKmsKeyId alias/no-such-key cannot be used: NotFoundException"),
                 Arguments.of("a disabled volume key", (Consumer<WebPlatformSpec>) s -> s.app.volumeKmsKeyId = disabledKey(),
                         "KmsKeyNotUsable", "is Disabled, not Enabled"),
+                Arguments.of("more allowed CIDRs than a network ACL can hold", (Consumer<WebPlatformSpec>) s -> {
+                    s.loadBalancer.allowedCidrs = new java.util.ArrayList<>();
+                    for (int i = 0; i < 33; i++) {
+                        s.loadBalancer.allowedCidrs.add("203.0." + i + ".0/24");
+                    }
+                }, "QuotaExceeded", "the network ACLs would need 41 rules in one direction"),
                 Arguments.of("a missing restore snapshot", (Consumer<WebPlatformSpec>) s -> {
                     s.database.restore = new WebPlatformSpec.Restore();
                     s.database.restore.fromSnapshot = "no-such-snapshot";

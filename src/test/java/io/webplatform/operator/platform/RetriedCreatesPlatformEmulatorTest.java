@@ -68,6 +68,7 @@ class RetriedCreatesPlatformEmulatorTest extends PlatformFixture {
             "CreateInstanceProfile,         EntityAlreadyExists",
             "CreateDBInstance,              DBInstanceAlreadyExists",
             "CreateAlias,                   AlreadyExistsException",
+            "CreateNetworkAclEntry,         NetworkAclEntryAlreadyExists",
     })
     void aRetriedCallWhoseFirstAttemptLandedIsTheOperatorsOwn(String operation, String code) {
         WebPlatform wp = platform(new WebPlatformSpec());
@@ -88,7 +89,8 @@ class RetriedCreatesPlatformEmulatorTest extends PlatformFixture {
      * Resource.AlreadyAssociated (EC2 API Reference, "Error codes"); AddRoleToInstanceProfile of a profile
      * holding a role answers LimitExceeded ("An instance profile can contain only one role",
      * https://docs.aws.amazon.com/IAM/latest/APIReference/API_AddRoleToInstanceProfile.html); CreateDBSubnetGroup of
-     * a name in use answers DBSubnetGroupAlreadyExists (RDS API Reference, CreateDBSubnetGroup, Errors).
+     * a name in use answers DBSubnetGroupAlreadyExists (RDS API Reference, CreateDBSubnetGroup, Errors); DeleteNetworkAclEntry
+     * of an entry already deleted answers InvalidNetworkAclEntry.NotFound (EC2 error codes), where the emulator fails with a 500.
      */
     @ParameterizedTest(name = "{0} answered {1} (AWS's answer played)")
     @CsvSource({
@@ -96,6 +98,7 @@ class RetriedCreatesPlatformEmulatorTest extends PlatformFixture {
             "AssociateRouteTable,      Resource.AlreadyAssociated, 400",
             "AddRoleToInstanceProfile, LimitExceeded,              409",
             "CreateDBSubnetGroup,      DBSubnetGroupAlreadyExists, 400",
+            "DeleteNetworkAclEntry,    InvalidNetworkAclEntry.NotFound, 400",
     })
     void aRetriedCallAwsRefusesAsADuplicateIsTheOperatorsOwn(String operation, String code, int status) {
         WebPlatform wp = platform(new WebPlatformSpec());

@@ -41,6 +41,7 @@ public final class Ec2Inventory {
                         .anyMatch(n -> n.state() != NatGatewayState.DELETED);
                 case "route-table" -> !ec2.describeRouteTables(r -> r.routeTableIds(id)).routeTables().isEmpty();
                 case "security-group" -> !ec2.describeSecurityGroups(r -> r.groupIds(id)).securityGroups().isEmpty();
+                case "network-acl" -> !ec2.describeNetworkAcls(r -> r.networkAclIds(id)).networkAcls().isEmpty();
                 case "vpc-flow-log" -> !ec2.describeFlowLogs(r -> r.flowLogIds(id)).flowLogs().isEmpty();
                 case "instance" -> ec2.describeInstances(r -> r.instanceIds(id)).reservations().stream().flatMap(r -> r.instances().stream())
                         .anyMatch(i -> i.state().name() != InstanceStateName.TERMINATED);
