@@ -48,7 +48,7 @@ abstract class PlatformFixture {
     /** Everything a default WebPlatform has in AWS, by kind. */
     static final Map<String, Integer> FULL_PLATFORM = Map.ofEntries(Map.entry("elastic-ip", 2), Map.entry("internet-gateway", 1),
             Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("security-group", 3), Map.entry("subnet", 4),
-            Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("iam-role", 1), Map.entry("instance-profile", 1),
+            Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("iam-role", 2), Map.entry("instance-profile", 1),
             Map.entry("db-subnet-group", 1), Map.entry("db-instance", 1), Map.entry("load-balancer", 1), Map.entry("target-group", 1),
             Map.entry("listener", 1), Map.entry("instance", 2), Map.entry("volume", 2), Map.entry("alarm-key", 1), Map.entry("alarm-topic", 1),
             Map.entry("alarm", 8), Map.entry("log-group", 2));
@@ -115,13 +115,19 @@ abstract class PlatformFixture {
         return result;
     }
 
-    /** EC2 resources by type, plus the IAM role and instance profile (name-keyed, so at most one each). */
+    /** EC2 resources by type, plus the IAM roles (app, database monitoring) and instance profile (name-keyed, so at most one each). */
     Map<String, Integer> inventory(WebPlatform wp) {
         Map<String, Integer> counts = new java.util.TreeMap<>(Ec2Inventory.of(aws.ec2(Emulator.REGION), wp.getMetadata().getUid()));
         PlatformScope scope = scope(wp);
         String role = InstanceRole.roleName(scope);
-        if (exists(() -> aws.iam(Emulator.REGION).getRole(r -> r.roleName(role)))) {
-            counts.put("iam-role", 1);
+        int roles = 0;
+        for (String name : List.of(role, DatabaseMonitoringRole.roleName(scope))) {
+            if (exists(() -> aws.iam(Emulator.REGION).getRole(r -> r.roleName(name)))) {
+                roles++;
+            }
+        }
+        if (roles > 0) {
+            counts.put("iam-role", roles);
         }
         if (exists(() -> aws.iam(Emulator.REGION).getInstanceProfile(r -> r.instanceProfileName(role)))) {
             counts.put("instance-profile", 1);
