@@ -28,6 +28,8 @@ public class WebPlatformSpec {
     /** The retention values PutRetentionPolicy accepts (CloudWatch Logs API reference), as a CEL list. */
     public static final String LOG_RETENTION_DAYS = "[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,"
             + " 2557, 2922, 3288, 3653]";
+    /** MonitoringInterval values CreateDBInstance and ModifyDBInstance take (RDS API reference). */
+    public static final String MONITORING_INTERVALS = "[0, 1, 5, 10, 15, 30, 60]";
     /** CEL: CIDRs a and b do not overlap, identical ones included (what is not a CIDR at all, the format rule reports). */
     static final String SUBNETS_APART = "!isCIDR(a) || !isCIDR(b) || (!cidr(a).containsCIDR(b) && !cidr(b).containsCIDR(a))";
     /** CEL, on a list of two CIDRs: they do not overlap. */
@@ -285,6 +287,15 @@ public class WebPlatformSpec {
         @ValidationRule(value = "self in " + LOG_RETENTION_DAYS, message = "logRetentionDays must be one of CloudWatch Logs' retention values: "
                 + LOG_RETENTION_DAYS)
         public int logRetentionDays = 365;
+
+        @JsonPropertyDescription("Seconds between the operating-system metrics RDS Enhanced Monitoring collects, one of the"
+                + " values CreateDBInstance takes (0, 1, 5, 10, 15, 30, 60). Default 60; 0 opts out (Security Hub RDS.6 then"
+                + " reports it), and the monitoring role is removed. CloudWatch Logs bills the metrics (RDSOSMetrics) as"
+                + " ingestion; see the README.")
+        @Default("60")
+        @ValidationRule(value = "self in " + MONITORING_INTERVALS, message = "monitoringIntervalSeconds must be one of "
+                + MONITORING_INTERVALS)
+        public int monitoringIntervalSeconds = 60;
 
         @JsonPropertyDescription("Snapshot (default): final snapshot, then delete. Delete. Retain.")
         @Default("Snapshot")

@@ -64,6 +64,17 @@ public record Propagation(String reason, Duration window, Predicate<Throwable> r
             "the instance profile must hold the app role, and the operator must be allowed iam:PassRole on it to the EC2 service");
 
     /**
+     * A new Enhanced Monitoring role named in CreateDBInstance or ModifyDBInstance (MonitoringRoleArn): until IAM has
+     * propagated the role and its AmazonRDSEnhancedMonitoringRole attachment ("changes that I make are not always
+     * immediately visible", IAM user guide), RDS answers InvalidParameterValue "IAM role ARN value is invalid or does not
+     * include the required permissions for: ENHANCED_MONITORING". AWS gives no figure: two minutes, as for the other roles.
+     */
+    public static final Propagation MONITORING_ROLE = new Propagation("MonitoringRoleNotUsable", Duration.ofMinutes(2),
+            codeWithMessage("InvalidParameterValue", "ENHANCED_MONITORING"),
+            "the monitoring role must let monitoring.rds.amazonaws.com assume it (aws:SourceArn this WebPlatform's DB instance)"
+                    + " and hold AmazonRDSEnhancedMonitoringRole, and the operator must be allowed iam:PassRole on it");
+
+    /**
      * CreateTrail right after PutBucketPolicy on the log bucket: CloudTrail reads the policy S3 has just
      * accepted and may answer InsufficientS3BucketPolicyException until it sees it. AWS documents no
      * figure; the reported races clear on the next attempt. Two minutes.

@@ -5,6 +5,7 @@ import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.api.WebPlatformSpec;
 import io.webplatform.operator.aws.AwsErrors;
 import io.webplatform.operator.aws.Ownership;
+import io.webplatform.operator.aws.Propagation;
 import io.webplatform.operator.aws.StillWorking;
 import io.webplatform.operator.aws.UserError;
 import io.webplatform.operator.engine.Change;
@@ -32,8 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * RDS PostgreSQL in the private subnets: encrypted gp3 storage, not publicly accessible, only the db
  * security group, automated backups (point-in-time recovery), its logs exported to CloudWatch Logs
- * ({@link DatabaseLogGroups}), the master password kept by AWS in
- * Secrets Manager, deletion protection on by default. Class, storage growth, backups, Multi-AZ, deletion protection and engine
+ * ({@link DatabaseLogGroups}), Enhanced Monitoring with its own role ({@link DatabaseMonitoringRole}), the master
+ * password kept by AWS in Secrets Manager, deletion protection on by default. Class, storage growth, backups, Multi-AZ, deletion protection and engine
  * upgrades change in place.
  */
 public class Database implements Component<PlatformScope, Database.Desired, DBInstance> {
@@ -197,7 +198,8 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
     public record Desired(String id, String engineVersion, String instanceClass, int storageGiB, String databaseName,
                           String masterUsername, String subnetGroup, String securityGroupId, boolean multiAZ,
                           int backupRetentionDays, boolean deletionProtection, boolean iamAuthentication, boolean autoMinorVersionUpgrade,
-                          List<String> logExports, RestoreSource restore, Map<String, String> tags) {
+                          List<String> logExports, int monitoringInterval, String monitoringRoleArn, RestoreSource restore,
+                          Map<String, String> tags) {
     }
 
     /** A restore's source: a snapshot, or an instance at a time (its latest restorable time when null). */
@@ -212,6 +214,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
         return new Desired(id, spec.engineVersion, spec.instanceClass, spec.storageGiB, spec.databaseName, spec.masterUsername,
                 scope.idOf(DbSubnetGroup.NAME), SecurityGroups.groupId(scope, "db"), spec.multiAZ, spec.backupRetentionDays,
                 spec.deletionProtection, spec.iamAuthentication, autoMinorVersionUpgrade(spec), List.copyOf(spec.logExports),
+                spec.monitoringIntervalSeconds, DatabaseMonitoringRole.arnIfWanted(scope),
                 restore == null ? null : new RestoreSource(restore.fromSnapshot, restore.fromInstance,
                         restore.toTime == null ? null : Instant.parse(restore.toTime)),
                 scope.tags(NAME, id));
@@ -266,6 +269,7 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
     static final String AUTO_MINOR_VERSION_UPGRADE = "auto minor version upgrade";
     static final String ENGINE_VERSION = "engine version";
     static final String LOG_EXPORTS = "log exports";
+    static final String MONITORING = "Enhanced Monitoring";
 
     /**
      * A stopped instance is only started (nothing else is modified until it serves); one AWS is working
@@ -326,12 +330,25 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
                 || !pending.pendingCloudwatchLogsExports().hasLogTypesToEnable() && !pending.pendingCloudwatchLogsExports().hasLogTypesToDisable())) {
             changes.add(Change.of(LOG_EXPORTS, exported.stream().sorted().toList(), desired.logExports().stream().sorted().toList()));
         }
+        // MonitoringInterval and MonitoringRoleArn apply at once (ModifyDBInstance reference); RDS reports no pending value for them.
+        int interval = db.monitoringInterval() == null ? 0 : db.monitoringInterval();
+        if (interval != desired.monitoringInterval()
+                || desired.monitoringInterval() > 0 && !desired.monitoringRoleArn().equals(db.monitoringRoleArn())) {
+            changes.add(Change.described(MONITORING, monitoring(interval, db.monitoringRoleArn()),
+                    monitoring(desired.monitoringInterval(), desired.monitoringRoleArn()),
+                    desired.monitoringInterval() == 0 ? "Enhanced Monitoring turned off"
+                            : "Enhanced Monitoring every " + desired.monitoringInterval() + " s with " + desired.monitoringRoleArn()));
+        }
         EngineVersion wanted = EngineVersion.of(desired.engineVersion());
         if (wanted.judge(db.engineVersion()) == EngineVersion.Verdict.UPGRADE
                 && (pending == null || pending.engineVersion() == null || wanted.judge(pending.engineVersion()) == EngineVersion.Verdict.UPGRADE)) {
             changes.add(Change.of(ENGINE_VERSION, db.engineVersion(), desired.engineVersion()));
         }
         return changes;
+    }
+
+    private static String monitoring(int interval, String roleArn) {
+        return interval == 0 ? "off" : "every " + interval + " s (" + roleArn + ")";
     }
 
     /**
@@ -358,6 +375,10 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
         db.put("ManageMasterUserPassword", true);
         if (!desired.logExports().isEmpty()) {
             db.put("EnableCloudwatchLogsExports", desired.logExports());
+        }
+        db.put("MonitoringInterval", desired.monitoringInterval());
+        if (desired.monitoringInterval() > 0) {
+            db.put("MonitoringRoleArn", desired.monitoringRoleArn());
         }
         RestoreSource restore = desired.restore();
         if (restore == null) {
@@ -387,7 +408,8 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
                 .engine(ENGINE).engineVersion(desired.engineVersion()).dbInstanceClass(desired.instanceClass())
                 .endpoint(e -> e.address(CfnResource.attribute(id, "Endpoint.Address")).port(5432))
                 .masterUserSecret(m -> m.secretArn(CfnResource.attribute(id, "MasterUserSecret.SecretArn")))
-                .masterUsername(desired.masterUsername()).dbName(desired.databaseName()).build());
+                .masterUsername(desired.masterUsername()).dbName(desired.databaseName())
+                .monitoringInterval(desired.monitoringInterval()).monitoringRoleArn(desired.monitoringRoleArn()).build());
     }
 
     @Override
@@ -417,18 +439,27 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
                     .copyTagsToSnapshot(true)
                     .autoMinorVersionUpgrade(desired.autoMinorVersionUpgrade())
                     .enableCloudwatchLogsExports(desired.logExports())
+                    .monitoringInterval(desired.monitoringInterval())
+                    .monitoringRoleArn(desired.monitoringRoleArn())
                     .tags(tags));
         } catch (RuntimeException e) {
             // CreateDBInstance and the restores take no client token; the deterministic identifier makes a retry harmless.
             if (!AwsErrors.errorCode(e).startsWith("DBInstanceAlreadyExists")) {
-                throw e;
+                throw monitoringRoleNew(scope, e);
             }
         }
     }
 
+    /** A monitoring role IAM has not propagated yet is still working for a while (RDS refuses it meanwhile). */
+    private static RuntimeException monitoringRoleNew(PlatformScope scope, RuntimeException e) {
+        return Propagation.MONITORING_ROLE.judge(e, "monitoring role " + DatabaseMonitoringRole.roleName(scope),
+                DatabaseMonitoringRole.madeAt(scope), scope.clock());
+    }
+
     /**
      * A new instance from the snapshot or point in time; apply then makes what restores do not take:
-     * backups, the engine version, and the AWS-managed master password (ManageMasterUserPassword
+     * backups, the engine version, Enhanced Monitoring (neither restore call takes MonitoringInterval or
+     * MonitoringRoleArn), and the AWS-managed master password (ManageMasterUserPassword
      * "applies to RDS for Oracle only" on both restore calls, so it is turned on with ModifyDBInstance
      * once the restored instance is available).
      */
@@ -482,10 +513,15 @@ public class Database implements Component<PlatformScope, Database.Desired, DBIn
                 }
                 case ENGINE_VERSION -> modify.engineVersion(desired.engineVersion()).allowMajorVersionUpgrade(
                         !EngineVersion.of(db.engineVersion()).major().equals(EngineVersion.of(desired.engineVersion()).major()));
+                case MONITORING -> modify.monitoringInterval(desired.monitoringInterval()).monitoringRoleArn(desired.monitoringRoleArn());
                 default -> throw new IllegalArgumentException("Database cannot apply " + change);
             }
         }
-        scope.rds().modifyDBInstance(modify.build());
+        try {
+            scope.rds().modifyDBInstance(modify.build());
+        } catch (RuntimeException e) {
+            throw monitoringRoleNew(scope, e);
+        }
     }
 
     @Override

@@ -26,6 +26,9 @@ public final class PlatformControls {
         DBInstance db = Database.of(scope);
         if (db != null) {
             String id = db.dbInstanceIdentifier();
+            findings.add(Finding.control("RDS.6", "rds_instance_enhanced_monitoring_enabled",
+                    db.monitoringInterval() != null && db.monitoringInterval() > 0, "LOW", id, "Enhanced Monitoring is on",
+                    spec.database.monitoringIntervalSeconds > 0 ? null : "spec.database.monitoringIntervalSeconds: 0"));
             findings.add(Finding.control("RDS.8", "rds_instance_deletion_protection", Boolean.TRUE.equals(db.deletionProtection()), "LOW", id,
                     "the DB instance has deletion protection", spec.database.deletionProtection ? null : "spec.database.deletionProtection: false"));
             findings.add(Finding.control("RDS.9", "rds_instance_integration_cloudwatch_logs", !db.enabledCloudwatchLogsExports().isEmpty(),

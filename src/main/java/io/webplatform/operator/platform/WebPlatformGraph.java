@@ -36,7 +36,9 @@ public final class WebPlatformGraph {
                 .add(new InstanceProfile(), after(InstanceRole.NAME))
                 // Made first: RDS would otherwise make the groups itself, kept forever and never deleted.
                 .add(new DatabaseLogGroups())
-                .add(new Database(), after(DbSubnetGroup.NAME, SecurityGroups.NAME, DatabaseLogGroups.NAME))
+                // Made first, since RDS checks the role it is given; removed after the database (or once it stops using it).
+                .add(new DatabaseMonitoringRole())
+                .add(new Database(), after(DbSubnetGroup.NAME, SecurityGroups.NAME, DatabaseLogGroups.NAME, DatabaseMonitoringRole.NAME))
                 .add(new LoadBalancer(), after(Subnets.NAME, SecurityGroups.NAME, InternetGateway.NAME))
                 .add(new TargetGroup(), after(Vpc.NAME))
                 .add(new Listeners(), after(LoadBalancer.NAME, TargetGroup.NAME))

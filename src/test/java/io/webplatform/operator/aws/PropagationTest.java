@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 
 import static io.webplatform.operator.aws.Propagation.INSTANCE_PROFILE;
 import static io.webplatform.operator.aws.Propagation.KMS_KEY_TAGS;
+import static io.webplatform.operator.aws.Propagation.MONITORING_ROLE;
 import static io.webplatform.operator.aws.Propagation.REPLICATION_ROLE;
 import static io.webplatform.operator.aws.Propagation.TRAIL_BUCKET_POLICY;
 import static io.webplatform.operator.aws.Propagation.TRAIL_KEY_POLICY;
@@ -40,6 +41,7 @@ class PropagationTest {
         assertThat(KMS_KEY_TAGS.window()).isEqualTo(Duration.ofMinutes(6));
         assertThat(INSTANCE_PROFILE.window()).isEqualTo(Duration.ofMinutes(2));
         assertThat(REPLICATION_ROLE.window()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(MONITORING_ROLE.window()).isEqualTo(Duration.ofMinutes(2));
         assertThat(TRAIL_BUCKET_POLICY.window()).isEqualTo(Duration.ofMinutes(2));
         // KMS: "typically takes less than a few seconds, but in some cases it can take several minutes": as for tags.
         assertThat(TRAIL_KEY_POLICY.window()).isEqualTo(Duration.ofMinutes(6));
@@ -69,7 +71,8 @@ class PropagationTest {
         for (AwsServiceException other : new AwsServiceException[] {error("ThrottlingException", 400, "Rate exceeded"),
                 error("InternalFailure", 500, "oops"), error("NotFoundException", 400, "gone"),
                 error("InvalidParameterValue", 400, "Value (t9.nano) for parameter instanceType is invalid")}) {
-            for (Propagation kind : new Propagation[] {KMS_KEY_TAGS, INSTANCE_PROFILE, REPLICATION_ROLE, TRAIL_BUCKET_POLICY, TRAIL_KEY_POLICY}) {
+            for (Propagation kind : new Propagation[] {KMS_KEY_TAGS, INSTANCE_PROFILE, REPLICATION_ROLE, TRAIL_BUCKET_POLICY, TRAIL_KEY_POLICY,
+                    MONITORING_ROLE}) {
                 assertThat(kind.judge(other, "x", MADE, at(Duration.ZERO))).as(kind.reason() + " " + other).isSameAs(other);
             }
         }
@@ -86,6 +89,18 @@ class PropagationTest {
             assertThat(INSTANCE_PROFILE.judge(error("InvalidParameterValue", 400, message), "instance profile wp-demo-app", MADE,
                     at(Duration.ofSeconds(10)))).as(message).isInstanceOf(StillWorking.class);
         }
+    }
+
+    @Test
+    void rdsRefusesANewMonitoringRoleNamingEnhancedMonitoringAndNothingElse() {
+        AwsServiceException refusal = error("InvalidParameterValue", 400,
+                "IAM role ARN value is invalid or does not include the required permissions for: ENHANCED_MONITORING");
+        assertThat(MONITORING_ROLE.judge(refusal, "monitoring role wp-x", MADE, at(Duration.ofSeconds(30)))).isInstanceOf(StillWorking.class);
+        assertThat(MONITORING_ROLE.judge(refusal, "monitoring role wp-x", MADE, at(Duration.ofMinutes(2)))).isInstanceOf(UserError.class)
+                .hasMessageContaining("ENHANCED_MONITORING").hasMessageContaining("iam:PassRole");
+        assertThat(MONITORING_ROLE.judge(error("InvalidParameterCombination", 400,
+                "A MonitoringRoleARN value is required if you specify a MonitoringInterval value other than 0."), "monitoring role wp-x", MADE,
+                at(Duration.ofSeconds(5)))).isInstanceOf(AwsServiceException.class);
     }
 
     @Test

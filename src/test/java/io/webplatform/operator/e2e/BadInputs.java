@@ -55,6 +55,7 @@ final class BadInputs {
             backup retention above 35  | '  database: {backupRetentionDays: 40}'                                               | should be less than or equal to 35
             negative backup retention  | '  database: {backupRetentionDays: -1}'                                               | should be greater than or equal to 0
             unknown DB deletion policy | '  database: {deletionPolicy: Shred}'                                                 | Unsupported value: "Shred"
+            monitoring every 2 s       | '  database: {monitoringIntervalSeconds: 2}'                                          | monitoringIntervalSeconds must be one of [0, 1, 5, 10, 15, 30, 60]
             CPU above 100 percent      | '  monitoring: {cpuPercent: 120}'                                                     | should be less than or equal to 100
             negative connections limit | '  monitoring: {dbConnections: -5}'                                                   | should be greater than or equal to 1
             period not whole minutes   | '  monitoring: {periodSeconds: 90}'                                                   | periodSeconds must be a multiple of 60

@@ -397,7 +397,7 @@ class AppTierEmulatorTest extends PlatformFixture {
                 .containsExactly("/aws/rds/instance/" + id + "/postgresql 365", "/aws/rds/instance/" + id + "/upgrade 365");
         assertThat(db(scope).enabledCloudwatchLogsExports()).containsExactlyInAnyOrder("postgresql", "upgrade");
         assertThat(PlatformControls.evaluate(scope)).extracting(Finding::getId)
-                .containsExactly("RDS.8", "RDS.9", "RDS.10", "rds_instance_transport_encrypted", "ELB.6", "elbv2_logging_enabled",
+                .containsExactly("RDS.6", "RDS.8", "RDS.9", "RDS.10", "rds_instance_transport_encrypted", "ELB.6", "elbv2_logging_enabled",
                         "elbv2_nlb_tls_termination_enabled");
         String lb = scope.idOf(LoadBalancer.NAME);
         assertThat(aws.elbv2(Emulator.REGION).describeLoadBalancerAttributes(r -> r.loadBalancerArn(lb)).attributes())

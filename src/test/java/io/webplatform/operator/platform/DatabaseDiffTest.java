@@ -22,10 +22,22 @@ class DatabaseDiffTest {
         return desired("db.t4g.micro", 20, 7, "16", true);
     }
 
+    private static final String MONITORING_ROLE = "arn:aws:iam::123456789012:role/wp-demo-shop-abc123-db-monitoring";
+
     private static Database.Desired desired(String instanceClass, int storageGiB, int backupRetentionDays, String engineVersion,
                                             boolean autoMinorVersionUpgrade) {
+        return desired(instanceClass, storageGiB, backupRetentionDays, engineVersion, autoMinorVersionUpgrade, 60);
+    }
+
+    private static Database.Desired desired(String instanceClass, int storageGiB, int backupRetentionDays, String engineVersion,
+                                            boolean autoMinorVersionUpgrade, int monitoringInterval) {
         return new Database.Desired("wp-demo-shop-abc123", engineVersion, instanceClass, storageGiB, "app", "app", "wp-demo-shop-abc123",
-                "sg-db", true, backupRetentionDays, true, true, autoMinorVersionUpgrade, List.of("postgresql", "upgrade"), null, Map.of("webplatform.io/component", "Database"));
+                "sg-db", true, backupRetentionDays, true, true, autoMinorVersionUpgrade, List.of("postgresql", "upgrade"),
+                monitoringInterval, monitoringInterval == 0 ? null : MONITORING_ROLE, null, Map.of("webplatform.io/component", "Database"));
+    }
+
+    private static Database.Desired monitoringEvery(int seconds) {
+        return desired("db.t4g.micro", 20, 7, "16", true, seconds);
     }
 
     /** An available instance exactly as desired() asks. */
@@ -35,6 +47,7 @@ class DatabaseDiffTest {
                 .iamDatabaseAuthenticationEnabled(true).publiclyAccessible(false).vpcSecurityGroups(g -> g.vpcSecurityGroupId("sg-db").status("active"))
                 .masterUserSecret(s -> s.secretArn("arn:aws:secretsmanager:eu-west-3:123456789012:secret:rds!db-1"))
                 .enabledCloudwatchLogsExports("upgrade", "postgresql")
+                .monitoringInterval(60).monitoringRoleArn(MONITORING_ROLE)
                 .autoMinorVersionUpgrade(true).engineVersion("16.4");
     }
 
@@ -78,11 +91,38 @@ class DatabaseDiffTest {
     void theFieldsNameWhatApplyModifies() {
         DBInstance drifted = matching().dbInstanceClass("db.t4g.small").allocatedStorage(10).backupRetentionPeriod(1).multiAZ(false)
                 .deletionProtection(false).publiclyAccessible(true).vpcSecurityGroups(g -> g.vpcSecurityGroupId("sg-other"))
-                .masterUserSecret((MasterUserSecret) null).autoMinorVersionUpgrade(false)
+                .masterUserSecret((MasterUserSecret) null).autoMinorVersionUpgrade(false).monitoringInterval(0)
                 .engineVersion("15.8").build();
         assertThat(database.diff(drifted, desired())).extracting(Change::field).containsExactly(Database.CLASS, Database.STORAGE,
                 Database.BACKUP_RETENTION, Database.MULTI_AZ, Database.DELETION_PROTECTION, Database.PUBLICLY_ACCESSIBLE,
-                Database.SECURITY_GROUPS, Database.MASTER_PASSWORD, Database.AUTO_MINOR_VERSION_UPGRADE, Database.ENGINE_VERSION);
+                Database.SECURITY_GROUPS, Database.MASTER_PASSWORD, Database.AUTO_MINOR_VERSION_UPGRADE, Database.MONITORING,
+                Database.ENGINE_VERSION);
+    }
+
+    @Test
+    void enhancedMonitoringTurnedOffByHandIsTurnedBackOnWithTheRole() {
+        assertThat(diff(matching().monitoringInterval(0).monitoringRoleArn(null).build(), desired()))
+                .containsExactly("Enhanced Monitoring every 60 s with " + MONITORING_ROLE);
+        // RDS leaves a null interval out of its answer for an instance that never monitored.
+        assertThat(diff(matching().monitoringInterval((Integer) null).monitoringRoleArn(null).build(), desired()))
+                .containsExactly("Enhanced Monitoring every 60 s with " + MONITORING_ROLE);
+    }
+
+    @Test
+    void enhancedMonitoringFollowsTheIntervalAndTheRole() {
+        assertThat(diff(matching().monitoringInterval(5).build(), desired())).containsExactly("Enhanced Monitoring every 60 s with " + MONITORING_ROLE);
+        assertThat(diff(matching().build(), monitoringEvery(15))).containsExactly("Enhanced Monitoring every 15 s with " + MONITORING_ROLE);
+        // Another role (a person's, or RDS's console default) is replaced by this WebPlatform's own.
+        assertThat(diff(matching().monitoringRoleArn("arn:aws:iam::123456789012:role/rds-monitoring-role").build(), desired()))
+                .containsExactly("Enhanced Monitoring every 60 s with " + MONITORING_ROLE);
+        assertThat(database.diff(matching().monitoringInterval(1).build(), monitoringEvery(1))).isEmpty();
+    }
+
+    @Test
+    void anIntervalOfZeroTurnsMonitoringOffWhateverRoleRdsStillReports() {
+        assertThat(diff(matching().build(), monitoringEvery(0))).containsExactly("Enhanced Monitoring turned off");
+        assertThat(database.diff(matching().monitoringInterval(0).build(), monitoringEvery(0))).isEmpty();
+        assertThat(database.diff(matching().monitoringInterval(0).monitoringRoleArn(null).build(), monitoringEvery(0))).isEmpty();
     }
 
     @Test

@@ -100,7 +100,10 @@ class PlanMatchesEmulatorTest extends PlatformFixture {
         assertThat(names(plan, "AWS::ElasticLoadBalancingV2::LoadBalancer", "Name")).containsExactly(lb.arn().replaceAll(".*:loadbalancer/[a-z]+/([^/]+)/.*", "$1"));
         String tgArn = scope.idOf(TargetGroup.NAME);
         assertThat(names(plan, "AWS::ElasticLoadBalancingV2::TargetGroup", "Name")).containsExactly(tgArn.replaceAll(".*:targetgroup/([^/]+)/.*", "$1"));
-        assertThat(names(plan, "AWS::IAM::Role", "RoleName")).containsExactly(InstanceRole.roleName(scope));
+        assertThat(names(plan, "AWS::IAM::Role", "RoleName")).containsExactlyInAnyOrder(InstanceRole.roleName(scope),
+                DatabaseMonitoringRole.roleName(scope));
+        assertThat(plannedDb.properties()).containsEntry("MonitoringInterval", db.monitoringInterval())
+                .containsEntry("MonitoringRoleArn", CfnResource.attribute(CfnResource.logicalId(DatabaseMonitoringRole.NAME), "Arn"));
         assertThat(names(plan, "AWS::SNS::Topic", "TopicName")).containsExactly(scope.idOf(AlarmTopic.NAME).replaceAll(".*:", ""));
         // Alarms: the planned names with the instances' references resolved to the ids the operator made.
         Map<String, String> byZone = AppInstances.idsByZone(scope);

@@ -13,6 +13,7 @@ import io.webplatform.operator.testing.EngineVersions;
 import io.webplatform.operator.testing.FailCalls;
 import io.webplatform.operator.testing.InitialTargets;
 import io.webplatform.operator.testing.LoseAnswers;
+import io.webplatform.operator.testing.MonitoringFromCreate;
 import io.webplatform.operator.testing.RecordRequests;
 import io.webplatform.operator.testing.RestoresWithoutManagedPassword;
 import io.webplatform.operator.testing.SlowDatabases;
@@ -38,6 +39,7 @@ abstract class PlatformFixture {
     static final EngineVersions ENGINE_VERSIONS = new EngineVersions();
     static final RecordRequests REQUESTS = new RecordRequests();
     static final RestoresWithoutManagedPassword RESTORES = new RestoresWithoutManagedPassword();
+    static final MonitoringFromCreate MONITORING = new MonitoringFromCreate();
     static final FailCalls FAIL = new FailCalls();
     static final LoseAnswers LOSE = new LoseAnswers();
     static AwsClients aws;
@@ -48,14 +50,14 @@ abstract class PlatformFixture {
     /** Everything a default WebPlatform has in AWS, by kind. */
     static final Map<String, Integer> FULL_PLATFORM = Map.ofEntries(Map.entry("elastic-ip", 2), Map.entry("internet-gateway", 1),
             Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("network-acl", 2), Map.entry("security-group", 3), Map.entry("subnet", 4),
-            Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("iam-role", 1), Map.entry("instance-profile", 1),
+            Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("iam-role", 2), Map.entry("instance-profile", 1),
             Map.entry("db-subnet-group", 1), Map.entry("db-instance", 1), Map.entry("load-balancer", 1), Map.entry("target-group", 1),
             Map.entry("listener", 1), Map.entry("instance", 2), Map.entry("volume", 2), Map.entry("alarm-key", 1), Map.entry("alarm-topic", 1),
             Map.entry("alarm", 8), Map.entry("log-group", 2));
 
     @BeforeAll
     static void setUp() {
-        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, FAIL, REQUESTS, CRASH, LOSE);
+        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, MONITORING, FAIL, REQUESTS, CRASH, LOSE);
         String bucket = "flowlogs-" + System.nanoTime();
         aws.s3(Emulator.REGION).createBucket(r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
         flowLogBucketArn = "arn:aws:s3:::" + bucket;
@@ -115,13 +117,19 @@ abstract class PlatformFixture {
         return result;
     }
 
-    /** EC2 resources by type, plus the IAM role and instance profile (name-keyed, so at most one each). */
+    /** EC2 resources by type, plus the IAM roles (app, database monitoring) and instance profile (name-keyed, so at most one each). */
     Map<String, Integer> inventory(WebPlatform wp) {
         Map<String, Integer> counts = new java.util.TreeMap<>(Ec2Inventory.of(aws.ec2(Emulator.REGION), wp.getMetadata().getUid()));
         PlatformScope scope = scope(wp);
         String role = InstanceRole.roleName(scope);
-        if (exists(() -> aws.iam(Emulator.REGION).getRole(r -> r.roleName(role)))) {
-            counts.put("iam-role", 1);
+        int roles = 0;
+        for (String name : List.of(role, DatabaseMonitoringRole.roleName(scope))) {
+            if (exists(() -> aws.iam(Emulator.REGION).getRole(r -> r.roleName(name)))) {
+                roles++;
+            }
+        }
+        if (roles > 0) {
+            counts.put("iam-role", roles);
         }
         if (exists(() -> aws.iam(Emulator.REGION).getInstanceProfile(r -> r.instanceProfileName(role)))) {
             counts.put("instance-profile", 1);
