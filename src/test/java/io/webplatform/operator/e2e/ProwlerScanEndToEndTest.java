@@ -116,10 +116,12 @@ class ProwlerScanEndToEndTest extends RunningOperatorTest {
         assertThat(unexplained).as("FAILs on operator-made resources that " + EXCEPTIONS
                 + " does not explain: make the operator set the control, or add an exception with its reason and reference").isEmpty();
         assertThat(exceptions.stale(failed)).as("exceptions that match no FAIL any more: remove them").isEmpty();
+        // The PASS row is written by -Dreadme.update=true but not compared: it moved by a few between runs of the same code
+        // (276 and 281), while FAIL, each one explained above, never did.
         exceptions.checkReadme("ProwlerScanEndToEndTest", countsTable(counts) + "\n" + exceptions.table(
                 "| prowler check | resource (`type uid`) | category | why | reference |",
                 e -> "| `" + e.path("check").asText() + "` | " + Checkov.cell(e.path("resources").asText()) + " | " + e.path("category").asText()
-                        + " | " + e.path("reason").asText() + " | " + e.path("reference").asText() + " |"));
+                        + " | " + e.path("reason").asText() + " | " + e.path("reference").asText() + " |"), "| PASS |");
 
         Kubectl.run("delete", "webplatform/shop", "-n", ns, "--timeout=180s").ok();
         Kubectl.run("delete", "securebucket/app-logs", "-n", ns, "--timeout=120s").ok();
