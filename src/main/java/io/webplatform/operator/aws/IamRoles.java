@@ -6,7 +6,7 @@ import software.amazon.awssdk.services.iam.model.Tag;
 import java.util.List;
 import java.util.Map;
 
-/** What every IAM role the operator owns needs: tags in IAM's shape, and a delete that removes its policies first. */
+/** What every IAM role the operator owns needs: tags in IAM's shape, its policies read, and a delete that removes its policies first. */
 public final class IamRoles {
     private IamRoles() {
     }
@@ -30,5 +30,23 @@ public final class IamRoles {
                 () -> iam.listInstanceProfilesForRole(r -> r.roleName(roleName)).instanceProfiles().stream()
                         .filter(profile -> !profile.instanceProfileName().equals(roleName))
                         .map(profile -> "instance profile " + profile.instanceProfileName()).toList());
+    }
+
+    /** The role's inline policy of that name; null when it has none. */
+    public static String inlinePolicy(IamClient iam, String roleName, String policyName) {
+        try {
+            return iam.getRolePolicy(r -> r.roleName(roleName).policyName(policyName)).policyDocument();
+        } catch (RuntimeException e) {
+            if (!AwsErrors.isNotFound(e)) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    /** A policy document as a person reads it: IAM returns documents URL-encoded. */
+    public static String readable(String document) {
+        var parsed = PolicyDocuments.parse(document);
+        return parsed == null ? document : PolicyDocuments.toJson(parsed);
     }
 }

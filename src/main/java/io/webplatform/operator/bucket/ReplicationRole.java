@@ -92,14 +92,7 @@ public class ReplicationRole implements Component<BucketScope, ReplicationRole.D
         if (!tags.isEmpty() && !Ownership.ownedBy(tags, scope.ownerKey())) {
             throw new UserError("RoleOwnedElsewhere", "IAM role " + roleName + " exists and is not managed by this resource");
         }
-        String inlinePolicy = null;
-        try {
-            inlinePolicy = iam.getRolePolicy(r -> r.roleName(roleName).policyName(POLICY_NAME)).policyDocument();
-        } catch (RuntimeException e) {
-            if (!AwsErrors.isNotFound(e)) {
-                throw e;
-            }
-        }
+        String inlinePolicy = IamRoles.inlinePolicy(iam, roleName, POLICY_NAME);
         return Observed.ready(role.arn(), new State(role, inlinePolicy));
     }
 

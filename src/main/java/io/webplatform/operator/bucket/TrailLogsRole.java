@@ -139,14 +139,7 @@ public class TrailLogsRole implements Component<BucketScope, TrailLogsRole.Desir
             throw new UserError("RoleOwnedElsewhere", "IAM role " + roleName + " exists and is not managed by installation "
                     + scope.installation() + " in " + scope.region());
         }
-        String inlinePolicy = null;
-        try {
-            inlinePolicy = iam.getRolePolicy(r -> r.roleName(roleName).policyName(POLICY_NAME)).policyDocument();
-        } catch (RuntimeException e) {
-            if (!AwsErrors.isNotFound(e)) {
-                throw e;
-            }
-        }
+        String inlinePolicy = IamRoles.inlinePolicy(iam, roleName, POLICY_NAME);
         return Observed.ready(role.arn(), new State(role, inlinePolicy));
     }
 

@@ -145,7 +145,7 @@ public class DatabaseMonitoringRole implements Component<PlatformScope, Database
             return changes;
         }
         if (!PolicyDocuments.equivalent(actual.role().assumeRolePolicyDocument(), PolicyDocuments.parse(desired.trustPolicy()))) {
-            changes.add(Change.described(TRUST_POLICY, readable(actual.role().assumeRolePolicyDocument()), desired.trustPolicy(),
+            changes.add(Change.described(TRUST_POLICY, IamRoles.readable(actual.role().assumeRolePolicyDocument()), desired.trustPolicy(),
                     "trust policy restored"));
         }
         for (String arn : actual.attached()) {
@@ -161,12 +161,6 @@ public class DatabaseMonitoringRole implements Component<PlatformScope, Database
             changes.add(Change.unwanted(INLINE_POLICY + policy, policy, "removed inline policy " + policy));
         }
         return changes;
-    }
-
-    /** IAM returns documents URL-encoded. */
-    private static String readable(String document) {
-        var parsed = PolicyDocuments.parse(document);
-        return parsed == null ? document : PolicyDocuments.toJson(parsed);
     }
 
     @Override

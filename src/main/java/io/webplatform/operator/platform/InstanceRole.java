@@ -105,7 +105,7 @@ public class InstanceRole implements Component<PlatformScope, InstanceRole.Desir
     public List<Change> diff(State actual, Desired desired) {
         List<Change> changes = new ArrayList<>();
         if (!PolicyDocuments.equivalent(actual.role().assumeRolePolicyDocument(), PolicyDocuments.parse(desired.trustPolicy()))) {
-            changes.add(Change.described(TRUST_POLICY, readable(actual.role().assumeRolePolicyDocument()), desired.trustPolicy(),
+            changes.add(Change.described(TRUST_POLICY, IamRoles.readable(actual.role().assumeRolePolicyDocument()), desired.trustPolicy(),
                     "trust policy restored"));
         }
         for (String arn : actual.attached()) {
@@ -124,16 +124,10 @@ public class InstanceRole implements Component<PlatformScope, InstanceRole.Desir
         }
         if (!PolicyDocuments.equivalent(actual.secretPolicy(), PolicyDocuments.parse(desired.inlinePolicy()))) {
             changes.add(Change.described(INLINE_POLICY + desired.inlinePolicyName(),
-                    actual.secretPolicy() == null ? Change.ABSENT : readable(actual.secretPolicy()), desired.inlinePolicy(),
+                    actual.secretPolicy() == null ? Change.ABSENT : IamRoles.readable(actual.secretPolicy()), desired.inlinePolicy(),
                     "database secret permission restored"));
         }
         return changes;
-    }
-
-    /** IAM returns documents URL-encoded. */
-    private static String readable(String document) {
-        var parsed = PolicyDocuments.parse(document);
-        return parsed == null ? document : PolicyDocuments.toJson(parsed);
     }
 
     @Override
