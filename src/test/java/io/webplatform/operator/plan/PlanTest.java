@@ -27,7 +27,8 @@ class PlanTest {
         CloudFormationTemplate template = Plan.of(io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
                 Files.readString(Path.of("samples/securebucket.yaml")), io.webplatform.operator.api.SecureBucket.class), null);
         assertThat(template.resources()).containsOnlyKeys("Key", "KeyAlias", "Bucket", "BucketPolicy", "BackupBucket", "BackupBucketPolicy",
-                "ReplicationRole", "TrailBucket", "TrailBucketPolicy", "TrailKey", "TrailKeyAlias", "Trail", "AccessLogBucket", "AccessLogBucketPolicy");
+                "ReplicationRole", "TrailBucket", "TrailBucketPolicy", "TrailKey", "TrailKeyAlias", "TrailLogGroup", "TrailLogsRole", "Trail", "AccessLogBucket",
+                "AccessLogBucketPolicy");
         assertThat(template.resources().get("Bucket").properties()).containsKeys("ReplicationConfiguration", "BucketEncryption", "Tags",
                 "LoggingConfiguration");
         // Every bucket but the access-log bucket logs into it; it keeps the logs a year.

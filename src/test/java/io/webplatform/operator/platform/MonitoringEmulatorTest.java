@@ -220,7 +220,8 @@ class MonitoringEmulatorTest extends PlatformFixture {
         assertThat(steady.allReady()).as(steady.waitingSummary()).isTrue();
         assertThat(steady.repairs()).isEmpty();
         assertThat(PlatformControls.evaluate(optedOut)).filteredOn(Finding::failed).extracting(Finding::getId, Finding::getOptedOutBy)
-                .containsExactly(tuple("RDS.6", "spec.database.monitoringIntervalSeconds: 0"));
+                .containsExactly(tuple("RDS.6", "spec.database.monitoringIntervalSeconds: 0"),
+                        tuple("elbv2_nlb_tls_termination_enabled", "spec.loadBalancer.certificateArn: none (port 443 with a certificate adds a TLS listener)"));
 
         // Back on: the role is made again before the database uses it.
         wp.getSpec().database.monitoringIntervalSeconds = 15;
