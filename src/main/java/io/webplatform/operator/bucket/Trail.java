@@ -492,6 +492,21 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
         });
     }
 
+    /**
+     * Why a part of the trail's CloudWatch Logs delivery (its group, its role) stays: while the trail exists and the
+     * installation wants delivery, other SecureBuckets' events use it; opted out, it stays until the trail no longer
+     * names it ({@code named}: the ARN the trail gives for that part). Null when it is this object's to delete.
+     */
+    static String deliveryLeftInPlace(BucketScope scope, java.util.function.Function<software.amazon.awssdk.services.cloudtrail.model.Trail, String> named,
+                                      String ours, String using) {
+        software.amazon.awssdk.services.cloudtrail.model.Trail trail = read(scope);
+        if (trail == null || !scope.trailLogs().enabled() && !ours.equals(named.apply(trail))) {
+            return null;
+        }
+        return "shared: trail " + scope.trailDestination().trail() + (scope.trailLogs().enabled()
+                ? " still delivers other SecureBuckets' events " + using : " still names it (removed once the trail no longer does)");
+    }
+
     /** Read-modify-write of the trail's selectors, its creation and deletion, under one lock per trail. */
     private static <T> T locked(BucketScope scope, String trail, Supplier<T> work) {
         return SharedLocks.locked(scope, "cloudtrail:" + trail, work);

@@ -167,15 +167,7 @@ public class TrailLogGroup implements Component<BucketScope, TrailLogGroup.Desir
      */
     @Override
     public String leftInPlace(BucketScope scope) {
-        software.amazon.awssdk.services.cloudtrail.model.Trail trail = Trail.read(scope);
-        if (trail == null) {
-            return null;
-        }
-        if (scope.trailLogs().enabled() || trailArn(scope).equals(trail.cloudWatchLogsLogGroupArn())) {
-            return "shared: trail " + scope.trailDestination().trail() + (scope.trailLogs().enabled()
-                    ? " still delivers other SecureBuckets' events into it" : " still names it (removed once the trail no longer does)");
-        }
-        return null;
+        return Trail.deliveryLeftInPlace(scope, software.amazon.awssdk.services.cloudtrail.model.Trail::cloudWatchLogsLogGroupArn, trailArn(scope), "into it");
     }
 
     /**

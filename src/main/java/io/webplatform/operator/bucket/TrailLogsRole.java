@@ -194,15 +194,7 @@ public class TrailLogsRole implements Component<BucketScope, TrailLogsRole.Desir
     /** As its group's ({@link TrailLogGroup#leftInPlace}): shared while the trail delivers with it. */
     @Override
     public String leftInPlace(BucketScope scope) {
-        software.amazon.awssdk.services.cloudtrail.model.Trail trail = Trail.read(scope);
-        if (trail == null) {
-            return null;
-        }
-        if (scope.trailLogs().enabled() || arn(scope).equals(trail.cloudWatchLogsRoleArn())) {
-            return "shared: trail " + scope.trailDestination().trail() + (scope.trailLogs().enabled()
-                    ? " still delivers other SecureBuckets' events with it" : " still names it (removed once the trail no longer does)");
-        }
-        return null;
+        return Trail.deliveryLeftInPlace(scope, software.amazon.awssdk.services.cloudtrail.model.Trail::cloudWatchLogsRoleArn, arn(scope), "with it");
     }
 
     /** The role as this pass found it; null when absent. */
