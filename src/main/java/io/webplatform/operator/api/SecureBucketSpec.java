@@ -24,6 +24,9 @@ import java.util.Map;
         message = "trail.logBucketName must differ from bucketName: a trail cannot log into the bucket it watches")
 @ValidationRule(value = "!has(self.trail) || !has(self.trail.logBucketName) || !has(self.replication) || !has(self.replication.bucketName) || self.trail.logBucketName != self.replication.bucketName",
         message = "trail.logBucketName must differ from replication.bucketName")
+@ValidationRule(value = "!has(self.region) || !has(self.replication) || !has(self.replication.region)"
+        + " || self.region.startsWith('us-gov-') == self.replication.region.startsWith('us-gov-')",
+        message = "replication.region must be in the bucket's partition: S3 does not replicate between aws and aws-us-gov")
 @ValidationRule(value = "(has(self.encryption) ? self.encryption.mode : 'CreateKey') == (has(oldSelf.encryption) ? oldSelf.encryption.mode : 'CreateKey')",
         message = "encryption.mode is immutable: the operator does not hand over a key it created")
 @ValidationRule(value = "!has(self.emptyOnDelete) || !self.emptyOnDelete || self.deletionPolicy == 'Delete'",
@@ -118,6 +121,8 @@ public class SecureBucketSpec {
     public enum EncryptionMode { CreateKey, ExistingKey }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "has(self.region) == has(oldSelf.region) && (!has(self.region) || self.region == oldSelf.region)",
+            message = "replication.region is immutable: a backup bucket cannot move between regions")
     public static class Replication {
         @JsonPropertyDescription("Replicate to a backup bucket. Turning it off removes the rule and the role; the backup bucket follows deletionPolicy.")
         @Default("true")
@@ -128,6 +133,14 @@ public class SecureBucketSpec {
         @ValidationRule(value = BUCKET_NAME_RULE, message = BUCKET_NAME_MESSAGE)
         @ValidationRule(value = "self == oldSelf", message = "replication.bucketName is immutable")
         public String bucketName;
+
+        @JsonPropertyDescription("The backup bucket's region; the bucket's own when omitted. Another region of the same partition"
+                + " is Cross-Region Replication, for disaster recovery: the operator then also makes a KMS key in that region for"
+                + " the replicas (a key serves one region only), and the backup bucket logs into the installation's access-log"
+                + " bucket of that region (S3 delivers access logs within a region only). Immutable.")
+        @Pattern(REGION_PATTERN)
+        @ValidationRule(value = REGION_RULE, message = REGION_MESSAGE)
+        public String region;
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

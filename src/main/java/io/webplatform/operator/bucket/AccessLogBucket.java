@@ -31,6 +31,9 @@ import java.util.Set;
  * bucket; after the last, it ends as every shared bucket does. A policy is at most 20 KB ("Bucket policies are
  * limited to 20 KB in size", https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html): about
  * 250 source ARNs; a member beyond that stalls QuotaExceeded.
+ *
+ * <p>Its region's buckets only log into it: a backup bucket in another region logs into the installation's
+ * access-log bucket of that region ({@link BackupAccessLogBucket}).
  */
 public class AccessLogBucket extends SharedBucket {
     public static final String NAME = "AccessLogBucket";
@@ -49,13 +52,19 @@ public class AccessLogBucket extends SharedBucket {
 
     @Override
     protected String bucketName(BucketScope scope) {
-        return scope.accessLogBucket();
+        return scope.accessLogBucket(region(scope));
     }
 
-    /** The policy admitting this SecureBucket's sources (what a plan renders); a pass keeps the members it finds. */
+    /** The installation's in its region: the owner key names the region the bucket is in. */
+    @Override
+    protected String ownerKey(BucketScope scope) {
+        return scope.installationKey(region(scope));
+    }
+
+    /** The policy admitting this SecureBucket's sources of its region (what a plan renders); a pass keeps the members it finds. */
     @Override
     protected JsonNode policy(BucketScope scope) {
-        return BucketPolicies.accessLogBucket(scope.partition(), bucketName(scope), scope.accountId(), AccessLogging.sourceArns(scope));
+        return BucketPolicies.accessLogBucket(scope.partition(), bucketName(scope), scope.accountId(), AccessLogging.sourceArns(scope, region(scope)));
     }
 
     /**
@@ -74,8 +83,8 @@ public class AccessLogBucket extends SharedBucket {
             super.apply(scope, current, desired, changes);
             return;
         }
-        locked(scope, () -> {
-            super.apply(scope, current, withSources(desired, BucketPolicies.accessLogSources(currentPolicy(scope))), changes);
+        locked(scope, desired.bucket(), () -> {
+            super.apply(scope, current, withSources(desired, BucketPolicies.accessLogSources(currentPolicy(scope, desired.region()))), changes);
             return null;
         });
     }
@@ -101,46 +110,53 @@ public class AccessLogBucket extends SharedBucket {
      * Admits these source buckets (their ARNs), keeping the members listed; before the sources' PutBucketLogging,
      * which S3 checks against the destination's permissions. A policy past 20 KB stalls QuotaExceeded.
      */
-    static void admit(BucketScope scope, Collection<String> sourceArns) {
-        locked(scope, () -> {
-            String policy = currentPolicy(scope);
+    static void admit(BucketScope scope, String region, Collection<String> sourceArns) {
+        String bucket = scope.accessLogBucket(region);
+        locked(scope, bucket, () -> {
+            String policy = currentPolicy(scope, region);
             Set<String> members = new LinkedHashSet<>(BucketPolicies.accessLogSources(policy));
             if (members.containsAll(sourceArns)) {
                 return null;
             }
             members.addAll(sourceArns);
-            String json = PolicyDocuments.toJson(BucketPolicies.accessLogBucket(scope.partition(), scope.accessLogBucket(), scope.accountId(), members));
+            String json = PolicyDocuments.toJson(BucketPolicies.accessLogBucket(scope.partition(), bucket, scope.accountId(), members));
             int bytes = json.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > POLICY_LIMIT_BYTES) {
                 throw new UserError("QuotaExceeded", "S3 bucket policy size (20 KB, not adjustable): admitting " + sourceArns.size()
-                        + " more source bucket(s) makes the policy of access-log bucket " + scope.accessLogBucket() + " " + bytes
+                        + " more source bucket(s) makes the policy of access-log bucket " + bucket + " " + bytes
                         + " bytes for " + members.size() + " source buckets. Nothing was changed. Turn access logs off for this"
                         + " SecureBucket (spec.accessLogs.enabled: false), or run it in another installation");
             }
-            scope.s3().putBucketPolicy(r -> r.bucket(scope.accessLogBucket()).policy(json));
+            scope.s3(region).putBucketPolicy(r -> r.bucket(bucket).policy(json));
             return null;
         });
     }
 
-    /** Takes these source buckets off the policy, keeping the other members; nothing when the bucket is gone. */
-    static void release(BucketScope scope, Collection<String> sourceArns) {
-        locked(scope, () -> {
-            String policy = currentPolicy(scope);
+    /** Takes these source buckets off the policy of the region's access-log bucket, keeping the other members; nothing when it is gone. */
+    static void release(BucketScope scope, String region, Collection<String> sourceArns) {
+        String bucket = scope.accessLogBucket(region);
+        locked(scope, bucket, () -> {
+            String policy = currentPolicy(scope, region);
             List<String> members = BucketPolicies.accessLogSources(policy);
             if (members.stream().noneMatch(sourceArns::contains)) {
                 return null;
             }
             List<String> rest = members.stream().filter(m -> !sourceArns.contains(m)).toList();
-            String json = PolicyDocuments.toJson(BucketPolicies.accessLogBucket(scope.partition(), scope.accessLogBucket(), scope.accountId(), rest));
-            scope.s3().putBucketPolicy(r -> r.bucket(scope.accessLogBucket()).policy(json));
+            String json = PolicyDocuments.toJson(BucketPolicies.accessLogBucket(scope.partition(), bucket, scope.accountId(), rest));
+            scope.s3(region).putBucketPolicy(r -> r.bucket(bucket).policy(json));
             return null;
         });
     }
 
-    /** The bucket's policy as S3 has it now; null when the bucket or its policy does not exist. */
+    /** The policy of the SecureBucket's region's access-log bucket as S3 has it now; null when it or its policy does not exist. */
     static String currentPolicy(BucketScope scope) {
+        return currentPolicy(scope, scope.region());
+    }
+
+    /** The policy of the region's access-log bucket as S3 has it now; null when it or its policy does not exist. */
+    static String currentPolicy(BucketScope scope, String region) {
         try {
-            return scope.s3().getBucketPolicy(r -> r.bucket(scope.accessLogBucket())).policy();
+            return scope.s3(region).getBucketPolicy(r -> r.bucket(scope.accessLogBucket(region))).policy();
         } catch (RuntimeException e) {
             if (AwsErrors.isNotFound(e)) {
                 return null;
@@ -155,17 +171,17 @@ public class AccessLogBucket extends SharedBucket {
      */
     @Override
     public String leftInPlace(BucketScope scope) {
-        List<String> members = BucketPolicies.accessLogSources(currentPolicy(scope));
+        List<String> members = BucketPolicies.accessLogSources(currentPolicy(scope, region(scope)));
         if (members.isEmpty()) {
             return null;
         }
         Set<String> existing = new LinkedHashSet<>();
-        scope.s3().listBucketsPaginator(r -> r.maxBuckets(10_000)).buckets().forEach(b -> existing.add(scope.partition().bucketArn(b.name())));
+        s3(scope).listBucketsPaginator(r -> r.maxBuckets(10_000)).buckets().forEach(b -> existing.add(scope.partition().bucketArn(b.name())));
         List<String> writing = new ArrayList<>(members.stream().filter(existing::contains).toList());
         return writing.isEmpty() ? null : "shared: " + writing.size() + " bucket(s) still deliver access logs into it";
     }
 
-    private static <T> T locked(BucketScope scope, java.util.function.Supplier<T> work) {
-        return SharedLocks.locked(scope, "s3-policy:" + scope.accessLogBucket(), work);
+    private static <T> T locked(BucketScope scope, String bucket, java.util.function.Supplier<T> work) {
+        return SharedLocks.locked(scope, "s3-policy:" + bucket, work);
     }
 }

@@ -44,9 +44,19 @@ public class AccessLogLifecycle implements Component<BucketScope, AccessLogLifec
         return scope.accessLogsEnabled();
     }
 
+    /** The region of the access-log bucket it keeps: the SecureBucket's. */
+    protected String region(BucketScope scope) {
+        return scope.region();
+    }
+
+    /** The component that makes the bucket (the plan puts the rule on its resource). */
+    protected String bucketComponent() {
+        return AccessLogBucket.NAME;
+    }
+
     @Override
     public Desired desired(BucketScope scope) {
-        return new Desired(scope.accessLogBucket(), rule(scope.accessLogRetentionDays()));
+        return new Desired(scope.accessLogBucket(region(scope)), rule(scope.accessLogRetentionDays()));
     }
 
     static LifecycleRule rule(int days) {
@@ -60,6 +70,10 @@ public class AccessLogLifecycle implements Component<BucketScope, AccessLogLifec
 
     @Override
     public List<CfnResource> cloudFormation(Desired desired) {
+        return List.of(cloudFormation(bucketComponent(), desired));
+    }
+
+    private static CfnResource cloudFormation(String bucketComponent, Desired desired) {
         LifecycleRule r = desired.rule();
         Map<String, Object> rule = new LinkedHashMap<>();
         rule.put("Id", r.id());
@@ -67,8 +81,8 @@ public class AccessLogLifecycle implements Component<BucketScope, AccessLogLifec
         rule.put("ExpirationInDays", r.expiration().days());
         rule.put("NoncurrentVersionExpiration", Map.of("NoncurrentDays", r.noncurrentVersionExpiration().noncurrentDays()));
         rule.put("AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", r.abortIncompleteMultipartUpload().daysAfterInitiation()));
-        return List.of(CfnResource.of(CfnResource.logicalId(AccessLogBucket.NAME), "AWS::S3::Bucket",
-                Map.of("LifecycleConfiguration", Map.of("Rules", List.of(rule)))));
+        return CfnResource.of(CfnResource.logicalId(bucketComponent), "AWS::S3::Bucket",
+                Map.of("LifecycleConfiguration", Map.of("Rules", List.of(rule))));
     }
 
     @Override
@@ -80,7 +94,8 @@ public class AccessLogLifecycle implements Component<BucketScope, AccessLogLifec
     @Override
     public Observed<List<LifecycleRule>> observe(BucketScope scope) {
         try {
-            List<LifecycleRule> rules = scope.s3().getBucketLifecycleConfiguration(r -> r.bucket(scope.accessLogBucket())).rules();
+            String bucket = scope.accessLogBucket(region(scope));
+            List<LifecycleRule> rules = scope.s3(region(scope)).getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules();
             return Observed.ready(RULE_ID, rules);
         } catch (RuntimeException e) {
             if (AwsErrors.isNotFound(e) || "NoSuchLifecycleConfiguration".equals(AwsErrors.errorCode(e))) {
@@ -137,18 +152,18 @@ public class AccessLogLifecycle implements Component<BucketScope, AccessLogLifec
     @Override
     public void apply(BucketScope scope, Observed<List<LifecycleRule>> current, Desired desired, List<Change> changes) {
         put(scope, desired);
-        scope.record(NAME, current.withDetail(List.of(desired.rule())));
+        scope.record(name(), current.withDetail(List.of(desired.rule())));
     }
 
-    private static void put(BucketScope scope, Desired desired) {
+    private void put(BucketScope scope, Desired desired) {
         // The SDK adds the integrity checksum the operation requires.
-        scope.s3().putBucketLifecycleConfiguration(r -> r.bucket(desired.bucket()).lifecycleConfiguration(c -> c.rules(desired.rule())));
+        scope.s3(region(scope)).putBucketLifecycleConfiguration(r -> r.bucket(desired.bucket()).lifecycleConfiguration(c -> c.rules(desired.rule())));
     }
 
     /** Never one SecureBucket's to remove: it ends with the bucket. */
     @Override
     public String leftInPlace(BucketScope scope) {
-        return "shared: the lifecycle of access-log bucket " + scope.accessLogBucket() + " goes with it";
+        return "shared: the lifecycle of access-log bucket " + scope.accessLogBucket(region(scope)) + " goes with it";
     }
 
     @Override

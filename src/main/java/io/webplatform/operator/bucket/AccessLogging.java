@@ -21,6 +21,9 @@ import java.util.Map;
  * bucket ownership, which does not support them. No TargetObjectKeyFormat: the simple prefix, S3's default (the
  * partitioned one is an option for Athena, not a recommendation of AWS's guides).
  *
+ * <p>Each source logs into the access-log bucket of its own region (S3 delivers within a Region only): a backup bucket
+ * in another region (spec.replication.region) into that region's {@link BackupAccessLogBucket}.
+ *
  * <p>Its sources are first admitted by the destination's policy, then switched on (S3 checks the destination when
  * logging is put). Turned off (spec.accessLogs.enabled: false) or deleted, it switches its own data and backup
  * buckets' logging off and takes them off the destination's policy; the trail's log bucket, shared, stops logging
@@ -33,8 +36,11 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
     /** The key format S3 uses when none is given: [TargetPrefix]YYYY-mm-DD-HH-MM-SS-UniqueString. */
     static final String SIMPLE_PREFIX = "SimplePrefix";
 
-    /** One bucket whose access logs are delivered: the component that made it, its name and ARN, and its prefix. */
-    public record Source(String component, String bucket, String arn, String prefix) {
+    /**
+     * One bucket whose access logs are delivered: the component that made it, its name and ARN, its prefix, and its
+     * region with the access-log bucket there that receives them.
+     */
+    public record Source(String component, String bucket, String arn, String prefix, String region, String target) {
     }
 
     /** Where a bucket's logs go, as GetBucketLogging reports it. */
@@ -53,9 +59,16 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
         }
     }
 
-    public record Desired(String targetBucket, List<Source> sources) {
+    public record Desired(List<Source> sources) {
         List<String> arns() {
             return sources.stream().map(Source::arn).toList();
+        }
+
+        /** The sources' ARNs by the region of the access-log bucket that must admit them, the SecureBucket's first. */
+        Map<String, List<String>> arnsByRegion() {
+            Map<String, List<String>> byRegion = new LinkedHashMap<>();
+            sources.forEach(s -> byRegion.computeIfAbsent(s.region(), r -> new ArrayList<>()).add(s.arn()));
+            return byRegion;
         }
     }
 
@@ -72,45 +85,59 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
     @Override
     public Desired desired(BucketScope scope) {
         List<Source> sources = new ArrayList<>();
-        sources.add(source(scope, DataBucket.NAME, scope.names().bucket()));
-        if (scope.replicationEnabled() && scope.observed(BackupBucket.NAME) != null) {
-            sources.add(source(scope, BackupBucket.NAME, scope.names().backupBucket()));
+        sources.add(source(scope, DataBucket.NAME, scope.names().bucket(), scope.region()));
+        // A cross-region backup logs once its region's access-log bucket exists (read, not waited for: same-region has none).
+        if (scope.replicationEnabled() && scope.observed(BackupBucket.NAME) != null
+                && (!scope.crossRegion() || scope.observed(BackupAccessLogBucket.NAME) != null)) {
+            sources.add(source(scope, BackupBucket.NAME, scope.names().backupBucket(), scope.backupRegion()));
         }
         if (scope.trailEnabled() && scope.observed(TrailBucket.NAME) != null) {
-            sources.add(source(scope, TrailBucket.NAME, scope.trailDestination().logBucket()));
+            sources.add(source(scope, TrailBucket.NAME, scope.trailDestination().logBucket(), scope.region()));
         }
-        return new Desired(scope.accessLogBucket(), sources);
+        return new Desired(sources);
     }
 
-    private static Source source(BucketScope scope, String component, String bucket) {
-        return new Source(component, bucket, scope.partition().bucketArn(bucket), bucket + "/");
+    private static Source source(BucketScope scope, String component, String bucket, String region) {
+        return new Source(component, bucket, scope.partition().bucketArn(bucket), bucket + "/", region, scope.accessLogBucket(region));
     }
 
-    /** The ARNs of every bucket this SecureBucket's spec makes log (what the destination's policy must admit). */
-    static List<String> sourceArns(BucketScope scope) {
+    /** The ARNs of every bucket of {@code region} this SecureBucket's spec makes log (what that region's destination must admit). */
+    static List<String> sourceArns(BucketScope scope, String region) {
         List<String> arns = new ArrayList<>();
-        arns.add(scope.partition().bucketArn(scope.names().bucket()));
-        if (scope.replicationEnabled()) {
+        if (region.equals(scope.region())) {
+            arns.add(scope.partition().bucketArn(scope.names().bucket()));
+        }
+        if (scope.replicationEnabled() && region.equals(scope.backupRegion())) {
             arns.add(scope.partition().bucketArn(scope.names().backupBucket()));
         }
-        if (scope.trailEnabled()) {
+        if (scope.trailEnabled() && region.equals(scope.region())) {
             arns.add(scope.partition().bucketArn(scope.trailDestination().logBucket()));
         }
         return arns;
+    }
+
+    /** The regions whose access-log buckets this SecureBucket's own buckets may log into: its own, and its backup's. */
+    private static List<String> regions(BucketScope scope) {
+        return scope.crossRegion() ? List.of(scope.region(), scope.backupRegion()) : List.of(scope.region());
+    }
+
+    /** The component of the access-log bucket of a region. */
+    private static String destination(BucketScope scope, String region) {
+        return region.equals(scope.region()) ? AccessLogBucket.NAME : BackupAccessLogBucket.NAME;
     }
 
     /** Each source's LoggingConfiguration on its AWS::S3::Bucket. */
     @Override
     public List<CfnResource> cloudFormation(Desired desired) {
         return desired.sources().stream().map(s -> CfnResource.of(CfnResource.logicalId(s.component()), "AWS::S3::Bucket",
-                Map.<String, Object>of("LoggingConfiguration", Map.of("DestinationBucketName", desired.targetBucket(), "LogFilePrefix", s.prefix()))))
+                Map.<String, Object>of("LoggingConfiguration", Map.of("DestinationBucketName", s.target(), "LogFilePrefix", s.prefix()))))
                 .toList();
     }
 
     @Override
     public Observed<State> planned(BucketScope scope, Desired desired) {
         Map<String, Target> logging = new LinkedHashMap<>();
-        desired.sources().forEach(s -> logging.put(s.bucket(), wanted(desired, s)));
+        desired.sources().forEach(s -> logging.put(s.bucket(), wanted(s)));
         return Observed.ready(id(scope), new State(logging, desired.arns()));
     }
 
@@ -131,16 +158,21 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
         if (scope.replicationEnabled() || scope.deleting() || !scope.accessLogsEnabled()) {
             own.add(scope.names().backupBucket());
         }
-        for (String bucket : own) {
-            read(scope, bucket, logging);
+        read(scope, scope.region(), scope.names().bucket(), logging);
+        if (own.contains(scope.names().backupBucket())) {
+            read(scope, scope.backupRegion(), scope.names().backupBucket(), logging);
         }
         if (scope.accessLogsEnabled() && !scope.deleting() && scope.trailEnabled() && scope.observed(TrailBucket.NAME) != null) {
-            read(scope, scope.trailDestination().logBucket(), logging);
+            read(scope, scope.region(), scope.trailDestination().logBucket(), logging);
         }
-        ProtectedBucket.State destination = ProtectedBucket.of(scope, AccessLogBucket.NAME);
-        String policy = destination != null ? destination.policy() : AccessLogBucket.currentPolicy(scope);
-        List<String> admitted = BucketPolicies.accessLogSources(policy);
-        boolean ours = own.stream().anyMatch(b -> logging.get(b) != null && scope.accessLogBucket().equals(logging.get(b).bucket())
+        List<String> admitted = new ArrayList<>();
+        for (String region : regions(scope)) {
+            ProtectedBucket.State destination = ProtectedBucket.of(scope, destination(scope, region));
+            String policy = destination != null ? destination.policy() : AccessLogBucket.currentPolicy(scope, region);
+            admitted.addAll(BucketPolicies.accessLogSources(policy));
+        }
+        List<String> targets = regions(scope).stream().map(scope::accessLogBucket).toList();
+        boolean ours = own.stream().anyMatch(b -> logging.get(b) != null && targets.contains(logging.get(b).bucket())
                 || admitted.contains(scope.partition().bucketArn(b)));
         if (!ours) {
             return null;
@@ -149,9 +181,9 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
     }
 
     /** One bucket's logging into {@code logging}: null when off; nothing when the bucket does not exist. */
-    private static void read(BucketScope scope, String bucket, Map<String, Target> logging) {
+    private static void read(BucketScope scope, String region, String bucket, Map<String, Target> logging) {
         try {
-            LoggingEnabled on = scope.s3().getBucketLogging(r -> r.bucket(bucket)).loggingEnabled();
+            LoggingEnabled on = scope.s3(region).getBucketLogging(r -> r.bucket(bucket)).loggingEnabled();
             logging.put(bucket, on == null ? null : new Target(on.targetBucket(), on.targetPrefix(), keyFormat(on)));
         } catch (RuntimeException e) {
             if (!AwsErrors.isNotFound(e)) {
@@ -168,8 +200,8 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
         return "PartitionedPrefix " + format.partitionedPrefix().partitionDateSourceAsString();
     }
 
-    private static Target wanted(Desired desired, Source source) {
-        return new Target(desired.targetBucket(), source.prefix(), SIMPLE_PREFIX);
+    private static Target wanted(Source source) {
+        return new Target(source.target(), source.prefix(), SIMPLE_PREFIX);
     }
 
     @Override
@@ -177,11 +209,12 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
         List<Change> changes = new ArrayList<>();
         List<String> missing = desired.arns().stream().filter(a -> !actual.admitted().contains(a)).toList();
         if (!missing.isEmpty()) {
+            List<String> into = desired.sources().stream().filter(s -> missing.contains(s.arn())).map(Source::target).distinct().toList();
             changes.add(Change.described(ADMITTED, "not admitted: " + String.join(", ", missing), "admitted",
-                    "access-log bucket " + desired.targetBucket() + " admits " + String.join(", ", missing)));
+                    "access-log bucket " + String.join(", ", into) + " admits " + String.join(", ", missing)));
         }
         for (Source source : desired.sources()) {
-            Target want = wanted(desired, source);
+            Target want = wanted(source);
             Target has = actual.of(source.bucket());
             if (!want.equals(has)) {
                 changes.add(Change.described(LOGGING_OF + source.bucket(), has == null ? "off" : has.toString(), want.toString(),
@@ -194,9 +227,9 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
     /** Admitted first: the logging itself is put by {@link #apply}, once observe finds this SecureBucket admitted. */
     @Override
     public void create(BucketScope scope, Desired desired) {
-        AccessLogBucket.admit(scope, desired.arns());
+        desired.arnsByRegion().forEach((region, arns) -> AccessLogBucket.admit(scope, region, arns));
         for (Source source : desired.sources()) {
-            put(scope, desired, source);
+            put(scope, source);
         }
     }
 
@@ -207,13 +240,13 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
         List<String> fields = changes.stream().map(Change::field).toList();
         try {
             if (fields.contains(ADMITTED)) {
-                AccessLogBucket.admit(scope, desired.arns());
+                desired.arnsByRegion().forEach((region, arns) -> AccessLogBucket.admit(scope, region, arns));
                 admitted = desired.arns();
             }
             for (Source source : desired.sources()) {
                 if (fields.contains(LOGGING_OF + source.bucket())) {
-                    put(scope, desired, source);
-                    logging.put(source.bucket(), wanted(desired, source));
+                    put(scope, source);
+                    logging.put(source.bucket(), wanted(source));
                 }
             }
         } finally {
@@ -222,9 +255,9 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
         }
     }
 
-    private static void put(BucketScope scope, Desired desired, Source source) {
-        scope.s3().putBucketLogging(r -> r.bucket(source.bucket()).bucketLoggingStatus(s -> s.loggingEnabled(l -> l
-                .targetBucket(desired.targetBucket()).targetPrefix(source.prefix()))));
+    private static void put(BucketScope scope, Source source) {
+        scope.s3(source.region()).putBucketLogging(r -> r.bucket(source.bucket()).bucketLoggingStatus(s -> s.loggingEnabled(l -> l
+                .targetBucket(source.target()).targetPrefix(source.prefix()))));
     }
 
     /**
@@ -234,13 +267,14 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
      */
     @Override
     public boolean delete(BucketScope scope, Observed<State> current) {
-        List<String> own = new ArrayList<>();
-        for (String bucket : List.of(scope.names().bucket(), scope.names().backupBucket())) {
-            own.add(scope.partition().bucketArn(bucket));
-            Target target = current.detail().of(bucket);
-            if (target != null && scope.accessLogBucket().equals(target.bucket())) {
+        Map<String, String> own = new LinkedHashMap<>();
+        own.put(scope.names().bucket(), scope.region());
+        own.put(scope.names().backupBucket(), scope.backupRegion());
+        for (Map.Entry<String, String> bucket : own.entrySet()) {
+            Target target = current.detail().of(bucket.getKey());
+            if (target != null && scope.accessLogBucket(bucket.getValue()).equals(target.bucket())) {
                 try {
-                    scope.s3().putBucketLogging(r -> r.bucket(bucket).bucketLoggingStatus(s -> { }));
+                    scope.s3(bucket.getValue()).putBucketLogging(r -> r.bucket(bucket.getKey()).bucketLoggingStatus(s -> { }));
                 } catch (RuntimeException e) {
                     if (!AwsErrors.isNotFound(e)) {
                         throw e;
@@ -248,7 +282,13 @@ public class AccessLogging implements Component<BucketScope, AccessLogging.Desir
                 }
             }
         }
-        AccessLogBucket.release(scope, own);
+        for (String region : regions(scope)) {
+            List<String> leaving = own.entrySet().stream().filter(b -> b.getValue().equals(region))
+                    .map(b -> scope.partition().bucketArn(b.getKey())).toList();
+            if (!leaving.isEmpty()) {
+                AccessLogBucket.release(scope, region, leaving);
+            }
+        }
         return true;
     }
 

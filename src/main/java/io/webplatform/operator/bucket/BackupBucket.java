@@ -1,9 +1,13 @@
 package io.webplatform.operator.bucket;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.webplatform.operator.aws.Partition;
+import io.webplatform.operator.aws.UserError;
 
-
-/** The replica of the data bucket, in the same region, with the same protections and key. */
+/**
+ * The replica of the data bucket, with the same protections: in the bucket's region with its key, or in
+ * spec.replication.region with the {@link BackupKey} made there.
+ */
 public class BackupBucket extends ProtectedBucket {
     public static final String NAME = "BackupBucket";
 
@@ -24,12 +28,27 @@ public class BackupBucket extends ProtectedBucket {
     }
 
     @Override
+    protected String region(BucketScope scope) {
+        return scope.backupRegion();
+    }
+
+    /** A replication.region of another partition (the CRD judges it only when spec.region is given) is refused before any write. */
+    @Override
+    public void preflight(BucketScope scope) {
+        if (!Partition.of(scope.backupRegion()).equals(scope.partition())) {
+            throw new UserError("InvalidSpec", "replication.region " + scope.backupRegion()
+                    + " is in another partition than the bucket's region " + scope.region() + ": S3 replicates within a partition only");
+        }
+        super.preflight(scope);
+    }
+
+    @Override
     protected JsonNode policy(BucketScope scope) {
         return BucketPolicies.tlsOnly(scope.partition(), bucketName(scope));
     }
 
     @Override
     protected String kmsKeyArn(BucketScope scope) {
-        return scope.keyArn();
+        return scope.backupKeyArn();
     }
 }

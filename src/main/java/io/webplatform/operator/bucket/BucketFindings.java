@@ -18,7 +18,7 @@ public final class BucketFindings {
 
     public static List<Finding> evaluate(BucketScope scope) {
         List<Finding> findings = new ArrayList<>();
-        for (String component : List.of(DataBucket.NAME, BackupBucket.NAME, TrailBucket.NAME, AccessLogBucket.NAME)) {
+        for (String component : List.of(DataBucket.NAME, BackupBucket.NAME, TrailBucket.NAME, AccessLogBucket.NAME, BackupAccessLogBucket.NAME)) {
             ProtectedBucket.State bucket = ProtectedBucket.of(scope, component);
             if (bucket != null) {
                 bucket(findings, scope.observed(component).id(), bucket);
@@ -29,6 +29,12 @@ public final class BucketFindings {
         if (key != null && scope.spec().encryption.mode == io.webplatform.operator.api.SecureBucketSpec.EncryptionMode.CreateKey) {
             findings.add(Finding.check("KMS_KEY_ROTATION", key.rotationEnabled(), "MEDIUM", scope.idOf(KmsKey.NAME), "key rotation enabled"));
         }
+        var backupKey = scope.observed(BackupKey.NAME);
+        if (backupKey != null) {
+            findings.add(Finding.check("KMS_KEY_ROTATION", Boolean.TRUE.equals(((io.webplatform.operator.aws.OwnedKeys.Key) backupKey.detail()).rotationEnabled()),
+                    "MEDIUM", backupKey.id(), "key rotation enabled"));
+        }
+        crossRegionReplication(findings, scope);
         Trail.State trail = Trail.of(scope);
         if (trail != null) {
             String id = scope.idOf(Trail.NAME);
@@ -60,6 +66,24 @@ public final class BucketFindings {
     }
 
     /**
+     * Security Hub S3.7 (prowler s3_bucket_cross_region_replication): the data bucket replicates to a bucket of another
+     * Region, which survives the loss of the bucket's own. A choice (it doubles storage and adds transfer between
+     * Regions): opted out by replicating within the region, or not at all.
+     */
+    private static void crossRegionReplication(List<Finding> findings, BucketScope scope) {
+        var data = scope.observed(DataBucket.NAME);
+        if (data == null) {
+            return;
+        }
+        boolean on = scope.replicationEnabled() && scope.crossRegion() && scope.observed(Replication.NAME) != null;
+        String optedOut = !scope.replicationEnabled() ? "spec.replication: off"
+                : scope.crossRegion() ? null : "spec.replication.region: the bucket's own (" + scope.region() + ")";
+        findings.add(Finding.control("S3.7", "s3_bucket_cross_region_replication", on, "LOW", data.id(),
+                "objects replicate to " + (scope.replicationEnabled() ? scope.names().backupBucket() + " in " + scope.backupRegion() : "no bucket"),
+                optedOut));
+    }
+
+    /**
      * Server access logging of the data and backup buckets (Security Hub S3.9) and of the trail's log bucket
      * (CloudTrail.7), as this pass left it; opted out by spec.accessLogs.enabled: false. The trail's log bucket is
      * shared: an opted-out SecureBucket does not judge it. The access-log bucket itself is not judged: AWS says a
@@ -75,7 +99,8 @@ public final class BucketFindings {
             String bucket = component.equals(DataBucket.NAME) ? scope.names().bucket()
                     : component.equals(BackupBucket.NAME) ? scope.names().backupBucket() : scope.trailDestination().logBucket();
             AccessLogging.Target target = logging == null ? null : logging.of(bucket);
-            boolean on = target != null && scope.accessLogBucket().equals(target.bucket());
+            String region = component.equals(BackupBucket.NAME) ? scope.backupRegion() : scope.region();
+            boolean on = target != null && scope.accessLogBucket(region).equals(target.bucket());
             String what = "server access logging " + (on ? "into " + target : "on");
             findings.add(component.equals(TrailBucket.NAME)
                     ? Finding.control("CloudTrail.7", "cloudtrail_logs_s3_bucket_access_logging_enabled", on, "LOW", scope.observed(component).id(), what, null)

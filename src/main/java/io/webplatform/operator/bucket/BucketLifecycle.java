@@ -37,7 +37,8 @@ public class BucketLifecycle implements Component<BucketScope, BucketLifecycle.D
     static final String LIFECYCLE_OF = "lifecycle of ";
 
     /** One bucket and the operator's rule for it. */
-    public record Target(String component, String bucket, LifecycleRule rule) {
+    /** One bucket the rule goes on, in its region (a cross-region backup's is another). */
+    public record Target(String component, String bucket, String region, LifecycleRule rule) {
     }
 
     public record Desired(List<Target> targets) {
@@ -60,12 +61,12 @@ public class BucketLifecycle implements Component<BucketScope, BucketLifecycle.D
     public Desired desired(BucketScope scope) {
         Integer noncurrentDays = scope.spec().lifecycle == null ? null : scope.spec().lifecycle.noncurrentVersionExpirationDays;
         List<Target> targets = new ArrayList<>();
-        targets.add(new Target(DataBucket.NAME, scope.names().bucket(), rule(noncurrentDays)));
+        targets.add(new Target(DataBucket.NAME, scope.names().bucket(), scope.region(), rule(noncurrentDays)));
         if (scope.replicationEnabled() && scope.observed(BackupBucket.NAME) != null) {
-            targets.add(new Target(BackupBucket.NAME, scope.names().backupBucket(), rule(noncurrentDays)));
+            targets.add(new Target(BackupBucket.NAME, scope.names().backupBucket(), scope.backupRegion(), rule(noncurrentDays)));
         }
         if (scope.trailEnabled() && scope.observed(TrailBucket.NAME) != null) {
-            targets.add(new Target(TrailBucket.NAME, scope.trailDestination().logBucket(), rule(null)));
+            targets.add(new Target(TrailBucket.NAME, scope.trailDestination().logBucket(), scope.region(), rule(null)));
         }
         return new Desired(targets);
     }
@@ -115,21 +116,21 @@ public class BucketLifecycle implements Component<BucketScope, BucketLifecycle.D
     @Override
     public Observed<State> observe(BucketScope scope) {
         Map<String, List<LifecycleRule>> rules = new LinkedHashMap<>();
-        read(scope, scope.names().bucket(), rules);
+        read(scope, scope.region(), scope.names().bucket(), rules);
         if (scope.replicationEnabled() && scope.observed(BackupBucket.NAME) != null) {
-            read(scope, scope.names().backupBucket(), rules);
+            read(scope, scope.backupRegion(), scope.names().backupBucket(), rules);
         }
         if (scope.trailEnabled() && scope.observed(TrailBucket.NAME) != null) {
-            read(scope, scope.trailDestination().logBucket(), rules);
+            read(scope, scope.region(), scope.trailDestination().logBucket(), rules);
         }
         State state = new State(rules);
         boolean made = state.ours(scope.names().bucket()) != null || state.ours(scope.names().backupBucket()) != null;
         return made ? Observed.ready(id(scope), state) : null;
     }
 
-    private static void read(BucketScope scope, String bucket, Map<String, List<LifecycleRule>> rules) {
+    private static void read(BucketScope scope, String region, String bucket, Map<String, List<LifecycleRule>> rules) {
         try {
-            rules.put(bucket, scope.s3().getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules());
+            rules.put(bucket, scope.s3(region).getBucketLifecycleConfiguration(r -> r.bucket(bucket)).rules());
         } catch (RuntimeException e) {
             if ("NoSuchLifecycleConfiguration".equals(AwsErrors.errorCode(e))) {
                 rules.put(bucket, List.of());
@@ -185,7 +186,7 @@ public class BucketLifecycle implements Component<BucketScope, BucketLifecycle.D
     @Override
     public void create(BucketScope scope, Desired desired) {
         Map<String, List<LifecycleRule>> rules = new LinkedHashMap<>();
-        desired.targets().forEach(t -> read(scope, t.bucket(), rules));
+        desired.targets().forEach(t -> read(scope, t.region(), t.bucket(), rules));
         Observed<State> read = Observed.ready(id(scope), new State(rules));
         apply(scope, read, desired, diff(read.detail(), desired));
     }
@@ -213,7 +214,7 @@ public class BucketLifecycle implements Component<BucketScope, BucketLifecycle.D
     private static List<LifecycleRule> put(BucketScope scope, Target target) {
         return SharedLocks.locked(scope, "s3-lifecycle:" + target.bucket(), () -> {
             Map<String, List<LifecycleRule>> now = new LinkedHashMap<>();
-            read(scope, target.bucket(), now);
+            read(scope, target.region(), target.bucket(), now);
             List<LifecycleRule> existing = now.getOrDefault(target.bucket(), List.of());
             LifecycleRule ours = existing.stream().filter(r -> RULE_ID.equals(r.id())).findFirst().orElse(null);
             if (ours != null && same(ours, target.rule())) {
@@ -222,7 +223,7 @@ public class BucketLifecycle implements Component<BucketScope, BucketLifecycle.D
             List<LifecycleRule> merged = new ArrayList<>(existing.stream().filter(r -> !RULE_ID.equals(r.id())).toList());
             merged.add(target.rule());
             // The SDK adds the integrity checksum the operation requires.
-            scope.s3().putBucketLifecycleConfiguration(r -> r.bucket(target.bucket()).lifecycleConfiguration(c -> c.rules(merged)));
+            scope.s3(target.region()).putBucketLifecycleConfiguration(r -> r.bucket(target.bucket()).lifecycleConfiguration(c -> c.rules(merged)));
             return merged;
         });
     }

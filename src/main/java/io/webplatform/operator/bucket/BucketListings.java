@@ -15,7 +15,9 @@ import java.util.Set;
  * what exists cheaply, one listing per kind per region per resync window for every SecureBucket. They
  * show a bucket, the replication role, the trail's CloudWatch Logs role, the key's alias or the trail deleted or replaced (a role's trust
  * policy, an alias's target, a trail's settings changed); a bucket's configuration, a key's policy or a
- * role's inline policy are per-resource reads, checked at the next full pass (the drift-check period).
+ * role's inline policy are per-resource reads, checked at the next full pass (the drift-check period). Listings are of
+ * the SecureBucket's region, except S3's, which lists the account's buckets of every region: a cross-region backup's
+ * key (in the backup's region) is checked at the next full pass too.
  * <ul>
  *   <li>S3 ListBuckets, up to 10,000 a page (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html);</li>
  *   <li>KMS ListAliases, up to 100 a page (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListAliases.html);</li>
@@ -56,6 +58,9 @@ public final class BucketListings {
         }
         if (scope.accessLogsEnabled()) {
             names.add(scope.accessLogBucket());
+            if (scope.replicationEnabled() && scope.crossRegion()) {
+                names.add(scope.accessLogBucket(scope.backupRegion()));
+            }
         }
         return names;
     }

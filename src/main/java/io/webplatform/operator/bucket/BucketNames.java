@@ -6,7 +6,7 @@ import io.webplatform.operator.aws.ResourceNames;
 
 /** Every AWS name a SecureBucket uses, derived once from its spec, namespace, name and owner key. */
 public record BucketNames(String bucket, String backupBucket, String logBucket, String replicationRole,
-                          String trail, String keyAlias) {
+                          String trail, String keyAlias, String backupKeyAlias) {
 
     /** The names a scope identified by the object's UID gives (stacks made before installations had names). */
     public static BucketNames of(SecureBucket resource) {
@@ -25,6 +25,7 @@ public record BucketNames(String bucket, String backupBucket, String logBucket, 
         return new BucketNames(bucket, backup, logs,
                 ResourceNames.iamRole(ns, name, ownerKey, "-replication"),
                 ResourceNames.trail(ns, name, ownerKey, "-writes"),
-                ResourceNames.kmsAlias(ns, name, ownerKey, "-bucket"));
+                ResourceNames.kmsAlias(ns, name, ownerKey, "-bucket"),
+                ResourceNames.kmsAlias(ns, name, ownerKey, "-backup"));
     }
 }

@@ -163,8 +163,18 @@ public final class BucketPolicies {
      * that turned it off per object) carry the object ARN. Both forms are allowed, on each side. With a
      * Bucket Key on the destination, S3 also calls kms:Decrypt on the replica key to check the Bucket
      * Key's integrity (S3 guide, "Amazon S3 Bucket Keys and replication"), so replicas may decrypt too.
+     *
+     * <p>Each key is used only through S3 of its own region (kms:ViaService s3.&lt;region&gt;): with Cross-Region
+     * Replication the source key through the source's, the replica key through the destination's, as the S3 guide's
+     * example policy for replicating KMS-encrypted objects writes it
+     * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html).
      */
     public static ObjectNode replicationPermissions(Partition partition, String source, String destination, String keyArn, String region) {
+        return replicationPermissions(partition, source, keyArn, region, destination, keyArn, region);
+    }
+
+    public static ObjectNode replicationPermissions(Partition partition, String source, String sourceKeyArn, String sourceRegion,
+                                                    String destination, String replicaKeyArn, String destinationRegion) {
         ObjectNode doc = document();
         ObjectNode readConfig = statement(doc, "ReadSourceConfiguration", "Allow");
         array(readConfig, "Action", "s3:GetReplicationConfiguration", "s3:ListBucket");
@@ -177,12 +187,12 @@ public final class BucketPolicies {
         write.put("Resource", partition.bucketArn(destination) + "/*");
         ObjectNode decrypt = statement(doc, "DecryptSourceObjects", "Allow");
         decrypt.put("Action", "kms:Decrypt");
-        decrypt.put("Resource", keyArn);
-        keyUsedByS3For(decrypt, source, partition, region);
+        decrypt.put("Resource", sourceKeyArn);
+        keyUsedByS3For(decrypt, source, partition, sourceRegion);
         ObjectNode encrypt = statement(doc, "EncryptReplicas", "Allow");
         array(encrypt, "Action", "kms:Encrypt", "kms:GenerateDataKey", "kms:Decrypt");
-        encrypt.put("Resource", keyArn);
-        keyUsedByS3For(encrypt, destination, partition, region);
+        encrypt.put("Resource", replicaKeyArn);
+        keyUsedByS3For(encrypt, destination, partition, destinationRegion);
         return doc;
     }
 

@@ -159,7 +159,7 @@ public class BucketScope extends Scope {
 
     /** The owner key of what the installation shares in a region (the trail and its log bucket), never one object's. */
     public String installationKey() {
-        return Identity.keyOf(installation, "Installation", region(), "shared");
+        return installationKey(region());
     }
 
     /** The prefix CloudTrail matches this SecureBucket's objects by: arn:&lt;partition&gt;:s3:::&lt;bucket&gt;/. */
@@ -196,6 +196,50 @@ public class BucketScope extends Scope {
 
     public boolean replicationEnabled() {
         return spec().replication != null && spec().replication.enabled;
+    }
+
+    /** The backup bucket's region: spec.replication.region, or the bucket's own. */
+    public String backupRegion() {
+        String asked = spec().replication == null ? null : spec().replication.region;
+        return asked == null ? region() : asked;
+    }
+
+    /** The backup bucket is in another region (Cross-Region Replication): its replicas need a key of that region. */
+    public boolean crossRegion() {
+        return !backupRegion().equals(region());
+    }
+
+    /** The key the backup bucket and its replicas are encrypted with: the bucket's own, or the backup region's. */
+    public String backupKeyArn() {
+        if (!crossRegion()) {
+            return keyArn();
+        }
+        if (observed(BackupKey.NAME) == null) {
+            // What an "after" edge would say; the graph reads the key instead, as a same-region backup has none.
+            throw new io.webplatform.operator.aws.StillWorking("waiting for " + BackupKey.NAME);
+        }
+        return idOf(BackupKey.NAME);
+    }
+
+    /**
+     * The access-log bucket of a region: S3 delivers a bucket's access logs only into a bucket of its own region, so a
+     * backup bucket in another region logs into the installation's bucket there.
+     */
+    public String accessLogBucket(String region) {
+        return region.equals(region()) ? accessLogBucket : ResourceNames.sharedAccessLogBucket(installation, accountId, region);
+    }
+
+    /** The owner key of what the installation shares in another region (the backup region's access-log bucket). */
+    public String installationKey(String region) {
+        return Identity.keyOf(installation, "Installation", region, "shared");
+    }
+
+    public S3Client s3(String region) {
+        return clients.s3(region);
+    }
+
+    public KmsClient kms(String region) {
+        return clients.kms(region);
     }
 
     public boolean trailEnabled() {

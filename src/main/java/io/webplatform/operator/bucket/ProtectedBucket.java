@@ -91,6 +91,16 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
     /** SSE-KMS with this key, or SSE-S3 when null. */
     protected abstract String kmsKeyArn(BucketScope scope);
 
+    /** The bucket's region: the SecureBucket's, unless the bucket lives in another (a cross-region backup). */
+    protected String region(BucketScope scope) {
+        return scope.region();
+    }
+
+    /** S3 of the bucket's region: a client of another region is redirected (301) rather than served. */
+    protected S3Client s3(BucketScope scope) {
+        return scope.s3(region(scope));
+    }
+
     /**
      * Bucket names are global: one taken by another account, or by another resource of this operator,
      * stops everything before the key or any other bucket is made. A name judged usable is not asked
@@ -99,7 +109,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
     @Override
     public void preflight(BucketScope scope) {
         String bucket = bucketName(scope);
-        usable.get(scope.region() + "/" + bucket + "/" + ownerKey(scope), USABLE_CACHED_FOR, () -> {
+        usable.get(region(scope) + "/" + bucket + "/" + ownerKey(scope), USABLE_CACHED_FOR, () -> {
             tagsIfOurs(scope, bucket);
             return true;
         });
@@ -112,7 +122,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
     protected Map<String, String> tagsIfOurs(BucketScope scope, String bucket) {
         Map<String, String> tags = new LinkedHashMap<>();
         try {
-            scope.s3().getBucketTagging(r -> r.bucket(bucket)).tagSet().forEach(t -> tags.put(t.key(), t.value()));
+            s3(scope).getBucketTagging(r -> r.bucket(bucket)).tagSet().forEach(t -> tags.put(t.key(), t.value()));
         } catch (RuntimeException e) {
             String code = AwsErrors.errorCode(e);
             if ("NoSuchBucket".equals(code)) {
@@ -167,7 +177,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
                 })
                 .bucketKeyEnabled(key != null)
                 .build();
-        return new Desired(bucket, scope.region(), tags(scope, bucket), BucketVersioningStatus.ENABLED, encryption,
+        return new Desired(bucket, region(scope), tags(scope, bucket), BucketVersioningStatus.ENABLED, encryption,
                 ALL_PUBLIC_ACCESS_BLOCKED, ObjectOwnership.BUCKET_OWNER_ENFORCED, policy(scope));
     }
 
@@ -203,7 +213,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
 
     @Override
     public Observed<State> observe(BucketScope scope) {
-        S3Client s3 = scope.s3();
+        S3Client s3 = s3(scope);
         String bucket = bucketName(scope);
         Map<String, String> tags = tagsIfOurs(scope, bucket);
         if (tags == null) {
@@ -301,7 +311,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
 
     @Override
     public void create(BucketScope scope, Desired desired) {
-        scope.s3().createBucket(r -> {
+        s3(scope).createBucket(r -> {
             r.bucket(desired.bucket()).objectOwnership(desired.ownership());
             if (!"us-east-1".equals(desired.region())) {
                 r.createBucketConfiguration(c -> c.locationConstraint(BucketLocationConstraint.fromValue(desired.region())));
@@ -314,7 +324,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
 
     @Override
     public void apply(BucketScope scope, Observed<State> current, Desired desired, List<Change> changes) {
-        S3Client s3 = scope.s3();
+        S3Client s3 = s3(scope);
         String bucket = desired.bucket();
         State after = current.detail();
         try {
@@ -343,7 +353,7 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
 
     @Override
     public boolean delete(BucketScope scope, Observed<State> current) {
-        S3Client s3 = scope.s3();
+        S3Client s3 = s3(scope);
         String bucket = bucketName(scope);
         ListObjectVersionsResponse first = s3.listObjectVersions(r -> r.bucket(bucket).maxKeys(1));
         boolean empty = first.versions().isEmpty() && first.deleteMarkers().isEmpty();
@@ -390,9 +400,9 @@ public abstract class ProtectedBucket implements Component<BucketScope, Protecte
         return observed == null ? null : (State) observed.detail();
     }
 
-    static void putTags(BucketScope scope, String bucket, Map<String, String> tags) {
+    void putTags(BucketScope scope, String bucket, Map<String, String> tags) {
         List<Tag> s3Tags = tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
-        scope.s3().putBucketTagging(r -> r.bucket(bucket).tagging(t -> t.tagSet(s3Tags)));
+        s3(scope).putBucketTagging(r -> r.bucket(bucket).tagging(t -> t.tagSet(s3Tags)));
     }
 
     static boolean sameEncryption(ServerSideEncryptionRule actual, ServerSideEncryptionRule desired) {

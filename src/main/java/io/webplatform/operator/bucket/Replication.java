@@ -109,7 +109,8 @@ public class Replication implements Component<BucketScope, Replication.Desired, 
     }
 
     static ReplicationConfiguration configuration(BucketScope scope) {
-        String keyArn = scope.keyArn();
+        // A key of the backup bucket's region: S3 refuses a replica key of another region.
+        String keyArn = scope.backupKeyArn();
         return ReplicationConfiguration.builder()
                 .role(scope.idOf(ReplicationRole.NAME))
                 .rules(ReplicationRule.builder()

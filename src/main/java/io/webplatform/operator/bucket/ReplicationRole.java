@@ -52,8 +52,8 @@ public class ReplicationRole implements Component<BucketScope, ReplicationRole.D
         return new Desired(roleName, BucketPolicies.replicationTrust(scope.partition()),
                 "S3 replication of " + scope.names().bucket() + " to " + scope.names().backupBucket(),
                 scope.tags(NAME, roleName), POLICY_NAME,
-                BucketPolicies.replicationPermissions(scope.partition(), scope.names().bucket(), scope.names().backupBucket(),
-                        scope.keyArn(), scope.region()));
+                BucketPolicies.replicationPermissions(scope.partition(), scope.names().bucket(), scope.keyArn(), scope.region(),
+                        scope.names().backupBucket(), scope.backupKeyArn(), scope.backupRegion()));
     }
 
     /** The role S3 assumes, with its one inline policy. */

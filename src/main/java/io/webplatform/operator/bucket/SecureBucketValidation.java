@@ -26,6 +26,12 @@ public final class SecureBucketValidation {
         } else if (spec.region != null) {
             Partition.unsupported(spec.region).ifPresent(problems::add);
         }
+        String backupRegion = spec.replication == null ? null : spec.replication.region;
+        if (backupRegion != null && !Partition.exists(backupRegion)) {
+            problems.add("replication.region " + backupRegion + " is not an AWS region this operator knows");
+        } else if (backupRegion != null) {
+            Partition.unsupported(backupRegion).ifPresent(problems::add);
+        }
         problems.addAll(Ownership.userTagProblems(spec.tags));
         // Only given names can collide: derived ones differ by their suffixes, whatever key they hash.
         BucketNames names = BucketNames.of(resource, String.valueOf(resource.getMetadata().getUid()));

@@ -36,7 +36,7 @@ public abstract class SharedBucket extends ProtectedBucket {
 
     @Override
     protected Map<String, String> tags(BucketScope scope, String bucket) {
-        Map<String, String> tags = Trail.sharedTags(scope, name(), bucket);
+        Map<String, String> tags = Trail.sharedTags(scope, ownerKey(scope), name(), bucket);
         if (scope.retainOnDelete()) {
             tags.put(RETAINS_LOGS, "true");
         }

@@ -120,8 +120,13 @@ public class Trail implements Component<BucketScope, Trail.Desired, Trail.State>
      * SecureBucket's, so nothing that sweeps one object's resources by its key touches them.
      */
     static Map<String, String> sharedTags(BucketScope scope, String component, String name) {
+        return sharedTags(scope, scope.installationKey(), component, name);
+    }
+
+    /** The tags of what the installation shares, owned by {@code ownerKey} (the installation's key of the thing's region). */
+    static Map<String, String> sharedTags(BucketScope scope, String ownerKey, String component, String name) {
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put(Ownership.OWNER_UID, scope.installationKey());
+        tags.put(Ownership.OWNER_UID, ownerKey);
         tags.put(Ownership.OWNER, "Installation/" + scope.installation());
         tags.put(Ownership.COMPONENT, component);
         tags.put(Ownership.MANAGED_BY, Ownership.MANAGED_BY_VALUE);

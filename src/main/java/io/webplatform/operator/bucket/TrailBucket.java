@@ -63,7 +63,7 @@ public class TrailBucket extends SharedBucket {
         if (!super.delete(scope, current)) {
             return false;
         }
-        AccessLogBucket.release(scope, List.of(scope.partition().bucketArn(bucketName(scope))));
+        AccessLogBucket.release(scope, scope.region(), List.of(scope.partition().bucketArn(bucketName(scope))));
         return true;
     }
 

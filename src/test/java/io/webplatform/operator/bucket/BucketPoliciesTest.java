@@ -131,6 +131,25 @@ class BucketPoliciesTest {
     }
 
     /**
+     * Cross-Region Replication (S3 guide, "Replicating encrypted objects", its example policy): S3 decrypts the source
+     * with the source's key through S3 of the source's region, and encrypts replicas with a key of the destination's
+     * region through S3 there. A ViaService of the wrong region matches no request: replication would fail silently.
+     */
+    @Test
+    void crossRegionReplicationUsesEachKeyThroughS3OfItsOwnRegion() {
+        JsonNode doc = BucketPolicies.replicationPermissions(AWS, "src", "arn:aws:kms:eu-west-3:1:key/source", "eu-west-3",
+                "dst", "arn:aws:kms:eu-central-1:1:key/replica", "eu-central-1");
+        JsonNode decrypt = doc.get("Statement").get(3);
+        assertThat(decrypt.get("Resource").asText()).isEqualTo("arn:aws:kms:eu-west-3:1:key/source");
+        assertThat(decrypt.at("/Condition/StringEquals/kms:ViaService").asText()).isEqualTo("s3.eu-west-3.amazonaws.com");
+        JsonNode encrypt = doc.get("Statement").get(4);
+        assertThat(encrypt.get("Resource").asText()).isEqualTo("arn:aws:kms:eu-central-1:1:key/replica");
+        assertThat(encrypt.at("/Condition/StringEquals/kms:ViaService").asText()).isEqualTo("s3.eu-central-1.amazonaws.com");
+        assertThat(texts(encrypt.at("/Condition/StringLike/kms:EncryptionContext:aws:s3:arn")))
+                .containsExactly("arn:aws:s3:::dst", "arn:aws:s3:::dst/*");
+    }
+
+    /**
      * S3 guide, "Replicating encrypted objects": with an S3 Bucket Key (which our buckets use) the
      * encryption context is the bucket ARN; without one, the object ARN. Both must be allowed, or
      * replication fails for every object while PutBucketReplication still answers 200.

@@ -2,6 +2,7 @@ package io.webplatform.operator.e2e;
 
 import io.webplatform.operator.testing.Emulator;
 import io.webplatform.operator.testing.Kubectl;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -64,6 +65,14 @@ class BadInputTest {
         assertThat(rekeyed.exit()).isNotZero();
         assertThat(rekeyed.err()).contains("encryption.mode is immutable");
         Kubectl.run("delete", "securebucket", "fixed", "-n", ns, "--wait=false").ok();
+
+        Kubectl.apply(ns, bucket("dr", "  region: eu-west-3\n  replication: {region: eu-central-1}\n")).ok();
+        for (String replication : List.of("{region: eu-north-1}", "{enabled: true}")) {
+            Kubectl.Result backupMoved = Kubectl.apply(ns, bucket("dr", "  region: eu-west-3\n  replication: " + replication + "\n"));
+            assertThat(backupMoved.exit()).as(replication).isNotZero();
+            assertThat(backupMoved.err()).contains("replication.region is immutable");
+        }
+        Kubectl.run("delete", "securebucket", "dr", "-n", ns, "--wait=false").ok();
     }
 
     @ParameterizedTest(name = "{0}")
