@@ -49,8 +49,12 @@ public class BackupKey implements Component<BucketScope, OwnedKeys.Desired, Owne
         return Observed.ready(CfnResource.attribute(CfnResource.logicalId(NAME), "Arn"), KmsKey.planned(CfnResource.logicalId(NAME), desired));
     }
 
+    /** A same-region backup never had one (replication.region is immutable): nothing to read. */
     @Override
     public Observed<OwnedKeys.Key> observe(BucketScope scope) {
+        if (!scope.crossRegion()) {
+            return null;
+        }
         OwnedKeys.Key key = OwnedKeys.read(scope.kms(scope.backupRegion()), scope.names().backupKeyAlias(), scope.ownerKey(), NAME,
                 scope.deleting());
         return key == null ? null : Observed.ready(key.arn(), key);

@@ -57,12 +57,13 @@ class BucketFindingsEmulatorTest {
         // 5 checks on each of 4 buckets (the access-log bucket too), key rotation, trail validation, logging and KMS encryption (CloudTrail.2),
         // access logging of the data and backup buckets (S3.9) and of the trail's log bucket (CloudTrail.7), the trail's delivery
         // to CloudWatch Logs (CloudTrail.5), and the installation's options, off by default in the chart: Insights and Object
-        // Lock (S3.15) on the trail, reported as opted out.
-        assertThat(first).hasSize(30).noneMatch(Finding::faulty);
+        // Lock (S3.15) on the trail, and the spec's: replication within the region (S3.7), reported as opted out.
+        assertThat(first).hasSize(31).noneMatch(Finding::faulty);
         assertThat(first).filteredOn(f -> f.getId().equals("CloudTrail.5")).hasSize(1);
         assertThat(first).filteredOn(Finding::failed).extracting(Finding::getId, Finding::getOptedOutBy).containsExactlyInAnyOrder(
                 tuple("cloudtrail_insights_exist", "the chart's trail.insights.enabled: false"),
-                tuple("S3.15", "the chart's trail.objectLock.mode: none"));
+                tuple("S3.15", "the chart's trail.objectLock.mode: none"),
+                tuple("S3.7", "spec.replication.region: the bucket's own (" + Emulator.REGION + ")"));
         assertThat(first).filteredOn(f -> f.getId().equals("S3.9")).hasSize(2);
         assertThat(first).filteredOn(f -> f.getId().equals("CloudTrail.7")).hasSize(1);
 
@@ -76,7 +77,7 @@ class BucketFindingsEmulatorTest {
         BucketScope repaired = scope(sb);
         WalkResult walk = graph.reconcile(repaired, new RecordedEvents());
         assertThat(walk.repairs()).hasSize(5);
-        assertThat(BucketFindings.evaluate(repaired)).hasSize(30).noneMatch(Finding::faulty);
+        assertThat(BucketFindings.evaluate(repaired)).hasSize(31).noneMatch(Finding::faulty);
 
         sb.getMetadata().setDeletionTimestamp(Instant.now().toString());
         WalkResult deleted = null;

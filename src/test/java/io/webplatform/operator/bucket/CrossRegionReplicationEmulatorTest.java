@@ -11,7 +11,9 @@ import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.aws.PolicyDocuments;
 import io.webplatform.operator.engine.ComponentGraph;
 import io.webplatform.operator.engine.WalkResult;
+import io.webplatform.operator.testing.CrashAfterMutation;
 import io.webplatform.operator.testing.Emulator;
+import io.webplatform.operator.testing.SimulatedCrash;
 import io.webplatform.operator.testing.TestResources;
 import io.webplatform.operator.testing.TestResources.RecordedEvents;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +25,7 @@ import software.amazon.awssdk.services.s3.model.ReplicationConfiguration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Cross-Region Replication (spec.replication.region), against the emulator, with AWS's rules the emulator does not
@@ -36,13 +39,14 @@ class CrossRegionReplicationEmulatorTest {
     private static final String ACCOUNT = "123456789012";
     private static final String REGION = "us-east-2";
     private static final String BACKUP_REGION = "eu-central-1";
+    private static final CrashAfterMutation CRASH = new CrashAfterMutation();
     private static AwsClients aws;
     private final String installation = "crr" + System.nanoTime() % 1000000;
     private final ComponentGraph<BucketScope> graph = SecureBucketGraph.create();
 
     @BeforeAll
     static void clients() {
-        aws = Emulator.clients();
+        aws = Emulator.clients(CRASH);
     }
 
     @AfterAll
@@ -155,6 +159,7 @@ class CrossRegionReplicationEmulatorTest {
         }
         assertThat(resync.allReady()).as(resync.waitingSummary()).isTrue();
         assertThat(calls).as("a resync writes nothing").allMatch(ApiCallMetrics::isReadOnly);
+        System.out.printf("[measure] cross-region SecureBucket resync: %d read calls, 0 writes%n", calls.size());
 
         // Drift on the backup, in its region: the default encryption taken away is put back with the backup key.
         aws.s3(BACKUP_REGION).deleteBucketEncryption(r -> r.bucket(backup));
@@ -172,6 +177,81 @@ class CrossRegionReplicationEmulatorTest {
         List<String> buckets = aws.s3(REGION).listBuckets().buckets().stream().map(b -> b.name()).toList();
         assertThat(buckets).doesNotContain(data, backup, backupLogs);
         assertThat(aws.kms(BACKUP_REGION).describeKey(r -> r.keyId(backupKey)).keyMetadata().keyState()).isEqualTo(KeyState.PENDING_DELETION);
+    }
+
+    /**
+     * Kills the pass after each mutating call made in the backup's region in turn (its key, its bucket, its access-log
+     * bucket and their settings); the next pass adopts what the crash left, never makes a second, and Delete ends it all.
+     * The other calls are the same-region SecureBucket's, whose crash points SecureBucketEmulatorTest covers.
+     */
+    @Test
+    void everyCrashPointInTheBackupRegionConvergesToOneOfEachAndDeletesCleanly() {
+        SecureBucket probe = resource(BACKUP_REGION);
+        CRASH.arm(Integer.MAX_VALUE);
+        WalkResult probed = converge(scope(probe));
+        List<String> mutations = CRASH.mutations();
+        List<String> regions = CRASH.regions();
+        CRASH.disarm();
+        assertThat(probed.allReady()).as(probed.waitingSummary()).isTrue();
+        deleteFully(probe);
+        List<Integer> inBackupRegion = new java.util.ArrayList<>();
+        for (int n = 1; n <= mutations.size(); n++) {
+            if (BACKUP_REGION.equals(regions.get(n - 1))) {
+                inBackupRegion.add(n);
+            }
+        }
+        assertThat(inBackupRegion.stream().map(n -> mutations.get(n - 1)).toList())
+                .contains("Kms:CreateKey", "Kms:CreateAlias", "S3:CreateBucket", "S3:PutBucketPolicy", "S3:PutBucketLogging");
+
+        List<String> covered = new java.util.ArrayList<>();
+        for (int n : inBackupRegion) {
+            SecureBucket sb = resource(BACKUP_REGION);
+            CRASH.arm(n);
+            assertThatThrownBy(() -> converge(scope(sb))).isInstanceOf(SimulatedCrash.class);
+            CRASH.disarm();
+            BucketScope scope = scope(sb);
+            WalkResult result = converge(scope);
+            String at = mutations.get(n - 1);
+            assertThat(result.allReady()).as("after a crash following %s: %s", at, result.waitingSummary()).isTrue();
+            assertThat(aws.kms(BACKUP_REGION).listAliases().aliases()).as("one backup key alias after a crash at %s", at)
+                    .filteredOn(a -> a.aliasName().equals(scope.names().backupKeyAlias())).hasSize(1);
+            assertThat(liveBackupKeys(scope)).as("live backup keys after a crash at %s", at).hasSize(1);
+            assertThat(location(scope.names().backupBucket())).isEqualTo(BACKUP_REGION);
+
+            assertThat(deleteFully(sb).allGone()).isTrue();
+            assertThat(liveBackupKeys(scope)).as("backup keys left after a crash at %s", at).isEmpty();
+            List<String> buckets = aws.s3(REGION).listBuckets().buckets().stream().map(b -> b.name()).toList();
+            assertThat(buckets).as("after a crash at %s", at)
+                    .doesNotContain(scope.names().bucket(), scope.names().backupBucket(), scope.accessLogBucket(BACKUP_REGION));
+            covered.add(at);
+        }
+        System.out.printf("[measure] cross-region crash points covered: %d of %d mutating calls (%s)%n", covered.size(), mutations.size(),
+                String.join(", ", covered));
+    }
+
+    /** The backup region's keys this SecureBucket owns that are not pending deletion (found by their ownership tag). */
+    private static List<String> liveBackupKeys(BucketScope scope) {
+        List<String> live = new java.util.ArrayList<>();
+        for (var key : aws.kms(BACKUP_REGION).listKeys().keys()) {
+            var metadata = aws.kms(BACKUP_REGION).describeKey(r -> r.keyId(key.keyId())).keyMetadata();
+            if (metadata.keyState() == KeyState.PENDING_DELETION) {
+                continue;
+            }
+            boolean ours = aws.kms(BACKUP_REGION).listResourceTags(r -> r.keyId(key.keyId())).tags().stream()
+                    .anyMatch(t -> t.tagKey().equals(io.webplatform.operator.aws.Ownership.OWNER_UID) && t.tagValue().equals(scope.ownerKey()));
+            if (ours) {
+                live.add(metadata.arn());
+            }
+        }
+        return live;
+    }
+
+    private WalkResult deleteFully(SecureBucket sb) {
+        WalkResult deleted = null;
+        for (int pass = 0; pass < 6 && (deleted == null || !deleted.allGone()); pass++) {
+            deleted = graph.delete(scope(sb), new RecordedEvents());
+        }
+        return deleted;
     }
 
     /** Within the region: no key or access-log bucket elsewhere, and the status says S3.7 is the spec's choice. */

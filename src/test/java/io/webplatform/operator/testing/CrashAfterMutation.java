@@ -17,15 +17,22 @@ public class CrashAfterMutation implements ExecutionInterceptor {
     private volatile int crashAt = -1;
     private int seen;
     private final List<String> mutations = new ArrayList<>();
+    private final List<String> regions = new ArrayList<>();
 
     public synchronized void arm(int nthMutation) {
         crashAt = nthMutation;
         seen = 0;
         mutations.clear();
+        regions.clear();
     }
 
     public synchronized void disarm() {
         crashAt = -1;
+    }
+
+    /** The region of each mutating call seen since the last arm(), in order (the client's, e.g. aws-global for IAM's). */
+    public synchronized List<String> regions() {
+        return List.copyOf(regions);
     }
 
     /** The mutating calls seen since the last arm(), in order. */
@@ -42,6 +49,7 @@ public class CrashAfterMutation implements ExecutionInterceptor {
         }
         seen++;
         mutations.add(call);
+        regions.add(String.valueOf(attributes.getAttribute(software.amazon.awssdk.awscore.AwsExecutionAttribute.AWS_REGION)));
         if (seen == crashAt) {
             crashAt = -1;
             throw new SimulatedCrash(call);
