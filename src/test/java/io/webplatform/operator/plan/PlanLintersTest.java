@@ -63,7 +63,8 @@ class PlanLintersTest {
         everything.getMetadata().setName("a.dotted.name.that-goes-on-and-on-until-every-aws-name-limit-is-reached");
         everything.getSpec().deletionPolicy = DeletionPolicy.Delete;
         everything.getSpec().emptyOnDelete = true;
-        plans.put("securebucket-long-dotted-names-delete", Plan.of(everything, null).toYaml());
+        everything.getSpec().replication.region = "eu-central-1"; // the backup's key and access-log bucket in its region
+        plans.put("securebucket-long-dotted-names-delete-cross-region", Plan.of(everything, null).toYaml());
 
         plans.put("webplatform-sample", Plan.of(platform(), null).toYaml());
         WebPlatform single = platform();
