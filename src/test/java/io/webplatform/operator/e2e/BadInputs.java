@@ -22,7 +22,7 @@ final class BadInputs {
             key arn without ExistingKey  | '  encryption: {mode: CreateKey, keyArn: "arn:aws:kms:eu-west-3:123456789012:key/abc"}' | keyArn is required with mode ExistingKey and not allowed with mode CreateKey
             ExistingKey without arn      | '  encryption: {mode: ExistingKey}'                                | keyArn is required with mode ExistingKey
             replication to itself        | '  bucketName: same-bucket\\n  replication: {bucketName: same-bucket}' | a bucket cannot replicate to itself
-            backup in another partition  | '  region: us-east-2\n  replication: {region: us-gov-west-1}'       | S3 does not replicate between aws and aws-us-gov
+            backup in another partition  | '  region: us-east-2\\n  replication: {region: us-gov-west-1}'       | S3 does not replicate between aws and aws-us-gov
             backup region in China       | '  replication: {region: cn-north-1}'                              | China (cn-*) and ISO regions are not supported
             trail logs into itself       | '  bucketName: same-bucket\\n  trail: {logBucketName: same-bucket}' | a trail cannot log into the bucket it watches
             unknown deletion policy      | '  deletionPolicy: Shred'                                          | Unsupported value: "Shred"
