@@ -120,6 +120,9 @@ public class WebPlatformSpec {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @ValidationRule(value = "!has(self.allowedCidrs) || size(self.allowedCidrs) * (has(self.ports) ? size(self.ports) : 1) <= 34",
+            message = "allowedCidrs times ports may be at most 34: each pair is a rule of the public network ACL, which AWS"
+                    + " limits to 40 rules a direction at the highest quota (5 are the platform's own, 1 is AWS's default deny)")
     @ValidationRule(value = "!has(self.ports) || !self.ports.exists(p, p == 443) || has(self.certificateArn)",
             message = "port 443 needs certificateArn: the load balancer terminates TLS with that ACM certificate and forwards plain HTTP to the app")
     @ValidationRule(value = "!has(self.certificateArn) || (has(self.ports) && self.ports.exists(p, p == 443))",
@@ -128,8 +131,10 @@ public class WebPlatformSpec {
         /** AWS's recommended policy for TLS listeners (TLS 1.3 and 1.2, hybrid post-quantum key exchange). */
         public static final String DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09";
 
-        @JsonPropertyDescription("IPv4 CIDRs allowed to reach the load balancer.")
-        @Size(min = 1, max = 50)
+        @JsonPropertyDescription("IPv4 CIDRs allowed to reach the load balancer. Each is a network ACL rule per listener port:"
+                + " at most 31, and 34 CIDRs times ports, fit AWS's highest quota of 40 rules per ACL and direction; the default"
+                + " quota (20) holds about half, which the operator judges before any write.")
+        @Size(min = 1, max = 31)
         @ValidationRule(value = "self.all(c, isCIDR(c) && cidr(c).ip().family() == 4)", message = "each allowed CIDR must be an IPv4 CIDR, e.g. 203.0.113.0/24")
         public List<@Size(max = 18) String> allowedCidrs = new ArrayList<>(List.of("0.0.0.0/0"));
 

@@ -62,6 +62,11 @@ public class NetworkAcls implements Component<PlatformScope, NetworkAcls.Desired
     static final String TCP = "6";
     /** What the quota "Rules per network ACL" can be raised to, at most. */
     static final int MOST_RULES_PER_ACL = 40;
+    /**
+     * AWS's default deny rule of each direction counts toward the quota: "This quota includes the default deny rules
+     * (rule number 32767 for IPv4 ...)" (Amazon VPC quotas, https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+     */
+    static final int DEFAULT_DENY_RULES = 1;
 
     /** One rule of a NACL, as CreateNetworkAclEntry sends it and DescribeNetworkAcls shows it (IPv4, TCP or all). */
     public record Rule(boolean egress, int number, String protocol, boolean allow, String cidr, int fromPort, int toPort) {
@@ -181,7 +186,12 @@ public class NetworkAcls implements Component<PlatformScope, NetworkAcls.Desired
         return out;
     }
 
-    /** The most rules any of the two NACLs holds in one direction: what the quota "Rules per network ACL" bounds. */
+    /** What the busiest direction of the two NACLs takes of the quota "Rules per network ACL": its rules and AWS's default deny. */
+    public static int quotaTaken(WebPlatformSpec spec, NetworkPlan plan) {
+        return mostRulesPerDirection(spec, plan) + DEFAULT_DENY_RULES;
+    }
+
+    /** The most rules the operator writes into any of the two NACLs in one direction. */
     public static int mostRulesPerDirection(WebPlatformSpec spec, NetworkPlan plan) {
         int most = 0;
         for (String role : roles()) {
@@ -193,15 +203,16 @@ public class NetworkAcls implements Component<PlatformScope, NetworkAcls.Desired
     }
 
     /**
-     * allowedCidrs times ports, plus the fixed rules, must fit the quota (20 a direction by default, 40 at
-     * most): judged before any write. Service Quotas is asked only when the documented default is exceeded.
+     * allowedCidrs times ports, plus the fixed rules and AWS's default deny rule, must fit the quota (20 a direction by
+     * default, 40 at most): judged before any write, or AWS would refuse a rule after the first ones were written.
+     * Service Quotas is asked only when the documented default is exceeded.
      */
     @Override
     public void preflight(PlatformScope scope) {
         if (scope.spec().managementPolicy == ManagementPolicy.Observe) {
             return;
         }
-        int most = mostRulesPerDirection(scope.spec(), scope.plan());
+        int most = quotaTaken(scope.spec(), scope.plan());
         if (most <= Quotas.NETWORK_ACL_RULES.documentedDefault()) {
             return;
         }
@@ -211,7 +222,7 @@ public class NetworkAcls implements Component<PlatformScope, NetworkAcls.Desired
         if (most > allowed) {
             throw new UserError(Quotas.REASON, "the network ACLs would need " + most + " rules in one direction (a rule per"
                     + " loadBalancer.allowedCidrs entry and listener port in the public NACL, per entry in the private one, plus the"
-                    + " fixed rules), over the quota \"" + Quotas.NETWORK_ACL_RULES.name() + "\" of " + allowed + " (" + limit.source()
+                    + " fixed rules and AWS's default deny rule, which the quota counts), over the quota \"" + Quotas.NETWORK_ACL_RULES.name() + "\" of " + allowed + " (" + limit.source()
                     + (allowed < limit.value() ? "; AWS raises it to 40 at most" : "") + "). List fewer or wider CIDRs, or raise the quota (at most 40): aws service-quotas request-service-quota-increase"
                     + " --service-code vpc --quota-code " + Quotas.NETWORK_ACL_RULES.quotaCode() + " --desired-value " + Math.min(40, most)
                     + " --region " + scope.region());

@@ -261,7 +261,8 @@ class NetworkFlowsTest {
             for (boolean egress : List.of(true, false)) {
                 List<Integer> numbers = acl.getValue().stream().filter(r -> r.egress() == egress).map(NetworkAcls.Rule::number).toList();
                 assertThat(numbers).doesNotHaveDuplicates().allMatch(n -> n >= 1 && n <= 32766);
-                assertThat(numbers.size()).as(acl.getKey() + (egress ? " out" : " in")).isLessThanOrEqualTo(20);
+                // AWS's default deny rule counts toward the quota of 20.
+                assertThat(numbers.size()).as(acl.getKey() + (egress ? " out" : " in")).isLessThanOrEqualTo(19);
             }
         }
         assertThat(NetworkAcls.mostRulesPerDirection(flows.spec, flows.plan)).isEqualTo(9);
@@ -273,5 +274,34 @@ class NetworkFlowsTest {
         }
         // 8 CIDRs x 2 ports + 5 fixed rules in the public NACL.
         assertThat(NetworkAcls.mostRulesPerDirection(wide, flows.plan)).isEqualTo(21);
+        assertThat(NetworkAcls.quotaTaken(wide, flows.plan)).isEqualTo(22);
+    }
+
+    /**
+     * The schema refuses exactly what no quota can hold (40 rules a direction at most, AWS's default deny included):
+     * at its bounds the fewest fixed rules (an app port below 1024) still fit, one CIDR more never does.
+     */
+    @Test
+    void theSchemasBoundsAreWhatTheHighestQuotaHolds() {
+        for (int ports : List.of(1, 2)) {
+            int most = Math.min(31, 34 / ports);
+            WebPlatformSpec atBound = withCidrs(most, ports, 80);
+            assertThat(NetworkAcls.quotaTaken(atBound, flows.plan)).as(most + " CIDRs x " + ports + " ports").isLessThanOrEqualTo(40);
+            for (int appPort : List.of(80, 8080)) {
+                WebPlatformSpec past = withCidrs(most + 1, ports, appPort);
+                assertThat(NetworkAcls.quotaTaken(past, flows.plan)).as((most + 1) + " CIDRs x " + ports + " ports").isGreaterThan(40);
+            }
+        }
+    }
+
+    private static WebPlatformSpec withCidrs(int cidrs, int ports, int appPort) {
+        WebPlatformSpec spec = new WebPlatformSpec();
+        spec.loadBalancer.ports = new ArrayList<>(ports == 1 ? List.of(80) : List.of(80, 443));
+        spec.loadBalancer.allowedCidrs = new ArrayList<>();
+        for (int i = 0; i < cidrs; i++) {
+            spec.loadBalancer.allowedCidrs.add("203.0." + i + ".0/24");
+        }
+        spec.app.port = appPort;
+        return spec;
     }
 }
