@@ -41,6 +41,10 @@ public enum AwsNameRules {
             "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html (Name: no internal- rule)"),
     EC2_SECURITY_GROUP("^[a-zA-Z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*]+$", 1, 255, List.of("sg-"), List.of(), List.of(), false,
             "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html (GroupName)"),
+    /** Not a name, but a text the operator derives under the same kind of rule: what each security-group rule admits. */
+    EC2_SECURITY_GROUP_RULE_DESCRIPTION("^[a-zA-Z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*]*$", 0, 255, List.of(), List.of(), List.of(), false,
+            "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html (Description; UserIdGroupPair, Ipv6Range and"
+                    + " PrefixListId have the same constraint)"),
     EC2_CLIENT_TOKEN("^[\\x21-\\x7E]+$", 1, 64, List.of(), List.of(), List.of(), false,
             "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RunInstances.html (ClientToken: at most 64 ASCII characters;"
                     + " CreateNatGateway and CreateFlowLogs alike)"),

@@ -57,6 +57,8 @@ public final class Idempotency {
         answers("ec2:AuthorizeSecurityGroupEgress", "InvalidPermission.Duplicate");
         answers("ec2:RevokeSecurityGroupIngress", "InvalidPermission.NotFound");
         answers("ec2:RevokeSecurityGroupEgress", "InvalidPermission.NotFound");
+        // Sets a rule's description: a second attempt sets the same one.
+        safe("ec2:UpdateSecurityGroupRuleDescriptionsIngress", "ec2:UpdateSecurityGroupRuleDescriptionsEgress");
         answers("ec2:CreateRoute", "RouteAlreadyExists");
         // CreateNetworkAcl carries a client token the SDK fills; ReplaceNetworkAclAssociation is "an idempotent operation"
         // (its API reference); ReplaceNetworkAclEntry sets a value.

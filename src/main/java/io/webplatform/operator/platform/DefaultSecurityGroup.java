@@ -9,7 +9,9 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The VPC's default security group, which AWS makes with allow-all rules: emptied, so anything
@@ -71,14 +73,17 @@ public class DefaultSecurityGroup implements Component<PlatformScope, DefaultSec
     @Override
     public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
         SecurityGroup group = current.detail().group();
-        Set<SecurityGroupRule> held = SecurityGroupRule.of(group);
+        Map<SecurityGroupRule, String> held = SecurityGroupRule.described(group);
         List<String> fields = changes.stream().map(Change::field).toList();
-        List<SecurityGroupRule> revoked = held.stream().filter(r -> fields.contains(r.toString()) && !desired.rules().contains(r)).toList();
-        List<SecurityGroupRule> authorized = desired.rules().stream().filter(r -> fields.contains(r.toString()) && !held.contains(r)).toList();
-        SecurityGroups.revoke(scope.ec2(), group.groupId(), revoked);
-        SecurityGroups.authorize(scope.ec2(), group.groupId(), authorized);
-        held.removeAll(revoked);
-        held.addAll(authorized);
+        List<SecurityGroupRule> revoked = held.keySet().stream().filter(r -> fields.contains(r.toString()) && !desired.rules().contains(r)).toList();
+        List<SecurityGroupRule> authorized = desired.rules().stream().filter(r -> fields.contains(r.toString()) && !held.containsKey(r)).toList();
+        // The wish is an empty group: nothing it authorizes has a description to carry.
+        Map<SecurityGroupRule, String> undescribed = new TreeMap<>();
+        authorized.forEach(r -> undescribed.put(r, ""));
+        SecurityGroups.revoke(scope.ec2(), group.groupId(), revoked, held);
+        SecurityGroups.authorize(scope.ec2(), group.groupId(), authorized, undescribed);
+        held.keySet().removeAll(revoked);
+        held.putAll(undescribed);
         // What the group holds now, so the findings judge the repaired group.
         scope.record(NAME, Observed.ready(current.id(), new State(SecurityGroupRule.holding(group, held))));
     }

@@ -6,12 +6,18 @@ import software.amazon.awssdk.services.ec2.model.SecurityGroup;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * One security-group rule, flattened: a protocol, a port range and one peer (a CIDR or a group).
  * AWS groups rules into IpPermissions several ways; flattening makes two listings comparable.
+ *
+ * <p>This is the rule's identity, as EC2 matches rules: a rule's description is not part of it (authorizing
+ * the same rule with another description is InvalidPermission.Duplicate, and UpdateSecurityGroupRuleDescriptions*
+ * finds the rule by it). Descriptions travel beside it, by rule ({@link #described}).
  */
 public record SecurityGroupRule(boolean ingress, String protocol, int fromPort, int toPort, String cidr, String groupId)
         implements Comparable<SecurityGroupRule> {
@@ -34,22 +40,32 @@ public record SecurityGroupRule(boolean ingress, String protocol, int fromPort, 
 
     /** Every rule of a group, as AWS reports it. */
     public static Set<SecurityGroupRule> of(SecurityGroup group) {
-        Set<SecurityGroupRule> rules = new TreeSet<>();
+        return new TreeSet<>(described(group).keySet());
+    }
+
+    /** Every rule of a group with its description, as AWS reports them; "" for a rule that has none. */
+    public static Map<SecurityGroupRule, String> described(SecurityGroup group) {
+        Map<SecurityGroupRule, String> rules = new TreeMap<>();
         flatten(true, group.ipPermissions(), rules);
         flatten(false, group.ipPermissionsEgress(), rules);
         return rules;
     }
 
-    private static void flatten(boolean ingress, List<IpPermission> permissions, Set<SecurityGroupRule> into) {
+    private static void flatten(boolean ingress, List<IpPermission> permissions, Map<SecurityGroupRule, String> into) {
         for (IpPermission p : permissions) {
             String protocol = normalizeProtocol(p.ipProtocol());
             int from = p.fromPort() == null ? -1 : p.fromPort();
             int to = p.toPort() == null ? -1 : p.toPort();
-            p.ipRanges().forEach(r -> into.add(new SecurityGroupRule(ingress, protocol, from, to, r.cidrIp(), null)));
-            p.ipv6Ranges().forEach(r -> into.add(new SecurityGroupRule(ingress, protocol, from, to, r.cidrIpv6(), null)));
-            p.userIdGroupPairs().forEach(g -> into.add(new SecurityGroupRule(ingress, protocol, from, to, null, g.groupId())));
-            p.prefixListIds().forEach(l -> into.add(new SecurityGroupRule(ingress, protocol, from, to, l.prefixListId(), null)));
+            p.ipRanges().forEach(r -> into.put(new SecurityGroupRule(ingress, protocol, from, to, r.cidrIp(), null), text(r.description())));
+            p.ipv6Ranges().forEach(r -> into.put(new SecurityGroupRule(ingress, protocol, from, to, r.cidrIpv6(), null), text(r.description())));
+            p.userIdGroupPairs().forEach(g -> into.put(new SecurityGroupRule(ingress, protocol, from, to, null, g.groupId()), text(g.description())));
+            p.prefixListIds().forEach(l -> into.put(new SecurityGroupRule(ingress, protocol, from, to, l.prefixListId(), null), text(l.description())));
         }
+    }
+
+    /** AWS leaves the description out of a rule that has none; "" stands for it, so a missing one compares as different. */
+    private static String text(String description) {
+        return description == null ? "" : description;
     }
 
     static String normalizeProtocol(String protocol) {
@@ -62,18 +78,24 @@ public record SecurityGroupRule(boolean ingress, String protocol, int fromPort, 
     }
 
     public IpPermission toPermission() {
+        return toPermission("");
+    }
+
+    /** The rule as AWS takes it, with this description on its peer ("" or null: none). */
+    public IpPermission toPermission(String description) {
+        String d = description == null || description.isEmpty() ? null : description;
         IpPermission.Builder b = IpPermission.builder().ipProtocol(protocol);
         if (!"-1".equals(protocol)) {
             b.fromPort(fromPort).toPort(toPort);
         }
         if (groupId != null) {
-            b.userIdGroupPairs(g -> g.groupId(groupId));
+            b.userIdGroupPairs(g -> g.groupId(groupId).description(d));
         } else if (cidr.contains(":")) {
-            b.ipv6Ranges(r -> r.cidrIpv6(cidr));
+            b.ipv6Ranges(r -> r.cidrIpv6(cidr).description(d));
         } else if (cidr.startsWith("pl-")) {
-            b.prefixListIds(l -> l.prefixListId(cidr));
+            b.prefixListIds(l -> l.prefixListId(cidr).description(d));
         } else {
-            b.ipRanges(r -> r.cidrIp(cidr));
+            b.ipRanges(r -> r.cidrIp(cidr).description(d));
         }
         return b.build();
     }
@@ -86,18 +108,25 @@ public record SecurityGroupRule(boolean ingress, String protocol, int fromPort, 
         return ingress && world && admin;
     }
 
-    public static List<IpPermission> permissions(List<SecurityGroupRule> rules) {
+    /** The rules as AWS takes them, each with its description ("" or a rule absent from the map: none). */
+    public static List<IpPermission> permissions(List<SecurityGroupRule> rules, Map<SecurityGroupRule, String> descriptions) {
         List<IpPermission> out = new ArrayList<>();
-        rules.forEach(r -> out.add(r.toPermission()));
+        rules.forEach(r -> out.add(r.toPermission(descriptions.get(r))));
         return out;
     }
 
-    /** The group as it is once it holds exactly these rules: what a repair leaves, without reading it back. */
+    /** The group holding exactly these rules, none with a description: what AWS gives a new group, or a group emptied. */
     public static SecurityGroup holding(SecurityGroup group, Collection<SecurityGroupRule> rules) {
-        return group.toBuilder()
-                .ipPermissions(permissions(rules.stream().filter(SecurityGroupRule::ingress).toList()))
-                .ipPermissionsEgress(permissions(rules.stream().filter(r -> !r.ingress()).toList()))
-                .build();
+        Map<SecurityGroupRule, String> undescribed = new TreeMap<>();
+        rules.forEach(r -> undescribed.put(r, ""));
+        return holding(group, undescribed);
+    }
+
+    /** The group as it is once it holds exactly these rules, with these descriptions: what a repair leaves, without reading it back. */
+    public static SecurityGroup holding(SecurityGroup group, Map<SecurityGroupRule, String> rules) {
+        List<SecurityGroupRule> ingress = rules.keySet().stream().filter(SecurityGroupRule::ingress).toList();
+        List<SecurityGroupRule> egress = rules.keySet().stream().filter(r -> !r.ingress()).toList();
+        return group.toBuilder().ipPermissions(permissions(ingress, rules)).ipPermissionsEgress(permissions(egress, rules)).build();
     }
 
     @Override

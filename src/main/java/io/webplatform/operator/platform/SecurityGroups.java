@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +30,10 @@ import java.util.stream.Collectors;
  * app port of the app group; the app may reach the database group on 5432 and HTTPS anywhere (Systems
  * Manager, Secrets Manager and package repositories, through NAT); the database reaches nothing.
  * Any rule added by hand is revoked on the next resync.
+ *
+ * <p>Every rule carries a description saying what it admits ("load balancer to app 8080"), part of the
+ * desired state: a description removed or changed by hand is put back with UpdateSecurityGroupRuleDescriptions*,
+ * which changes it in place, so the rule itself never leaves (no revoke and authorize again).
  */
 public class SecurityGroups implements Component<PlatformScope, SecurityGroups.Desired, SecurityGroups.State> {
     public static final String NAME = "SecurityGroups";
@@ -57,13 +61,13 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
     /** One group: what CreateSecurityGroup sends, and the only rules it may hold. */
     public record Group(String role, String name, String description, TagSpecification tags, List<Rule> rules) {
 
-        /** The rules with their peers' ids; a rule whose peer group does not exist yet is left out. */
-        Set<SecurityGroupRule> resolved(Map<String, String> idsByRole) {
-            Set<SecurityGroupRule> out = new TreeSet<>();
+        /** The rules with their peers' ids, each with its description; a rule whose peer group does not exist yet is left out. */
+        Map<SecurityGroupRule, String> resolved(Map<String, String> idsByRole) {
+            Map<SecurityGroupRule, String> out = new TreeMap<>();
             rules.forEach(r -> {
                 SecurityGroupRule rule = r.resolve(idsByRole);
                 if (rule != null) {
-                    out.add(rule);
+                    out.put(rule, r.description());
                 }
             });
             return out;
@@ -72,23 +76,24 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
 
     /**
      * A TCP rule as the operator wants it. Its peer is a CIDR, or one of the three groups named by its
-     * role: the group's id is AWS's to give, so it is known only once the group exists.
+     * role: the group's id is AWS's to give, so it is known only once the group exists. Its description
+     * says what it admits, within EC2's rule for descriptions (AwsNameRules.EC2_SECURITY_GROUP_RULE_DESCRIPTION).
      */
-    public record Rule(boolean ingress, int port, String cidr, String peerRole) {
-        static Rule fromCidr(int port, String cidr) {
-            return new Rule(true, port, cidr, null);
+    public record Rule(boolean ingress, int port, String cidr, String peerRole, String description) {
+        static Rule fromCidr(int port, String cidr, String description) {
+            return new Rule(true, port, cidr, null, description);
         }
 
-        static Rule fromGroup(int port, String role) {
-            return new Rule(true, port, null, role);
+        static Rule fromGroup(int port, String role, String description) {
+            return new Rule(true, port, null, role, description);
         }
 
-        static Rule toCidr(int port, String cidr) {
-            return new Rule(false, port, cidr, null);
+        static Rule toCidr(int port, String cidr, String description) {
+            return new Rule(false, port, cidr, null, description);
         }
 
-        static Rule toGroup(int port, String role) {
-            return new Rule(false, port, null, role);
+        static Rule toGroup(int port, String role, String description) {
+            return new Rule(false, port, null, role, description);
         }
 
         /** The rule as AWS lists it; null while the peer group does not exist. */
@@ -120,25 +125,30 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
         return new Desired(scope.idOf(Vpc.NAME), byRole);
     }
 
-    /** The rules each group must have, its peers named by role. */
+    /**
+     * The rules each group must have, its peers named by role. A link between two groups has one
+     * description at both ends (the load balancer's egress and the app's ingress: "load balancer to app 8080").
+     */
     static List<Rule> rules(WebPlatformSpec spec, String role) {
         List<Rule> rules = new ArrayList<>();
         int appPort = spec.app.port;
+        String lbToApp = "load balancer to app " + appPort;
+        String appToDb = "app to database " + POSTGRES;
         switch (role) {
             case "lb" -> {
                 for (int port : spec.loadBalancer.ports) {
                     for (String cidr : spec.loadBalancer.allowedCidrs) {
-                        rules.add(Rule.fromCidr(port, cidr));
+                        rules.add(Rule.fromCidr(port, cidr, "clients to listener " + port));
                     }
                 }
-                rules.add(Rule.toGroup(appPort, "app"));
+                rules.add(Rule.toGroup(appPort, "app", lbToApp));
             }
             case "app" -> {
-                rules.add(Rule.fromGroup(appPort, "lb"));
-                rules.add(Rule.toGroup(POSTGRES, "db"));
-                rules.add(Rule.toCidr(443, "0.0.0.0/0"));
+                rules.add(Rule.fromGroup(appPort, "lb", lbToApp));
+                rules.add(Rule.toGroup(POSTGRES, "db", appToDb));
+                rules.add(Rule.toCidr(443, "0.0.0.0/0", "app to HTTPS 443: Systems Manager, Secrets Manager, packages"));
             }
-            case "db" -> rules.add(Rule.fromGroup(POSTGRES, "app"));
+            case "db" -> rules.add(Rule.fromGroup(POSTGRES, "app", appToDb));
             default -> throw new IllegalArgumentException(role);
         }
         return rules.stream().distinct().toList();
@@ -164,8 +174,8 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
     }
 
     /**
-     * A missing group, then each rule to revoke or authorize. Rules of a missing group, and rules
-     * pointing at it, wait for its id: they are part of its recreation.
+     * A missing group, then each rule to revoke or authorize, and each description to put back. Rules of
+     * a missing group, and rules pointing at it, wait for its id: they are part of its recreation.
      */
     @Override
     public List<Change> diff(State actual, Desired desired) {
@@ -176,19 +186,33 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
         return changes;
     }
 
-    /** One rule to revoke from, or authorize on, the group of a role. */
-    private record RuleChange(String role, String groupId, SecurityGroupRule rule, boolean authorize) {
+    /** What is done to one rule: revoked, authorized (with its description), or given its description in place. */
+    private enum Action { REVOKE, AUTHORIZE, DESCRIBE }
+
+    /**
+     * One rule to revoke from, authorize on, or describe in the group of a role, with the description AWS
+     * holds ("" for none, or for a rule it lacks) and the one wanted ("" for a rule to revoke).
+     */
+    private record RuleChange(String role, String groupId, SecurityGroupRule rule, Action action, String held, String wanted) {
         String field() {
-            return role + " " + rule;
+            return role + " " + rule + (action == Action.DESCRIBE ? " description" : "");
         }
 
         Change change() {
-            String line = role + " group " + groupId + ": " + (authorize ? "authorized " : "revoked ") + rule;
-            return authorize ? Change.missing(field(), rule, line) : Change.unwanted(field(), rule, line);
+            String group = role + " group " + groupId + ": ";
+            return switch (action) {
+                case REVOKE -> Change.unwanted(field(), rule, group + "revoked " + rule);
+                case AUTHORIZE -> Change.missing(field(), rule, group + "authorized " + rule);
+                case DESCRIBE -> Change.described(field(), held.isEmpty() ? Change.ABSENT : held, wanted,
+                        group + "described " + rule + " as \"" + wanted + "\"" + (held.isEmpty() ? " (it had none)" : " (was \"" + held + "\")"));
+            };
         }
     }
 
-    /** For each existing group, in role order: the rules it holds and must not (revoked first), then those it lacks. */
+    /**
+     * For each existing group, in role order: the rules it holds and must not (revoked first), then those it
+     * lacks, then those it holds with another description or none.
+     */
     private static List<RuleChange> ruleChanges(State actual, Desired desired) {
         Map<String, String> ids = actual.idsByRole();
         List<RuleChange> out = new ArrayList<>();
@@ -197,10 +221,23 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
             if (group == null) {
                 continue;
             }
-            Set<SecurityGroupRule> wanted = g.resolved(ids);
-            Set<SecurityGroupRule> held = SecurityGroupRule.of(group);
-            held.stream().filter(r -> !wanted.contains(r)).forEach(r -> out.add(new RuleChange(g.role(), group.groupId(), r, false)));
-            wanted.stream().filter(r -> !held.contains(r)).forEach(r -> out.add(new RuleChange(g.role(), group.groupId(), r, true)));
+            Map<SecurityGroupRule, String> wanted = g.resolved(ids);
+            Map<SecurityGroupRule, String> held = SecurityGroupRule.described(group);
+            held.forEach((r, d) -> {
+                if (!wanted.containsKey(r)) {
+                    out.add(new RuleChange(g.role(), group.groupId(), r, Action.REVOKE, d, ""));
+                }
+            });
+            wanted.forEach((r, d) -> {
+                if (!held.containsKey(r)) {
+                    out.add(new RuleChange(g.role(), group.groupId(), r, Action.AUTHORIZE, "", d));
+                }
+            });
+            wanted.forEach((r, d) -> {
+                if (held.containsKey(r) && !held.get(r).equals(d)) {
+                    out.add(new RuleChange(g.role(), group.groupId(), r, Action.DESCRIBE, held.get(r), d));
+                }
+            });
         }
         return out;
     }
@@ -215,7 +252,7 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
     /**
      * Recreates the missing groups, then revokes and authorizes the rules the diff found, with those a
      * recreation brings: the new group's own rules (AWS gives it an allow-all egress to revoke) and the
-     * rules of the others that point at it.
+     * rules of the others that point at it; then puts back the descriptions found changed, in place.
      */
     @Override
     public void apply(PlatformScope scope, Observed<State> current, Desired desired, List<Change> changes) {
@@ -235,20 +272,27 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
                 .toList();
         for (String role : List.copyOf(groups.keySet())) {
             SecurityGroup group = groups.get(role);
-            List<SecurityGroupRule> revoked = todo.stream().filter(c -> c.role().equals(role) && !c.authorize()).map(RuleChange::rule).toList();
-            List<SecurityGroupRule> authorized = todo.stream().filter(c -> c.role().equals(role) && c.authorize()).map(RuleChange::rule).toList();
-            if (revoked.isEmpty() && authorized.isEmpty()) {
+            List<RuleChange> mine = todo.stream().filter(c -> c.role().equals(role)).toList();
+            if (mine.isEmpty()) {
                 continue;
             }
-            revoke(ec2, group.groupId(), revoked);
-            authorize(ec2, group.groupId(), authorized);
-            Set<SecurityGroupRule> held = SecurityGroupRule.of(group);
-            held.removeAll(revoked);
-            held.addAll(authorized);
+            Map<SecurityGroupRule, String> held = SecurityGroupRule.described(group);
+            Map<SecurityGroupRule, String> wanted = new TreeMap<>();
+            mine.stream().filter(c -> c.action() != Action.REVOKE).forEach(c -> wanted.put(c.rule(), c.wanted()));
+            List<SecurityGroupRule> revoked = rulesTo(mine, Action.REVOKE);
+            revoke(ec2, group.groupId(), revoked, held);
+            authorize(ec2, group.groupId(), rulesTo(mine, Action.AUTHORIZE), wanted);
+            describe(ec2, group.groupId(), rulesTo(mine, Action.DESCRIBE), wanted);
+            held.keySet().removeAll(revoked);
+            held.putAll(wanted);
             groups.put(role, SecurityGroupRule.holding(group, held));
         }
         // What the groups hold now: dependents read a recreated group's id, and the findings judge the repaired rules.
         scope.record(NAME, observed(new State(groups)));
+    }
+
+    private static List<SecurityGroupRule> rulesTo(List<RuleChange> changes, Action action) {
+        return changes.stream().filter(c -> c.action() == action).map(RuleChange::rule).toList();
     }
 
     /**
@@ -260,6 +304,7 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
      * lb, lb sends to app), hence a resource of its own.
      * CloudFormation cannot express the db group's lack of any egress: a group made without egress rules
      * gets AWS's allow-all egress, which only the operator's apply revokes.
+     * Every rule carries its Description, as the operator sends it (checkov CKV_AWS_23).
      */
     @Override
     public List<CfnResource> cloudFormation(Desired desired) {
@@ -312,6 +357,7 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
         } else {
             r.put("CidrIp", rule.cidr());
         }
+        r.put("Description", rule.description());
         return r;
     }
 
@@ -350,8 +396,9 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
         Ec2Client ec2 = scope.ec2();
         // Groups that refer to each other cannot be deleted until those references go.
         for (SecurityGroup group : current.detail().byRole.values()) {
-            List<SecurityGroupRule> references = SecurityGroupRule.of(group).stream().filter(r -> r.groupId() != null).toList();
-            DeleteFailures.call("security group " + group.groupId(), () -> revoke(ec2, group.groupId(), references));
+            Map<SecurityGroupRule, String> held = SecurityGroupRule.described(group);
+            List<SecurityGroupRule> references = held.keySet().stream().filter(r -> r.groupId() != null).toList();
+            DeleteFailures.call("security group " + group.groupId(), () -> revoke(ec2, group.groupId(), references, held));
         }
         for (SecurityGroup group : current.detail().byRole.values()) {
             DeleteFailures.call("security group " + group.groupId(), () -> ec2.deleteSecurityGroup(r -> r.groupId(group.groupId())),
@@ -360,27 +407,46 @@ public class SecurityGroups implements Component<PlatformScope, SecurityGroups.D
         return true;
     }
 
-    /** Revokes rules, the ingress ones in one call and the egress ones in another. */
-    static void revoke(Ec2Client ec2, String groupId, List<SecurityGroupRule> rules) {
+    /**
+     * Revokes rules, the ingress ones in one call and the egress ones in another, each as it was listed,
+     * its description included: EC2 matches a rule without its description, the emulator only with it.
+     */
+    static void revoke(Ec2Client ec2, String groupId, List<SecurityGroupRule> rules, Map<SecurityGroupRule, String> held) {
         List<SecurityGroupRule> in = rules.stream().filter(SecurityGroupRule::ingress).toList();
         List<SecurityGroupRule> out = rules.stream().filter(r -> !r.ingress()).toList();
         if (!in.isEmpty()) {
-            ec2.revokeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(SecurityGroupRule.permissions(in)));
+            ec2.revokeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(SecurityGroupRule.permissions(in, held)));
         }
         if (!out.isEmpty()) {
-            ec2.revokeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(SecurityGroupRule.permissions(out)));
+            ec2.revokeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(SecurityGroupRule.permissions(out, held)));
         }
     }
 
-    /** Authorizes rules, the ingress ones in one call and the egress ones in another. */
-    static void authorize(Ec2Client ec2, String groupId, List<SecurityGroupRule> rules) {
+    /** Authorizes rules with their descriptions, the ingress ones in one call and the egress ones in another. */
+    static void authorize(Ec2Client ec2, String groupId, List<SecurityGroupRule> rules, Map<SecurityGroupRule, String> descriptions) {
         List<SecurityGroupRule> in = rules.stream().filter(SecurityGroupRule::ingress).toList();
         List<SecurityGroupRule> out = rules.stream().filter(r -> !r.ingress()).toList();
         if (!in.isEmpty()) {
-            ec2.authorizeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(SecurityGroupRule.permissions(in)));
+            ec2.authorizeSecurityGroupIngress(r -> r.groupId(groupId).ipPermissions(SecurityGroupRule.permissions(in, descriptions)));
         }
         if (!out.isEmpty()) {
-            ec2.authorizeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(SecurityGroupRule.permissions(out)));
+            ec2.authorizeSecurityGroupEgress(r -> r.groupId(groupId).ipPermissions(SecurityGroupRule.permissions(out, descriptions)));
+        }
+    }
+
+    /**
+     * Sets the descriptions of rules the group holds, in place (UpdateSecurityGroupRuleDescriptionsIngress and
+     * ...Egress find each rule by its protocol, ports and peer), ingress and egress in a call each. Not
+     * ModifySecurityGroupRules: that one names rules by their sgr- ids, which DescribeSecurityGroups does not give.
+     */
+    static void describe(Ec2Client ec2, String groupId, List<SecurityGroupRule> rules, Map<SecurityGroupRule, String> descriptions) {
+        List<SecurityGroupRule> in = rules.stream().filter(SecurityGroupRule::ingress).toList();
+        List<SecurityGroupRule> out = rules.stream().filter(r -> !r.ingress()).toList();
+        if (!in.isEmpty()) {
+            ec2.updateSecurityGroupRuleDescriptionsIngress(r -> r.groupId(groupId).ipPermissions(SecurityGroupRule.permissions(in, descriptions)));
+        }
+        if (!out.isEmpty()) {
+            ec2.updateSecurityGroupRuleDescriptionsEgress(r -> r.groupId(groupId).ipPermissions(SecurityGroupRule.permissions(out, descriptions)));
         }
     }
 

@@ -35,7 +35,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Drift behind the operator's back, on the samples, with the operator running as a user runs it:
- * a person loosens instance metadata, security groups, routes, subnets, the load balancer and its TLS policy, the
+ * a person loosens instance metadata, security groups (and rewrites what their rules say they admit), routes, subnets,
+ * the load balancer and its TLS policy, the
  * instance role, the alarm key and topic, stops the database and weakens the bucket and its trail.
  * Within a resync every change is put back, each with a Repaired event, and nothing else moves.
  */
@@ -104,6 +105,10 @@ class DriftEndToEndTest extends RunningOperatorTest {
         ec2.replaceRouteTableAssociation(r -> r.associationId(publicAssociation).routeTableId(privateTable1.routeTableId()));
         ec2.authorizeSecurityGroupIngress(r -> r.groupId(defaultGroup).ipPermissions(IpPermission.builder().ipProtocol("tcp")
                 .fromPort(22).toPort(22).ipRanges(x -> x.cidrIp("0.0.0.0/0")).build()));
+        ec2.updateSecurityGroupRuleDescriptionsIngress(r -> r.groupId(lbGroup).ipPermissions(IpPermission.builder().ipProtocol("tcp")
+                .fromPort(443).toPort(443).ipRanges(x -> x.cidrIp("0.0.0.0/0").description("temporary, remove me")).build()));
+        ec2.updateSecurityGroupRuleDescriptionsEgress(r -> r.groupId(appGroup).ipPermissions(IpPermission.builder().ipProtocol("tcp")
+                .fromPort(443).toPort(443).ipRanges(x -> x.cidrIp("0.0.0.0/0").description("anything")).build()));
         elb.modifyTargetGroup(r -> r.targetGroupArn(tgArn).healthCheckPath("/admin").healthCheckIntervalSeconds(30));
         String intruder = elb.createTargetGroup(r -> r.name("drift-" + Long.toString(System.nanoTime() % 100000, 36))
                 .protocol(ProtocolEnum.TCP).port(80).vpcId(vpc).targetType("instance")).targetGroups().get(0).targetGroupArn();
@@ -138,6 +143,12 @@ class DriftEndToEndTest extends RunningOperatorTest {
                     .findFirst().orElseThrow().natGatewayId()).startsWith("nat-");
             assertThat(tableOf(ec2, vpc, public0).routeTableId()).isEqualTo(publicTable);
             assertThat(ec2.describeSecurityGroups(r -> r.groupIds(defaultGroup)).securityGroups().get(0).ipPermissions()).isEmpty();
+            assertThat(ec2.describeSecurityGroups(r -> r.groupIds(lbGroup)).securityGroups().get(0).ipPermissions())
+                    .filteredOn(p -> Integer.valueOf(443).equals(p.fromPort())).flatExtracting(p -> p.ipRanges())
+                    .extracting(x -> x.description()).containsExactly("clients to listener 443");
+            assertThat(ec2.describeSecurityGroups(r -> r.groupIds(appGroup)).securityGroups().get(0).ipPermissionsEgress())
+                    .filteredOn(p -> Integer.valueOf(443).equals(p.fromPort())).flatExtracting(p -> p.ipRanges())
+                    .extracting(x -> x.description()).containsExactly("app to HTTPS 443: Systems Manager, Secrets Manager, packages");
             var group = elb.describeTargetGroups(r -> r.targetGroupArns(tgArn)).targetGroups().get(0);
             assertThat(group.healthCheckPath()).isEqualTo("/");
             assertThat(group.healthCheckIntervalSeconds()).isEqualTo(10);
@@ -172,7 +183,7 @@ class DriftEndToEndTest extends RunningOperatorTest {
         String events = Kubectl.run("get", "events", "-n", ns, "--field-selector", "reason=Repaired", "-o",
                 "jsonpath={range .items[*]}{.involvedObject.name}: {.message}{\"\\n\"}{end}").ok().out();
         Set<String> repairedComponents = events.lines().map(l -> l.replaceAll("^[^:]+: (\\w+) .*$", "$1")).collect(Collectors.toSet());
-        assertThat(repairedComponents).contains("AppInstances", "Subnets", "RouteTables", "DefaultSecurityGroup", "TargetGroup",
+        assertThat(repairedComponents).contains("AppInstances", "Subnets", "RouteTables", "DefaultSecurityGroup", "SecurityGroups", "TargetGroup",
                 "Listeners", "LoadBalancer", "InstanceRole", "AlarmTopicKey", "AlarmTopic", "Database", "Bucket", "Trail");
         Kubectl.run("wait", "--for=condition=Ready", "webplatform/shop", "-n", ns, "--timeout=120s").ok();
         elb.deleteTargetGroup(r -> r.targetGroupArn(intruder));

@@ -152,9 +152,11 @@ class SecurityPlanResourcesTest {
         assertThat(lb.get("GroupName")).isEqualTo(GROUP_STEM + "-lb");
         assertThat(lb.get("GroupDescription")).isEqualTo("WebPlatform load balancer: listener ports from the allowed CIDRs");
         assertThat(lb.get("VpcId")).isEqualTo("${Vpc}");
-        assertThat(lb.get("SecurityGroupIngress")).isEqualTo(List.of(Map.of("IpProtocol", "tcp", "FromPort", 80, "ToPort", 80, "CidrIp", "0.0.0.0/0")));
+        // Every rule with its Description, as the operator sends it (checkov CKV_AWS_23).
+        assertThat(lb.get("SecurityGroupIngress")).isEqualTo(List.of(Map.of("IpProtocol", "tcp", "FromPort", 80, "ToPort", 80, "CidrIp", "0.0.0.0/0",
+                "Description", "clients to listener 80")));
         assertThat(lb.get("SecurityGroupEgress")).isEqualTo(List.of(Map.of("IpProtocol", "tcp", "FromPort", 80, "ToPort", 80,
-                "DestinationSecurityGroupId", "${SecurityGroupsApp.GroupId}")));
+                "DestinationSecurityGroupId", "${SecurityGroupsApp.GroupId}", "Description", "load balancer to app 80")));
         // User tag team, four ownership tags, Name and the role tag.
         assertThat((List<Object>) lb.get("Tags")).hasSize(7).contains(Map.of("Key", "webplatform.io/role", "Value", "lb"), Map.of("Key", "team", "Value", "web"));
 
@@ -162,8 +164,10 @@ class SecurityPlanResourcesTest {
         assertThat(app.get("GroupName")).isEqualTo(GROUP_STEM + "-app");
         assertThat(app).doesNotContainKey("SecurityGroupIngress");
         assertThat(app.get("SecurityGroupEgress")).isEqualTo(List.of(
-                Map.of("IpProtocol", "tcp", "FromPort", 5432, "ToPort", 5432, "DestinationSecurityGroupId", "${SecurityGroupsDb.GroupId}"),
-                Map.of("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443, "CidrIp", "0.0.0.0/0")));
+                Map.of("IpProtocol", "tcp", "FromPort", 5432, "ToPort", 5432, "DestinationSecurityGroupId", "${SecurityGroupsDb.GroupId}",
+                        "Description", "app to database 5432"),
+                Map.of("IpProtocol", "tcp", "FromPort", 443, "ToPort", 443, "CidrIp", "0.0.0.0/0",
+                        "Description", "app to HTTPS 443: Systems Manager, Secrets Manager, packages")));
 
         // Neither ingress nor egress on the db group: CloudFormation cannot say "no egress" (see SecurityGroups.cloudFormation).
         Map<String, Object> db = properties("SecurityGroupsDb");
@@ -171,9 +175,11 @@ class SecurityPlanResourcesTest {
         assertThat(db).doesNotContainKeys("SecurityGroupIngress", "SecurityGroupEgress");
 
         assertThat(properties("SecurityGroupsAppFromLb80")).isEqualTo(Map.of("GroupId", "${SecurityGroupsApp.GroupId}",
-                "IpProtocol", "tcp", "FromPort", 80, "ToPort", 80, "SourceSecurityGroupId", "${SecurityGroupsLb.GroupId}"));
+                "IpProtocol", "tcp", "FromPort", 80, "ToPort", 80, "SourceSecurityGroupId", "${SecurityGroupsLb.GroupId}",
+                "Description", "load balancer to app 80"));
         assertThat(properties("SecurityGroupsDbFromApp5432")).isEqualTo(Map.of("GroupId", "${SecurityGroupsDb.GroupId}",
-                "IpProtocol", "tcp", "FromPort", 5432, "ToPort", 5432, "SourceSecurityGroupId", "${SecurityGroupsApp.GroupId}"));
+                "IpProtocol", "tcp", "FromPort", 5432, "ToPort", 5432, "SourceSecurityGroupId", "${SecurityGroupsApp.GroupId}",
+                "Description", "app to database 5432"));
         // The inline references run lb -> app -> db only: no cycle for CloudFormation.
         assertThat(CloudFormationTemplate.referencesIn(db)).containsOnly("Vpc");
         assertThat(CloudFormationTemplate.referencesIn(app)).containsOnly("Vpc", "SecurityGroupsDb");

@@ -192,6 +192,10 @@ class DerivedNamesTest {
             add.accept(AwsNameRules.TAG_KEY, key);
             add.accept(AwsNameRules.TAG_VALUE, value);
         });
+        // Security-group rule descriptions: texts no tag carries, from the spec's ports rather than the names
+        // (SecurityGroupsDiffTest tries ports and peers at their edges).
+        SecurityGroups.roles().forEach(r -> SecurityGroups.rules(wp.getSpec(), r)
+                .forEach(rule -> add.accept(AwsNameRules.EC2_SECURITY_GROUP_RULE_DESCRIPTION, rule.description())));
         return names;
     }
 

@@ -16,6 +16,7 @@ import io.webplatform.operator.testing.LoseAnswers;
 import io.webplatform.operator.testing.MonitoringFromCreate;
 import io.webplatform.operator.testing.RecordRequests;
 import io.webplatform.operator.testing.RestoresWithoutManagedPassword;
+import io.webplatform.operator.testing.SecurityGroupRulesAsAws;
 import io.webplatform.operator.testing.SlowDatabases;
 import io.webplatform.operator.testing.SlowNatGateways;
 import io.webplatform.operator.testing.TestResources;
@@ -40,6 +41,7 @@ abstract class PlatformFixture {
     static final RecordRequests REQUESTS = new RecordRequests();
     static final RestoresWithoutManagedPassword RESTORES = new RestoresWithoutManagedPassword();
     static final MonitoringFromCreate MONITORING = new MonitoringFromCreate();
+    static final SecurityGroupRulesAsAws RULES = new SecurityGroupRulesAsAws();
     static final FailCalls FAIL = new FailCalls();
     static final LoseAnswers LOSE = new LoseAnswers();
     static AwsClients aws;
@@ -57,7 +59,7 @@ abstract class PlatformFixture {
 
     @BeforeAll
     static void setUp() {
-        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, MONITORING, FAIL, REQUESTS, CRASH, LOSE);
+        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, MONITORING, RULES, FAIL, REQUESTS, CRASH, LOSE);
         String bucket = "flowlogs-" + System.nanoTime();
         aws.s3(Emulator.REGION).createBucket(r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
         flowLogBucketArn = "arn:aws:s3:::" + bucket;

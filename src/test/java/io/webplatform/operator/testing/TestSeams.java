@@ -34,6 +34,13 @@ public class TestSeams {
         return new RestoresWithoutManagedPassword();
     }
 
+    /** Always on: AWS's way with security-group rule descriptions, which the emulator lacks. */
+    @Produces
+    @Singleton
+    SecurityGroupRulesAsAws securityGroupRulesAsAws() {
+        return new SecurityGroupRulesAsAws();
+    }
+
     @Produces
     @Singleton
     MutationsByNamespace mutationsByNamespace() {
