@@ -123,6 +123,19 @@ public record Propagation(String reason, Duration window, Predicate<Throwable> r
             "the trail key's policy must let logs.<region>.amazonaws.com use it for the log group (kms:EncryptionContext:aws:logs:arn),"
                     + " the key must be enabled, and the operator must be allowed logs:CreateLogGroup and logs:AssociateKmsKey on it");
 
+    /**
+     * CreateLogGroup or AssociateKmsKey naming the WebPlatform's database-logs key right after CreateKey or a key policy
+     * repair: CloudWatch Logs checks it may use the key for the group and answers AccessDeniedException ("The specified
+     * KMS key does not exist or is not allowed to be used with Arn ...") or InvalidParameterException about the key while
+     * KMS has not propagated the key or its policy (KMS developer guide, AWS KMS eventual consistency: "in some cases it
+     * can take several minutes"). As for the trail's group: six minutes, measured from the first refusal.
+     */
+    public static final Propagation DATABASE_LOG_GROUP_KEY = new Propagation("DatabaseLogGroupKeyRejected", Duration.ofMinutes(6),
+            code("AccessDeniedException").or(codeWithMessage("InvalidParameterException", "kms")),
+            "the database-logs key's policy must let logs.<region>.amazonaws.com use it for the database's log groups"
+                    + " (kms:EncryptionContext:aws:logs:arn), the key must be enabled, and the operator must be allowed"
+                    + " logs:CreateLogGroup and logs:AssociateKmsKey on /aws/rds/instance/wp-*");
+
     /** First refusal seen, by dependency, for dependencies AWS keeps no date of; forgotten at the first success. What this process saw only. */
     private static final Map<String, Instant> FIRST_REFUSAL = new ConcurrentHashMap<>();
 

@@ -34,8 +34,10 @@ public final class WebPlatformGraph {
                 .add(new DbSubnetGroup(), after(Subnets.NAME))
                 .add(new InstanceRole())
                 .add(new InstanceProfile(), after(InstanceRole.NAME))
+                // Its policy lets CloudWatch Logs use it for the database's log groups only; deleted after them (their logs need it).
+                .add(new DatabaseLogsKey())
                 // Made first: RDS would otherwise make the groups itself, kept forever and never deleted.
-                .add(new DatabaseLogGroups())
+                .add(new DatabaseLogGroups(), after(DatabaseLogsKey.NAME))
                 // Made first, since RDS checks the role it is given; removed after the database (or once it stops using it).
                 .add(new DatabaseMonitoringRole())
                 .add(new Database(), after(DbSubnetGroup.NAME, SecurityGroups.NAME, DatabaseLogGroups.NAME, DatabaseMonitoringRole.NAME))

@@ -45,6 +45,7 @@ class PropagationTest {
         assertThat(TRAIL_BUCKET_POLICY.window()).isEqualTo(Duration.ofMinutes(2));
         // KMS: "typically takes less than a few seconds, but in some cases it can take several minutes": as for tags.
         assertThat(TRAIL_KEY_POLICY.window()).isEqualTo(Duration.ofMinutes(6));
+        assertThat(Propagation.DATABASE_LOG_GROUP_KEY.window()).isEqualTo(Duration.ofMinutes(6));
     }
 
     @Test

@@ -35,8 +35,9 @@ class AwsPermissionsIT {
     static final Map<String, String> NOT_DRIVABLE_ON_THE_EMULATOR = Map.of(
             "rds:ModifyDBSubnetGroup", "repairs a DB subnet group moved to other subnets; the emulator's ModifyDBSubnetGroup drops the"
                     + " group, so the repair is only tested as 'deleted by hand, created again' (PlatformEmulatorTest)",
-            "logs:AssociateKmsKey", "repairs the key of the shared trail's log group (someone associated another); the emulator does not"
-                    + " implement AssociateKmsKey, and the group is made with its key (CreateLogGroup's kmsKeyId)",
+            "logs:AssociateKmsKey", "repairs the key of a log group (the shared trail's, the database's) made without it or given another,"
+                    + " by RDS or an earlier operator; the end-to-end suite makes every group with its key (CreateLogGroup's kmsKeyId), and"
+                    + " the emulator does not implement AssociateKmsKey: DatabaseLogsKeyEmulatorTest drives it through LogGroupKeysAsAws",
             "cloudtrail:PutInsightSelectors", "the chart's trail.insights.enabled, off by default, so the end-to-end suite's operator"
                     + " never asks; TrailInsightsEmulatorTest drives it",
             "cloudtrail:GetInsightSelectors", "read only when the trail has Insights selectors (trail.insights.enabled, off by default);"

@@ -379,10 +379,10 @@ class AppTierEmulatorTest extends PlatformFixture {
         assertThat(deleted.allGone()).isTrue();
         assertThat(deleted.component(Database.NAME).getState()).isEqualTo(ComponentGraph.RETAINED);
         assertThat(deleted.retainedIds()).contains(dbId);
-        // The database keeps its subnet group, security groups, subnets and VPC, and the role its Enhanced Monitoring uses;
-        // everything else is gone.
-        assertThat(inventory(wp)).isEqualTo(Map.of("db-instance", 1, "db-subnet-group", 1, "iam-role", 1, "log-group", 2, "security-group", 3,
-                "subnet", 4, "vpc", 1));
+        // The database keeps its subnet group, security groups, subnets and VPC, and the role its Enhanced Monitoring uses; its
+        // log groups are kept with it, and the key they are encrypted with (they cannot be read without it); everything else is gone.
+        assertThat(inventory(wp)).isEqualTo(Map.of("db-instance", 1, "db-subnet-group", 1, "iam-role", 1, "log-group", 2, "kms-key", 1,
+                "security-group", 3, "subnet", 4, "vpc", 1));
         assertThat(finalSnapshots(scope)).isEmpty();
         assertThat(db(scope).dbInstanceStatus()).isEqualTo("available");
         assertThat(db(scope).deletionProtection()).as("a retained database stays protected").isTrue();

@@ -59,7 +59,7 @@ class PlanMatchesEmulatorTest extends PlatformFixture {
                 Map.entry("AWS::IAM::InstanceProfile", "instance-profile"), Map.entry("AWS::RDS::DBSubnetGroup", "db-subnet-group"),
                 Map.entry("AWS::RDS::DBInstance", "db-instance"), Map.entry("AWS::ElasticLoadBalancingV2::LoadBalancer", "load-balancer"),
                 Map.entry("AWS::ElasticLoadBalancingV2::TargetGroup", "target-group"), Map.entry("AWS::ElasticLoadBalancingV2::Listener", "listener"),
-                Map.entry("AWS::KMS::Key", "alarm-key"), Map.entry("AWS::SNS::Topic", "alarm-topic"), Map.entry("AWS::CloudWatch::Alarm", "alarm"));
+                Map.entry("AWS::KMS::Key", "kms-key"), Map.entry("AWS::SNS::Topic", "alarm-topic"), Map.entry("AWS::CloudWatch::Alarm", "alarm"));
         Map<String, Integer> planned = new TreeMap<>();
         plan.resources().values().stream().filter(r -> kinds.containsKey(r.type())).forEach(r -> planned.merge(kinds.get(r.type()), 1, Integer::sum));
         Map<String, Integer> made = new TreeMap<>(inventory);
@@ -105,6 +105,14 @@ class PlanMatchesEmulatorTest extends PlatformFixture {
         assertThat(plannedDb.properties()).containsEntry("MonitoringInterval", db.monitoringInterval())
                 .containsEntry("MonitoringRoleArn", CfnResource.attribute(CfnResource.logicalId(DatabaseMonitoringRole.NAME), "Arn"));
         assertThat(names(plan, "AWS::SNS::Topic", "TopicName")).containsExactly(scope.idOf(AlarmTopic.NAME).replaceAll(".*:", ""));
+        // The keys by their aliases; the database's log groups, each encrypted with the key the plan makes for them (CKV_AWS_158).
+        assertThat(names(plan, "AWS::KMS::Alias", "AliasName")).containsExactlyInAnyOrder(AlarmTopicKey.alias(scope), DatabaseLogsKey.alias(scope));
+        String plannedLogsKey = CfnResource.attribute(CfnResource.logicalId(DatabaseLogsKey.NAME), "Arn");
+        assertThat(all(plan, "AWS::Logs::LogGroup").stream().map(r -> r.properties().get("LogGroupName") + " " + r.properties().get("RetentionInDays")
+                + " " + r.properties().get("KmsKeyId")).collect(Collectors.toSet()))
+                .isEqualTo(aws.logs(Emulator.REGION).describeLogGroups(r -> r.logGroupNamePrefix(DatabaseLogGroups.PREFIX + db.dbInstanceIdentifier() + "/"))
+                        .logGroups().stream().map(g -> g.logGroupName() + " " + g.retentionInDays() + " "
+                                + (scope.idOf(DatabaseLogsKey.NAME).equals(g.kmsKeyId()) ? plannedLogsKey : g.kmsKeyId())).collect(Collectors.toSet()));
         // Alarms: the planned names with the instances' references resolved to the ids the operator made.
         Map<String, String> byZone = AppInstances.idsByZone(scope);
         Set<String> plannedAlarms = names(plan, "AWS::CloudWatch::Alarm", "AlarmName").stream()

@@ -12,6 +12,7 @@ import static io.webplatform.operator.testing.AwsReads.exists;
 import io.webplatform.operator.testing.EngineVersions;
 import io.webplatform.operator.testing.FailCalls;
 import io.webplatform.operator.testing.InitialTargets;
+import io.webplatform.operator.testing.LogGroupKeysAsAws;
 import io.webplatform.operator.testing.LoseAnswers;
 import io.webplatform.operator.testing.MonitoringFromCreate;
 import io.webplatform.operator.testing.RecordRequests;
@@ -42,6 +43,8 @@ abstract class PlatformFixture {
     static final RestoresWithoutManagedPassword RESTORES = new RestoresWithoutManagedPassword();
     static final MonitoringFromCreate MONITORING = new MonitoringFromCreate();
     static final SecurityGroupRulesAsAws RULES = new SecurityGroupRulesAsAws();
+    /** Always on: CloudWatch Logs judging the key a log group is given, as AWS does (the emulator takes any). */
+    static final LogGroupKeysAsAws LOG_GROUP_KEYS = new LogGroupKeysAsAws();
     static final FailCalls FAIL = new FailCalls();
     static final LoseAnswers LOSE = new LoseAnswers();
     static AwsClients aws;
@@ -54,12 +57,12 @@ abstract class PlatformFixture {
             Map.entry("natgateway", 2), Map.entry("route-table", 3), Map.entry("network-acl", 2), Map.entry("security-group", 3), Map.entry("subnet", 4),
             Map.entry("vpc", 1), Map.entry("vpc-flow-log", 1), Map.entry("iam-role", 2), Map.entry("instance-profile", 1),
             Map.entry("db-subnet-group", 1), Map.entry("db-instance", 1), Map.entry("load-balancer", 1), Map.entry("target-group", 1),
-            Map.entry("listener", 1), Map.entry("instance", 2), Map.entry("volume", 2), Map.entry("alarm-key", 1), Map.entry("alarm-topic", 1),
+            Map.entry("listener", 1), Map.entry("instance", 2), Map.entry("volume", 2), Map.entry("kms-key", 2), Map.entry("alarm-topic", 1),
             Map.entry("alarm", 8), Map.entry("log-group", 2));
 
     @BeforeAll
     static void setUp() {
-        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, MONITORING, RULES, FAIL, REQUESTS, CRASH, LOSE);
+        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, MONITORING, RULES, FAIL, LOG_GROUP_KEYS, REQUESTS, CRASH, LOSE);
         String bucket = "flowlogs-" + System.nanoTime();
         aws.s3(Emulator.REGION).createBucket(r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
         flowLogBucketArn = "arn:aws:s3:::" + bucket;
@@ -162,9 +165,15 @@ abstract class PlatformFixture {
             counts.put("target-group", 1);
         }
         var kms = aws.kms(Emulator.REGION);
-        if (exists(() -> kms.describeKey(r -> r.keyId(AlarmTopicKey.alias(scope))))
-                && kms.describeKey(r -> r.keyId(AlarmTopicKey.alias(scope))).keyMetadata().keyStateAsString().equals("Enabled")) {
-            counts.put("alarm-key", 1);
+        int keys = 0;
+        for (String alias : List.of(AlarmTopicKey.alias(scope), DatabaseLogsKey.alias(scope))) {
+            if (exists(() -> kms.describeKey(r -> r.keyId(alias)))
+                    && kms.describeKey(r -> r.keyId(alias)).keyMetadata().keyStateAsString().equals("Enabled")) {
+                keys++;
+            }
+        }
+        if (keys > 0) {
+            counts.put("kms-key", keys);
         }
         if (exists(() -> aws.sns(Emulator.REGION).getTopicAttributes(r -> r.topicArn(AlarmTopic.arn(scope))))) {
             counts.put("alarm-topic", 1);

@@ -41,6 +41,13 @@ public class TestSeams {
         return new SecurityGroupRulesAsAws();
     }
 
+    /** Always on: CloudWatch Logs judging a log group's KMS key, and AssociateKmsKey, which the emulator lacks. */
+    @Produces
+    @Singleton
+    LogGroupKeysAsAws logGroupKeysAsAws() {
+        return new LogGroupKeysAsAws();
+    }
+
     @Produces
     @Singleton
     MutationsByNamespace mutationsByNamespace() {
