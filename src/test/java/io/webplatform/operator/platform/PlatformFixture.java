@@ -16,6 +16,7 @@ import io.webplatform.operator.testing.LoseAnswers;
 import io.webplatform.operator.testing.MonitoringFromCreate;
 import io.webplatform.operator.testing.RecordRequests;
 import io.webplatform.operator.testing.RestoresWithoutManagedPassword;
+import io.webplatform.operator.testing.SecretPolicyAsAws;
 import io.webplatform.operator.testing.SlowDatabases;
 import io.webplatform.operator.testing.SlowNatGateways;
 import io.webplatform.operator.testing.TestResources;
@@ -42,6 +43,7 @@ abstract class PlatformFixture {
     static final MonitoringFromCreate MONITORING = new MonitoringFromCreate();
     static final FailCalls FAIL = new FailCalls();
     static final LoseAnswers LOSE = new LoseAnswers();
+    static final SecretPolicyAsAws SECRET_POLICIES = new SecretPolicyAsAws();
     static AwsClients aws;
     static String flowLogBucketArn;
     static List<String> zones;
@@ -57,7 +59,7 @@ abstract class PlatformFixture {
 
     @BeforeAll
     static void setUp() {
-        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, MONITORING, FAIL, REQUESTS, CRASH, LOSE);
+        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, MONITORING, SECRET_POLICIES, FAIL, REQUESTS, CRASH, LOSE);
         String bucket = "flowlogs-" + System.nanoTime();
         aws.s3(Emulator.REGION).createBucket(r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
         flowLogBucketArn = "arn:aws:s3:::" + bucket;
