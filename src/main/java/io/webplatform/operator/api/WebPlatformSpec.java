@@ -326,6 +326,37 @@ public class WebPlatformSpec {
                 message = "masterUsername is a name PostgreSQL or RDS reserves (a reserved SQL key word such as user or select, a role"
                         + " RDS makes such as rdsadmin, or a name starting with pg_ or rds_); choose another")
         public String masterUsername = "app";
+
+        @JsonPropertyDescription("Who may use the master-password secret RDS keeps in Secrets Manager (rds!db-...).")
+        public SecretAccess secretAccess = new SecretAccess();
+    }
+
+    /**
+     * An IAM role or user ARN, path included, as aws:PrincipalArn carries it; no wildcard (StringNotEquals compares it as text).
+     * Names and path segments: the characters the IAM user guide allows ("IAM name requirements").
+     */
+    public static final String PRINCIPAL_ARN_PATTERN = "^arn:aws(-us-gov)?:iam::[0-9]{12}:(role|user)/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$";
+    /** "arn:aws-us-gov:iam::&lt;account&gt;:role", a path of at most 512 characters and a name of at most 64 (IAM API: pathType, roleNameType). */
+    public static final int PRINCIPAL_ARN_MAX = 37 + 512 + 64;
+
+    public static class SecretAccess {
+        @JsonPropertyDescription("true puts a resource policy on the secret that denies every Secrets Manager action to every"
+                + " principal but the app's instance role, RDS's service-linked role (AWSServiceRoleForRDS, which rotates it), the"
+                + " operator's own role or user, and principals (prowler secretsmanager_has_restrictive_resource_policy). Off by"
+                + " default: the deny covers the account's administrators, auditors and root user too, who can then neither read"
+                + " nor change nor remove the policy unless listed in principals. While true the operator owns the whole policy"
+                + " and puts it back if edited or removed; false removes the policy it put. Removed also when the WebPlatform is"
+                + " deleted, deletionPolicy Retain included (no operator would look after it any more).")
+        @Default("false")
+        public boolean restricted;
+
+        @JsonPropertyDescription("With restricted: IAM role or user ARNs, path included (arn:aws:iam::<account>:role/<path/><name>),"
+                + " that keep access: people, a break-glass role, the auditor's or scanner's role (prowler reads the policy with"
+                + " GetResourcePolicy and reports a denied read as a failure). An assumed-role session ARN (arn:aws:sts::...) is"
+                + " not an aws:PrincipalArn value: give the role's ARN. At most 20.")
+        @Size(max = 20)
+        @ValidationRule(value = "self.all(p, self.exists_one(q, q == p))", message = "principals must not repeat")
+        public List<@Size(max = PRINCIPAL_ARN_MAX) @Pattern(PRINCIPAL_ARN_PATTERN) String> principals = new ArrayList<>();
     }
 
     public enum DatabaseDeletionPolicy { Snapshot, Delete, Retain }

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -45,6 +46,7 @@ public class AwsClients implements AutoCloseable {
             .build();
     private final Map<String, Object> clients = new ConcurrentHashMap<>();
     private final Quotas quotas;
+    private final OperatorPrincipal operatorPrincipal = new OperatorPrincipal(this);
 
     public AwsClients(String defaultRegion, Optional<URI> endpoint, List<ExecutionInterceptor> interceptors) {
         this(defaultRegion, endpoint, interceptors, "");
@@ -65,6 +67,11 @@ public class AwsClients implements AutoCloseable {
         all.addAll(interceptors);
         this.interceptors = List.copyOf(all);
         this.quotas = new Quotas(this, java.time.Clock.systemUTC(), assumedQuotaLimits);
+    }
+
+    /** The ARN the operator's own requests carry as aws:PrincipalArn, as STS and IAM report it. */
+    public OperatorPrincipal operatorPrincipal() {
+        return operatorPrincipal;
     }
 
     /** The account's quotas as this process judges them: one ledger for every object of both kinds. */
@@ -107,6 +114,11 @@ public class AwsClients implements AutoCloseable {
 
     public RdsClient rds(String region) {
         return cached("rds", region, () -> configure(RdsClient.builder(), region).build());
+    }
+
+    /** Secrets Manager: only the resource policy of the database's RDS-managed secret. */
+    public SecretsManagerClient secretsManager(String region) {
+        return cached("secretsmanager", region, () -> configure(SecretsManagerClient.builder(), region).build());
     }
 
     public ElasticLoadBalancingV2Client elbv2(String region) {

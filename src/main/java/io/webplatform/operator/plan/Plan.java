@@ -14,6 +14,7 @@ import io.webplatform.operator.aws.Identity;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.engine.Installation;
 import io.webplatform.operator.engine.CloudFormationTemplate;
+import io.webplatform.operator.platform.DatabaseSecretPolicy;
 import io.webplatform.operator.platform.FlowLogDestination;
 import io.webplatform.operator.platform.NetworkPlan;
 import io.webplatform.operator.platform.PlatformScope;
@@ -92,6 +93,10 @@ public final class Plan {
             template.note("FlowLogBucket", "SecureBucket " + own.getMetadata().getName() + " (made by the WebPlatform)");
         }
         template.note("AvailabilityZones", zones);
+        if (platform.getSpec().database.secretAccess.restricted) {
+            template.parameter(DatabaseSecretPolicy.OPERATOR_PRINCIPAL_PARAMETER, "String", "The operator's IAM role or user ARN, path included"
+                    + " (the aws:PrincipalArn of its requests): the database secret's resource policy exempts it");
+        }
         WebPlatformGraph.create().plan(PlatformScope.forPlan(platform, identity, network, region, ACCOUNT, flowLogBucketArn, appImage(platform)),
                 template);
         return template;

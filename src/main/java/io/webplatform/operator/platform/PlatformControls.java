@@ -36,6 +36,16 @@ public final class PlatformControls {
                     spec.database.logExports.isEmpty() ? "spec.database.logExports: []" : null));
             findings.add(Finding.control("RDS.10", "rds_instance_iam_authentication_enabled", Boolean.TRUE.equals(db.iamDatabaseAuthenticationEnabled()),
                     "MEDIUM", id, "IAM database authentication is on", spec.database.iamAuthentication ? null : "spec.database.iamAuthentication: false"));
+            // Security Hub has no control for a secret's resource policy: the id is prowler's check, judged as prowler judges it.
+            if (db.masterUserSecret() != null) {
+                String secret = db.masterUserSecret().secretArn();
+                DatabaseSecretPolicy.State policy = DatabaseSecretPolicy.of(scope);
+                findings.add(Finding.control("secretsmanager_has_restrictive_resource_policy", "secretsmanager_has_restrictive_resource_policy",
+                        policy != null && DatabaseSecretPolicy.restricts(policy.policy(), secret, scope.partition(), scope.accountId()),
+                        "HIGH", secret, "the master-password secret's resource policy denies every principal but the app, RDS, the operator"
+                                + " and spec.database.secretAccess.principals",
+                        spec.database.secretAccess.restricted ? null : "spec.database.secretAccess.restricted: false"));
+            }
             // The operator leaves the engine's default parameter group: from PostgreSQL 15 its rds.force_ssl is 1 (TLS only),
             // before that 0. Security Hub has no control for it: the id is prowler's check.
             if (db.dbParameterGroups().stream().allMatch(g -> g.dbParameterGroupName().startsWith("default."))) {

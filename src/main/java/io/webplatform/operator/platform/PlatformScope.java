@@ -107,6 +107,19 @@ public class PlatformScope extends Scope {
         return clients.acm(region());
     }
 
+    public software.amazon.awssdk.services.secretsmanager.SecretsManagerClient secretsManager() {
+        return clients.secretsManager(region());
+    }
+
+    /**
+     * The ARN the operator's own requests carry as aws:PrincipalArn ({@link io.webplatform.operator.aws.OperatorPrincipal}:
+     * asked of STS and IAM once, then remembered); in a plan, the template's parameter that stands for it.
+     */
+    public String operatorPrincipalArn() {
+        return clients == null ? io.webplatform.operator.engine.CfnResource.ref(DatabaseSecretPolicy.OPERATOR_PRINCIPAL_PARAMETER)
+                : clients.operatorPrincipal().arn(region());
+    }
+
     /** The account's quotas as this process judges them (shared by every object). */
     public io.webplatform.operator.aws.Quotas quotas() {
         return clients.quotas();

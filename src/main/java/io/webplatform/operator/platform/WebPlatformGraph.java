@@ -41,6 +41,8 @@ public final class WebPlatformGraph {
                 // Made first, since RDS checks the role it is given; removed after the database (or once it stops using it).
                 .add(new DatabaseMonitoringRole())
                 .add(new Database(), after(DbSubnetGroup.NAME, SecurityGroups.NAME, DatabaseLogGroups.NAME, DatabaseMonitoringRole.NAME))
+                // Names the secret RDS made with the instance, and the app's role it exempts; removed before either goes.
+                .add(new DatabaseSecretPolicy(), after(Database.NAME, InstanceRole.NAME))
                 .add(new LoadBalancer(), after(Subnets.NAME, SecurityGroups.NAME, InternetGateway.NAME))
                 .add(new TargetGroup(), after(Vpc.NAME))
                 .add(new Listeners(), after(LoadBalancer.NAME, TargetGroup.NAME))

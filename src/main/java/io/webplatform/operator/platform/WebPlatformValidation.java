@@ -17,8 +17,13 @@ public final class WebPlatformValidation {
         List<String> problems = new ArrayList<>();
         if (!Partition.exists(region)) {
             problems.add("region " + region + " is not an AWS region this operator knows");
+        } else if (Partition.unsupported(region).isPresent()) {
+            problems.add(Partition.unsupported(region).get());
         } else {
-            Partition.unsupported(region).ifPresent(problems::add);
+            // An ARN of another partition never matches a caller of this one: the person it names would be locked out.
+            String prefix = "arn:" + Partition.of(region).id() + ":";
+            resource.getSpec().database.secretAccess.principals.stream().filter(p -> !p.startsWith(prefix)).forEach(p -> problems.add(
+                    "spec.database.secretAccess.principals: " + p + " is not of the " + Partition.of(region).id() + " partition of region " + region));
         }
         problems.addAll(Ownership.userTagProblems(resource.getSpec().tags));
         return problems;

@@ -43,7 +43,11 @@ class AwsPermissionsIT {
             "cloudtrail:GetInsightSelectors", "read only when the trail has Insights selectors (trail.insights.enabled, off by default);"
                     + " TrailInsightsEmulatorTest drives it",
             "s3:PutBucketObjectLockConfiguration", "the chart's trail.objectLock, off by default, so the end-to-end suite's operator"
-                    + " never asks; TrailObjectLockEmulatorTest drives it");
+                    + " never asks; TrailObjectLockEmulatorTest drives it",
+            "secretsmanager:PutResourcePolicy", "spec.database.secretAccess.restricted, off by default and in the samples, so the"
+                    + " end-to-end suite's operator never asks; DatabaseSecretPolicyEmulatorTest drives it",
+            "secretsmanager:DeleteResourcePolicy", "removes the policy spec.database.secretAccess.restricted put (off by default and in"
+                    + " the samples); DatabaseSecretPolicyEmulatorTest drives it");
     static final List<Class<?>> END_TO_END = List.of(SecureBucketEndToEndTest.class, WebPlatformEndToEndTest.class,
             RecoveryEndToEndTest.class, DriftEndToEndTest.class, DeleteBlockedEndToEndTest.class,
             IdleResyncEndToEndTest.class, QuotaEndToEndTest.class);

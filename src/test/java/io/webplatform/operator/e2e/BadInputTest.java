@@ -90,6 +90,7 @@ class BadInputTest {
             an unreserved key word as user    | '  database: {masterUsername: admin}'
             no backups, accepted              | '  database: {backupRetentionDays: 0, acceptNoPointInTimeRecovery: true}'
             subnets next to each other        | '  network: {publicSubnetCidrs: [10.0.0.0/25, 10.0.0.128/25], privateSubnetCidrs: [10.0.1.0/24, 10.0.2.0/24]}'
+            a restricted secret, roles with paths | '  database: {secretAccess: {restricted: true, principals: ["arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-3/AWSReservedSSO_Admin_0123456789abcdef", "arn:aws:iam::123456789012:user/audit/prowler"]}}'
             """)
     void webPlatformAccepted(String title, String body) {
         Kubectl.Result r = Kubectl.runWithInput("apiVersion: webplatform.io/v1alpha1\nkind: WebPlatform\nmetadata: {name: fine}\nspec:\n"

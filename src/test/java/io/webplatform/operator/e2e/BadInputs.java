@@ -58,6 +58,9 @@ final class BadInputs {
             negative backup retention  | '  database: {backupRetentionDays: -1}'                                               | should be greater than or equal to 0
             unknown DB deletion policy | '  database: {deletionPolicy: Shred}'                                                 | Unsupported value: "Shred"
             monitoring every 2 s       | '  database: {monitoringIntervalSeconds: 2}'                                          | monitoringIntervalSeconds must be one of [0, 1, 5, 10, 15, 30, 60]
+            a session as principal     | '  database: {secretAccess: {restricted: true, principals: ["arn:aws:sts::123456789012:assumed-role/Admin/me"]}}' | spec.database.secretAccess.principals[0]
+            a wildcard principal       | '  database: {secretAccess: {restricted: true, principals: ["arn:aws:iam::123456789012:role/ops/*"]}}' | spec.database.secretAccess.principals[0]
+            a repeated principal       | '  database: {secretAccess: {principals: ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/a"]}}' | principals must not repeat
             CPU above 100 percent      | '  monitoring: {cpuPercent: 120}'                                                     | should be less than or equal to 100
             negative connections limit | '  monitoring: {dbConnections: -5}'                                                   | should be greater than or equal to 1
             period not whole minutes   | '  monitoring: {periodSeconds: 90}'                                                   | periodSeconds must be a multiple of 60

@@ -80,6 +80,8 @@ class PlanLintersTest {
         tls.getSpec().app.instanceType = "t4g.small";
         tls.getSpec().database.engineVersion = "16.10"; // orderable on db.t4g.micro and not deprecated, as cfn-lint's copy of RDS's engine data says (16.8 is not orderable there)
         tls.getSpec().database.deletionProtection = true;
+        tls.getSpec().database.secretAccess.restricted = true;
+        tls.getSpec().database.secretAccess.principals = List.of("arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef");
         plans.put("webplatform-tls-long-dotted-names-every-option", Plan.of(tls, null).toYaml());
         WebPlatform fromSnapshot = platform();
         fromSnapshot.getSpec().database.restore = new WebPlatformSpec.Restore();

@@ -399,15 +399,17 @@ class AppTierEmulatorTest extends PlatformFixture {
                 .containsExactly("/aws/rds/instance/" + id + "/postgresql 365", "/aws/rds/instance/" + id + "/upgrade 365");
         assertThat(db(scope).enabledCloudwatchLogsExports()).containsExactlyInAnyOrder("postgresql", "upgrade");
         assertThat(PlatformControls.evaluate(scope)).extracting(Finding::getId)
-                .containsExactly("RDS.6", "RDS.8", "RDS.9", "RDS.10", "rds_instance_transport_encrypted", "ELB.6", "elbv2_logging_enabled",
-                        "elbv2_nlb_tls_termination_enabled");
+                .containsExactly("RDS.6", "RDS.8", "RDS.9", "RDS.10", "secretsmanager_has_restrictive_resource_policy",
+                        "rds_instance_transport_encrypted", "ELB.6", "elbv2_logging_enabled", "elbv2_nlb_tls_termination_enabled");
         String lb = scope.idOf(LoadBalancer.NAME);
         assertThat(aws.elbv2(Emulator.REGION).describeLoadBalancerAttributes(r -> r.loadBalancerArn(lb)).attributes())
                 .filteredOn(a -> a.key().startsWith("access_logs.s3.")).extracting(a -> a.key() + "=" + a.value())
                 .contains("access_logs.s3.enabled=true", "access_logs.s3.bucket=" + LoadBalancer.bucketName(scope.flowLogBucketArn()));
-        // All on but TLS, which needs a certificate of the user's domain: the sample has none, and the finding says so.
+        // All on but the secret's resource policy (opt-in: it shuts out administrators) and TLS, which needs a certificate of
+        // the user's domain: the sample has none, and the findings say so.
         assertThat(PlatformControls.evaluate(scope)).filteredOn(Finding::failed).extracting(Finding::getId, Finding::getOptedOutBy)
-                .containsExactly(tuple("elbv2_nlb_tls_termination_enabled", "spec.loadBalancer.certificateArn: none (port 443 with a certificate adds a TLS listener)"));
+                .containsExactly(tuple("secretsmanager_has_restrictive_resource_policy", "spec.database.secretAccess.restricted: false"),
+                        tuple("elbv2_nlb_tls_termination_enabled", "spec.loadBalancer.certificateArn: none (port 443 with a certificate adds a TLS listener)"));
 
         wp.getSpec().database.logExports = List.of();
         wp.getSpec().database.deletionProtection = false;
@@ -419,6 +421,7 @@ class AppTierEmulatorTest extends PlatformFixture {
                 .containsExactlyInAnyOrder(tuple("RDS.8", "spec.database.deletionProtection: false"), tuple("RDS.9", "spec.database.logExports: []"),
                         tuple("ELB.6", "spec.loadBalancer.deletionProtection: false"),
                         tuple("elbv2_logging_enabled", "spec.loadBalancer.accessLogs: false"),
+                        tuple("secretsmanager_has_restrictive_resource_policy", "spec.database.secretAccess.restricted: false"),
                         tuple("elbv2_nlb_tls_termination_enabled", "spec.loadBalancer.certificateArn: none (port 443 with a certificate adds a TLS listener)"));
         assertThat(PlatformControls.evaluate(optedOut)).noneMatch(Finding::faulty);
 

@@ -221,6 +221,7 @@ class MonitoringEmulatorTest extends PlatformFixture {
         assertThat(steady.repairs()).isEmpty();
         assertThat(PlatformControls.evaluate(optedOut)).filteredOn(Finding::failed).extracting(Finding::getId, Finding::getOptedOutBy)
                 .containsExactly(tuple("RDS.6", "spec.database.monitoringIntervalSeconds: 0"),
+                        tuple("secretsmanager_has_restrictive_resource_policy", "spec.database.secretAccess.restricted: false"),
                         tuple("elbv2_nlb_tls_termination_enabled", "spec.loadBalancer.certificateArn: none (port 443 with a certificate adds a TLS listener)"));
 
         // Back on: the role is made again before the database uses it.

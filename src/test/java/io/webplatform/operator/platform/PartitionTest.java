@@ -44,7 +44,8 @@ class PartitionTest {
         return List.of(BucketPolicies.tlsOnly(p, "data"), BucketPolicies.dataBucket(p, "data", true, ACCOUNT, region),
                 BucketPolicies.keyPolicy(p, ACCOUNT, true), BucketPolicies.trailLogBucket(p, "logs", ACCOUNT, region, "trail"),
                 BucketPolicies.replicationTrust(p), BucketPolicies.replicationPermissions(p, "data", "backup", key, region),
-                AlarmTopicKey.policy(p, ACCOUNT), InstanceRole.trust(p), InstanceRole.secretPolicy(scope));
+                AlarmTopicKey.policy(p, ACCOUNT), InstanceRole.trust(p), InstanceRole.secretPolicy(scope),
+                DatabaseSecretPolicy.policy(List.of(DatabaseSecretPolicy.rdsServiceLinkedRole(p, ACCOUNT))));
     }
 
     static List<String> texts(JsonNode node) {

@@ -17,6 +17,7 @@ import io.webplatform.operator.testing.LoseAnswers;
 import io.webplatform.operator.testing.MonitoringFromCreate;
 import io.webplatform.operator.testing.RecordRequests;
 import io.webplatform.operator.testing.RestoresWithoutManagedPassword;
+import io.webplatform.operator.testing.SecretPolicyAsAws;
 import io.webplatform.operator.testing.SecurityGroupRulesAsAws;
 import io.webplatform.operator.testing.SlowDatabases;
 import io.webplatform.operator.testing.SlowNatGateways;
@@ -47,6 +48,7 @@ abstract class PlatformFixture {
     static final LogGroupKeysAsAws LOG_GROUP_KEYS = new LogGroupKeysAsAws();
     static final FailCalls FAIL = new FailCalls();
     static final LoseAnswers LOSE = new LoseAnswers();
+    static final SecretPolicyAsAws SECRET_POLICIES = new SecretPolicyAsAws();
     static AwsClients aws;
     static String flowLogBucketArn;
     static List<String> zones;
@@ -62,7 +64,7 @@ abstract class PlatformFixture {
 
     @BeforeAll
     static void setUp() {
-        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, MONITORING, RULES, FAIL, LOG_GROUP_KEYS, REQUESTS, CRASH, LOSE);
+        aws = Emulator.clients(SLOW_NAT, SLOW_DB, TARGETS, ENGINE_VERSIONS, RESTORES, MONITORING, RULES, SECRET_POLICIES, FAIL, LOG_GROUP_KEYS, REQUESTS, CRASH, LOSE);
         String bucket = "flowlogs-" + System.nanoTime();
         aws.s3(Emulator.REGION).createBucket(r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(Emulator.REGION)));
         flowLogBucketArn = "arn:aws:s3:::" + bucket;

@@ -20,7 +20,8 @@ public final class IamActions {
             Map.entry("cloudtrail", "cloudtrail"), Map.entry("sts", "sts"), Map.entry("rds", "rds"),
             Map.entry("sns", "sns"), Map.entry("cloudwatch", "cloudwatch"), Map.entry("cloudwatchlogs", "logs"),
             Map.entry("elasticloadbalancingv2", "elasticloadbalancing"),
-            Map.entry("resourcegroupstaggingapi", "tag"), Map.entry("acm", "acm"), Map.entry("servicequotas", "servicequotas"));
+            Map.entry("resourcegroupstaggingapi", "tag"), Map.entry("acm", "acm"), Map.entry("servicequotas", "servicequotas"),
+            Map.entry("secretsmanager", "secretsmanager"));
 
     /** S3 permissions whose names differ from the operation. */
     private static final Map<String, List<String>> S3 = Map.ofEntries(
