@@ -17,7 +17,7 @@ public class BackupAccessLogBucket extends AccessLogBucket {
 
     @Override
     public boolean wanted(BucketScope scope) {
-        return scope.accessLogsEnabled() && scope.replicationEnabled() && scope.crossRegion();
+        return scope.backupLogsInItsRegion();
     }
 
     @Override

@@ -11,7 +11,7 @@ public class BackupAccessLogLifecycle extends AccessLogLifecycle {
 
     @Override
     public boolean wanted(BucketScope scope) {
-        return scope.accessLogsEnabled() && scope.replicationEnabled() && scope.crossRegion();
+        return scope.backupLogsInItsRegion();
     }
 
     @Override

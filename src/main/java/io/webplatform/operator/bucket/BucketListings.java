@@ -58,7 +58,7 @@ public final class BucketListings {
         }
         if (scope.accessLogsEnabled()) {
             names.add(scope.accessLogBucket());
-            if (scope.replicationEnabled() && scope.crossRegion()) {
+            if (scope.backupLogsInItsRegion()) {
                 names.add(scope.accessLogBucket(scope.backupRegion()));
             }
         }

@@ -209,6 +209,11 @@ public class BucketScope extends Scope {
         return !backupRegion().equals(region());
     }
 
+    /** The backup bucket logs into the installation's access-log bucket of another region (its own). */
+    public boolean backupLogsInItsRegion() {
+        return accessLogsEnabled() && replicationEnabled() && crossRegion();
+    }
+
     /** The key the backup bucket and its replicas are encrypted with: the bucket's own, or the backup region's. */
     public String backupKeyArn() {
         if (!crossRegion()) {
