@@ -138,6 +138,9 @@ public final class Idempotency {
         answers("logs:CreateLogGroup", "ResourceAlreadyExistsException");
         answers("logs:DeleteLogGroup", "ResourceNotFoundException");
         safe("logs:PutRetentionPolicy", "logs:AssociateKmsKey");
+
+        // Secrets Manager: a Put sets the secret's one policy; a Delete of a secret without one succeeds.
+        safe("secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy");
     }
 
     private Idempotency() {

@@ -119,7 +119,9 @@ public final class Quotas {
         m.put(DB_INSTANCES, new Judged("WebPlatform: 1", "`DescribeDBInstances`"));
         m.put(IAM_ROLES, new Judged("WebPlatform: 1 (its instances' role)", "IAM `GetAccountSummary` (Roles)"));
         m.put(NETWORK_ACL_RULES, new Judged("WebPlatform: per NACL and direction, a rule per `loadBalancer.allowedCidrs` entry and listener"
-                + " port, plus 5 (public) or 8 (private; 9 with an app port of 1024 or more) fixed rules", "the spec (the quota is per NACL, not a count of the account's); the quota read from Service Quotas only above 20"));
+                + " port, plus 5 (public) or 8 (private; 9 with an app port of 1024 or more) fixed rules and AWS's default deny rule"
+                + " (\"This quota includes the default deny rules\")",
+                "the spec (the quota is per NACL, not a count of the account's); the quota read from Service Quotas only above 20"));
         return java.util.Collections.unmodifiableMap(m);
     }
 

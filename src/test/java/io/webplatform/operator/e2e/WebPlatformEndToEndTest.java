@@ -307,9 +307,11 @@ class WebPlatformEndToEndTest extends RunningOperatorTest {
                 .contains("set its spec.allowLogDelivery: true");
         assertThat(jsonpath(ns, "webplatform", "squatter", ".status.conditions[?(@.type==\"Stalled\")].message"))
                 .contains("SecureBucket squatter-flowlogs exists but was not made by this WebPlatform");
-        Kubectl.run("wait", "--for=condition=Reconciling", "webplatform/waiting", "-n", ns, "--timeout=60s").ok();
-        assertThat(jsonpath(ns, "webplatform", "waiting", ".status.conditions[?(@.type==\"Reconciling\")].message"))
-                .contains("waiting for SecureBucket stuck to be Ready").contains("KmsKeyNotUsable");
+        Kubectl.run("wait", "--for=condition=Stalled", "securebucket/stuck", "-n", ns, "--timeout=60s").ok();
+        // The WebPlatform looks at the bucket again every few seconds: it may first have seen it without a status.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(jsonpath(ns, "webplatform", "waiting", ".status.conditions[?(@.type==\"Reconciling\")].message"))
+                        .contains("waiting for SecureBucket stuck to be Ready").contains("KmsKeyNotUsable"));
         // The seam sees this namespace's writes: the SecureBucket closed was made in AWS.
         assertThat(mutations.of(ns)).contains("S3:CreateBucket");
         for (String name : new String[] {"nozone", "nobucket", "closedbucket", "waiting", "squatter", "noimage", "oldpostgres"}) {
