@@ -1,12 +1,9 @@
 package io.webplatform.operator.bucket;
 
 import io.webplatform.operator.aws.OwnedKeys;
-import io.webplatform.operator.engine.CfnResource;
-import io.webplatform.operator.engine.Change;
-import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-
-import java.util.List;
+import io.webplatform.operator.engine.OwnedKeyComponent;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The KMS key of a backup bucket in another region (Cross-Region Replication). A KMS key serves its own region only,
@@ -16,7 +13,7 @@ import java.util.List;
  * own key (yearly rotation, found again by its alias or its ownership tags), whatever the bucket's encryption mode: a
  * referenced key names the bucket's region only. Same-region backups share the bucket's key, and none is made.
  */
-public class BackupKey implements Component<BucketScope, OwnedKeys.Desired, OwnedKeys.Key> {
+public class BackupKey extends OwnedKeyComponent<BucketScope> {
     public static final String NAME = "BackupKey";
 
     @Override
@@ -30,8 +27,18 @@ public class BackupKey implements Component<BucketScope, OwnedKeys.Desired, Owne
     }
 
     @Override
+    protected String keyAlias(BucketScope scope) {
+        return scope.names().backupKeyAlias();
+    }
+
+    @Override
+    protected KmsClient kms(BucketScope scope) {
+        return scope.kms(scope.backupRegion());
+    }
+
+    @Override
     public OwnedKeys.Desired desired(BucketScope scope) {
-        String alias = scope.names().backupKeyAlias();
+        String alias = keyAlias(scope);
         return new OwnedKeys.Desired(alias,
                 "SecureBucket " + scope.owner().getMetadata().getNamespace() + "/" + scope.owner().getMetadata().getName()
                         + ": replicas in " + scope.names().backupBucket() + " (" + scope.backupRegion() + ")",
@@ -39,50 +46,10 @@ public class BackupKey implements Component<BucketScope, OwnedKeys.Desired, Owne
                 scope.tags(NAME, alias));
     }
 
-    @Override
-    public List<CfnResource> cloudFormation(OwnedKeys.Desired desired) {
-        return KmsKey.cloudFormation(CfnResource.logicalId(NAME), desired);
-    }
-
-    @Override
-    public Observed<OwnedKeys.Key> planned(BucketScope scope, OwnedKeys.Desired desired) {
-        return Observed.ready(CfnResource.attribute(CfnResource.logicalId(NAME), "Arn"), KmsKey.planned(CfnResource.logicalId(NAME), desired));
-    }
-
     /** A same-region backup never had one (replication.region is immutable): nothing to read. */
     @Override
     public Observed<OwnedKeys.Key> observe(BucketScope scope) {
-        if (!scope.crossRegion()) {
-            return null;
-        }
-        OwnedKeys.Key key = OwnedKeys.read(scope.kms(scope.backupRegion()), scope.names().backupKeyAlias(), scope.ownerKey(), NAME,
-                scope.deleting());
-        return key == null ? null : Observed.ready(key.arn(), key);
-    }
-
-    @Override
-    public List<Change> diff(OwnedKeys.Key actual, OwnedKeys.Desired desired) {
-        return OwnedKeys.differences(actual, desired).stream()
-                .map(d -> Change.described(d.field(), d.actual(), d.desired(), d.summary())).toList();
-    }
-
-    @Override
-    public void create(BucketScope scope, OwnedKeys.Desired desired) {
-        OwnedKeys.create(scope.kms(scope.backupRegion()), desired, scope.clock());
-    }
-
-    @Override
-    public void apply(BucketScope scope, Observed<OwnedKeys.Key> current, OwnedKeys.Desired desired, List<Change> changes) {
-        OwnedKeys.Key after = OwnedKeys.apply(scope.kms(scope.backupRegion()), current.detail(), desired,
-                changes.stream().map(Change::field).toList(), scope.clock());
-        // The findings, judged after the walk, read the key as it is now.
-        scope.record(NAME, current.withDetail(after));
-    }
-
-    @Override
-    public boolean delete(BucketScope scope, Observed<OwnedKeys.Key> current) {
-        OwnedKeys.delete(scope.kms(scope.backupRegion()), current.detail(), scope.names().backupKeyAlias(), scope.clock());
-        return true;
+        return scope.crossRegion() ? super.observe(scope) : null;
     }
 
     /** Kept with the backup bucket it encrypts, as the bucket's own key is: a bucket whose key is gone cannot be read. */

@@ -1,7 +1,5 @@
 package io.webplatform.operator.bucket;
 
-import java.util.Map;
-import java.util.LinkedHashMap;
 import io.webplatform.operator.engine.CfnResource;
 import io.webplatform.operator.api.SecureBucketSpec.EncryptionMode;
 import io.webplatform.operator.aws.OwnedKeys;
@@ -9,6 +7,7 @@ import io.webplatform.operator.aws.ReferencedKeys;
 import io.webplatform.operator.engine.Change;
 import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
+import io.webplatform.operator.engine.OwnedKeyComponent;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 
 import java.util.List;
@@ -71,7 +70,7 @@ public class KmsKey implements Component<BucketScope, KmsKey.Desired, KmsKey.Sta
     /** A referenced key is not the operator's to make: nothing in the plan. */
     @Override
     public List<CfnResource> cloudFormation(Desired desired) {
-        return desired.owned() == null ? List.of() : cloudFormation(CfnResource.logicalId(NAME), desired.owned());
+        return desired.owned() == null ? List.of() : OwnedKeyComponent.cloudFormation(CfnResource.logicalId(NAME), desired.owned());
     }
 
     @Override
@@ -79,25 +78,7 @@ public class KmsKey implements Component<BucketScope, KmsKey.Desired, KmsKey.Sta
         if (desired.owned() == null) {
             return Observed.ready(desired.referencedKeyArn(), new State(null, KeyMetadata.builder().arn(desired.referencedKeyArn()).build()));
         }
-        return Observed.ready(CfnResource.attribute(CfnResource.logicalId(NAME), "Arn"), new State(planned(CfnResource.logicalId(NAME), desired.owned()), null));
-    }
-
-    /** An owned key as CloudFormation makes it: the key with yearly rotation, and its alias. */
-    public static List<CfnResource> cloudFormation(String logicalId, OwnedKeys.Desired key) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("Description", key.description());
-        properties.put("EnableKeyRotation", true);
-        properties.put("KeyPolicy", CfnResource.json(key.policy()));
-        properties.put("Tags", CfnResource.tags(key.tags()));
-        return List.of(CfnResource.of(logicalId, "AWS::KMS::Key", properties),
-                CfnResource.of(logicalId + "Alias", "AWS::KMS::Alias", Map.of("AliasName", key.alias(), "TargetKeyId", CfnResource.ref(logicalId))));
-    }
-
-    /** What observe reports of an owned key right after it is made: enabled, aliased, rotating, with its policy. */
-    public static OwnedKeys.Key planned(String logicalId, OwnedKeys.Desired key) {
-        KeyMetadata metadata = KeyMetadata.builder().arn(CfnResource.attribute(logicalId, "Arn")).keyId(CfnResource.ref(logicalId))
-                .keyState(software.amazon.awssdk.services.kms.model.KeyState.ENABLED).enabled(true).build();
-        return new OwnedKeys.Key(metadata, true, true, key.policy().toString());
+        return Observed.ready(CfnResource.attribute(CfnResource.logicalId(NAME), "Arn"), new State(OwnedKeyComponent.planned(CfnResource.logicalId(NAME), desired.owned()), null));
     }
 
     @Override
@@ -121,8 +102,7 @@ public class KmsKey implements Component<BucketScope, KmsKey.Desired, KmsKey.Sta
         if (actual.owned() == null || desired.owned() == null) {
             return List.of();
         }
-        return OwnedKeys.differences(actual.owned(), desired.owned()).stream()
-                .map(d -> Change.described(d.field(), d.actual(), d.desired(), d.summary())).toList();
+        return OwnedKeyComponent.changes(actual.owned(), desired.owned());
     }
 
     @Override

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
-import io.webplatform.operator.engine.CfnResource;
-import io.webplatform.operator.engine.Change;
-import io.webplatform.operator.engine.Component;
 import io.webplatform.operator.engine.Observed;
-
-import java.util.List;
+import io.webplatform.operator.engine.OwnedKeyComponent;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The customer managed KMS key that encrypts the shared trail's log files (SSE-KMS; Security Hub CloudTrail.2,
@@ -22,7 +19,7 @@ import java.util.List;
  * deleted the trail, scheduled for deletion (7 days), unless the log bucket is kept for a member whose
  * deletionPolicy is Retain: the logs it keeps cannot be read without this key.
  */
-public class TrailKey implements Component<BucketScope, OwnedKeys.Desired, OwnedKeys.Key> {
+public class TrailKey extends OwnedKeyComponent<BucketScope> {
     public static final String NAME = "TrailKey";
 
     @Override
@@ -44,7 +41,8 @@ public class TrailKey implements Component<BucketScope, OwnedKeys.Desired, Owned
      * The component tag names the trail: an installation has a shared trail per destination, so a key found by its
      * tags (the alias missing after a crash) must be this trail's, not another's of the same installation.
      */
-    static String componentTag(BucketScope scope) {
+    @Override
+    protected String componentTag(BucketScope scope) {
         return NAME + "/" + scope.trailDestination().trail();
     }
 
@@ -120,46 +118,25 @@ public class TrailKey implements Component<BucketScope, OwnedKeys.Desired, Owned
     }
 
     @Override
-    public List<CfnResource> cloudFormation(OwnedKeys.Desired desired) {
-        return KmsKey.cloudFormation(CfnResource.logicalId(NAME), desired);
+    protected String keyAlias(BucketScope scope) {
+        return alias(scope);
     }
 
     @Override
-    public Observed<OwnedKeys.Key> planned(BucketScope scope, OwnedKeys.Desired desired) {
-        OwnedKeys.Key key = KmsKey.planned(CfnResource.logicalId(NAME), desired);
-        return Observed.ready(key.arn(), key);
+    protected KmsClient kms(BucketScope scope) {
+        return scope.kms();
     }
 
-    /** A key whose deletion this object scheduled (being deleted, or its trail turned off) counts as gone. */
+    /** The installation's shared trail: found by the installation's tags, not this SecureBucket's. */
     @Override
-    public Observed<OwnedKeys.Key> observe(BucketScope scope) {
-        boolean ending = scope.owner().getMetadata().getDeletionTimestamp() != null || !scope.trailEnabled();
-        OwnedKeys.Key key = OwnedKeys.read(scope.kms(), alias(scope), scope.installationKey(), componentTag(scope), ending);
-        return key == null ? null : Observed.ready(key.arn(), key);
+    protected String ownerTag(BucketScope scope) {
+        return scope.installationKey();
     }
 
+    /** Its trail turned off ends it too. */
     @Override
-    public List<Change> diff(OwnedKeys.Key actual, OwnedKeys.Desired desired) {
-        return OwnedKeys.differences(actual, desired).stream()
-                .map(d -> Change.described(d.field(), d.actual(), d.desired(), d.summary())).toList();
-    }
-
-    @Override
-    public void create(BucketScope scope, OwnedKeys.Desired desired) {
-        OwnedKeys.create(scope.kms(), desired, scope.clock());
-    }
-
-    @Override
-    public void apply(BucketScope scope, Observed<OwnedKeys.Key> current, OwnedKeys.Desired desired, List<Change> changes) {
-        OwnedKeys.Key after = OwnedKeys.apply(scope.kms(), current.detail(), desired, changes.stream().map(Change::field).toList(), scope.clock());
-        // The findings, judged after the walk, read the key as it is now.
-        scope.record(NAME, current.withDetail(after));
-    }
-
-    @Override
-    public boolean delete(BucketScope scope, Observed<OwnedKeys.Key> current) {
-        OwnedKeys.delete(scope.kms(), current.detail(), alias(scope), scope.clock());
-        return true;
+    protected boolean ending(BucketScope scope) {
+        return super.ending(scope) || !scope.trailEnabled();
     }
 
     /** While the trail exists, it encrypts with this key for other SecureBuckets: not this object's to delete. */

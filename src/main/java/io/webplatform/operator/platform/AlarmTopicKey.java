@@ -1,15 +1,12 @@
 package io.webplatform.operator.platform;
 
-import io.webplatform.operator.bucket.KmsKey;
-import io.webplatform.operator.engine.CfnResource;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
-import io.webplatform.operator.engine.Change;
-import io.webplatform.operator.engine.Component;
-import io.webplatform.operator.engine.Observed;
+import io.webplatform.operator.engine.OwnedKeyComponent;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 import java.util.List;
 
@@ -18,7 +15,7 @@ import java.util.List;
  * a topic encrypted with the AWS-managed SNS key: its policy cannot grant CloudWatch. Found by alias,
  * or by ownership tags after a crash between CreateKey and CreateAlias; rotation on.
  */
-public class AlarmTopicKey implements Component<PlatformScope, OwnedKeys.Desired, OwnedKeys.Key> {
+public class AlarmTopicKey extends OwnedKeyComponent<PlatformScope> {
     public static final String NAME = "AlarmTopicKey";
 
     @Override
@@ -55,42 +52,12 @@ public class AlarmTopicKey implements Component<PlatformScope, OwnedKeys.Desired
     }
 
     @Override
-    public List<CfnResource> cloudFormation(OwnedKeys.Desired desired) {
-        return KmsKey.cloudFormation(CfnResource.logicalId(NAME), desired);
+    protected String keyAlias(PlatformScope scope) {
+        return alias(scope);
     }
 
     @Override
-    public Observed<OwnedKeys.Key> planned(PlatformScope scope, OwnedKeys.Desired desired) {
-        OwnedKeys.Key key = KmsKey.planned(CfnResource.logicalId(NAME), desired);
-        return Observed.ready(key.arn(), key);
-    }
-
-    @Override
-    public Observed<OwnedKeys.Key> observe(PlatformScope scope) {
-        OwnedKeys.Key key = OwnedKeys.read(scope.kms(), alias(scope), scope.ownerKey(), NAME,
-                scope.owner().getMetadata().getDeletionTimestamp() != null);
-        return key == null ? null : Observed.ready(key.arn(), key);
-    }
-
-    @Override
-    public List<Change> diff(OwnedKeys.Key actual, OwnedKeys.Desired desired) {
-        return OwnedKeys.differences(actual, desired).stream()
-                .map(d -> Change.described(d.field(), d.actual(), d.desired(), d.summary())).toList();
-    }
-
-    @Override
-    public void create(PlatformScope scope, OwnedKeys.Desired desired) {
-        OwnedKeys.create(scope.kms(), desired, scope.clock());
-    }
-
-    @Override
-    public void apply(PlatformScope scope, Observed<OwnedKeys.Key> current, OwnedKeys.Desired desired, List<Change> changes) {
-        OwnedKeys.apply(scope.kms(), current.detail(), desired, changes.stream().map(Change::field).toList(), scope.clock());
-    }
-
-    @Override
-    public boolean delete(PlatformScope scope, Observed<OwnedKeys.Key> current) {
-        OwnedKeys.delete(scope.kms(), current.detail(), alias(scope), scope.clock());
-        return true;
+    protected KmsClient kms(PlatformScope scope) {
+        return scope.kms();
     }
 }

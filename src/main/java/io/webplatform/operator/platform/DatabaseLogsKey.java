@@ -5,11 +5,8 @@ import io.webplatform.operator.aws.AwsNameRules;
 import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.Partition;
 import io.webplatform.operator.aws.PolicyDocuments;
-import io.webplatform.operator.bucket.KmsKey;
-import io.webplatform.operator.engine.CfnResource;
-import io.webplatform.operator.engine.Change;
-import io.webplatform.operator.engine.Component;
-import io.webplatform.operator.engine.Observed;
+import io.webplatform.operator.engine.OwnedKeyComponent;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 import java.util.List;
 
@@ -28,7 +25,7 @@ import java.util.List;
  * ("Encrypt log data in CloudWatch Logs using AWS KMS"), and a key pending deletion already refuses every use. So it is
  * kept whenever a group is: groups kept by Retain keep it (the engine keeps what a kept component needs).
  */
-public class DatabaseLogsKey implements Component<PlatformScope, OwnedKeys.Desired, OwnedKeys.Key> {
+public class DatabaseLogsKey extends OwnedKeyComponent<PlatformScope> {
     public static final String NAME = "DatabaseLogsKey";
     /** A restore's instance: the base id, "-r" and six hex digits ({@link DatabaseNames#instanceId}). */
     private static final String RESTORED_INSTANCE = "-r??????";
@@ -85,46 +82,12 @@ public class DatabaseLogsKey implements Component<PlatformScope, OwnedKeys.Desir
     }
 
     @Override
-    public List<CfnResource> cloudFormation(OwnedKeys.Desired desired) {
-        return KmsKey.cloudFormation(CfnResource.logicalId(NAME), desired);
+    protected String keyAlias(PlatformScope scope) {
+        return alias(scope);
     }
 
     @Override
-    public Observed<OwnedKeys.Key> planned(PlatformScope scope, OwnedKeys.Desired desired) {
-        OwnedKeys.Key key = KmsKey.planned(CfnResource.logicalId(NAME), desired);
-        return Observed.ready(key.arn(), key);
-    }
-
-    /** A key whose deletion this object scheduled (being deleted) counts as gone; one scheduled by hand is drift, cancelled. */
-    @Override
-    public Observed<OwnedKeys.Key> observe(PlatformScope scope) {
-        OwnedKeys.Key key = OwnedKeys.read(scope.kms(), alias(scope), scope.ownerKey(), NAME,
-                scope.owner().getMetadata().getDeletionTimestamp() != null);
-        return key == null ? null : Observed.ready(key.arn(), key);
-    }
-
-    @Override
-    public List<Change> diff(OwnedKeys.Key actual, OwnedKeys.Desired desired) {
-        return OwnedKeys.differences(actual, desired).stream()
-                .map(d -> Change.described(d.field(), d.actual(), d.desired(), d.summary())).toList();
-    }
-
-    @Override
-    public void create(PlatformScope scope, OwnedKeys.Desired desired) {
-        OwnedKeys.create(scope.kms(), desired, scope.clock());
-    }
-
-    @Override
-    public void apply(PlatformScope scope, Observed<OwnedKeys.Key> current, OwnedKeys.Desired desired, List<Change> changes) {
-        OwnedKeys.Key after = OwnedKeys.apply(scope.kms(), current.detail(), desired, changes.stream().map(Change::field).toList(), scope.clock());
-        // The groups, applied next in the same pass, name the key as it is now.
-        scope.record(NAME, current.withDetail(after));
-    }
-
-    /** Alias removed, deletion scheduled (7 days): reached only once the groups are gone or when none is kept. */
-    @Override
-    public boolean delete(PlatformScope scope, Observed<OwnedKeys.Key> current) {
-        OwnedKeys.delete(scope.kms(), current.detail(), alias(scope), scope.clock());
-        return true;
+    protected KmsClient kms(PlatformScope scope) {
+        return scope.kms();
     }
 }
