@@ -1,6 +1,7 @@
 package io.webplatform.operator.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyListEntry;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
@@ -45,6 +46,19 @@ public final class OwnedKeys {
 
     /** One way the key differs from what is wanted; {@code field} is what {@link #apply} is given back. */
     public record Difference(String field, String actual, String desired, String summary) {
+    }
+
+    /**
+     * A key policy whose first statement lets the account administer the key through IAM (AWS's default key policy), so
+     * IAM policies can grant its use; the owning component adds what its service needs.
+     */
+    public static ObjectNode policyAdministeredByAccount(Partition partition, String accountId) {
+        ObjectNode doc = PolicyDocuments.document();
+        ObjectNode admin = PolicyDocuments.statement(doc, "EnableIamPolicies", "Allow");
+        admin.putObject("Principal").put("AWS", partition.accountRoot(accountId));
+        admin.put("Action", "kms:*");
+        admin.put("Resource", "*");
+        return doc;
     }
 
     public static final String DELETION = "deletion";

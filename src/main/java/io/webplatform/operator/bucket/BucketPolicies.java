@@ -1,6 +1,7 @@
 package io.webplatform.operator.bucket;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.webplatform.operator.aws.OwnedKeys;
 import io.webplatform.operator.aws.Partition;
 
 import static io.webplatform.operator.aws.PolicyDocuments.array;
@@ -50,11 +51,7 @@ public final class BucketPolicies {
      * default), and with log delivery, AWS log delivery may encrypt with it for this account only.
      */
     public static ObjectNode keyPolicy(Partition partition, String accountId, boolean allowLogDelivery) {
-        ObjectNode doc = document();
-        ObjectNode admin = statement(doc, "EnableIamPolicies", "Allow");
-        admin.putObject("Principal").put("AWS", partition.accountRoot(accountId));
-        admin.put("Action", "kms:*");
-        admin.put("Resource", "*");
+        ObjectNode doc = OwnedKeys.policyAdministeredByAccount(partition, accountId);
         if (allowLogDelivery) {
             ObjectNode delivery = statement(doc, "AllowLogDeliveryToEncrypt", "Allow");
             delivery.putObject("Principal").put("Service", partition.servicePrincipal(LOG_DELIVERY));

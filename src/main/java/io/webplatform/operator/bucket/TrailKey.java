@@ -66,11 +66,7 @@ public class TrailKey extends OwnedKeyComponent<BucketScope> {
      * may use the key for that group only (ArnEquals kms:EncryptionContext:aws:logs:arn, the group's ARN).
      */
     static ObjectNode policy(Partition partition, String accountId, String trailArn, String region, String logGroupArn) {
-        ObjectNode doc = PolicyDocuments.document();
-        ObjectNode admin = PolicyDocuments.statement(doc, "EnableIamPolicies", "Allow");
-        admin.putObject("Principal").put("AWS", partition.accountRoot(accountId));
-        admin.put("Action", "kms:*");
-        admin.put("Resource", "*");
+        ObjectNode doc = OwnedKeys.policyAdministeredByAccount(partition, accountId);
 
         ObjectNode encrypt = PolicyDocuments.statement(doc, "AllowCloudTrailToEncryptLogs", "Allow");
         encrypt.putObject("Principal").put("Service", partition.servicePrincipal("cloudtrail"));

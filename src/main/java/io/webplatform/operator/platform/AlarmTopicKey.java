@@ -30,11 +30,7 @@ public class AlarmTopicKey extends OwnedKeyComponent<PlatformScope> {
 
     /** The account administers the key; CloudWatch may use it to publish to the topic, for this account only. */
     static ObjectNode policy(Partition partition, String accountId) {
-        ObjectNode doc = PolicyDocuments.document();
-        ObjectNode admin = PolicyDocuments.statement(doc, "EnableIamPolicies", "Allow");
-        admin.putObject("Principal").put("AWS", partition.accountRoot(accountId));
-        admin.put("Action", "kms:*");
-        admin.put("Resource", "*");
+        ObjectNode doc = OwnedKeys.policyAdministeredByAccount(partition, accountId);
         ObjectNode cloudWatch = PolicyDocuments.statement(doc, "AllowCloudWatchToPublish", "Allow");
         cloudWatch.putObject("Principal").put("Service", partition.servicePrincipal("cloudwatch"));
         PolicyDocuments.array(cloudWatch, "Action", "kms:Decrypt", "kms:GenerateDataKey*");

@@ -59,11 +59,7 @@ public class DatabaseLogsKey extends OwnedKeyComponent<PlatformScope> {
      * WebPlatform's database log groups: CloudWatch Logs sends the group's ARN as kms:EncryptionContext:aws:logs:arn.
      */
     static ObjectNode policy(Partition partition, String region, String accountId, String baseId) {
-        ObjectNode doc = PolicyDocuments.document();
-        ObjectNode admin = PolicyDocuments.statement(doc, "EnableIamPolicies", "Allow");
-        admin.putObject("Principal").put("AWS", partition.accountRoot(accountId));
-        admin.put("Action", "kms:*");
-        admin.put("Resource", "*");
+        ObjectNode doc = OwnedKeys.policyAdministeredByAccount(partition, accountId);
         ObjectNode logs = PolicyDocuments.statement(doc, "AllowCloudWatchLogsToEncryptDatabaseLogGroups", "Allow");
         logs.putObject("Principal").put("Service", partition.serviceEndpoint("logs", region));
         PolicyDocuments.array(logs, "Action", "kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*");
